@@ -1,0 +1,142 @@
+"""Turn the model's HTML documentation into plain docstring text."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from html.parser import HTMLParser
+
+_WS = re.compile(r"\s+")
+_BLOCK = frozenset(
+    {
+        "p",
+        "note",
+        "important",
+        "div",
+        "dl",
+        "dt",
+        "dd",
+        "ul",
+        "ol",
+        "li",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "br",
+        "fullname",
+    }
+)
+
+
+class _Converter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []  # (prefix, text)
+        self._text: list[str] = []
+        self._prefix = ""
+        self._lists = 0
+        self._href: list[str | None] = []
+        self._skip = 0
+        self._label = ""
+
+    def _indent(self) -> str:
+        return "  " * self._lists
+
+    def _flush(self) -> None:
+        text = _WS.sub(" ", "".join(self._text)).strip()
+        self._text = []
+        if not text:
+            return  # an empty block keeps a pending list bullet or label
+        self.blocks.append((self._prefix, self._label + text))
+        self._label = ""
+        # Later paragraphs of the same list item line up under its text.
+        self._prefix = self._indent() if self._lists else ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in ("ul", "ol"):
+            self._flush()
+            self._lists += 1
+        elif tag == "li":
+            self._flush()
+            self._prefix = "  " * max(self._lists - 1, 0) + "- "
+        elif tag in ("note", "important"):
+            self._flush()
+            self._label = "Note: " if tag == "note" else "Important: "
+        elif tag in _BLOCK:
+            self._flush()
+        elif tag == "code":
+            self._text.append("`")
+        elif tag == "a":
+            self._href.append(dict(attrs).get("href"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(self._skip - 1, 0)
+        elif tag in ("ul", "ol"):
+            self._flush()
+            self._lists = max(self._lists - 1, 0)
+            self._prefix = self._indent()
+        elif tag == "li":
+            self._flush()
+            self._prefix = self._indent()
+        elif tag in _BLOCK:
+            self._flush()
+        elif tag == "code":
+            self._text.append("`")
+        elif tag == "a":
+            href = self._href.pop() if self._href else None
+            if href and href.startswith("http"):
+                self._text.append(f" ({href})")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self._text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def html_to_text(html: str, width: int = 80) -> str:
+    """Readable, wrapped plain text; list items stay one per line."""
+    if not html.strip():
+        return ""
+    conv = _Converter()
+    conv.feed(html)
+    conv.close()
+    paragraphs: list[str] = []
+    for prefix, text in conv.blocks:
+        text = text.replace("``", "").replace("` ", "` ").strip()
+        indent = " " * len(prefix)
+        wrapped = textwrap.fill(
+            text,
+            width=max(width, 40),
+            initial_indent=prefix,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        if prefix.endswith("- ") and paragraphs and paragraphs[-1].lstrip().startswith("- "):
+            paragraphs[-1] += "\n" + wrapped
+        else:
+            paragraphs.append(wrapped)
+    return "\n\n".join(paragraphs)
+
+
+def docstring(text: str, indent: int) -> str:
+    """A triple-quoted docstring literal (indented body) for ``text``; '' when empty."""
+    if not text.strip():
+        return ""
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if text.endswith('"'):
+        text = text[:-1] + '\\"'
+    pad = " " * indent
+    lines = [line.rstrip() for line in text.split("\n")]
+    if len(lines) == 1 and len(lines[0]) + indent + 6 <= 100:
+        return f'"""{lines[0]}"""'
+    body = "\n".join((pad + line) if line else "" for line in lines)
+    return f'"""\n{body}\n{pad}"""'

@@ -1,0 +1,261 @@
+"""Load botocore JSON model files into the IR (`codegen.model`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, cast
+
+from .errors import CodegenError
+from .model import Member, Operation, Paginator, Service, Shape, ShapeType, Waiter
+from .overrides import OPTIONAL_MEMBERS
+
+SOURCE_FILE = "SOURCE.json"
+_SHAPE_TYPES = frozenset(
+    {
+        "structure",
+        "list",
+        "map",
+        "string",
+        "integer",
+        "long",
+        "float",
+        "double",
+        "boolean",
+        "blob",
+        "timestamp",
+        "document",
+    }
+)
+
+JsonObj = dict[str, Any]
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_json(path: Path) -> JsonObj:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CodegenError(f"{path}: cannot read model file: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CodegenError(f"{path}: expected a JSON object at the top level")
+    return cast(JsonObj, data)
+
+
+def _verify_checksums(model_dir: Path) -> str | None:
+    """Check SOURCE.json's checksums; return the botocore version it names."""
+    source = model_dir / SOURCE_FILE
+    if not source.exists():
+        return None
+    meta = _read_json(source)
+    for name, expected in cast(dict[str, str], meta.get("sha256", {})).items():
+        actual = file_sha256(model_dir / name)
+        if actual != expected:
+            raise CodegenError(
+                f"{model_dir / name}: checksum differs from {SOURCE_FILE}; "
+                "model files are refreshed with `python -m codegen --from-botocore`, "
+                "not edited by hand"
+            )
+    version = meta.get("botocore_version")
+    return str(version) if version is not None else None
+
+
+def load_service(model_path: Path, service_name: str | None = None) -> Service:
+    """Load ``service-2.json`` (and paginators/waiters beside it)."""
+    model_dir = model_path.parent
+    raw = _read_json(model_path)
+    name = service_name or model_dir.parent.name
+    botocore_version = _verify_checksums(model_dir)
+    paginators: JsonObj = {}
+    waiters: JsonObj = {}
+    if (model_dir / "paginators-1.json").exists():
+        paginators = _read_json(model_dir / "paginators-1.json").get("pagination", {})
+    if (model_dir / "waiters-2.json").exists():
+        waiters = _read_json(model_dir / "waiters-2.json").get("waiters", {})
+    service = service_from_dict(raw, name, paginators=paginators, waiters=waiters)
+    if botocore_version is not None:
+        service = _with_version(service, botocore_version)
+    return service
+
+
+def _with_version(service: Service, version: str) -> Service:
+    from dataclasses import replace
+
+    return replace(service, botocore_version=version)
+
+
+def service_from_dict(
+    raw: JsonObj,
+    service_name: str,
+    *,
+    paginators: JsonObj | None = None,
+    waiters: JsonObj | None = None,
+) -> Service:
+    """Build the IR from a parsed botocore model; raise CodegenError when unsupported."""
+    meta = cast(JsonObj, raw.get("metadata", {}))
+    protocols = meta.get("protocols") or [meta.get("protocol")]
+    if "json" not in protocols:
+        raise CodegenError(
+            f"{service_name}: only the AWS JSON protocol is supported, model uses {protocols}"
+        )
+    json_version = str(meta.get("jsonVersion", "1.0"))
+    if json_version not in ("1.0", "1.1"):
+        raise CodegenError(f"{service_name}: unsupported jsonVersion {json_version!r}")
+    target_prefix = meta.get("targetPrefix")
+    if not target_prefix:
+        raise CodegenError(f"{service_name}: JSON-protocol model has no targetPrefix")
+    raw_shapes = cast(dict[str, JsonObj], raw.get("shapes", {}))
+    shapes = {n: _shape(service_name, n, s) for n, s in raw_shapes.items()}
+    _apply_overrides(service_name, shapes)
+    operations = {
+        n: _operation(n, o) for n, o in cast(dict[str, JsonObj], raw.get("operations", {})).items()
+    }
+    _check_references(shapes, operations)
+    service_id = str(meta.get("serviceId") or meta.get("serviceAbbreviation") or target_prefix)
+    return Service(
+        service_name=service_name,
+        api_version=str(meta.get("apiVersion", "")),
+        service_id=service_id,
+        full_name=str(meta.get("serviceFullName", service_id)),
+        documentation=str(raw.get("documentation", "")),
+        json_version=json_version,
+        target_prefix=str(target_prefix),
+        signing_name=str(meta.get("signingName") or meta.get("endpointPrefix") or service_name),
+        endpoint_prefix=str(meta.get("endpointPrefix") or service_name),
+        shapes=shapes,
+        operations=operations,
+        paginators={n: _paginator(n, p) for n, p in (paginators or {}).items() if n in operations},
+        waiters={n: _waiter(n, w) for n, w in (waiters or {}).items()},
+    )
+
+
+def _shape(service: str, name: str, s: JsonObj) -> Shape:
+    kind = s.get("type")
+    if kind not in _SHAPE_TYPES:
+        raise CodegenError(f"{service}: shape {name} has unsupported type {kind!r}")
+    if s.get("eventstream") or s.get("event"):
+        raise CodegenError(f"{service}: shape {name} is an event stream, which is not supported")
+    required = set(cast(list[str], s.get("required", [])))
+    members = tuple(
+        Member(
+            name=wire,
+            wire_name=str(m.get("locationName", wire)),
+            target=str(m["shape"]),
+            required=wire in required,
+            documentation=str(m.get("documentation", "")),
+            idempotency_token=bool(m.get("idempotencyToken")),
+            json_value=bool(m.get("jsonvalue")),
+            deprecated=bool(m.get("deprecated")),
+            deprecated_message=str(m.get("deprecatedMessage", "")),
+            timestamp_format=m.get("timestampFormat"),
+        )
+        for wire, m in cast(dict[str, JsonObj], s.get("members", {})).items()
+    )
+    unknown_required = required - {m.name for m in members}
+    if unknown_required:
+        raise CodegenError(f"{service}: {name} requires unknown members {sorted(unknown_required)}")
+    error = cast(JsonObj, s.get("error", {}))
+    return Shape(
+        name=name,
+        type=cast(ShapeType, kind),
+        documentation=str(s.get("documentation", "")),
+        members=members,
+        enum=tuple(str(v) for v in s.get("enum", ())),
+        list_member=cast(JsonObj, s["member"])["shape"] if kind == "list" else None,
+        map_key=cast(JsonObj, s["key"])["shape"] if kind == "map" else None,
+        map_value=cast(JsonObj, s["value"])["shape"] if kind == "map" else None,
+        union=bool(s.get("union")),
+        exception=bool(s.get("exception")),
+        fault=bool(s.get("fault")),
+        error_code=str(error["code"]) if "code" in error else None,
+        sensitive=bool(s.get("sensitive")),
+        timestamp_format=s.get("timestampFormat"),
+        document=bool(s.get("document")),
+    )
+
+
+def _apply_overrides(service: str, shapes: dict[str, Shape]) -> None:
+    from dataclasses import replace
+
+    for (svc, shape_name, member_name), _why in OPTIONAL_MEMBERS.items():
+        if svc != service:
+            continue
+        shape = shapes.get(shape_name)
+        member = next((m for m in shape.members if m.name == member_name), None) if shape else None
+        if shape is None or member is None:
+            raise CodegenError(f"override {shape_name}.{member_name} no longer matches the model")
+        # Already optional (botocore fixed the model) is fine: the entry guards
+        # against the model regressing.
+        shapes[shape_name] = replace(
+            shape,
+            members=tuple(replace(m, required=False) if m is member else m for m in shape.members),
+        )
+
+
+def _operation(name: str, o: JsonObj) -> Operation:
+    endpoint = cast(JsonObj, o.get("endpoint", {}))
+    return Operation(
+        name=name,
+        input=cast(JsonObj, o["input"])["shape"] if "input" in o else None,
+        output=cast(JsonObj, o["output"])["shape"] if "output" in o else None,
+        errors=tuple(str(e["shape"]) for e in cast(list[JsonObj], o.get("errors", []))),
+        documentation=str(o.get("documentation", "")),
+        deprecated=bool(o.get("deprecated")),
+        deprecated_message=str(o.get("deprecatedMessage", "")),
+        host_prefix=endpoint.get("hostPrefix"),
+    )
+
+
+def _check_references(shapes: dict[str, Shape], operations: dict[str, Operation]) -> None:
+    def need(ref: str | None, where: str) -> None:
+        if ref is not None and ref not in shapes:
+            raise CodegenError(f"{where} refers to unknown shape {ref!r}")
+
+    for s in shapes.values():
+        for m in s.members:
+            need(m.target, f"{s.name}.{m.wire_name}")
+        need(s.list_member, f"{s.name} (list member)")
+        need(s.map_key, f"{s.name} (map key)")
+        need(s.map_value, f"{s.name} (map value)")
+        if s.type == "map" and s.map_key and shapes[s.map_key].type != "string":
+            raise CodegenError(f"{s.name}: JSON maps need string keys")
+    for o in operations.values():
+        need(o.input, f"operation {o.name} input")
+        need(o.output, f"operation {o.name} output")
+        for e in o.errors:
+            need(e, f"operation {o.name} errors")
+        for ref in (o.input, o.output):
+            if ref is not None and shapes[ref].type != "structure":
+                raise CodegenError(f"operation {o.name}: {ref} is not a structure")
+
+
+def _keys(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        return tuple(str(v) for v in cast(list[object], value))
+    return (str(value),)
+
+
+def _paginator(name: str, p: JsonObj) -> Paginator:
+    return Paginator(
+        operation=name,
+        input_token=_keys(p.get("input_token")),
+        output_token=_keys(p.get("output_token")),
+        result_key=_keys(p.get("result_key")),
+        limit_key=p.get("limit_key"),
+    )
+
+
+def _waiter(name: str, w: JsonObj) -> Waiter:
+    return Waiter(
+        name=name,
+        operation=str(w["operation"]),
+        delay=int(w.get("delay", 15)),
+        max_attempts=int(w.get("maxAttempts", 40)),
+        acceptors=tuple(cast(list[dict[str, object]], w.get("acceptors", []))),
+    )

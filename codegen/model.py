@@ -1,0 +1,108 @@
+"""The generator's typed view of a botocore service model (the IR).
+
+The loader builds it; everything downstream reads only these frozen objects, so
+templates never dig through botocore's JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ShapeType = Literal[
+    "structure",
+    "list",
+    "map",
+    "string",
+    "integer",
+    "long",
+    "float",
+    "double",
+    "boolean",
+    "blob",
+    "timestamp",
+    "document",
+]
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str  # the member's key in the model; attribute names derive from it
+    wire_name: str  # the JSON key: ``locationName`` when set, else ``name``
+    target: str
+    required: bool
+    documentation: str
+    idempotency_token: bool = False
+    json_value: bool = False
+    deprecated: bool = False
+    deprecated_message: str = ""
+    timestamp_format: str | None = None
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    type: ShapeType
+    documentation: str = ""
+    members: tuple[Member, ...] = ()
+    enum: tuple[str, ...] = ()
+    list_member: str | None = None
+    map_key: str | None = None
+    map_value: str | None = None
+    union: bool = False
+    exception: bool = False
+    fault: bool = False
+    error_code: str | None = None
+    sensitive: bool = False
+    timestamp_format: str | None = None
+    document: bool = False
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    input: str | None
+    output: str | None
+    errors: tuple[str, ...]
+    documentation: str
+    deprecated: bool = False
+    deprecated_message: str = ""
+    host_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class Paginator:
+    operation: str
+    input_token: tuple[str, ...]
+    output_token: tuple[str, ...]
+    result_key: tuple[str, ...]
+    limit_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Waiter:
+    name: str
+    operation: str
+    delay: int
+    max_attempts: int
+    acceptors: tuple[dict[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class Service:
+    """One botocore JSON-protocol service model, validated."""
+
+    service_name: str  # botocore's data directory name, e.g. "sagemaker"
+    api_version: str
+    service_id: str
+    full_name: str
+    documentation: str
+    json_version: str
+    target_prefix: str
+    signing_name: str
+    endpoint_prefix: str
+    shapes: dict[str, Shape]
+    operations: dict[str, Operation]
+    paginators: dict[str, Paginator] = field(default_factory=dict[str, Paginator])
+    waiters: dict[str, Waiter] = field(default_factory=dict[str, Waiter])
+    botocore_version: str | None = None

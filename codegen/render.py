@@ -1,0 +1,389 @@
+"""IR -> Python source. Builds plain view objects and feeds them to the Jinja2 templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import naming
+from .docs import docstring, html_to_text
+from .model import Member, Operation, Service, Shape
+
+TEMPLATES = Path(__file__).parent / "templates"
+LINE = 100
+
+_SCALARS = {
+    "string": "str",
+    "integer": "int",
+    "long": "int",
+    "float": "float",
+    "double": "float",
+    "boolean": "bool",
+    "blob": "bytes",
+    "timestamp": "_dt.datetime",
+    "document": "_t.Any",
+}
+# The common AWS errors the runtime defines (sm_typed._runtime._errors.COMMON_ERRORS).
+COMMON_ERROR_NAMES = (
+    "AccessDeniedException",
+    "IncompleteSignature",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "MissingAuthenticationToken",
+    "ExpiredTokenException",
+    "RequestExpired",
+    "NotAuthorized",
+    "OptInRequired",
+    "ValidationException",
+    "ValidationError",
+    "InvalidParameterValue",
+    "InvalidParameterCombination",
+    "MissingParameter",
+    "SerializationException",
+    "UnknownOperationException",
+    "InvalidAction",
+    "ThrottlingException",
+    "Throttling",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "InternalFailure",
+    "InternalServerError",
+    "InternalError",
+)
+RUNTIME_ERROR_NAMES = (
+    "SmTypedError",
+    "ServiceError",
+    "ParamValidationError",
+    "ConfigurationError",
+    "NoRegionError",
+    "NoCredentialsError",
+    "CredentialsError",
+    "EndpointResolutionError",
+    "HTTPClientError",
+    "ConnectTimeoutError",
+    "ReadTimeoutError",
+    "ResponseParseError",
+    "ClientClosedError",
+    "ThrottlingError",
+    "TransientServiceError",
+    "AuthError",
+)
+
+
+@dataclass(frozen=True)
+class FieldView:
+    attr: str
+    wire: str
+    annotation: str
+    required: bool
+    doc: str
+    sensitive: bool
+
+    @property
+    def line(self) -> str:
+        """The attribute declaration, wrapped the way ruff would."""
+        rename = f'name="{self.wire}"' if self.wire != self.attr else ""
+        if self.required:
+            args = rename
+            ann = self.annotation
+        else:
+            args = ", ".join(a for a in ("default=None", rename) if a)
+            ann = f"{self.annotation} | None"
+        value = f"_field({args})" if rename or not self.required else ""
+        if not value:
+            return f"    {self.attr}: {ann}"
+        one = f"    {self.attr}: {ann} = {value}"
+        if len(one) <= LINE:
+            return one
+        return f"    {self.attr}: {ann} = _field(\n        {args}\n    )"
+
+
+@dataclass(frozen=True)
+class StructView:
+    name: str
+    bases: str
+    doc: str
+    fields: tuple[FieldView, ...]
+    sensitive: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EnumView:
+    name: str
+    values: tuple[str, ...]
+
+    @property
+    def line(self) -> str:
+        quoted = [_quote(v) for v in self.values]
+        one = f"    {self.name}: _t.TypeAlias = _t.Literal[{', '.join(quoted)}]"
+        if len(one) <= LINE:
+            return one
+        body = "".join(f"        {q},\n" for q in quoted)
+        return f"    {self.name}: _t.TypeAlias = _t.Literal[\n{body}    ]"
+
+
+@dataclass(frozen=True)
+class ParamView:
+    name: str
+    annotation: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class OperationView:
+    name: str
+    method: str
+    spec_name: str
+    input_class: str | None
+    output_class: str | None
+    params: tuple[ParamView, ...]
+    doc: str
+    idempotency: tuple[str, ...]
+
+    @property
+    def spec_line(self) -> str:
+        inp = f"_s.{self.input_class}" if self.input_class else "None"
+        out = f"_s.{self.output_class}" if self.output_class else "None"
+        extra = ""
+        if self.idempotency:
+            tokens = ", ".join(f'"{t}"' for t in self.idempotency)
+            extra = f", idempotency_tokens=({tokens},)"
+        head = f"{self.spec_name}: _OperationSpec[{inp}, {out}] = _OperationSpec("
+        args = f'_SERVICE, "{self.name}", {out}{extra}'
+        if len(head) + len(args) + 1 <= LINE:
+            return f"{head}{args})"
+        return f"{head}\n    {args}\n)"
+
+    @property
+    def returns(self) -> str:
+        return f"_s.{self.output_class}" if self.output_class else "None"
+
+
+@dataclass(frozen=True)
+class ErrorView:
+    name: str
+    base: str
+    doc: str
+    members: tuple[tuple[str, str], ...]  # (attribute, annotation)
+    codes: tuple[str, ...]
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Renderer:
+    def __init__(self, service: Service, *, package_doc_name: str) -> None:
+        self.service = service
+        self.client_class = naming.client_class_name(service.service_id)
+        self.package_doc_name = package_doc_name
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+        )
+        self._attrs: dict[str, dict[str, str]] = {}
+
+    # -- types -----------------------------------------------------------------
+    def annotation(self, shape_name: str, prefix: str = "") -> str:
+        shape = self.service.shapes[shape_name]
+        if shape.type == "structure":
+            return prefix + naming.class_name(shape.name)
+        if shape.type == "list":
+            assert shape.list_member is not None
+            return f"list[{self.annotation(shape.list_member, prefix)}]"
+        if shape.type == "map":
+            assert shape.map_key is not None and shape.map_value is not None
+            key = self.annotation(shape.map_key, prefix)
+            return f"dict[{key}, {self.annotation(shape.map_value, prefix)}]"
+        if shape.type == "string" and shape.enum:
+            return prefix + naming.class_name(shape.name)
+        return _SCALARS[shape.type]
+
+    def attrs(self, shape: Shape) -> dict[str, str]:
+        cached = self._attrs.get(shape.name)
+        if cached is None:
+            reserved = naming.RESERVED_ERROR_ATTRS if shape.exception else ()
+            cached = naming.attribute_names([m.name for m in shape.members], reserved)
+            self._attrs[shape.name] = cached
+        return cached
+
+    def _sensitive(self, shape_name: str, seen: frozenset[str] = frozenset()) -> bool:
+        shape = self.service.shapes[shape_name]
+        if shape.sensitive:
+            return True
+        if shape_name in seen:
+            return False
+        inner = [s for s in (shape.list_member, shape.map_value) if s is not None]
+        return any(self._sensitive(s, seen | {shape_name}) for s in inner)
+
+    # -- views -----------------------------------------------------------------
+    def _field(self, shape: Shape, m: Member) -> FieldView:
+        doc = html_to_text(m.documentation, width=LINE - 8)
+        if m.deprecated:
+            note = "Deprecated." + (f" {m.deprecated_message}" if m.deprecated_message else "")
+            doc = f"{doc}\n\n{note}" if doc else note
+        return FieldView(
+            attr=self.attrs(shape)[m.name],
+            wire=m.wire_name,
+            annotation=self.annotation(m.target),
+            # The client fills idempotency tokens the caller leaves out.
+            required=m.required and not m.idempotency_token,
+            doc=docstring(doc, 4),
+            sensitive=self._sensitive(m.target),
+        )
+
+    def structs(self) -> list[StructView]:
+        views: list[StructView] = []
+        for shape in sorted(self.service.shapes.values(), key=lambda s: s.name):
+            if shape.type != "structure":
+                continue
+            fields = tuple(self._field(shape, m) for m in shape.members)
+            sensitive = tuple(f.attr for f in fields if f.sensitive)
+            bases = ["_UnionShape"] if shape.union else []
+            if sensitive:
+                bases.append("_SensitiveShape")
+            views.append(
+                StructView(
+                    name=naming.class_name(shape.name),
+                    bases=", ".join(bases or ["_Shape"]),
+                    doc=docstring(html_to_text(shape.documentation, width=LINE - 4), 4),
+                    fields=fields,
+                    sensitive=sensitive,
+                )
+            )
+        return views
+
+    def enums(self) -> list[EnumView]:
+        return [
+            EnumView(naming.class_name(s.name), s.enum)
+            for s in sorted(self.service.shapes.values(), key=lambda s: s.name)
+            if s.type == "string" and s.enum
+        ]
+
+    def operations(self) -> list[OperationView]:
+        methods = naming.method_names(sorted(self.service.operations))
+        return [
+            self._operation(op, methods[op.name])
+            for _, op in sorted(self.service.operations.items())
+        ]
+
+    def _operation(self, op: Operation, method: str) -> OperationView:
+        params: list[ParamView] = []
+        idempotency: list[str] = []
+        if op.input is not None:
+            shape = self.service.shapes[op.input]
+            attrs = self.attrs(shape)
+            for m in shape.members:
+                required = m.required and not m.idempotency_token
+                params.append(ParamView(attrs[m.name], self.annotation(m.target, "_s."), required))
+                if m.idempotency_token:
+                    idempotency.append(attrs[m.name])
+        # Required parameters first would reorder the model; keyword-only makes order free,
+        # so keep the model's order for the signature and the docs.
+        text = html_to_text(op.documentation, width=LINE - 8)
+        if op.deprecated:
+            text = (
+                "Deprecated."
+                + (f" {op.deprecated_message}" if op.deprecated_message else "")
+                + (f"\n\n{text}" if text else "")
+            )
+        if op.errors:
+            raises = "\n".join(f"    {e}: see `sm_typed.errors.{e}`." for e in op.errors)
+            text = f"{text}\n\nRaises:\n{raises}" if text else f"Raises:\n{raises}"
+        return OperationView(
+            name=op.name,
+            method=method,
+            spec_name=f"_{op.name}",
+            input_class=naming.class_name(op.input) if op.input else None,
+            output_class=naming.class_name(op.output) if op.output else None,
+            params=tuple(params),
+            doc=docstring(text, 8),
+            idempotency=tuple(idempotency),
+        )
+
+    def errors(self) -> list[ErrorView]:
+        views: list[ErrorView] = []
+        for shape in sorted(self.service.shapes.values(), key=lambda s: s.name):
+            if not shape.exception:
+                continue
+            attrs = self.attrs(shape)
+            members = tuple(
+                (attrs[m.name], self.annotation(m.target, "_s.") + " | None")
+                for m in shape.members
+                if m.name.lower() != "message"
+            )
+            codes = tuple(dict.fromkeys(c for c in (shape.name, shape.error_code) if c))
+            base = (
+                f"_errors.{shape.name}"
+                if shape.name in COMMON_ERROR_NAMES
+                else "_errors.ServiceError"
+            )
+            views.append(
+                ErrorView(
+                    name=naming.class_name(shape.name),
+                    base=base,
+                    doc=docstring(html_to_text(shape.documentation, width=LINE - 4), 4),
+                    members=members,
+                    codes=codes,
+                )
+            )
+        return views
+
+    # -- files -----------------------------------------------------------------
+    def header(self) -> str:
+        s = self.service
+        version = f" (botocore {s.botocore_version})" if s.botocore_version else ""
+        return (
+            f"# Generated by sm_typed codegen from the botocore model "
+            f"{s.service_name}/{s.api_version}{version}.\n"
+            "# Do not edit: change codegen/ or its templates and run `python -m codegen`.\n"
+        )
+
+    def render(self) -> dict[str, str]:
+        """File name (relative to the package) -> source."""
+        error_views = self.errors()
+        operations = self.operations()
+        annotations = [p.annotation for op in operations for p in op.params]
+        ctx: dict[str, object] = {
+            "uses_datetime": any("_dt." in a for a in annotations),
+            "uses_typing": any("_t." in a for a in annotations),
+            "header": self.header(),
+            "service": self.service,
+            "client_class": self.client_class,
+            "package_doc_name": self.package_doc_name,
+            "service_doc": docstring(html_to_text(self.service.documentation, width=LINE - 4), 4),
+            "structs": self.structs(),
+            "enums": self.enums(),
+            "operations": operations,
+            "errors": error_views,
+            "modelled_error_names": {e.name for e in error_views},
+            "common_errors": [
+                n for n in COMMON_ERROR_NAMES if n not in {e.name for e in error_views}
+            ],
+            "runtime_errors": RUNTIME_ERROR_NAMES,
+            "imported_errors": sorted(
+                [
+                    *RUNTIME_ERROR_NAMES,
+                    *(n for n in COMMON_ERROR_NAMES if n not in {e.name for e in error_views}),
+                ],
+                key=str.lower,
+            ),
+            "quote": _quote,
+        }
+        files = {
+            "__init__.py": "package_init.py.j2",
+            "shapes.py": "shapes.py.j2",
+            "errors.py": "errors.py.j2",
+            "_client.py": "client.py.j2",
+        }
+        return {name: self.env.get_template(t).render(ctx) for name, t in files.items()}

@@ -1,0 +1,291 @@
+"""Exceptions the runtime raises, and the AWS errors every JSON service can return."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+
+class SmTypedError(Exception):
+    """Root of everything this library raises."""
+
+
+class ParamValidationError(SmTypedError, ValueError):
+    """Parameters cannot be sent as given; nothing was sent.
+
+    ``problems`` lists every problem found, each naming the parameter path.
+    """
+
+    def __init__(self, operation: str, problems: Iterable[str]) -> None:
+        self.operation = operation
+        self.problems: tuple[str, ...] = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(
+            f"Invalid parameters for {operation} ({len(self.problems)} problem"
+            f"{'s' if len(self.problems) != 1 else ''}):\n{lines}"
+        )
+
+
+class ConfigurationError(SmTypedError, ValueError):
+    """The client's configuration cannot work (bad region, endpoint, options)."""
+
+
+class NoRegionError(ConfigurationError):
+    """No region was given or found in the environment or profile."""
+
+
+class NoCredentialsError(SmTypedError):
+    """No AWS credentials were found; ``searched`` names where we looked."""
+
+    def __init__(self, searched: Iterable[str], detail: str | None = None) -> None:
+        self.searched: tuple[str, ...] = tuple(searched)
+        msg = "Unable to locate AWS credentials. Looked in: " + ", ".join(self.searched)
+        if detail:
+            msg += f" ({detail})"
+        super().__init__(msg)
+
+
+class CredentialsError(SmTypedError):
+    """A credential provider was found but failed (bad profile, SSO expired, ...)."""
+
+
+class EndpointResolutionError(ConfigurationError):
+    """The service's endpoint rules gave no URL for this configuration."""
+
+
+class HTTPClientError(SmTypedError):
+    """The request did not get an HTTP response (connection refused, reset, TLS, ...)."""
+
+    def __init__(self, operation: str, message: str) -> None:
+        self.operation = operation
+        super().__init__(f"{operation}: {message}")
+
+
+class ConnectTimeoutError(HTTPClientError, TimeoutError):
+    """Connecting to the endpoint took longer than the connect timeout."""
+
+
+class ReadTimeoutError(HTTPClientError, TimeoutError):
+    """The endpoint did not answer within the read timeout."""
+
+
+class ClientClosedError(SmTypedError, RuntimeError):
+    """The client was closed; create a new one to make more calls."""
+
+
+class ResponseParseError(SmTypedError):
+    """A successful response whose body does not match the operation's output shape."""
+
+    def __init__(
+        self, operation: str, status_code: int, request_id: str | None, detail: str
+    ) -> None:
+        self.operation = operation
+        self.status_code = status_code
+        self.request_id = request_id
+        super().__init__(
+            f"{operation}: cannot decode the response (HTTP {status_code}, "
+            f"request id {request_id}): {detail}"
+        )
+
+
+class ServiceError(SmTypedError):
+    """An error response from the service.
+
+    Subclasses exist for every error the service models and for the common AWS
+    errors; an unknown code is a plain `ServiceError` with ``code`` kept.
+    """
+
+    # Attributes for the modelled members of the error shape other than the message.
+    __error_members__: ClassVar[tuple[str, ...]] = ()
+    # The generated error shape's Struct, used to decode those members.
+    __error_shape__: ClassVar[type[Any] | None] = None
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        message: str,
+        status_code: int,
+        request_id: str | None,
+        operation: str,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.status_code = status_code
+        self.request_id = request_id
+        self.operation = operation
+        super().__init__(code, message)
+
+    def __str__(self) -> str:
+        rid = f", request id {self.request_id}" if self.request_id else ""
+        return (
+            f"An error occurred ({self.code}) when calling the {self.operation} operation "
+            f"(HTTP {self.status_code}{rid}): {self.message}"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, "
+            f"status_code={self.status_code!r}, request_id={self.request_id!r}, "
+            f"operation={self.operation!r})"
+        )
+
+
+class ThrottlingError(ServiceError):
+    """Base of the errors that mean 'slow down'."""
+
+
+class TransientServiceError(ServiceError):
+    """Base of server-side errors that may succeed on retry."""
+
+
+class AuthError(ServiceError):
+    """Base of errors about credentials or signatures."""
+
+
+# The common AWS errors, shared by every JSON-protocol service.
+class AccessDeniedException(AuthError):
+    """You do not have sufficient access to perform this action."""
+
+
+class IncompleteSignature(AuthError):
+    """The request signature does not conform to AWS standards."""
+
+
+class InvalidSignatureException(AuthError):
+    """The request signature does not match the one the service calculated."""
+
+
+class SignatureDoesNotMatch(AuthError):
+    """The request signature does not match the one the service calculated."""
+
+
+class UnrecognizedClientException(AuthError):
+    """The access key ID or security token is invalid."""
+
+
+class InvalidClientTokenId(AuthError):
+    """The access key ID or security token does not exist in AWS's records."""
+
+
+class MissingAuthenticationToken(AuthError):
+    """The request carries no valid access key or signature."""
+
+
+class ExpiredTokenException(AuthError):
+    """The security token in the request has expired."""
+
+
+class RequestExpired(AuthError):
+    """The request reached the service too long after its signing time."""
+
+
+class NotAuthorized(AuthError):
+    """You do not have permission to perform this action."""
+
+
+class OptInRequired(AuthError):
+    """The account must opt in to this service."""
+
+
+class ValidationException(ServiceError):
+    """The input fails to satisfy the constraints of the service."""
+
+
+class ValidationError(ServiceError):
+    """The input fails to satisfy the constraints of the service."""
+
+
+class InvalidParameterValue(ServiceError):
+    """A parameter value is invalid or out of range."""
+
+
+class InvalidParameterCombination(ServiceError):
+    """Parameters that must not be used together were used together."""
+
+
+class MissingParameter(ServiceError):
+    """A required parameter is missing."""
+
+
+class SerializationException(ServiceError):
+    """The service could not read the request body."""
+
+
+class UnknownOperationException(ServiceError):
+    """The service does not know the operation in ``X-Amz-Target``."""
+
+
+class InvalidAction(ServiceError):
+    """The action or operation requested is invalid."""
+
+
+class ThrottlingException(ThrottlingError):
+    """The request was denied due to request throttling."""
+
+
+class Throttling(ThrottlingError):
+    """The request was denied due to request throttling."""
+
+
+class TooManyRequestsException(ThrottlingError):
+    """Too many requests in too short a time."""
+
+
+class RequestLimitExceeded(ThrottlingError):
+    """The request rate limit was exceeded."""
+
+
+class ServiceUnavailable(TransientServiceError):
+    """The service is temporarily unable to handle the request."""
+
+
+class ServiceUnavailableException(TransientServiceError):
+    """The service is temporarily unable to handle the request."""
+
+
+class InternalFailure(TransientServiceError):
+    """The service failed for an unknown reason."""
+
+
+class InternalServerError(TransientServiceError):
+    """The service failed for an unknown reason."""
+
+
+class InternalError(TransientServiceError):
+    """The service failed for an unknown reason."""
+
+
+COMMON_ERRORS: Mapping[str, type[ServiceError]] = {
+    cls.__name__: cls
+    for cls in (
+        AccessDeniedException,
+        IncompleteSignature,
+        InvalidSignatureException,
+        SignatureDoesNotMatch,
+        UnrecognizedClientException,
+        InvalidClientTokenId,
+        MissingAuthenticationToken,
+        ExpiredTokenException,
+        RequestExpired,
+        NotAuthorized,
+        OptInRequired,
+        ValidationException,
+        ValidationError,
+        InvalidParameterValue,
+        InvalidParameterCombination,
+        MissingParameter,
+        SerializationException,
+        UnknownOperationException,
+        InvalidAction,
+        ThrottlingException,
+        Throttling,
+        TooManyRequestsException,
+        RequestLimitExceeded,
+        ServiceUnavailable,
+        ServiceUnavailableException,
+        InternalFailure,
+        InternalServerError,
+        InternalError,
+    )
+}

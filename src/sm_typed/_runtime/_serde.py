@@ -1,0 +1,189 @@
+"""AWS JSON-protocol (1.0/1.1) bodies: request encoding, response decoding, error parsing."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+import msgspec
+import msgspec.inspect as mi
+
+_ENCODER = msgspec.json.Encoder()
+_ANY_DECODER = msgspec.json.Decoder()
+EMPTY_OBJECT = b"{}"
+
+T = TypeVar("T")
+
+
+def _aws_value(value: Any) -> Any:
+    """Rewrite builtins for AWS JSON: datetimes as epoch seconds, special floats as strings."""
+    if isinstance(value, dict):
+        return {k: _aws_value(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, list):
+        return [_aws_value(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, datetime):
+        ts = value.timestamp()
+        return int(ts) if value.microsecond == 0 else ts
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value
+
+
+def encode_body(params: msgspec.Struct | None, needs_rewrite: bool) -> bytes:
+    """The request body; ``needs_rewrite`` comes from validation (datetimes, NaN, ...)."""
+    if params is None:
+        return EMPTY_OBJECT
+    if not needs_rewrite:
+        return _ENCODER.encode(params)
+    builtins = msgspec.to_builtins(params, builtin_types=(datetime,))
+    return _ENCODER.encode(_aws_value(builtins))
+
+
+class BodyDecoder(Generic[T]):
+    """Decodes one output shape, tolerating what the service may send tomorrow.
+
+    Unknown members are ignored and numbers/strings are read leniently. When a
+    member the model calls required is missing (or null), it is filled with its
+    type's zero value instead of failing a call whose effect already happened
+    (Smithy's client error correction).
+    """
+
+    __slots__ = ("_decoder", "_type")
+
+    def __init__(self, type_: type[T]) -> None:
+        self._type = type_
+        self._decoder = msgspec.json.Decoder(type_, strict=False)
+
+    def decode(self, body: bytes) -> T:
+        if not body:
+            body = EMPTY_OBJECT
+        try:
+            return self._decoder.decode(body)
+        except msgspec.ValidationError:
+            raw = _ANY_DECODER.decode(body)
+            corrected = _correct(raw, mi.type_info(self._type))
+            return msgspec.convert(corrected, self._type, strict=False)
+
+
+def _zero(t: mi.Type) -> Any:
+    if isinstance(t, (mi.StrType, mi.LiteralType, mi.BytesType)):
+        return ""
+    if isinstance(t, mi.BoolType):
+        return False
+    if isinstance(t, (mi.IntType, mi.DateTimeType)):
+        return 0
+    if isinstance(t, mi.FloatType):
+        return 0.0
+    if isinstance(t, (mi.ListType, mi.VarTupleType)):
+        return []
+    if isinstance(t, mi.StructType):
+        return _correct({}, t)
+    if isinstance(t, mi.UnionType):
+        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
+        return None if len(inner) != 1 else _zero(inner[0])
+    if isinstance(t, mi.DictType):
+        return {}
+    return None
+
+
+def _correct(raw: Any, t: mi.Type) -> Any:
+    if isinstance(t, mi.UnionType):
+        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
+        return raw if raw is None or len(inner) != 1 else _correct(raw, inner[0])
+    if isinstance(t, mi.StructType) and isinstance(raw, dict):
+        out: dict[str, Any] = dict(raw)  # pyright: ignore[reportUnknownArgumentType]
+        for f in t.fields:
+            value = out.get(f.encode_name)
+            if value is None:
+                if f.required:
+                    out[f.encode_name] = _zero(f.type)
+                else:
+                    out.pop(f.encode_name, None)
+            else:
+                out[f.encode_name] = _correct(value, f.type)
+        return out
+    if isinstance(t, (mi.ListType, mi.VarTupleType)) and isinstance(raw, list):
+        return [_correct(v, t.item_type) for v in raw if v is not None]  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(t, mi.DictType) and isinstance(raw, dict):
+        return {k: _correct(v, t.value_type) for k, v in raw.items() if v is not None}  # pyright: ignore[reportUnknownVariableType]
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorInfo:
+    code: str
+    message: str
+    request_id: str | None
+    # The JSON object of the error body, for modelled members; None when not JSON.
+    body: dict[str, Any] | None
+
+
+_XML_CODE = re.compile(rb"<Code>([^<]{1,200})</Code>")
+_XML_MESSAGE = re.compile(rb"<Message>([^<]{0,2000})</Message>")
+_XML_REQUEST_ID = re.compile(rb"<RequestId>([^<]{1,200})</RequestId>")
+_TITLE = re.compile(rb"<title>([^<]{1,200})</title>", re.IGNORECASE)
+
+
+def error_code(raw: str) -> str:
+    """``ns#Foo``, ``Foo:http://...`` and ``ns#Foo:http://...`` all mean ``Foo``."""
+    return raw.split(":", 1)[0].rsplit("#", 1)[-1].strip()
+
+
+def parse_error(status: int, headers: Mapping[str, str], body: bytes) -> ErrorInfo:
+    """Read the code, message and request id of an error response, whatever its body."""
+    header_code = headers.get("x-amzn-errortype")
+    request_id = headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
+    obj: dict[str, Any] | None = None
+    if body.strip():
+        try:
+            decoded = _ANY_DECODER.decode(body)
+        except msgspec.DecodeError:
+            decoded = None
+        if isinstance(decoded, dict):
+            obj = decoded  # pyright: ignore[reportUnknownVariableType]
+    if obj is not None:
+        raw_code = header_code or _str(obj.get("code")) or _str(obj.get("__type")) or ""
+        message = (
+            _str(obj.get("message")) or _str(obj.get("Message")) or _str(obj.get("errorMessage"))
+        )
+        code = error_code(raw_code) if raw_code else str(status)
+        return ErrorInfo(code, message or "", request_id, obj)
+    # Not JSON: a proxy's HTML page, an XML error from another AWS front end, nothing.
+    code = error_code(header_code) if header_code else ""
+    message = ""
+    if m := _XML_CODE.search(body):
+        code = code or _text(m.group(1))
+        if mm := _XML_MESSAGE.search(body):
+            message = _text(mm.group(1))
+        if not request_id and (rm := _XML_REQUEST_ID.search(body)):
+            request_id = _text(rm.group(1))
+    if not message:
+        ctype = headers.get("content-type", "unknown content type")
+        title = _TITLE.search(body)
+        detail = f": {_text(title.group(1))}" if title else ""
+        message = (
+            f"non-JSON error response ({ctype}, {len(body)} bytes){detail}"
+            if body
+            else "empty error response"
+        )
+    return ErrorInfo(code or str(status), message, request_id, None)
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _text(raw: bytes) -> str:
+    return " ".join(raw.decode("utf-8", "replace").split())
+
+
+def decode_error_members(shape: type[T], body: dict[str, Any]) -> T | None:
+    """The modelled members of an error body, or None when they do not fit the shape."""
+    try:
+        return msgspec.convert(_correct(body, mi.type_info(shape)), shape, strict=False)
+    except (msgspec.ValidationError, TypeError, ValueError):
+        return None

@@ -1,0 +1,185 @@
+"""Check a request's Structs against their declared types before anything is sent.
+
+msgspec does not validate on construction, and its decoder stops at the first
+problem; callers want every problem at once, named by attribute path. The
+checkers are compiled once per Struct class from msgspec's type information.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import msgspec
+import msgspec.inspect as mi
+
+from ._shape import UnionShape
+
+
+class Walk:
+    """What one validation pass found."""
+
+    __slots__ = ("needs_rewrite", "problems")
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        # True when a value msgspec would encode wrongly for AWS JSON is present
+        # (datetimes, which must be epoch seconds; NaN/Infinity, which must be strings).
+        self.needs_rewrite = False
+
+
+Checker = Callable[[Any, str, Walk], None]
+
+_STRUCT_CHECKERS: dict[type[Any], Checker] = {}
+
+
+def _typename(value: object) -> str:
+    return type(value).__name__
+
+
+def _check_str(value: Any, path: str, walk: Walk) -> None:
+    if not isinstance(value, str):
+        walk.problems.append(f"{path}: expected str, got {_typename(value)}")
+
+
+def _check_int(value: Any, path: str, walk: Walk) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        walk.problems.append(f"{path}: expected int, got {_typename(value)}")
+
+
+def _check_float(value: Any, path: str, walk: Walk) -> None:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            walk.needs_rewrite = True
+    elif not isinstance(value, int) or isinstance(value, bool):
+        walk.problems.append(f"{path}: expected float, got {_typename(value)}")
+
+
+def _check_bool(value: Any, path: str, walk: Walk) -> None:
+    if not isinstance(value, bool):
+        walk.problems.append(f"{path}: expected bool, got {_typename(value)}")
+
+
+def _check_bytes(value: Any, path: str, walk: Walk) -> None:
+    if not isinstance(value, (bytes, bytearray, memoryview)):
+        walk.problems.append(f"{path}: expected bytes, got {_typename(value)}")
+
+
+def _check_datetime(value: Any, path: str, walk: Walk) -> None:
+    if not isinstance(value, datetime):
+        walk.problems.append(f"{path}: expected datetime, got {_typename(value)}")
+    elif value.tzinfo is None or value.utcoffset() is None:
+        walk.problems.append(
+            f"{path}: naive datetime; pass a timezone-aware one (e.g. tzinfo=timezone.utc)"
+        )
+    else:
+        walk.needs_rewrite = True
+
+
+def _check_any(value: Any, path: str, walk: Walk) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        walk.needs_rewrite = True
+
+
+def _list_checker(item: Checker) -> Checker:
+    def check(value: Any, path: str, walk: Walk) -> None:
+        if not isinstance(value, (list, tuple)):
+            walk.problems.append(f"{path}: expected list, got {_typename(value)}")
+            return
+        # isinstance narrows an Any to list[Unknown]; the elements are checked below.
+        for i, v in enumerate(value):  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+            if v is None:
+                walk.problems.append(f"{path}[{i}]: None is not allowed in a list")
+            else:
+                item(v, f"{path}[{i}]", walk)
+
+    return check
+
+
+def _dict_checker(key: Checker, val: Checker) -> Checker:
+    def check(value: Any, path: str, walk: Walk) -> None:
+        if not isinstance(value, dict):
+            walk.problems.append(f"{path}: expected dict, got {_typename(value)}")
+            return
+        # isinstance narrows an Any to dict[Unknown, Unknown]; keys and values are checked below.
+        for k, v in value.items():  # pyright: ignore[reportUnknownVariableType]
+            key(k, f"{path} key", walk)
+            if v is None:
+                walk.problems.append(f"{path}[{k!r}]: None is not allowed in a map")
+            else:
+                val(v, f"{path}[{k!r}]", walk)
+
+    return check
+
+
+def _struct_checker(cls: type[Any]) -> Checker:
+    cached = _STRUCT_CHECKERS.get(cls)
+    if cached is not None:
+        return cached
+
+    fields: list[tuple[str, bool, Checker]] = []
+    is_union = issubclass(cls, UnionShape)
+    name = cls.__name__
+
+    def check(value: Any, path: str, walk: Walk) -> None:
+        if not isinstance(value, cls):
+            walk.problems.append(f"{path}: expected {name}, got {_typename(value)}")
+            return
+        set_count = 0
+        prefix = f"{path}." if path else ""
+        for attr, required, checker in fields:
+            v = getattr(value, attr)
+            if v is None:
+                if required:
+                    walk.problems.append(f"{prefix}{attr}: required, but not set")
+            else:
+                set_count += 1
+                checker(v, prefix + attr, walk)
+        if is_union and set_count != 1:
+            walk.problems.append(
+                f"{path or name}: a {name} union needs exactly one member set, got {set_count}"
+            )
+
+    # Registered before compiling members so recursive shapes find it.
+    _STRUCT_CHECKERS[cls] = check
+    info = mi.type_info(cls)
+    assert isinstance(info, mi.StructType)
+    for f in info.fields:
+        fields.append((f.name, f.required, _compile(f.type)))
+    return check
+
+
+def _compile(t: mi.Type) -> Checker:
+    if isinstance(t, mi.UnionType):
+        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
+        if len(inner) == 1:
+            return _compile(inner[0])
+        return _check_any
+    if isinstance(t, (mi.StrType, mi.LiteralType)):
+        return _check_str
+    if isinstance(t, mi.BoolType):
+        return _check_bool
+    if isinstance(t, mi.IntType):
+        return _check_int
+    if isinstance(t, mi.FloatType):
+        return _check_float
+    if isinstance(t, (mi.BytesType, mi.ByteArrayType)):
+        return _check_bytes
+    if isinstance(t, mi.DateTimeType):
+        return _check_datetime
+    if isinstance(t, (mi.ListType, mi.VarTupleType, mi.SetType, mi.FrozenSetType)):
+        return _list_checker(_compile(t.item_type))
+    if isinstance(t, mi.DictType):
+        return _dict_checker(_compile(t.key_type), _compile(t.value_type))
+    if isinstance(t, mi.StructType):
+        return _struct_checker(t.cls)
+    return _check_any
+
+
+def validate(params: msgspec.Struct) -> Walk:
+    """Check ``params`` (a request Struct) and everything inside it."""
+    walk = Walk()
+    _struct_checker(type(params))(params, "", walk)
+    return walk
