@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.model is not None:
             if args.out is None:
                 parser.error("--model needs --out")
-            _, files = render_target(args.model, args.out.name, args.service_name)
+            service, files = render_target(args.model, args.out.name, args.service_name)
+            _report_skipped(service.skipped_operations)
             if args.check:
                 return _report(stale(files, args.out))
             write(files, args.out)
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         problems: list[str] = []
         for target in TARGETS:
             service, files = render_target(target.model, target.package)
+            _report_skipped(service.skipped_operations)
             if args.check:
                 problems += stale(files, target.out)
             else:
@@ -58,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     except CodegenError as exc:
         print(f"codegen: {exc}", file=sys.stderr)
         return 2
+
+
+def _report_skipped(operations: tuple[str, ...]) -> None:
+    if operations:
+        print(
+            f"skipped (event streams are not supported): {', '.join(operations)}", file=sys.stderr
+        )
 
 
 def _report(problems: list[str]) -> int:

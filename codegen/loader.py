@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -38,7 +39,8 @@ def file_sha256(path: Path) -> str:
 
 def _read_json(path: Path) -> JsonObj:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        data = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
     except (OSError, ValueError) as exc:
         raise CodegenError(f"{path}: cannot read model file: {exc}") from exc
     if not isinstance(data, dict):
@@ -72,6 +74,7 @@ def load_service(model_path: Path, service_name: str | None = None) -> Service:
     botocore_version = _verify_checksums(model_dir)
     paginators: JsonObj = {}
     waiters: JsonObj = {}
+    # botocore ships service-2.json.gz beside plain paginators/waiters files.
     if (model_dir / "paginators-1.json").exists():
         paginators = _read_json(model_dir / "paginators-1.json").get("pagination", {})
     if (model_dir / "waiters-2.json").exists():
@@ -115,6 +118,7 @@ def service_from_dict(
         n: _operation(n, o) for n, o in cast(dict[str, JsonObj], raw.get("operations", {})).items()
     }
     _check_references(shapes, operations)
+    skipped = _drop_event_streams(shapes, operations)
     service_id = str(meta.get("serviceId") or meta.get("serviceAbbreviation") or target_prefix)
     return Service(
         service_name=service_name,
@@ -129,7 +133,10 @@ def service_from_dict(
         shapes=shapes,
         operations=operations,
         paginators={n: _paginator(n, p) for n, p in (paginators or {}).items() if n in operations},
-        waiters={n: _waiter(n, w) for n, w in (waiters or {}).items()},
+        waiters={
+            n: _waiter(n, w) for n, w in (waiters or {}).items() if w.get("operation") in operations
+        },
+        skipped_operations=skipped,
     )
 
 
@@ -137,8 +144,6 @@ def _shape(service: str, name: str, s: JsonObj) -> Shape:
     kind = s.get("type")
     if kind not in _SHAPE_TYPES:
         raise CodegenError(f"{service}: shape {name} has unsupported type {kind!r}")
-    if s.get("eventstream") or s.get("event"):
-        raise CodegenError(f"{service}: shape {name} is an event stream, which is not supported")
     required = set(cast(list[str], s.get("required", [])))
     members = tuple(
         Member(
@@ -175,6 +180,7 @@ def _shape(service: str, name: str, s: JsonObj) -> Shape:
         sensitive=bool(s.get("sensitive")),
         timestamp_format=s.get("timestampFormat"),
         document=bool(s.get("document")),
+        event_stream=bool(s.get("eventstream") or s.get("event")),
     )
 
 
@@ -231,6 +237,40 @@ def _check_references(shapes: dict[str, Shape], operations: dict[str, Operation]
         for ref in (o.input, o.output):
             if ref is not None and shapes[ref].type != "structure":
                 raise CodegenError(f"operation {o.name}: {ref} is not a structure")
+
+
+def _drop_event_streams(
+    shapes: dict[str, Shape], operations: dict[str, Operation]
+) -> tuple[str, ...]:
+    """Remove event-stream shapes, what contains them, and the operations using them.
+
+    Event streams need a binary framing protocol this client does not speak; the
+    rest of such a model is still generated.
+    """
+    dropped = {n for n, s in shapes.items() if s.event_stream}
+    changed = True
+    while changed:
+        changed = False
+        for name, shape in shapes.items():
+            if name in dropped:
+                continue
+            refs = {m.target for m in shape.members} | {
+                r for r in (shape.list_member, shape.map_key, shape.map_value) if r
+            }
+            if refs & dropped:
+                dropped.add(name)
+                changed = True
+    skipped = sorted(n for n, o in operations.items() if {o.input, o.output} & dropped)
+    for name in dropped:
+        del shapes[name]
+    for name in skipped:
+        del operations[name]
+    for name, op in list(operations.items()):
+        if set(op.errors) & dropped:
+            from dataclasses import replace
+
+            operations[name] = replace(op, errors=tuple(e for e in op.errors if e not in dropped))
+    return tuple(skipped)
 
 
 def _keys(value: object) -> tuple[str, ...]:

@@ -56,6 +56,7 @@ class Shape:
     sensitive: bool = False
     timestamp_format: str | None = None
     document: bool = False
+    event_stream: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,3 +107,5 @@ class Service:
     paginators: dict[str, Paginator] = field(default_factory=dict[str, Paginator])
     waiters: dict[str, Waiter] = field(default_factory=dict[str, Waiter])
     botocore_version: str | None = None
+    # Operations left out (they use event streams), reported by the CLI.
+    skipped_operations: tuple[str, ...] = ()

@@ -7,7 +7,6 @@ trailing underscore; collisions are resolved by a fixed rule or fail loudly.
 
 from __future__ import annotations
 
-import builtins
 import importlib
 import keyword
 from collections.abc import Iterable
@@ -84,14 +83,30 @@ def method_names(operation_names: Iterable[str]) -> dict[str, str]:
     return result
 
 
-_BUILTIN_NAMES = frozenset(dir(builtins))
+# Builtins that generated modules use by name; a shape may not take them.
+_USED_BUILTINS = frozenset(
+    {
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "list",
+        "dict",
+        "tuple",
+        "frozenset",
+        "type",
+        "object",
+        "super",
+    }
+)
 
 
 def class_name(shape_name: str) -> str:
     """Shape names are kept as the model spells them, so user code survives regeneration."""
     if not shape_name.isidentifier() or keyword.iskeyword(shape_name):
         raise CodegenError(f"shape name {shape_name!r} is not a valid Python class name")
-    if shape_name in _BUILTIN_NAMES or shape_name.startswith("_"):
+    if shape_name in _USED_BUILTINS or shape_name.startswith("_"):
         raise CodegenError(f"shape name {shape_name!r} would shadow a name generated code uses")
     return shape_name
 

@@ -9,6 +9,7 @@ import jinja2
 
 from . import naming
 from .docs import docstring, html_to_text
+from .errors import CodegenError
 from .model import Member, Operation, Service, Shape
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -316,6 +317,10 @@ class Renderer:
         for shape in sorted(self.service.shapes.values(), key=lambda s: s.name):
             if not shape.exception:
                 continue
+            if shape.name in RUNTIME_ERROR_NAMES:
+                raise CodegenError(
+                    f"error shape {shape.name} collides with the runtime's own exception"
+                )
             attrs = self.attrs(shape)
             members = tuple(
                 (attrs[m.name], self.annotation(m.target, "_s.") + " | None")

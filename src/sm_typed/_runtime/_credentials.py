@@ -100,8 +100,12 @@ class CredentialResolver:
             if creds is None:
                 raise NoCredentialsError(_searched(self._profile))
             frozen = creds.get_frozen_credentials()
-        except _botocore.botocore_error() as exc:
-            raise CredentialsError(f"credential provider failed: {exc}") from exc
+        except NoCredentialsError:
+            raise
+        except Exception as exc:
+            raise CredentialsError(
+                f"credential provider failed: {type(exc).__name__}: {exc}"
+            ) from exc
         access_key, secret_key = str(frozen.access_key or ""), str(frozen.secret_key or "")
         token = str(frozen.token) if frozen.token else None
         if not access_key or not secret_key:

@@ -107,8 +107,8 @@ def sign(
 ) -> Signature:
     """Sign a request; ``headers`` must include ``host`` and exclude ``x-amz-date``.
 
-    ``amz_date`` is ``YYYYMMDDTHHMMSSZ``. ``path`` is the unencoded path; it is
-    URI-encoded once here, as for every service but S3.
+    ``amz_date`` is ``YYYYMMDDTHHMMSSZ``. ``path`` is the path as sent on the wire
+    (already URI-encoded); SigV4 encodes it once more, as for every service but S3.
     """
     added: list[tuple[str, str]] = [("X-Amz-Date", amz_date)]
     if sign_payload_header:

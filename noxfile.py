@@ -1,0 +1,35 @@
+"""Sessions CI runs: tests on each Python, type checking, lint, generated-code freshness."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "typecheck", "lint", "codegen"]
+nox.options.default_venv_backend = "venv"
+PYTHONS = ["3.11", "3.12", "3.13"]
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session(python="3.11")
+def typecheck(session: nox.Session) -> None:
+    session.install("-e", ".[test]")
+    session.run("mypy")
+    session.run("pyright", "--pythonpath", session.virtualenv.location + "/bin/python")
+
+
+@nox.session(python="3.11")
+def lint(session: nox.Session) -> None:
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python="3.11")
+def codegen(session: nox.Session) -> None:
+    session.install("-e", ".[codegen]")
+    session.run("python", "-m", "codegen", "--check")

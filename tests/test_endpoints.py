@@ -1,0 +1,120 @@
+"""Region and URL: arguments, environment, profile, then botocore's rules for each partition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import Recorder, client
+
+from sm_typed import SageMakerClient
+from sm_typed.errors import ConfigurationError, NoRegionError
+
+
+async def sent_to(**options: object) -> tuple[str, str]:
+    rec = Recorder()
+    async with client(rec, **options) as sm:
+        await sm.list_models()
+    scope = rec.last.headers["Authorization"].split("Credential=")[1].split(",")[0]
+    return str(rec.last.url), scope.split("/")[2]
+
+
+@pytest.mark.parametrize(
+    ("options", "url", "signing_region"),
+    [
+        ({"region": "us-east-1"}, "https://api.sagemaker.us-east-1.amazonaws.com/", "us-east-1"),
+        (
+            {"region": "us-east-1", "use_fips": True},
+            "https://api-fips.sagemaker.us-east-1.amazonaws.com/",
+            "us-east-1",
+        ),
+        (
+            {"region": "cn-north-1"},
+            "https://api.sagemaker.cn-north-1.amazonaws.com.cn/",
+            "cn-north-1",
+        ),
+        (
+            {"region": "us-gov-west-1"},
+            "https://api.sagemaker.us-gov-west-1.amazonaws.com/",
+            "us-gov-west-1",
+        ),
+        (
+            {"region": "us-gov-west-1", "use_fips": True},
+            "https://api-fips.sagemaker.us-gov-west-1.amazonaws.com/",
+            "us-gov-west-1",
+        ),
+        (
+            {"region": "eu-west-1", "use_dualstack": True},
+            "https://api.sagemaker.eu-west-1.api.aws/",
+            "eu-west-1",
+        ),
+        (
+            {"region": "eu-west-1", "endpoint_url": "http://127.0.0.1:9999"},
+            "http://127.0.0.1:9999/",
+            "eu-west-1",
+        ),
+        (
+            {"region": "eu-west-1", "endpoint_url": "https://proxy.example/sm/"},
+            "https://proxy.example/sm/",
+            "eu-west-1",
+        ),
+    ],
+)
+async def test_endpoint_resolution(
+    options: dict[str, object], url: str, signing_region: str
+) -> None:
+    assert await sent_to(**options) == (url, signing_region)
+
+
+async def test_region_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")
+    assert (await sent_to(region=None))[1] == "ap-south-1"
+    monkeypatch.setenv("AWS_REGION", "eu-central-1")
+    assert (await sent_to(region=None))[1] == "eu-central-1"
+
+
+async def test_region_and_fips_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_USE_FIPS_ENDPOINT", "true")
+    assert (await sent_to(region="us-east-2"))[
+        0
+    ] == "https://api-fips.sagemaker.us-east-2.amazonaws.com/"
+
+
+async def test_endpoint_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER", "http://localhost:4566")
+    assert (await sent_to(region="us-east-1"))[0] == "http://localhost:4566/"
+
+
+async def test_region_from_profile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.write_text("[profile dev]\nregion = sa-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    assert (await sent_to(region=None, profile="dev"))[1] == "sa-east-1"
+
+
+async def test_no_region_is_a_typed_error() -> None:
+    rec = Recorder()
+    sm = client(rec, region=None)
+    with pytest.raises(NoRegionError, match="AWS_REGION"):
+        async with sm:
+            pass
+    await sm.close()
+    assert rec.requests == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"region": "us-east-1/../evil"},
+        {"region": ""},
+        {"endpoint_url": "ftp://example.com"},
+        {"endpoint_url": "not a url"},
+        {"connect_timeout": 0},
+        {"read_timeout": "5"},
+        {"max_connections": 0},
+        {"http_client": object()},
+    ],
+)
+def test_bad_configuration_fails_at_construction(options: dict[str, object]) -> None:
+    with pytest.raises(ConfigurationError):
+        SageMakerClient(**options)  # type: ignore[arg-type]

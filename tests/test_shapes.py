@@ -1,0 +1,131 @@
+"""The generated shapes match the model, member by member, and decode what the service sends."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from sm_typed import shapes
+from sm_typed._runtime._serde import BodyDecoder
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = json.loads((ROOT / "service-models/sagemaker/2017-07-24/service-2.json").read_text())
+STRUCTURES = {n: s for n, s in MODEL["shapes"].items() if s["type"] == "structure"}
+ENUMS = {n for n, s in MODEL["shapes"].items() if s["type"] == "string" and "enum" in s}
+OPTIONAL_BY_OVERRIDE = {("ModelPackageSummary", "ModelPackageName")}
+
+
+def test_one_struct_per_structure_and_all_is_explicit() -> None:
+    assert len(STRUCTURES) > 1500
+    exported = set(shapes.__all__)
+    assert exported == set(STRUCTURES) | ENUMS
+    for name in STRUCTURES:
+        assert issubclass(getattr(shapes, name), msgspec.Struct), name
+    source = (ROOT / "src/sm_typed/shapes.py").read_text()
+    assert "import *" not in source
+
+
+def test_every_member_keeps_its_wire_name_and_requiredness() -> None:
+    checked = 0
+    for name, shape in STRUCTURES.items():
+        cls = getattr(shapes, name)
+        fields = {f.encode_name: f for f in msgspec.structs.fields(cls)}
+        assert set(fields) == set(shape["members"]), name
+        required = set(shape.get("required", []))
+        for member, spec in shape["members"].items():
+            field = fields[member]
+            expect_required = (
+                member in required
+                and not spec.get("idempotencyToken")
+                and (name, member) not in OPTIONAL_BY_OVERRIDE
+            )
+            assert field.required == expect_required, f"{name}.{member}"
+            assert field.name.islower() or field.name.replace("_", "").isalnum(), field.name
+            checked += 1
+    assert checked > 6000
+
+
+def test_known_hard_member_names() -> None:
+    fields = {
+        f.name: f.encode_name for f in msgspec.structs.fields(shapes.AutoMLJobCompletionCriteria)
+    }
+    assert fields["max_auto_ml_job_runtime_in_seconds"] == "MaxAutoMLJobRuntimeInSeconds"
+    names = {f.name for f in msgspec.structs.fields(shapes.ProductionVariant)}
+    assert "enable_ssm_access" in names
+
+
+def test_every_struct_gets_a_decoder() -> None:
+    for name in STRUCTURES:
+        msgspec.json.Decoder(getattr(shapes, name), strict=False)
+
+
+def test_unknown_enum_values_and_members_decode() -> None:
+    body = json.dumps(
+        {
+            "ModelPackageArn": "arn",
+            "CreationTime": 1700000000,
+            "ModelPackageStatus": "SomeStatusFromTheFuture",
+            "BrandNewMember": {"x": 1},
+        }
+    ).encode()
+    out = BodyDecoder(shapes.ModelPackageSummary).decode(body)
+    assert out.model_package_status == "SomeStatusFromTheFuture"
+    assert out.model_package_name is None
+
+
+@pytest.mark.parametrize(
+    "wire",
+    [1700000000, 1700000000.5, "2023-11-14T22:13:20.5Z", "2023-11-14T23:13:20.5+01:00"],
+)
+def test_timestamps_decode_as_aware_datetimes(wire: Any) -> None:
+    body = json.dumps({"ModelName": "m", "ModelArn": "a", "CreationTime": wire}).encode()
+    out = BodyDecoder(shapes.DescribeModelOutput).decode(body)
+    assert out.creation_time.tzinfo is not None
+    expected = datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC).timestamp()
+    assert out.creation_time.timestamp() in (expected, expected + 0.5)
+
+
+def test_missing_required_output_member_is_corrected_not_fatal() -> None:
+    out = BodyDecoder(shapes.DescribeModelOutput).decode(b'{"ModelName": "m"}')
+    assert out.model_name == "m"
+    assert out.model_arn == ""
+    assert out.creation_time == datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def test_sensitive_members_are_masked_in_repr() -> None:
+    canary = "canary-secret-31415"
+    oidc = shapes.OidcConfig(
+        client_id="id",
+        client_secret=canary,
+        issuer="i",
+        authorization_endpoint="a",
+        token_endpoint="t",
+        user_info_endpoint="u",
+        logout_endpoint="l",
+        jwks_uri="j",
+    )
+    wrapper = shapes.UpdateWorkforceRequest(workforce_name="w", oidc_config=oidc)
+    for text in (repr(oidc), str(oidc), repr(wrapper), str([wrapper])):
+        assert canary not in text
+        assert "client_secret=***" in text
+    assert b"canary" in msgspec.json.encode(oidc)  # masked for people, not for the wire
+
+
+def test_recursive_shape_round_trips() -> None:
+    expr = shapes.SearchExpression(
+        sub_expressions=[shapes.SearchExpression(filters=[shapes.Filter(name="n", value="v")])],
+        operator="And",
+    )
+    decoded = msgspec.json.decode(msgspec.json.encode(expr), type=shapes.SearchExpression)
+    assert decoded == expr
+
+
+def test_docstrings_come_from_the_model() -> None:
+    assert shapes.ContainerDefinition.__doc__ is not None
+    assert "container" in shapes.ContainerDefinition.__doc__.lower()
+    assert "<p>" not in shapes.ContainerDefinition.__doc__

@@ -1,0 +1,220 @@
+"""Exact wire checks of what the client sends (respx as the transport)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+import respx
+from botocore_signer import botocore_signature
+from helpers import ACCESS_KEY, ENDPOINT, SECRET_KEY
+
+from sm_typed import SageMakerClient
+from sm_typed.shapes import (
+    ContainerDefinition,
+    ProductionVariant,
+    Tag,
+    VpcConfig,
+)
+
+CREATE_MODEL_OUTPUT = {"ModelArn": "arn:aws:sagemaker:us-east-1:123456789012:model/m"}
+
+
+def make_client(router: respx.MockRouter, **options: object) -> SageMakerClient:
+    return SageMakerClient(
+        region="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler)),
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def router() -> respx.MockRouter:
+    r = respx.MockRouter(assert_all_called=False)
+    r.post(f"{ENDPOINT}/").mock(return_value=httpx.Response(200, json=CREATE_MODEL_OUTPUT))
+    return r
+
+
+async def test_create_model_request_on_the_wire(router: respx.MockRouter) -> None:
+    async with make_client(router) as sm:
+        out = await sm.create_model(
+            model_name="m",
+            primary_container=ContainerDefinition(
+                image="img:1", environment={"A": "1"}, model_data_url="s3://b/k"
+            ),
+            execution_role_arn="arn:aws:iam::123456789012:role/r",
+            tags=[Tag(key="team", value="ml")],
+            vpc_config=VpcConfig(security_group_ids=["sg-1"], subnets=["subnet-1"]),
+            enable_network_isolation=False,
+        )
+    assert out.model_arn == CREATE_MODEL_OUTPUT["ModelArn"]
+    assert router.calls.call_count == 1
+    request = router.calls.last.request
+    assert request.method == "POST"
+    assert str(request.url) == f"{ENDPOINT}/"
+    assert request.headers["X-Amz-Target"] == "SageMaker.CreateModel"
+    assert request.headers["Content-Type"] == "application/x-amz-json-1.1"
+    assert request.headers["Host"] == "api.sagemaker.us-east-1.amazonaws.com"
+    assert "X-Amz-Security-Token" not in request.headers
+    assert json.loads(request.content) == {
+        "ModelName": "m",
+        "PrimaryContainer": {
+            "Image": "img:1",
+            "Environment": {"A": "1"},
+            "ModelDataUrl": "s3://b/k",
+        },
+        "ExecutionRoleArn": "arn:aws:iam::123456789012:role/r",
+        "Tags": [{"Key": "team", "Value": "ml"}],
+        "VpcConfig": {"SecurityGroupIds": ["sg-1"], "Subnets": ["subnet-1"]},
+        "EnableNetworkIsolation": False,
+    }
+    amz_date = request.headers["X-Amz-Date"]
+    assert re.fullmatch(r"\d{8}T\d{6}Z", amz_date)
+    auth = request.headers["Authorization"]
+    m = re.fullmatch(
+        r"AWS4-HMAC-SHA256 Credential=(\w+)/(\d{8})/us-east-1/sagemaker/aws4_request, "
+        r"SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})",
+        auth,
+    )
+    assert m is not None, auth
+    assert m.group(1) == ACCESS_KEY
+    assert m.group(2) == amz_date[:8]
+    assert m.group(3) == "content-type;host;x-amz-date;x-amz-target"
+    reference = botocore_signature(
+        method="POST",
+        url=f"{ENDPOINT}/",
+        headers={
+            "Content-Type": request.headers["Content-Type"],
+            "X-Amz-Target": request.headers["X-Amz-Target"],
+            "X-Amz-Date": amz_date,
+        },
+        body=request.content,
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+        token=None,
+        region="us-east-1",
+        service="sagemaker",
+        amz_date=amz_date,
+    )
+    assert m.group(4) == reference["signature"]
+    assert reference["canonical_request"].endswith(hashlib.sha256(request.content).hexdigest())
+
+
+async def test_session_token_is_sent_and_signed(router: respx.MockRouter) -> None:
+    async with make_client(router, aws_session_token="TOKEN/+=") as sm:
+        await sm.create_model(model_name="m")
+    request = router.calls.last.request
+    assert request.headers["X-Amz-Security-Token"] == "TOKEN/+="
+    assert (
+        "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target,"
+        in (request.headers["Authorization"])
+    )
+    reference = botocore_signature(
+        method="POST",
+        url=f"{ENDPOINT}/",
+        headers={
+            "Content-Type": request.headers["Content-Type"],
+            "X-Amz-Target": request.headers["X-Amz-Target"],
+            "X-Amz-Date": request.headers["X-Amz-Date"],
+            "X-Amz-Security-Token": "TOKEN/+=",
+        },
+        body=request.content,
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+        token="TOKEN/+=",
+        region="us-east-1",
+        service="sagemaker",
+        amz_date=request.headers["X-Amz-Date"],
+    )
+    assert request.headers["Authorization"].endswith("Signature=" + reference["signature"])
+
+
+async def test_falsy_values_are_sent_and_only_none_is_omitted(router: respx.MockRouter) -> None:
+    router.post(f"{ENDPOINT}/").mock(
+        return_value=httpx.Response(200, json={"EndpointConfigArn": "a"})
+    )
+    async with make_client(router) as sm:
+        await sm.create_endpoint_config(
+            endpoint_config_name="",
+            production_variants=[
+                ProductionVariant(
+                    variant_name="v",
+                    model_name="m",
+                    initial_instance_count=0,
+                    initial_variant_weight=0.0,
+                    enable_ssm_access=False,
+                )
+            ],
+            tags=[],
+            kms_key_id=None,
+        )
+    body = json.loads(router.calls.last.request.content)
+    assert body == {
+        "EndpointConfigName": "",
+        "ProductionVariants": [
+            {
+                "VariantName": "v",
+                "ModelName": "m",
+                "InitialInstanceCount": 0,
+                "InitialVariantWeight": 0.0,
+                "EnableSSMAccess": False,
+            }
+        ],
+        "Tags": [],
+    }
+
+
+async def test_empty_map_is_sent(router: respx.MockRouter) -> None:
+    async with make_client(router) as sm:
+        await sm.create_model(model_name="m", primary_container=ContainerDefinition(environment={}))
+    assert json.loads(router.calls.last.request.content)["PrimaryContainer"] == {"Environment": {}}
+
+
+async def test_operation_without_parameters_sends_empty_object(router: respx.MockRouter) -> None:
+    router.post(f"{ENDPOINT}/").mock(return_value=httpx.Response(200, json={"Models": []}))
+    async with make_client(router) as sm:
+        out = await sm.list_models()
+    assert out.models == []
+    assert router.calls.last.request.content == b"{}"
+    assert router.calls.last.request.headers["X-Amz-Target"] == "SageMaker.ListModels"
+
+
+async def test_timestamps_go_out_as_epoch_seconds(router: respx.MockRouter) -> None:
+    router.post(f"{ENDPOINT}/").mock(return_value=httpx.Response(200, json={"Models": []}))
+    async with make_client(router) as sm:
+        await sm.list_models(
+            creation_time_after=datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
+            creation_time_before=datetime(2024, 1, 2, 3, 4, 5, 250000, tzinfo=UTC),
+        )
+    body = json.loads(router.calls.last.request.content)
+    assert body == {"CreationTimeAfter": 1704164645, "CreationTimeBefore": 1704164645.25}
+
+
+async def test_idempotency_token_is_filled_with_uuid4(router: respx.MockRouter) -> None:
+    router.post(f"{ENDPOINT}/").mock(
+        return_value=httpx.Response(200, json={"ModelPackageArn": "a"})
+    )
+    async with make_client(router) as sm:
+        await sm.create_model_package(model_package_group_name="g")
+        await sm.create_model_package(model_package_group_name="g")
+        await sm.create_model_package(model_package_group_name="g", client_token="mine")
+    tokens = [json.loads(c.request.content).get("ClientToken") for c in router.calls]
+    assert tokens[2] == "mine"
+    for token in tokens[:2]:
+        assert uuid.UUID(token).version == 4
+    assert tokens[0] != tokens[1]
+
+
+async def test_operation_without_output_returns_none(router: respx.MockRouter) -> None:
+    router.post(f"{ENDPOINT}/").mock(return_value=httpx.Response(200, content=b""))
+    async with make_client(router) as sm:
+        result = await sm.delete_model(model_name="m")
+    assert result is None
+    assert router.calls.last.request.headers["X-Amz-Target"] == "SageMaker.DeleteModel"
