@@ -24,9 +24,12 @@ class Server:
     open_connections: int = 0
     behaviour: Callable[[int], bytes | None] = lambda _n: OK
     requests: int = 0
-    writers: list[asyncio.StreamWriter] = field(default_factory=list)
+    handlers: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self.handlers.add(task)
         self.connections += 1
         self.open_connections += 1
         try:
@@ -61,6 +64,10 @@ async def server() -> AsyncIterator[Server]:
     async with listener:
         yield srv
         listener.close()
+        # Python 3.12+ waits for open connections on close; end the hanging handlers.
+        for task in srv.handlers:
+            task.cancel()
+        await asyncio.gather(*srv.handlers, return_exceptions=True)
 
 
 def make(srv: Server, **options: float) -> SageMakerClient:
