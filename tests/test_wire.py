@@ -218,3 +218,39 @@ async def test_operation_without_output_returns_none(router: respx.MockRouter) -
         result = await sm.delete_model(model_name="m")
     assert result is None
     assert router.calls.last.request.headers["X-Amz-Target"] == "SageMaker.DeleteModel"
+
+
+async def test_a_callers_http_client_is_not_closed(router: respx.MockRouter) -> None:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler))
+    async with SageMakerClient(
+        region="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        http_client=http,
+    ) as sm:
+        await sm.create_model(model_name="m")
+    assert not http.is_closed
+    await http.aclose()
+
+
+async def test_debug_log_has_one_line_per_call_and_no_secrets(
+    router: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    canary_secret, canary_body = "canary-secret-9d1e", "canary-body-77aa"
+    caplog.set_level("DEBUG", logger="sm_typed")
+    async with SageMakerClient(
+        region="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=canary_secret,
+        aws_session_token="canary-token-5b2c",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler)),
+    ) as sm:
+        await sm.create_model(model_name=canary_body)
+        text = f"{sm!r} {sm!s}"
+    records = [r for r in caplog.records if r.name.startswith("sm_typed")]
+    assert len(records) == 1
+    assert records[0].levelname == "DEBUG"
+    assert "CreateModel" in records[0].getMessage()
+    everything = text + " ".join(r.getMessage() for r in caplog.records)
+    for canary in (canary_secret, canary_body, "canary-token-5b2c", "Authorization", "Signature="):
+        assert canary not in everything

@@ -4,18 +4,25 @@ httpx's own pool (httpcore) costs more CPU per request than all of aiobotocore
 (ARCHITECTURE.md; bench/transport.py re-measures it). Keeping httpx as the
 interface and aiohttp underneath gives the cheap pool without changing what
 callers see. Bodies are read whole: JSON-protocol responses are small.
+
+aiohttp is imported on first use, not with sm_typed: its import builds SSL
+contexts and costs ~65 ms, which a program that never sends should not pay.
 """
 
 from __future__ import annotations
 
 import ssl
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import httpx
+
+if TYPE_CHECKING:
+    import aiohttp
 
 
 def _timeout(request: httpx.Request) -> aiohttp.ClientTimeout:
+    import aiohttp
+
     t: dict[str, float | None] = request.extensions.get("timeout", {})
     return aiohttp.ClientTimeout(
         total=None,
@@ -36,6 +43,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._session: aiohttp.ClientSession | None = None
 
     def _new_session(self) -> aiohttp.ClientSession:
+        import aiohttp
+
         connector = aiohttp.TCPConnector(
             limit=self._max_connections, limit_per_host=self._max_connections, ssl=self._ssl
         )
@@ -49,6 +58,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return self._session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import aiohttp  # cached in sys.modules after the first call
+
         session = self._session
         if session is None or session.closed:
             session = self._new_session()
@@ -92,6 +103,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
 
 def _timeout_error(exc: BaseException, request: httpx.Request) -> httpx.TimeoutException:
+    import aiohttp
+
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return httpx.ConnectTimeout(str(exc) or "connect timeout", request=request)
     return httpx.ReadTimeout(str(exc) or "read timeout", request=request)
