@@ -6,29 +6,14 @@ import gzip
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 from .errors import CodegenError
 from .model import Member, Operation, Paginator, Service, Shape, ShapeType, Waiter
 from .overrides import OPTIONAL_MEMBERS
 
 SOURCE_FILE = "SOURCE.json"
-_SHAPE_TYPES = frozenset(
-    {
-        "structure",
-        "list",
-        "map",
-        "string",
-        "integer",
-        "long",
-        "float",
-        "double",
-        "boolean",
-        "blob",
-        "timestamp",
-        "document",
-    }
-)
+_SHAPE_TYPES = frozenset(get_args(ShapeType))
 
 JsonObj = dict[str, Any]
 

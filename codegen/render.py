@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import jinja2
 
@@ -26,55 +28,27 @@ _SCALARS = {
     "timestamp": "_dt.datetime",
     "document": "_t.Any",
 }
-# The common AWS errors the runtime defines (sm_typed._runtime._errors.COMMON_ERRORS).
-COMMON_ERROR_NAMES = (
-    "AccessDeniedException",
-    "IncompleteSignature",
-    "InvalidSignatureException",
-    "SignatureDoesNotMatch",
-    "UnrecognizedClientException",
-    "InvalidClientTokenId",
-    "MissingAuthenticationToken",
-    "ExpiredTokenException",
-    "RequestExpired",
-    "NotAuthorized",
-    "OptInRequired",
-    "ValidationException",
-    "ValidationError",
-    "InvalidParameterValue",
-    "InvalidParameterCombination",
-    "MissingParameter",
-    "SerializationException",
-    "UnknownOperationException",
-    "InvalidAction",
-    "ThrottlingException",
-    "Throttling",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "ServiceUnavailable",
-    "ServiceUnavailableException",
-    "InternalFailure",
-    "InternalServerError",
-    "InternalError",
-)
-RUNTIME_ERROR_NAMES = (
-    "SmTypedError",
-    "ServiceError",
-    "ParamValidationError",
-    "ConfigurationError",
-    "NoRegionError",
-    "NoCredentialsError",
-    "CredentialsError",
-    "EndpointResolutionError",
-    "HTTPClientError",
-    "ConnectTimeoutError",
-    "ReadTimeoutError",
-    "ResponseParseError",
-    "ClientClosedError",
-    "ThrottlingError",
-    "TransientServiceError",
-    "AuthError",
-)
+
+
+def _runtime_errors() -> ModuleType:
+    """The runtime's ``_errors`` module, loaded by path.
+
+    Importing it as ``sm_typed._runtime._errors`` would run ``sm_typed/__init__``,
+    which imports generated code: a broken generation could then not be fixed by
+    regenerating. The module imports only the standard library.
+    """
+    path = Path(__file__).resolve().parent.parent / "src/sm_typed/_runtime/_errors.py"
+    spec = importlib.util.spec_from_file_location("_sm_typed_runtime_errors", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_RUNTIME = _runtime_errors()
+# Names generated errors modules re-export from the runtime.
+COMMON_ERROR_NAMES: tuple[str, ...] = tuple(_RUNTIME.COMMON_ERRORS)
+RUNTIME_ERROR_NAMES: tuple[str, ...] = tuple(_RUNTIME.LIBRARY_ERRORS)
 
 
 @dataclass(frozen=True)

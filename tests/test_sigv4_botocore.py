@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
@@ -19,18 +20,29 @@ def rand_text(rng: random.Random, alphabet: str, lo: int = 1, hi: int = 12) -> s
     return "".join(rng.choice(alphabet) for _ in range(rng.randint(lo, hi)))
 
 
-def random_request(rng: random.Random) -> dict[str, object]:
+@dataclass(frozen=True)
+class RandomRequest:
+    method: str
+    path: str  # unencoded
+    query: str
+    headers: dict[str, str]
+    body: bytes
+    token: str | None
+    region: str
+    service: str
+    amz_date: str
+
+
+def random_request(rng: random.Random) -> RandomRequest:
     segments = [
         rand_text(rng, SAFE + " ሴé", 1, 8).strip(".") or "x" for _ in range(rng.randint(0, 3))
     ]
-    path = "/" + "/".join(segments)
     params = sorted(
         {
             rand_text(rng, SAFE, 1, 6): rand_text(rng, SAFE + ODD, 0, 8)
             for _ in range(rng.randint(0, 4))
         }.items()
     )
-    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params)
     headers = {
         "X-Amz-Target": f"Svc.{rand_text(rng, SAFE, 3, 10)}",
         "Content-Type": rng.choice(["application/x-amz-json-1.1", "application/x-amz-json-1.0"]),
@@ -39,56 +51,52 @@ def random_request(rng: random.Random) -> dict[str, object]:
         headers[f"X-Custom-{rand_text(rng, 'abcdef', 2, 5)}"] = "  ".join(
             rand_text(rng, SAFE, 1, 6) for _ in range(rng.randint(1, 3))
         )
-    body = rand_text(rng, SAFE + ODD, 0, 200).encode()
-    return {
-        "method": rng.choice(["POST", "GET", "PUT"]),
-        "path": path,
-        "query": query,
-        "headers": headers,
-        "body": body,
-        "token": rng.choice([None, rand_text(rng, SAFE + "/+=", 20, 60)]),
-        "region": rng.choice(["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"]),
-        "service": rng.choice(["sagemaker", "dynamodb", "execute-api"]),
-        "amz_date": f"20{rng.randint(10, 40)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}T{rng.randint(10, 23)}{rng.randint(10, 59)}{rng.randint(10, 59)}Z",
-    }
+    return RandomRequest(
+        method=rng.choice(["POST", "GET", "PUT"]),
+        path="/" + "/".join(segments),
+        query="&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params),
+        headers=headers,
+        body=rand_text(rng, SAFE + ODD, 0, 200).encode(),
+        token=rng.choice([None, rand_text(rng, SAFE + "/+=", 20, 60)]),
+        region=rng.choice(["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"]),
+        service=rng.choice(["sagemaker", "dynamodb", "execute-api"]),
+        amz_date=f"20{rng.randint(10, 40)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}"
+        f"T{rng.randint(10, 23)}{rng.randint(10, 59)}{rng.randint(10, 59)}Z",
+    )
 
 
 @pytest.mark.parametrize("seed", range(5))
 def test_random_requests_match_botocore(seed: int) -> None:
     rng = random.Random(seed)
+    host = "example.amazonaws.com"
     for _ in range(100):
         r = random_request(rng)
-        host = "example.amazonaws.com"
-        headers = dict(r["headers"])  # type: ignore[call-overload]
-        body: bytes = r["body"]  # type: ignore[assignment]
-        wire_path = quote(r["path"], safe="/~")  # type: ignore[arg-type]
+        wire_path = quote(r.path, safe="/~")
+        common = {
+            "region": r.region,
+            "service": r.service,
+            "amz_date": r.amz_date,
+            "access_key": "AKID",
+            "secret_key": "secret/key+",
+        }
         ours = sign(
-            method=r["method"],  # type: ignore[arg-type]
+            method=r.method,
             path=wire_path,
-            query=r["query"],  # type: ignore[arg-type]
-            headers=[("Host", host), *headers.items()],
-            payload_hash=hashlib.sha256(body).hexdigest(),
-            access_key="AKID",
-            secret_key="secret/key+",
-            session_token=r["token"],  # type: ignore[arg-type]
-            region=r["region"],  # type: ignore[arg-type]
-            service=r["service"],  # type: ignore[arg-type]
-            amz_date=r["amz_date"],  # type: ignore[arg-type]
+            query=r.query,
+            headers=[("Host", host), *r.headers.items()],
+            payload_hash=hashlib.sha256(r.body).hexdigest(),
+            session_token=r.token,
+            **common,
         )
-        signed_headers = {**headers, **dict(ours.headers)}
+        signed_headers = {**r.headers, **dict(ours.headers)}
         signed_headers.pop("Authorization")
-        url = f"https://{host}{wire_path}" + (f"?{r['query']}" if r["query"] else "")
         theirs = botocore_signature(
-            method=r["method"],  # type: ignore[arg-type]
-            url=url,
+            method=r.method,
+            url=f"https://{host}{wire_path}" + (f"?{r.query}" if r.query else ""),
             headers=signed_headers,
-            body=body,
-            access_key="AKID",
-            secret_key="secret/key+",
-            token=r["token"],  # type: ignore[arg-type]
-            region=r["region"],  # type: ignore[arg-type]
-            service=r["service"],  # type: ignore[arg-type]
-            amz_date=r["amz_date"],  # type: ignore[arg-type]
+            body=r.body,
+            token=r.token,
+            **common,
         )
         assert ours.canonical_request == theirs["canonical_request"], r
         assert ours.string_to_sign == theirs["string_to_sign"]

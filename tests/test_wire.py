@@ -22,6 +22,32 @@ from sm_typed.shapes import (
     VpcConfig,
 )
 
+
+def botocore_signs_it_the_same(request: httpx.Request, token: str | None = None) -> dict[str, str]:
+    """botocore's signature for the headers we signed; asserts ours matches it."""
+    headers = {
+        "Content-Type": request.headers["Content-Type"],
+        "X-Amz-Target": request.headers["X-Amz-Target"],
+        "X-Amz-Date": request.headers["X-Amz-Date"],
+    }
+    if token is not None:
+        headers["X-Amz-Security-Token"] = token
+    reference = botocore_signature(
+        method="POST",
+        url=f"{ENDPOINT}/",
+        headers=headers,
+        body=request.content,
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+        token=token,
+        region="us-east-1",
+        service="sagemaker",
+        amz_date=request.headers["X-Amz-Date"],
+    )
+    assert request.headers["Authorization"].endswith("Signature=" + reference["signature"])
+    return reference
+
+
 CREATE_MODEL_OUTPUT = {"ModelArn": "arn:aws:sagemaker:us-east-1:123456789012:model/m"}
 
 
@@ -87,23 +113,7 @@ async def test_create_model_request_on_the_wire(router: respx.MockRouter) -> Non
     assert m.group(1) == ACCESS_KEY
     assert m.group(2) == amz_date[:8]
     assert m.group(3) == "content-type;host;x-amz-date;x-amz-target"
-    reference = botocore_signature(
-        method="POST",
-        url=f"{ENDPOINT}/",
-        headers={
-            "Content-Type": request.headers["Content-Type"],
-            "X-Amz-Target": request.headers["X-Amz-Target"],
-            "X-Amz-Date": amz_date,
-        },
-        body=request.content,
-        access_key=ACCESS_KEY,
-        secret_key=SECRET_KEY,
-        token=None,
-        region="us-east-1",
-        service="sagemaker",
-        amz_date=amz_date,
-    )
-    assert m.group(4) == reference["signature"]
+    reference = botocore_signs_it_the_same(request)
     assert reference["canonical_request"].endswith(hashlib.sha256(request.content).hexdigest())
 
 
@@ -116,24 +126,7 @@ async def test_session_token_is_sent_and_signed(router: respx.MockRouter) -> Non
         "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target,"
         in (request.headers["Authorization"])
     )
-    reference = botocore_signature(
-        method="POST",
-        url=f"{ENDPOINT}/",
-        headers={
-            "Content-Type": request.headers["Content-Type"],
-            "X-Amz-Target": request.headers["X-Amz-Target"],
-            "X-Amz-Date": request.headers["X-Amz-Date"],
-            "X-Amz-Security-Token": "TOKEN/+=",
-        },
-        body=request.content,
-        access_key=ACCESS_KEY,
-        secret_key=SECRET_KEY,
-        token="TOKEN/+=",
-        region="us-east-1",
-        service="sagemaker",
-        amz_date=request.headers["X-Amz-Date"],
-    )
-    assert request.headers["Authorization"].endswith("Signature=" + reference["signature"])
+    botocore_signs_it_the_same(request, token="TOKEN/+=")
 
 
 async def test_falsy_values_are_sent_and_only_none_is_omitted(router: respx.MockRouter) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,8 +59,6 @@ def test_aws_c_auth_v4_header_signing(case: str) -> None:
     d = V4 / case
     ctx = json.loads((d / "context.json").read_text())
     req = parse_request((d / "request.txt").read_text())
-    import hashlib
-
     payload_hash = hashlib.sha256(req.body).hexdigest() if req.body else EMPTY_SHA256
     creds = ctx["credentials"]
     ts = ctx["timestamp"].replace("-", "").replace(":", "")
@@ -105,8 +104,6 @@ def test_botocore_aws4_testsuite(case: Path) -> None:
     headers = [
         (k, v) for k, v in req.headers if k.lower() not in ("x-amz-date", "x-amz-security-token")
     ]
-    import hashlib
-
     result = sign(
         method=req.method,
         path=req.path,

@@ -289,3 +289,24 @@ COMMON_ERRORS: Mapping[str, type[ServiceError]] = {
         InternalError,
     )
 }
+
+
+# The library's own exceptions, re-exported by every generated ``errors`` module.
+LIBRARY_ERRORS: tuple[str, ...] = (
+    "SmTypedError",
+    "ServiceError",
+    "ParamValidationError",
+    "ConfigurationError",
+    "NoRegionError",
+    "NoCredentialsError",
+    "CredentialsError",
+    "EndpointResolutionError",
+    "HTTPClientError",
+    "ConnectTimeoutError",
+    "ReadTimeoutError",
+    "ResponseParseError",
+    "ClientClosedError",
+    "ThrottlingError",
+    "TransientServiceError",
+    "AuthError",
+)
