@@ -127,6 +127,9 @@ def service_from_dict(
 
 def _shape(service: str, name: str, s: JsonObj) -> Shape:
     kind = s.get("type")
+    if s.get("document"):
+        # botocore marks documents as structures with a ``document`` flag: any JSON value.
+        return Shape(name=name, type="document", documentation=str(s.get("documentation", "")), document=True)
     if kind not in _SHAPE_TYPES:
         raise CodegenError(f"{service}: shape {name} has unsupported type {kind!r}")
     required = set(cast(list[str], s.get("required", [])))
@@ -142,6 +145,7 @@ def _shape(service: str, name: str, s: JsonObj) -> Shape:
             deprecated=bool(m.get("deprecated")),
             deprecated_message=str(m.get("deprecatedMessage", "")),
             timestamp_format=m.get("timestampFormat"),
+            host_label=bool(m.get("hostLabel")),
         )
         for wire, m in cast(dict[str, JsonObj], s.get("members", {})).items()
     )
@@ -198,6 +202,9 @@ def _operation(name: str, o: JsonObj) -> Operation:
         deprecated=bool(o.get("deprecated")),
         deprecated_message=str(o.get("deprecatedMessage", "")),
         host_prefix=endpoint.get("hostPrefix"),
+        request_compression=tuple(
+            str(e) for e in cast(JsonObj, o.get("requestcompression", {})).get("encodings", ())
+        ),
     )
 
 

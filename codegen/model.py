@@ -14,6 +14,7 @@ ShapeType = Literal[
     "list",
     "map",
     "string",
+    "character",
     "integer",
     "long",
     "float",
@@ -37,6 +38,7 @@ class Member:
     deprecated: bool = False
     deprecated_message: str = ""
     timestamp_format: str | None = None
+    host_label: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Operation:
     deprecated: bool = False
     deprecated_message: str = ""
     host_prefix: str | None = None
+    request_compression: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import keyword
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -112,5 +113,9 @@ def class_name(shape_name: str) -> str:
 
 
 def client_class_name(service_id: str) -> str:
-    base = "".join(part[:1].upper() + part[1:] for part in service_id.replace("-", " ").split())
+    """``SageMaker`` -> ``SageMakerClient``; ``com.amazonaws.foo`` -> ``ComAmazonawsFooClient``."""
+    parts = re.split(r"[^A-Za-z0-9]+", service_id)
+    base = "".join(p[:1].upper() + p[1:] for p in parts if p)
+    if not base or base[0].isdigit():
+        base = "Service" + base
     return class_name(base + "Client")

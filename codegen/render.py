@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -19,6 +20,7 @@ LINE = 100
 
 _SCALARS = {
     "string": "str",
+    "character": "str",
     "integer": "int",
     "long": "int",
     "float": "float",
@@ -120,6 +122,9 @@ class OperationView:
     params: tuple[ParamView, ...]
     doc: str
     idempotency: tuple[str, ...]
+    host_prefix: str | None = None
+    host_labels: tuple[str, ...] = ()
+    compress: bool = False
 
     @property
     def spec_line(self) -> str:
@@ -129,6 +134,11 @@ class OperationView:
         if self.idempotency:
             tokens = ", ".join(f'"{t}"' for t in self.idempotency)
             extra = f", idempotency_tokens=({tokens},)"
+        if self.host_prefix is not None:
+            labels = "".join(f'"{a}", ' for a in self.host_labels)
+            extra += f", host_prefix={_quote(self.host_prefix)}, host_labels=({labels.rstrip()})"
+        if self.compress:
+            extra += ", compress=True"
         head = f"{self.spec_name}: _OperationSpec[{inp}, {out}] = _OperationSpec("
         args = f'_SERVICE, "{self.name}", {out}{extra}'
         if len(head) + len(args) + 1 <= LINE:
@@ -169,8 +179,16 @@ class Renderer:
         self._attrs: dict[str, dict[str, str]] = {}
 
     # -- types -----------------------------------------------------------------
-    def annotation(self, shape_name: str, prefix: str = "") -> str:
+    def annotation(
+        self, shape_name: str, prefix: str = "", timestamp_format: str | None = None
+    ) -> str:
+        """The annotation for a shape. In Struct fields (no ``prefix``), a timestamp
+        with a non-default wire format carries it as msgspec metadata."""
         shape = self.service.shapes[shape_name]
+        if shape.type == "timestamp" and not prefix:
+            fmt = timestamp_format or shape.timestamp_format
+            if fmt in ("iso8601", "rfc822"):
+                return f'_t.Annotated[_dt.datetime, _Meta(extra={{"timestampFormat": "{fmt}"}})]'
         if shape.type == "structure":
             return prefix + naming.class_name(shape.name)
         if shape.type == "list":
@@ -210,7 +228,7 @@ class Renderer:
         return FieldView(
             attr=self.attrs(shape)[m.name],
             wire=m.wire_name,
-            annotation=self.annotation(m.target),
+            annotation=self.annotation(m.target, timestamp_format=m.timestamp_format),
             # The client fills idempotency tokens the caller leaves out.
             required=m.required and not m.idempotency_token,
             doc=docstring(doc, 4),
@@ -275,7 +293,11 @@ class Renderer:
         if op.errors:
             raises = "\n".join(f"    {e}: see `sm_typed.errors.{e}`." for e in op.errors)
             text = f"{text}\n\nRaises:\n{raises}" if text else f"Raises:\n{raises}"
+        host_prefix, host_labels = self._host_prefix(op)
         return OperationView(
+            host_prefix=host_prefix,
+            host_labels=host_labels,
+            compress="gzip" in op.request_compression,
             name=op.name,
             method=method,
             spec_name=f"_{op.name}",
@@ -285,6 +307,25 @@ class Renderer:
             doc=docstring(text, 8),
             idempotency=tuple(idempotency),
         )
+
+    def _host_prefix(self, op: Operation) -> tuple[str | None, tuple[str, ...]]:
+        """``foo.{Label}.`` with member names turned into attribute names."""
+        if op.host_prefix is None:
+            return None, ()
+        attrs = self.attrs(self.service.shapes[op.input]) if op.input else {}
+        labels: list[str] = []
+
+        def swap(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in attrs:
+                raise CodegenError(
+                    f"operation {op.name}: hostPrefix label {{{name}}} is not an input member"
+                )
+            labels.append(attrs[name])
+            return "{" + attrs[name] + "}"
+
+        template = re.sub(r"\{([^}]+)\}", swap, op.host_prefix)
+        return template, tuple(labels)
 
     def errors(self) -> list[ErrorView]:
         views: list[ErrorView] = []
@@ -332,16 +373,18 @@ class Renderer:
         """File name (relative to the package) -> source."""
         error_views = self.errors()
         operations = self.operations()
+        structs = self.structs()
         annotations = [p.annotation for op in operations for p in op.params]
         ctx: dict[str, object] = {
             "uses_datetime": any("_dt." in a for a in annotations),
             "uses_typing": any("_t." in a for a in annotations),
+            "uses_meta": any("_Meta(" in f.annotation for st in structs for f in st.fields),
             "header": self.header(),
             "service": self.service,
             "client_class": self.client_class,
             "package_doc_name": self.package_doc_name,
             "service_doc": docstring(html_to_text(self.service.documentation, width=LINE - 4), 4),
-            "structs": self.structs(),
+            "structs": structs,
             "enums": self.enums(),
             "operations": operations,
             "errors": error_views,

@@ -112,7 +112,7 @@ async def test_code_from_header_and_code_field() -> None:
             "SignatureDoesNotMatch",
             "does not match",
         ),
-        (httpx.Response(500, content=b""), "500", "empty error response"),
+        (httpx.Response(500, content=b""), "500", ""),
         (httpx.Response(503, content=b"{not json"), "503", "non-JSON error response"),
         (httpx.Response(400, content=b"[1, 2]"), "400", "non-JSON error response"),
         (

@@ -6,9 +6,11 @@ validate -> encode -> (endpoint, once) -> sign -> send -> decode or raise typed 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 import logging
 import platform
+import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -73,7 +75,16 @@ class ServiceSpec:
 class OperationSpec(Generic[InT, OutT]):
     """One operation: its name, target header and output decoder (built on first use)."""
 
-    __slots__ = ("_decoder", "idempotency_tokens", "name", "output", "target")
+    __slots__ = (
+        "_decoder",
+        "compress",
+        "host_labels",
+        "host_prefix",
+        "idempotency_tokens",
+        "name",
+        "output",
+        "target",
+    )
 
     def __init__(
         self,
@@ -82,11 +93,19 @@ class OperationSpec(Generic[InT, OutT]):
         output: type[OutT] | None,
         *,
         idempotency_tokens: tuple[str, ...] = (),
+        host_prefix: str | None = None,
+        host_labels: tuple[str, ...] = (),
+        compress: bool = False,
     ) -> None:
         self.name = name
         self.target = f"{service.target_prefix}.{name}"
         self.output = output
         self.idempotency_tokens = idempotency_tokens
+        # ``foo.{label}.``: prepended to the endpoint host, labels from input attributes.
+        self.host_prefix = host_prefix
+        self.host_labels = host_labels
+        # The model allows gzip for this operation's request body.
+        self.compress = compress
         self._decoder: BodyDecoder[OutT] | None = None
 
     def decode(self, body: bytes) -> OutT:
@@ -121,6 +140,41 @@ class _Route:
     path: str
     signing_region: str
     signing_name: str
+
+
+# botocore's default request_min_compression_size_bytes: smaller bodies are not worth it.
+COMPRESSION_MIN_BYTES = 10240
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_IP_HOST = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])(?::\d+)?$")
+
+
+def _prefixed(route: _Route, op: OperationSpec[Any, Any], params: object) -> _Route:
+    """The route with the operation's host prefix (``foo.{label}.``) applied.
+
+    Not applied to IP-address endpoints, where a prefix can only break the URL.
+    """
+    assert op.host_prefix is not None
+    if _IP_HOST.match(route.host) or route.host.split(":")[0] == "localhost":
+        return route
+    values: dict[str, str] = {}
+    problems: list[str] = []
+    for attr in op.host_labels:
+        value = getattr(params, attr, None)
+        if not isinstance(value, str) or not _HOST_LABEL.match(value):
+            problems.append(f"{attr}: must be a valid host label (letters, digits, hyphens)")
+        else:
+            values[attr] = value
+    if problems:
+        raise ParamValidationError(op.name, problems)
+    prefix = op.host_prefix.format_map(values)
+    scheme, rest = route.url.split("://", 1)
+    return _Route(
+        url=f"{scheme}://{prefix}{rest}",
+        host=prefix + route.host,
+        path=route.path,
+        signing_region=route.signing_region,
+        signing_name=route.signing_name,
+    )
 
 
 class BaseClient:
@@ -281,6 +335,8 @@ class BaseClient:
         else:
             body = b"{}"
         route = self._route or await self._resolve_route()
+        if op.host_prefix is not None:
+            route = _prefixed(route, op, params)
         creds = await self._credentials.get()
         spec = self._service
         headers = [
@@ -288,6 +344,9 @@ class BaseClient:
             ("Content-Type", spec.content_type),
             ("X-Amz-Target", op.target),
         ]
+        if op.compress and len(body) >= COMPRESSION_MIN_BYTES:
+            body = gzip.compress(body, mtime=0)
+            headers.append(("Content-Encoding", "gzip"))
         signature = _sigv4.sign(
             method="POST",
             path=route.path,

@@ -120,7 +120,7 @@ class ServiceError(SmTypedError):
         rid = f", request id {self.request_id}" if self.request_id else ""
         return (
             f"An error occurred ({self.code}) when calling the {self.operation} operation "
-            f"(HTTP {self.status_code}{rid}): {self.message}"
+            f"(HTTP {self.status_code}{rid}): {self.message or '(no message)'}"
         )
 
     def __repr__(self) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Generic, TypeVar
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any, Generic, TypeVar, cast
 
 import msgspec
 import msgspec.inspect as mi
@@ -19,28 +20,119 @@ EMPTY_OBJECT = b"{}"
 T = TypeVar("T")
 
 
-def _aws_value(value: Any) -> Any:
-    """Rewrite builtins for AWS JSON: datetimes as epoch seconds, special floats as strings."""
-    if isinstance(value, dict):
-        return {k: _aws_value(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
-    if isinstance(value, list):
-        return [_aws_value(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
-    if isinstance(value, datetime):
-        ts = value.timestamp()
-        return int(ts) if value.microsecond == 0 else ts
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+TIMESTAMP_FORMAT = "timestampFormat"  # key in msgspec.Meta(extra=...) of a timestamp member
+_Encode = Callable[[Any], Any]
+_STRUCT_ENCODERS: dict[type[Any], _Encode] = {}
+
+
+def _special_float(value: float) -> Any:
+    if math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _epoch(value: datetime) -> int | float:
+    ts = value.timestamp()
+    return int(ts) if value.microsecond == 0 else ts
+
+
+def _iso8601(value: datetime) -> str:
+    value = value.astimezone(UTC)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    return text + "Z"
+
+
+def _httpdate(value: datetime) -> str:
+    return format_datetime(value.astimezone(UTC), usegmt=True)
+
+
+_TIMESTAMP_WRITERS: dict[str, _Encode] = {
+    "unixTimestamp": _epoch,
+    "iso8601": _iso8601,
+    "rfc822": _httpdate,
+}
+
+
+def _identity(value: Any) -> Any:
     return value
 
 
+def _any_value(value: Any) -> Any:
+    """A document or untyped value: fix what JSON cannot carry as is."""
+    if isinstance(value, dict):
+        return {k: _any_value(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, (list, tuple)):
+        return [_any_value(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, float):
+        return _special_float(value)
+    if isinstance(value, datetime):
+        return _epoch(value)
+    return value
+
+
+def _encoder(t: mi.Type) -> _Encode:
+    if isinstance(t, mi.Metadata):
+        # msgspec annotates ``extra`` as a bare dict.
+        extra = t.extra or {}  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        fmt = cast(dict[str, Any], extra).get(TIMESTAMP_FORMAT)
+        if isinstance(t.type, mi.DateTimeType) and fmt in _TIMESTAMP_WRITERS:
+            return _TIMESTAMP_WRITERS[fmt]
+        return _encoder(t.type)
+    if isinstance(t, mi.UnionType):
+        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
+        return _encoder(inner[0]) if len(inner) == 1 else _any_value
+    if isinstance(t, mi.DateTimeType):
+        return _epoch
+    if isinstance(t, mi.FloatType):
+        return _special_float
+    if isinstance(t, (mi.ListType, mi.VarTupleType)):
+        item = _encoder(t.item_type)
+        return lambda v: [item(x) for x in v]
+    if isinstance(t, mi.DictType):
+        val = _encoder(t.value_type)
+        return lambda v: {k: val(x) for k, x in v.items()}
+    if isinstance(t, mi.StructType):
+        return _struct_encoder(t.cls)
+    if isinstance(t, mi.AnyType):
+        return _any_value
+    return _identity
+
+
+def _struct_encoder(cls: type[Any]) -> _Encode:
+    cached = _STRUCT_ENCODERS.get(cls)
+    if cached is not None:
+        return cached
+    fields: list[tuple[str, str, _Encode]] = []
+
+    def encode(obj: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for attr, wire, enc in fields:
+            value = getattr(obj, attr)
+            if value is not None:
+                out[wire] = enc(value)
+        return out
+
+    _STRUCT_ENCODERS[cls] = encode  # before compiling members: shapes may be recursive
+    info = mi.type_info(cls)
+    assert isinstance(info, mi.StructType)
+    fields.extend((f.name, f.encode_name, _encoder(f.type)) for f in info.fields)
+    return encode
+
+
 def encode_body(params: msgspec.Struct | None, needs_rewrite: bool) -> bytes:
-    """The request body; ``needs_rewrite`` comes from validation (datetimes, NaN, ...)."""
+    """The request body; ``needs_rewrite`` comes from validation (datetimes, NaN, ...).
+
+    The common case is msgspec's encoder alone. Values msgspec would write
+    differently from AWS JSON (timestamps, non-finite floats) take a typed walk
+    that builds the wire form first.
+    """
     if params is None:
         return EMPTY_OBJECT
     if not needs_rewrite:
         return _ENCODER.encode(params)
-    builtins = msgspec.to_builtins(params, builtin_types=(datetime,))
-    return _ENCODER.encode(_aws_value(builtins))
+    return _ENCODER.encode(_struct_encoder(type(params))(params))
 
 
 class BodyDecoder(Generic[T]):
@@ -70,6 +162,8 @@ class BodyDecoder(Generic[T]):
 
 
 def _zero(t: mi.Type) -> Any:
+    if isinstance(t, mi.Metadata):
+        return _zero(t.type)
     if isinstance(t, (mi.StrType, mi.LiteralType, mi.BytesType)):
         return ""
     if isinstance(t, mi.BoolType):
@@ -91,6 +185,10 @@ def _zero(t: mi.Type) -> Any:
 
 
 def _correct(raw: Any, t: mi.Type) -> Any:
+    if isinstance(t, mi.Metadata):
+        return _correct(raw, t.type)
+    if isinstance(t, mi.DateTimeType) and isinstance(raw, str):
+        return _timestamp_text(raw)
     if isinstance(t, mi.UnionType):
         inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
         return raw if raw is None or len(inner) != 1 else _correct(raw, inner[0])
@@ -111,6 +209,14 @@ def _correct(raw: Any, t: mi.Type) -> Any:
     if isinstance(t, mi.DictType) and isinstance(raw, dict):
         return {k: _correct(v, t.value_type) for k, v in raw.items() if v is not None}  # pyright: ignore[reportUnknownVariableType]
     return raw
+
+
+def _timestamp_text(raw: str) -> Any:
+    """An HTTP-date (RFC 7231) becomes epoch seconds; anything else is left to msgspec."""
+    try:
+        return parsedate_to_datetime(raw).timestamp()
+    except (TypeError, ValueError):
+        return raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,15 +267,11 @@ def parse_error(status: int, headers: Mapping[str, str], body: bytes) -> ErrorIn
             message = _text(mm.group(1))
         if not request_id and (rm := _XML_REQUEST_ID.search(body)):
             request_id = _text(rm.group(1))
-    if not message:
+    if not message and body:
         ctype = headers.get("content-type", "unknown content type")
         title = _TITLE.search(body)
         detail = f": {_text(title.group(1))}" if title else ""
-        message = (
-            f"non-JSON error response ({ctype}, {len(body)} bytes){detail}"
-            if body
-            else "empty error response"
-        )
+        message = f"non-JSON error response ({ctype}, {len(body)} bytes){detail}"
     return ErrorInfo(code or str(status), message, request_id, None)
 
 

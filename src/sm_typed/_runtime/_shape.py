@@ -17,7 +17,16 @@ class Shape(msgspec.Struct, kw_only=True, omit_defaults=True, repr_omit_defaults
 
 
 class UnionShape(Shape, kw_only=True):
-    """A union: exactly one member is set in a request."""
+    """A union: exactly one member is set in a request.
+
+    In a response, a union whose member this client's model does not know yet
+    decodes with no member set; `is_unknown` tells that case apart.
+    """
+
+    @property
+    def is_unknown(self) -> bool:
+        """True when the service sent a member newer than this client's model."""
+        return all(getattr(self, name) is None for name in self.__struct_fields__)
 
 
 class SensitiveShape(Shape, kw_only=True):

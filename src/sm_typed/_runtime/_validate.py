@@ -152,6 +152,8 @@ def _struct_checker(cls: type[Any]) -> Checker:
 
 
 def _compile(t: mi.Type) -> Checker:
+    if isinstance(t, mi.Metadata):
+        return _compile(t.type)
     if isinstance(t, mi.UnionType):
         inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
         if len(inner) == 1:
