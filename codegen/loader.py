@@ -129,7 +129,9 @@ def _shape(service: str, name: str, s: JsonObj) -> Shape:
     kind = s.get("type")
     if s.get("document"):
         # botocore marks documents as structures with a ``document`` flag: any JSON value.
-        return Shape(name=name, type="document", documentation=str(s.get("documentation", "")), document=True)
+        return Shape(
+            name=name, type="document", documentation=str(s.get("documentation", "")), document=True
+        )
     if kind not in _SHAPE_TYPES:
         raise CodegenError(f"{service}: shape {name} has unsupported type {kind!r}")
     required = set(cast(list[str], s.get("required", [])))

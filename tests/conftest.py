@@ -46,3 +46,22 @@ def isolated_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def moto_server() -> Iterator[MotoServer]:
     with MotoServer() as server:
         yield server
+
+
+_conformance: dict[str, int] = {"passed": 0, "skipped": 0, "failed": 0}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "test_protocol_case" not in report.nodeid:
+        return
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        _conformance[report.outcome] = _conformance.get(report.outcome, 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if any(_conformance.values()):
+        terminalreporter.write_line(
+            "AWS JSON-protocol conformance cases: "
+            + ", ".join(f"{n} {k}" for k, n in _conformance.items())
+            + " (skips are by design, listed in tests/conformance/test_protocols.py)"
+        )

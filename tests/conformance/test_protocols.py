@@ -9,25 +9,23 @@ back and the decoded result, or the raised error, is compared.
 
 from __future__ import annotations
 
-import base64
 import importlib
 import itertools
 import json
-import math
 import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from bridge import Bridge
 
 from codegen import naming
 from codegen.loader import service_from_dict
-from codegen.model import Service, Shape
+from codegen.model import Service
 from codegen.render import Renderer
 from sm_typed._runtime import _client as runtime_client
 from sm_typed.errors import ServiceError
@@ -72,7 +70,9 @@ def all_cases() -> Iterator[Case]:
         path = DATA / rel
         for suite in json.loads(path.read_text()):
             for i, case in enumerate(suite["cases"]):
-                yield Case(f"{rel}::{case.get('id') or suite['description'] + f'#{i}'}", kind, suite, case)
+                yield Case(
+                    f"{rel}::{case.get('id') or suite['description'] + f'#{i}'}", kind, suite, case
+                )
 
 
 CASES = list(all_cases())
@@ -86,7 +86,7 @@ def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     sys.path.remove(str(root))
 
 
-def generate(case: Case, root: Path) -> tuple[Service, Renderer, Any]:
+def generate(case: Case, root: Path) -> tuple[Service, Bridge, Any]:
     suite, given = case.suite, case.case["given"]
     metadata = {"serviceId": "Conformance", **suite["metadata"]}
     if case.kind == "output":
@@ -100,65 +100,8 @@ def generate(case: Case, root: Path) -> tuple[Service, Renderer, Any]:
     out.mkdir()
     for name, text in renderer.render().items():
         (out / name).write_text(text)
-    return service, renderer, importlib.import_module(package)
-
-
-# -- plain JSON values <-> the generated types --------------------------------------
-
-
-def to_python(value: Any, shape_name: str, service: Service, renderer: Renderer) -> Any:
-    """A case's params (plain JSON, member names) as the generated types."""
-    if value is None:
-        return None
-    shape = service.shapes[shape_name]
-    if shape.type == "document":
-        return value
-    if shape.type == "structure":
-        cls = getattr(sys.modules[renderer_package(renderer)].shapes, shape.name)
-        attrs = renderer.attrs(shape)
-        members = {m.name: m for m in shape.members}
-        return cls(**{attrs[k]: to_python(v, members[k].target, service, renderer) for k, v in value.items()})
-    if shape.type == "list":
-        return [to_python(v, shape.list_member or "", service, renderer) for v in value]
-    if shape.type == "map":
-        return {k: to_python(v, shape.map_value or "", service, renderer) for k, v in value.items()}
-    if shape.type == "timestamp":
-        return datetime.fromtimestamp(value, UTC)
-    if shape.type == "blob":
-        return value.encode()
-    if shape.type in ("float", "double") and isinstance(value, str):
-        return float(value.replace("Infinity", "inf"))
-    return value
-
-
-def renderer_package(renderer: Renderer) -> str:
-    return renderer.package_doc_name
-
-
-def to_plain(value: Any, shape_name: str, service: Service, renderer: Renderer) -> Any:
-    """A decoded value as plain JSON with member names, as the cases write results."""
-    shape = service.shapes[shape_name]
-    if shape.type == "document":
-        return value
-    if shape.type == "structure":
-        attrs = renderer.attrs(shape)
-        out = {}
-        for m in shape.members:
-            v = getattr(value, attrs[m.name])
-            if v is not None:
-                out[m.name] = to_plain(v, m.target, service, renderer)
-        return out
-    if shape.type == "list":
-        return [to_plain(v, shape.list_member or "", service, renderer) for v in value]
-    if shape.type == "map":
-        return {k: to_plain(v, shape.map_value or "", service, renderer) for k, v in value.items()}
-    if shape.type == "timestamp":
-        return value.timestamp()
-    if shape.type == "blob":
-        return value.decode()
-    if shape.type in ("float", "double") and isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    return value
+    module = importlib.import_module(package)
+    return service, Bridge(service, module.shapes), module
 
 
 def client_for(module: Any, handler: Any, endpoint: str) -> Any:
@@ -176,18 +119,20 @@ def client_for(module: Any, handler: Any, endpoint: str) -> Any:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.key for c in CASES])
-async def test_protocol_case(case: Case, package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_protocol_case(
+    case: Case, package_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if case.key in SKIPPED:
         pytest.skip(SKIPPED[case.key])
     monkeypatch.setattr(runtime_client.uuid, "uuid4", lambda: _TOKEN)
-    service, renderer, module = generate(case, package_dir)
+    service, bridge, module = generate(case, package_dir)
     if case.kind == "input":
-        await check_input(case, service, renderer, module)
+        await check_input(case, service, bridge, module)
     else:
-        await check_output(case, service, renderer, module)
+        await check_output(case, service, bridge, module)
 
 
-async def check_input(case: Case, service: Service, renderer: Renderer, module: Any) -> None:
+async def check_input(case: Case, service: Service, bridge: Bridge, module: Any) -> None:
     given, expected = case.case["given"], case.case["serialized"]
     seen: list[httpx.Request] = []
 
@@ -196,13 +141,7 @@ async def check_input(case: Case, service: Service, renderer: Renderer, module: 
         return httpx.Response(200, content=b"{}")
 
     op = service.operations[given["name"]]
-    kwargs: dict[str, Any] = {}
-    if op.input is not None:
-        shape: Shape = service.shapes[op.input]
-        attrs = renderer.attrs(shape)
-        members = {m.name: m for m in shape.members}
-        for name, value in case.case["params"].items():
-            kwargs[attrs[name]] = to_python(value, members[name].target, service, renderer)
+    kwargs = bridge.kwargs(case.case["params"], op.input) if op.input else {}
     method = naming.method_names([op.name])[op.name]
     endpoint = case.suite.get("clientEndpoint", "https://example.com")
     async with client_for(module, handler, endpoint) as client:
@@ -230,7 +169,7 @@ async def check_input(case: Case, service: Service, renderer: Renderer, module: 
         assert host == expected["host"]
 
 
-async def check_output(case: Case, service: Service, renderer: Renderer, module: Any) -> None:
+async def check_output(case: Case, service: Service, bridge: Bridge, module: Any) -> None:
     given, c = case.case["given"], case.case
     response = c["response"]
 
@@ -245,7 +184,7 @@ async def check_output(case: Case, service: Service, renderer: Renderer, module:
     async with client_for(module, handler, "https://example.com") as client:
         if c.get("result") is not None:
             result = await client._invoke(spec, None)
-            plain = {} if result is None else to_plain(result, op.output or "", service, renderer)
+            plain = {} if result is None else bridge.to_plain(result, op.output or "")
             assert plain == c["result"]
             return
         with pytest.raises(ServiceError) as info:
@@ -254,18 +193,14 @@ async def check_output(case: Case, service: Service, renderer: Renderer, module:
     assert exc.code == c["errorCode"]
     assert exc.message == (c.get("errorMessage") or "")
     error_shape = service.shapes.get(c["errorCode"])
-    expected_members = {
-        k: v for k, v in (c.get("error") or {}).items() if k.lower() != "message"
-    }
+    expected_members = {k: v for k, v in (c.get("error") or {}).items() if k.lower() != "message"}
     if error_shape is not None and error_shape.exception:
-        attrs = renderer.attrs(error_shape)
-        ours = {}
-        for m in error_shape.members:
-            if m.name.lower() == "message":
-                continue
-            v = getattr(exc, attrs[m.name])
-            if v is not None:
-                ours[m.name] = to_plain(v, m.target, service, renderer)
+        attrs = bridge.attrs(error_shape.name)
+        ours = {
+            m.name: bridge.to_plain(getattr(exc, attrs[m.name]), m.target)
+            for m in error_shape.members
+            if m.name.lower() != "message" and getattr(exc, attrs[m.name]) is not None
+        }
         assert ours == expected_members
     else:
         assert expected_members == {}
@@ -276,7 +211,3 @@ def test_case_count_and_skips_are_known() -> None:
     unknown = set(SKIPPED) - {c.key for c in CASES}
     assert not unknown, f"skip entries for cases that no longer exist: {unknown}"
     print(f"\nprotocol cases: {len(CASES)}, skipped by design: {len(SKIPPED)}")
-
-
-# The base64 helper keeps ruff from flagging the import while blobs are compared as text.
-_ = base64
