@@ -65,7 +65,7 @@ def stale(files: dict[str, str], out: Path) -> list[str]:
             problems.append(f"{path}: missing")
         elif path.read_text(encoding="utf-8") != text:
             problems.append(f"{path}: differs from the generator's output")
-    for path in sorted(out.glob("*.py")):
+    for path in sorted([*out.glob("*.py"), *out.glob("*.pyi")]):
         if path.name not in files and path.read_text(encoding="utf-8").startswith(GENERATED_MARK):
             problems.append(f"{path}: generated file the generator no longer produces")
     return problems

@@ -61,6 +61,14 @@ class FieldView:
     required: bool
     doc: str
     sensitive: bool
+    # What type checkers see: no msgspec metadata (timestamp formats are a wire detail).
+    stub_annotation: str
+
+    @property
+    def stub_line(self) -> str:
+        if self.required:
+            return f"    {self.attr}: {self.stub_annotation}"
+        return f"    {self.attr}: {self.stub_annotation} | None = None"
 
     @property
     def line(self) -> str:
@@ -180,24 +188,35 @@ class Renderer:
 
     # -- types -----------------------------------------------------------------
     def annotation(
-        self, shape_name: str, prefix: str = "", timestamp_format: str | None = None
+        self,
+        shape_name: str,
+        prefix: str = "",
+        *,
+        wire_formats: bool = False,
+        member_format: str | None = None,
     ) -> str:
-        """The annotation for a shape. In Struct fields (no ``prefix``), a timestamp
-        with a non-default wire format carries it as msgspec metadata."""
+        """The annotation for a shape.
+
+        With ``wire_formats`` (Struct fields of the runtime module), a timestamp with a
+        non-default wire format carries it as msgspec metadata; type checkers (stubs,
+        method parameters) see a plain ``datetime``.
+        """
         shape = self.service.shapes[shape_name]
-        if shape.type == "timestamp" and not prefix:
-            fmt = timestamp_format or shape.timestamp_format
+        if shape.type == "timestamp" and wire_formats:
+            fmt = member_format or shape.timestamp_format
             if fmt in ("iso8601", "rfc822"):
                 return f'_t.Annotated[_dt.datetime, _Meta(extra={{"timestampFormat": "{fmt}"}})]'
         if shape.type == "structure":
             return prefix + naming.class_name(shape.name)
         if shape.type == "list":
             assert shape.list_member is not None
-            return f"list[{self.annotation(shape.list_member, prefix)}]"
+            inner = self.annotation(shape.list_member, prefix, wire_formats=wire_formats)
+            return f"list[{inner}]"
         if shape.type == "map":
             assert shape.map_key is not None and shape.map_value is not None
             key = self.annotation(shape.map_key, prefix)
-            return f"dict[{key}, {self.annotation(shape.map_value, prefix)}]"
+            value = self.annotation(shape.map_value, prefix, wire_formats=wire_formats)
+            return f"dict[{key}, {value}]"
         if shape.type == "string" and shape.enum:
             return prefix + naming.class_name(shape.name)
         return _SCALARS[shape.type]
@@ -228,7 +247,10 @@ class Renderer:
         return FieldView(
             attr=self.attrs(shape)[m.name],
             wire=m.wire_name,
-            annotation=self.annotation(m.target, timestamp_format=m.timestamp_format),
+            annotation=self.annotation(
+                m.target, wire_formats=True, member_format=m.timestamp_format
+            ),
+            stub_annotation=self.annotation(m.target),
             # The client fills idempotency tokens the caller leaves out.
             required=m.required and not m.idempotency_token,
             doc=docstring(doc, 4),
@@ -405,7 +427,9 @@ class Renderer:
         files = {
             "__init__.py": "package_init.py.j2",
             "shapes.py": "shapes.py.j2",
+            "shapes.pyi": "shapes.pyi.j2",
             "errors.py": "errors.py.j2",
             "_client.py": "client.py.j2",
+            "_client.pyi": "client.pyi.j2",
         }
         return {name: self.env.get_template(t).render(ctx) for name, t in files.items()}

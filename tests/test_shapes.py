@@ -129,3 +129,33 @@ def test_docstrings_come_from_the_model() -> None:
     assert shapes.ContainerDefinition.__doc__ is not None
     assert "container" in shapes.ContainerDefinition.__doc__.lower()
     assert "<p>" not in shapes.ContainerDefinition.__doc__
+
+
+def test_every_documented_member_has_an_attribute_docstring() -> None:
+    """Editors show the string after an attribute as its documentation on hover."""
+    import ast
+
+    from codegen.docs import html_to_text
+
+    tree = ast.parse((ROOT / "src/sm_typed/shapes.py").read_text())
+    documented: dict[str, set[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            attrs = documented.setdefault(node.name, set())
+            for stmt, following in zip(node.body, node.body[1:], strict=False):
+                if (
+                    isinstance(stmt, ast.AnnAssign)
+                    and isinstance(stmt.target, ast.Name)
+                    and isinstance(following, ast.Expr)
+                    and isinstance(following.value, ast.Constant)
+                    and isinstance(following.value.value, str)
+                ):
+                    attrs.add(stmt.target.id)
+    missing = []
+    for name, shape in STRUCTURES.items():
+        fields = {f.encode_name: f.name for f in msgspec.structs.fields(getattr(shapes, name))}
+        for member, spec in shape["members"].items():
+            has_text = html_to_text(spec.get("documentation", "")).strip()
+            if has_text and fields[member] not in documented[name]:
+                missing.append(f"{name}.{member}")
+    assert missing == []

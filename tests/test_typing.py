@@ -1,85 +1,165 @@
-"""Downstream code is checked by mypy --strict and pyright the way users run them."""
+"""The type contract: downstream code checked by mypy --strict and pyright (strict).
+
+``typing/pass/`` must be clean; each file in ``typing/fail/`` holds one misuse,
+marked ``# error`` on its line, which both checkers must report there and only
+there; ``typing/reveal/`` pins what the checkers infer.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).resolve().parent / "typing"
+ROOT = HERE.parent.parent
 PASS = sorted((HERE / "pass").glob("*.py"))
 FAIL = sorted((HERE / "fail").glob("*.py"))
+REVEAL = HERE / "reveal" / "revealed_types.py"
 
 
 def marked_lines(path: Path) -> set[int]:
     return {
         i
         for i, line in enumerate(path.read_text().splitlines(), 1)
-        if re.search(r"#\s*error\b", line)
+        if re.search(r"#\s*error\s*$", line)
     }
 
 
-def run_mypy(path: Path, cache: Path) -> tuple[int, str]:
+@cache
+def mypy(group: str) -> str:
+    files = {"pass": PASS, "fail": FAIL, "reveal": [REVEAL]}[group]
     proc = subprocess.run(
         [
             sys.executable,
             "-m",
             "mypy",
             "--strict",
-            "--cache-dir",
-            str(cache),
             "--no-error-summary",
-            str(path),
+            "--show-column-numbers",
+            "--cache-dir",
+            str(ROOT / ".mypy_cache" / "typing-tests"),
+            *map(str, files),
         ],
         capture_output=True,
         text=True,
         check=False,
+        cwd=ROOT,
     )
-    return proc.returncode, proc.stdout + proc.stderr
+    return proc.stdout + proc.stderr
 
 
-def run_pyright(path: Path) -> tuple[int, str]:
+@cache
+def pyright(group: str) -> str:
+    files = {"pass": PASS, "fail": FAIL, "reveal": [REVEAL]}[group]
     exe = shutil.which("pyright", path=str(Path(sys.executable).parent)) or shutil.which("pyright")
     if exe is None:
         pytest.fail("pyright is not installed (pip install '.[test]')")
     proc = subprocess.run(
-        [exe, "--pythonpath", sys.executable, "--level", "error", str(path)],
+        [exe, "--pythonpath", sys.executable, *map(str, files)],
         capture_output=True,
         text=True,
         check=False,
+        cwd=ROOT,
     )
-    return proc.returncode, proc.stdout + proc.stderr
+    return proc.stdout + proc.stderr
 
 
-def flagged_lines(output: str, path: Path) -> set[int]:
-    lines: set[int] = set()
-    for m in re.finditer(rf"{re.escape(path.name)}:(\d+)(?::\d+)?(?::| -) error", output):
-        lines.add(int(m.group(1)))
-    return lines
+def error_lines(output: str, path: Path) -> set[int]:
+    pattern = rf"{re.escape(path.name)}:(\d+)(?::\d+)?(?::| -) error"
+    return {int(m.group(1)) for m in re.finditer(pattern, output)}
 
 
-@pytest.mark.parametrize("path", PASS, ids=lambda p: p.name)
-def test_pass_programs_are_clean_under_mypy_strict(path: Path, tmp_path: Path) -> None:
-    code, out = run_mypy(path, tmp_path)
-    assert code == 0, out
+def test_there_are_enough_misuses() -> None:
+    assert len(FAIL) >= 25
+    for path in FAIL:
+        assert len(marked_lines(path)) == 1, f"{path.name}: exactly one marked line"
 
 
-@pytest.mark.parametrize("path", FAIL, ids=lambda p: p.name)
-def test_fail_programs_are_flagged_on_marked_lines_by_mypy(path: Path, tmp_path: Path) -> None:
-    _, out = run_mypy(path, tmp_path)
-    expected = marked_lines(path)
-    assert expected
-    assert flagged_lines(out, path) == expected, out
+@pytest.mark.parametrize("checker", [mypy, pyright], ids=["mypy", "pyright"])
+def test_pass_programs_are_clean(checker: object) -> None:
+    output = checker("pass")  # type: ignore[operator]
+    for path in PASS:
+        assert error_lines(output, path) == set(), output
 
 
-@pytest.mark.parametrize("path", PASS + FAIL, ids=lambda p: p.name)
-def test_pyright_agrees(path: Path) -> None:
-    code, out = run_pyright(path)
-    if path in PASS:
-        assert code == 0, out
-    else:
-        assert flagged_lines(out, path) == marked_lines(path), out
+@pytest.mark.parametrize("checker", [mypy, pyright], ids=["mypy", "pyright"])
+@pytest.mark.parametrize("path", FAIL, ids=lambda p: p.stem)
+def test_misuse_is_flagged_on_its_line(checker: object, path: Path) -> None:
+    output = checker("fail")  # type: ignore[operator]
+    assert error_lines(output, path) == marked_lines(path), "\n".join(
+        line for line in output.splitlines() if path.name in line
+    )
+
+
+def revealed(output: str) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for m in re.finditer(
+        r'revealed_types\.py:(\d+)(?::\d+)?(?::| -) (?:note|information): (?:Revealed type is|Type of .*? is) "(.*)"',
+        output,
+    ):
+        found[int(m.group(1))] = m.group(2)
+    return found
+
+
+@pytest.mark.parametrize("checker", [mypy, pyright], ids=["mypy", "pyright"])
+def test_revealed_types(checker: object) -> None:
+    output = checker("reveal")  # type: ignore[operator]
+    types = revealed(output)
+    expected = {
+        i: line.rsplit("# ", 1)[1].strip()
+        for i, line in enumerate(REVEAL.read_text().splitlines(), 1)
+        if "reveal_type(" in line
+    }
+    assert set(types) == set(expected), output
+    for line, want in expected.items():
+        got = types[line].replace("sm_typed.shapes.", "").replace("sm_typed._client.", "")
+        got = got.replace("builtins.", "").replace("Union[", "").replace(", None]", " | None")
+        assert got == want, f"line {line}: {types[line]}"
+
+
+def test_generated_implementation_modules_typecheck_without_their_stubs(tmp_path: Path) -> None:
+    """Checkers prefer the .pyi stubs, so the generated .py files are checked on their own here."""
+    src = tmp_path / "src"
+    shutil.copytree(
+        ROOT / "src" / "sm_typed",
+        src / "sm_typed",
+        ignore=shutil.ignore_patterns("*.pyi", "__pycache__"),
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-error-summary",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "-p",
+            "sm_typed",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=src,
+        env={**os.environ, "MYPYPATH": str(src)},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    exe = shutil.which("pyright", path=str(Path(sys.executable).parent)) or "pyright"
+    (src / "pyrightconfig.json").write_text(
+        '{"typeCheckingMode": "strict", "reportMissingTypeStubs": false}'
+    )
+    proc = subprocess.run(
+        [exe, "--pythonpath", sys.executable, str(src / "sm_typed")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=src,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
