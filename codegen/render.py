@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 from dataclasses import dataclass
@@ -48,6 +49,26 @@ def _runtime_errors() -> ModuleType:
 
 
 _RUNTIME = _runtime_errors()
+RUNTIME_CLIENT = Path(__file__).resolve().parent.parent / "src/sm_typed/_runtime/_client.py"
+
+
+def client_init_source() -> str:
+    """``BaseClient.__init__``'s signature and docstring, as the stubs' one source of truth.
+
+    Read from the runtime's source (not imported: see `_runtime_errors`), so the
+    options the stub declares are exactly the ones the runtime takes.
+    """
+    source = RUNTIME_CLIENT.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "BaseClient")
+    init = next(n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
+    doc = init.body[0]
+    if not (isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant)):
+        raise CodegenError("BaseClient.__init__ must start with its docstring")
+    assert doc.end_lineno is not None
+    return "\n".join(source.splitlines()[init.lineno - 1 : doc.end_lineno])
+
+
 # Names generated errors modules re-export from the runtime.
 COMMON_ERROR_NAMES: tuple[str, ...] = tuple(_RUNTIME.COMMON_ERRORS)
 RUNTIME_ERROR_NAMES: tuple[str, ...] = tuple(_RUNTIME.LIBRARY_ERRORS)
@@ -415,6 +436,7 @@ class Renderer:
                 n for n in COMMON_ERROR_NAMES if n not in {e.name for e in error_views}
             ],
             "runtime_errors": RUNTIME_ERROR_NAMES,
+            "client_init": client_init_source(),
             "imported_errors": sorted(
                 [
                     *RUNTIME_ERROR_NAMES,

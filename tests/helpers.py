@@ -54,6 +54,7 @@ def client(recorder: Recorder, **options: Any) -> SageMakerClient:
         "aws_access_key_id": ACCESS_KEY,
         "aws_secret_access_key": SECRET_KEY,
         "http_client": httpx.AsyncClient(transport=httpx.MockTransport(recorder.handler)),
+        "max_attempts": 1,  # retries have their own tests (test_retries.py)
     }
     kwargs.update(options)
     return SageMakerClient(**kwargs)

@@ -104,6 +104,7 @@ async def test_connection_refused_is_a_typed_error() -> None:
         endpoint_url=f"http://127.0.0.1:{closed_port()}",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
+        max_attempts=1,
     ) as client:
         with pytest.raises(HTTPClientError) as info:
             await client.list_models()

@@ -76,6 +76,7 @@ def make(srv: Server, **options: float) -> SageMakerClient:
         endpoint_url=f"http://127.0.0.1:{srv.port}",
         aws_access_key_id="AKID",
         aws_secret_access_key="secret",
+        max_attempts=1,  # one attempt: these tests are about a single request's fate
         **options,
     )
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as _dt
 
 from sm_typed._runtime._client import BaseClient as _BaseClient
-from sm_typed._runtime._client import OperationSpec as _OperationSpec
-from sm_typed._runtime._client import ServiceSpec as _ServiceSpec
+from sm_typed._runtime._specs import OperationSpec as _OperationSpec
+from sm_typed._runtime._specs import ServiceSpec as _ServiceSpec
 
 from . import shapes as _s
 from .errors import ERROR_CLASSES as _ERROR_CLASSES

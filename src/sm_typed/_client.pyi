@@ -8,8 +8,10 @@ does not pull in the runtime and its HTTP stack.
 
 import datetime as _dt
 from types import TracebackType as _TracebackType
+from typing import Literal
 
-from sm_typed._runtime._api import AsyncHTTPClient as _AsyncHTTPClient
+# Names BaseClient.__init__'s signature uses (copied from the runtime source).
+from sm_typed._runtime._api import AsyncHTTPClient
 
 from . import shapes as _s
 
@@ -37,9 +39,12 @@ class SageMakerClient:
         aws_access_key_id: str | None = None,
         aws_secret_access_key: str | None = None,
         aws_session_token: str | None = None,
-        http_client: _AsyncHTTPClient | None = None,
+        http_client: AsyncHTTPClient | None = None,
         connect_timeout: float = 60.0,
         read_timeout: float = 60.0,
+        call_timeout: float | None = None,
+        max_attempts: int | None = None,
+        retry_mode: Literal["standard"] = "standard",
         max_connections: int = 100,
         use_fips: bool | None = None,
         use_dualstack: bool | None = None,
@@ -56,7 +61,10 @@ class SageMakerClient:
             aws_session_token: explicit temporary credentials' token.
             http_client: an ``httpx.AsyncClient`` of yours; it is not closed with this client.
             connect_timeout: seconds to wait for a connection.
-            read_timeout: seconds to wait for the response.
+            read_timeout: seconds to wait for each response.
+            call_timeout: seconds a whole call may take, retries included (default: no limit).
+            max_attempts: attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, 3).
+            retry_mode: ``"standard"``: AWS's standard retry mode (backoff, shared quota).
             max_connections: size of the connection pool this client creates.
             use_fips: use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``).
             use_dualstack: use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``).

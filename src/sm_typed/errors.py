@@ -16,6 +16,7 @@ from sm_typed._runtime import _errors
 from sm_typed._runtime._errors import (
     AccessDeniedException,
     AuthError,
+    CallTimeoutError,
     ClientClosedError,
     ConfigurationError,
     ConnectTimeoutError,
@@ -74,6 +75,7 @@ __all__ = [
     "HTTPClientError",
     "ConnectTimeoutError",
     "ReadTimeoutError",
+    "CallTimeoutError",
     "ResponseParseError",
     "ClientClosedError",
     "ThrottlingError",

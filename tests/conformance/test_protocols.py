@@ -112,6 +112,7 @@ def client_for(module: Any, handler: Any, endpoint: str) -> Any:
         aws_access_key_id="AKID",
         aws_secret_access_key="secret",
         http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        max_attempts=1,
     )
 
 

@@ -1,6 +1,7 @@
 """The request pipeline shared by every generated client.
 
-validate -> encode -> (endpoint, once) -> sign -> send -> decode or raise typed error.
+validate -> encode -> (endpoint, once) -> [sign -> send -> classify -> maybe retry] -> decode
+or raise the typed error.
 """
 
 from __future__ import annotations
@@ -9,31 +10,24 @@ import asyncio
 import gzip
 import hashlib
 import logging
+import os
 import platform
-import re
 import time
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any, ClassVar, Generic, TypeVar
-from urllib.parse import urlsplit
+from typing import Any, ClassVar, Literal
 
 import httpx
 import msgspec
 
 from . import _sigv4
+from ._api import AsyncHTTPClient
 from ._credentials import CredentialResolver, explicit_credentials
-from ._endpoints import (
-    Endpoint,
-    check_endpoint_url,
-    check_region,
-    env_endpoint_url,
-    env_flag,
-    resolve_endpoint,
-    resolve_region,
-)
+from ._endpoints import check_endpoint_url, check_region
 from ._errors import (
+    CallTimeoutError,
     ClientClosedError,
     ConfigurationError,
     ConnectTimeoutError,
@@ -42,139 +36,70 @@ from ._errors import (
     ReadTimeoutError,
     ResponseParseError,
     ServiceError,
+    SmTypedError,
 )
-from ._serde import BodyDecoder, decode_error_members, encode_body, parse_error
+from ._retry import CLOCK_SKEW_CODES, NO_RETRY_INCREMENT, RetryQuota, backoff, retry_cost
+from ._routing import Route, RouteSettings, compute_route, with_host_prefix
+from ._serde import decode_error_members, encode_body, parse_error
+from ._specs import InT, OperationSpec, OutT, ServiceSpec
 from ._transport import default_http_client
 from ._validate import validate
 
 logger = logging.getLogger("sm_typed")
 
-InT = TypeVar("InT", bound=msgspec.Struct | None)
-OutT = TypeVar("OutT")
-
 USER_AGENT = f"sm_typed/0.1.0 python/{platform.python_version()} httpx/{httpx.__version__}"
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceSpec:
-    """What the runtime needs to know about one service; generated per service."""
-
-    service_name: str  # botocore's data directory name, for the endpoint rules
-    service_id: str
-    api_version: str
-    target_prefix: str
-    json_version: str
-    signing_name: str
-    errors: Mapping[str, type[ServiceError]]
-
-    @property
-    def content_type(self) -> str:
-        return f"application/x-amz-json-{self.json_version}"
-
-
-class OperationSpec(Generic[InT, OutT]):
-    """One operation: its name, target header and output decoder (built on first use)."""
-
-    __slots__ = (
-        "_decoder",
-        "compress",
-        "host_labels",
-        "host_prefix",
-        "idempotency_tokens",
-        "name",
-        "output",
-        "target",
-    )
-
-    def __init__(
-        self,
-        service: ServiceSpec,
-        name: str,
-        output: type[OutT] | None,
-        *,
-        idempotency_tokens: tuple[str, ...] = (),
-        host_prefix: str | None = None,
-        host_labels: tuple[str, ...] = (),
-        compress: bool = False,
-    ) -> None:
-        self.name = name
-        self.target = f"{service.target_prefix}.{name}"
-        self.output = output
-        self.idempotency_tokens = idempotency_tokens
-        # ``foo.{label}.``: prepended to the endpoint host, labels from input attributes.
-        self.host_prefix = host_prefix
-        self.host_labels = host_labels
-        # The model allows gzip for this operation's request body.
-        self.compress = compress
-        self._decoder: BodyDecoder[OutT] | None = None
-
-    def decode(self, body: bytes) -> OutT:
-        decoder = self._decoder
-        if decoder is None:
-            assert self.output is not None
-            decoder = self._decoder = BodyDecoder(self.output)
-        return decoder.decode(body)
+# botocore's default request_min_compression_size_bytes: smaller bodies are not worth it.
+COMPRESSION_MIN_BYTES = 10240
+# A Date header this far from our clock, on a signature/expiry error, means our clock is wrong.
+CLOCK_SKEW_THRESHOLD = 60.0
 
 
 def _check_config(
-    connect_timeout: object, read_timeout: object, max_connections: object, http_client: object
+    connect_timeout: object,
+    read_timeout: object,
+    call_timeout: object,
+    max_connections: object,
+    max_attempts: object,
+    retry_mode: object,
+    http_client: object,
 ) -> None:
     """Callers without a type checker get a clear error here rather than deep in httpx."""
     for name, value in (("connect_timeout", connect_timeout), ("read_timeout", read_timeout)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}")
-    if (
-        isinstance(max_connections, bool)
-        or not isinstance(max_connections, int)
-        or max_connections < 1
+    if call_timeout is not None and (
+        isinstance(call_timeout, bool)
+        or not isinstance(call_timeout, (int, float))
+        or call_timeout <= 0
     ):
-        raise ConfigurationError(f"max_connections must be a positive int, got {max_connections!r}")
+        raise ConfigurationError(
+            f"call_timeout must be None or positive seconds, got {call_timeout!r}"
+        )
+    for name, value in (("max_connections", max_connections), ("max_attempts", max_attempts)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigurationError(f"{name} must be a positive int, got {value!r}")
+    if retry_mode != "standard":
+        raise ConfigurationError(f"retry_mode must be 'standard', got {retry_mode!r}")
     if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
         raise ConfigurationError("http_client must be an httpx.AsyncClient")
 
 
+def _env_max_attempts() -> int:
+    raw = os.environ.get("AWS_MAX_ATTEMPTS")
+    if not raw:
+        return 3
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"AWS_MAX_ATTEMPTS must be an integer, got {raw!r}") from None
+
+
 @dataclass(frozen=True, slots=True)
-class _Route:
-    url: str
-    host: str
-    path: str
-    signing_region: str
-    signing_name: str
+class _Failure:
+    """How one attempt failed, with what the retry logic needs beyond the error."""
 
-
-# botocore's default request_min_compression_size_bytes: smaller bodies are not worth it.
-COMPRESSION_MIN_BYTES = 10240
-_HOST_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-_IP_HOST = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])(?::\d+)?$")
-
-
-def _prefixed(route: _Route, op: OperationSpec[Any, Any], params: object) -> _Route:
-    """The route with the operation's host prefix (``foo.{label}.``) applied.
-
-    Not applied to IP-address endpoints, where a prefix can only break the URL.
-    """
-    assert op.host_prefix is not None
-    if _IP_HOST.match(route.host) or route.host.split(":")[0] == "localhost":
-        return route
-    values: dict[str, str] = {}
-    problems: list[str] = []
-    for attr in op.host_labels:
-        value = getattr(params, attr, None)
-        if not isinstance(value, str) or not _HOST_LABEL.match(value):
-            problems.append(f"{attr}: must be a valid host label (letters, digits, hyphens)")
-        else:
-            values[attr] = value
-    if problems:
-        raise ParamValidationError(op.name, problems)
-    prefix = op.host_prefix.format_map(values)
-    scheme, rest = route.url.split("://", 1)
-    return _Route(
-        url=f"{scheme}://{prefix}{rest}",
-        host=prefix + route.host,
-        path=route.path,
-        signing_region=route.signing_region,
-        signing_name=route.signing_name,
-    )
+    error: SmTypedError
+    server_date: str | None = None
 
 
 class BaseClient:
@@ -191,9 +116,12 @@ class BaseClient:
         aws_access_key_id: str | None = None,
         aws_secret_access_key: str | None = None,
         aws_session_token: str | None = None,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: AsyncHTTPClient | None = None,
         connect_timeout: float = 60.0,
         read_timeout: float = 60.0,
+        call_timeout: float | None = None,
+        max_attempts: int | None = None,
+        retry_mode: Literal["standard"] = "standard",
         max_connections: int = 100,
         use_fips: bool | None = None,
         use_dualstack: bool | None = None,
@@ -210,42 +138,62 @@ class BaseClient:
             aws_session_token: explicit temporary credentials' token.
             http_client: an ``httpx.AsyncClient`` of yours; it is not closed with this client.
             connect_timeout: seconds to wait for a connection.
-            read_timeout: seconds to wait for the response.
+            read_timeout: seconds to wait for each response.
+            call_timeout: seconds a whole call may take, retries included (default: no limit).
+            max_attempts: attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, 3).
+            retry_mode: ``"standard"``: AWS's standard retry mode (backoff, shared quota).
             max_connections: size of the connection pool this client creates.
             use_fips: use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``).
             use_dualstack: use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``).
         """
-        _check_config(connect_timeout, read_timeout, max_connections, http_client)
-        self._region = check_region(region) if region is not None else None
-        self._endpoint_url = check_endpoint_url(endpoint_url) if endpoint_url is not None else None
-        self._profile = profile
+        attempts = max_attempts if max_attempts is not None else _env_max_attempts()
+        _check_config(
+            connect_timeout,
+            read_timeout,
+            call_timeout,
+            max_connections,
+            attempts,
+            retry_mode,
+            http_client,
+        )
+        self._settings = RouteSettings(
+            region=check_region(region) if region is not None else None,
+            endpoint_url=check_endpoint_url(endpoint_url) if endpoint_url is not None else None,
+            profile=profile,
+            use_fips=use_fips,
+            use_dualstack=use_dualstack,
+        )
         self._credentials = CredentialResolver(
             explicit=explicit_credentials(
                 aws_access_key_id, aws_secret_access_key, aws_session_token
             ),
             profile=profile,
         )
-        self._use_fips = use_fips
-        self._use_dualstack = use_dualstack
         self._timeout = httpx.Timeout(
             connect=float(connect_timeout),
             read=float(read_timeout),
             write=float(read_timeout),
             pool=float(read_timeout),
         ).as_dict()
+        self._call_timeout = float(call_timeout) if call_timeout is not None else None
+        self._max_attempts = attempts
+        self._quota = RetryQuota()
+        self._clock_offset = 0.0  # seconds to add to our clock when signing
         self._owns_http = http_client is None
+        # _check_config has rejected anything but an httpx.AsyncClient.
         self._http = (
             http_client
-            if http_client is not None
+            if isinstance(http_client, httpx.AsyncClient)
             else default_http_client(max_connections=max_connections)
         )
-        self._route: _Route | None = None
+        self._route: Route | None = None
         self._route_lock = asyncio.Lock()
         self._closed = False
+        self._closing = asyncio.Event()
 
     def __repr__(self) -> str:
-        where = self._route.url if self._route else (self._endpoint_url or "unresolved")
-        return f"{type(self).__name__}(region={self._region!r}, endpoint={where!r})"
+        where = self._route.url if self._route else (self._settings.endpoint_url or "unresolved")
+        return f"{type(self).__name__}(region={self.region!r}, endpoint={where!r})"
 
     async def __aenter__(self) -> Any:
         await self._resolve_route()
@@ -260,143 +208,231 @@ class BaseClient:
         await self.close()
 
     async def close(self) -> None:
-        """Close the connections this client opened (not a caller's ``http_client``)."""
+        """Close the connections this client opened (not a caller's ``http_client``).
+
+        Calls still in flight end with `ClientClosedError`.
+        """
         if self._closed:
             return
         self._closed = True
+        self._closing.set()
         if self._owns_http:
             await self._http.aclose()
 
     @property
     def region(self) -> str | None:
         """The region in use (``None`` until resolved on the first call)."""
-        return self._region
+        return self._route.signing_region if self._route else self._settings.region
 
-    async def _resolve_route(self) -> _Route:
+    async def _resolve_route(self) -> Route:
         route = self._route
         if route is not None:
             return route
         async with self._route_lock:
             if self._route is None:
-                self._route = await asyncio.to_thread(self._compute_route)
+                self._route = await asyncio.to_thread(compute_route, self._service, self._settings)
             return self._route
 
-    def _compute_route(self) -> _Route:
-        """Blocking: reads the environment, profile and botocore's rule files."""
-        spec = self._service
-        region = resolve_region(self._region, self._profile)
-        self._region = region
-        url = self._endpoint_url or env_endpoint_url(spec.service_id)
-        if url is not None:
-            endpoint = Endpoint(check_endpoint_url(url), region, spec.signing_name)
-        else:
-            fips = (
-                self._use_fips if self._use_fips is not None else env_flag("AWS_USE_FIPS_ENDPOINT")
-            )
-            dual = (
-                self._use_dualstack
-                if self._use_dualstack is not None
-                else env_flag("AWS_USE_DUALSTACK_ENDPOINT")
-            )
-            endpoint = resolve_endpoint(
-                service_name=spec.service_name,
-                api_version=spec.api_version,
-                signing_name=spec.signing_name,
-                region=region,
-                use_fips=bool(fips),
-                use_dualstack=bool(dual),
-            )
-        parts = urlsplit(endpoint.url)
-        host = parts.netloc.rsplit("@", 1)[-1]
-        if (parts.scheme == "https" and host.endswith(":443")) or (
-            parts.scheme == "http" and host.endswith(":80")
-        ):
-            host = host.rsplit(":", 1)[0]
-        path = parts.path.rstrip("/") + "/"
-        return _Route(
-            url=f"{parts.scheme}://{parts.netloc}{path}",
-            host=host,
-            path=path,
-            signing_region=endpoint.signing_region,
-            signing_name=endpoint.signing_name,
-        )
+    # -- the pipeline ------------------------------------------------------------------
 
     async def _invoke(self, op: OperationSpec[InT, OutT], params: InT) -> OutT:
         if self._closed:
             raise ClientClosedError(f"{op.name}: the client is closed")
-        if params is not None:
-            for attr in op.idempotency_tokens:
-                if getattr(params, attr) is None:
-                    setattr(params, attr, str(uuid.uuid4()))
-            walk = validate(params)
-            if walk.problems:
-                raise ParamValidationError(op.name, walk.problems)
-            body = encode_body(params, walk.needs_rewrite)
-        else:
-            body = b"{}"
+        body = _encode(op, params)
         route = self._route or await self._resolve_route()
         if op.host_prefix is not None:
-            route = _prefixed(route, op, params)
-        creds = await self._credentials.get()
-        spec = self._service
+            route = with_host_prefix(route, op, params)
         headers = [
             ("Host", route.host),
-            ("Content-Type", spec.content_type),
+            ("Content-Type", self._service.content_type),
             ("X-Amz-Target", op.target),
         ]
         if op.compress and len(body) >= COMPRESSION_MIN_BYTES:
             body = gzip.compress(body, mtime=0)
             headers.append(("Content-Encoding", "gzip"))
+        if self._call_timeout is None:
+            return await self._attempts(op, route, headers, body)
+        deadline = asyncio.timeout(self._call_timeout)
+        started = time.monotonic()
+        try:
+            async with deadline:
+                return await self._attempts(op, route, headers, body)
+        except TimeoutError as exc:
+            if not deadline.expired():
+                raise  # a read/connect timeout of the last attempt, already typed
+            error = CallTimeoutError(op.name, self._call_timeout)
+            error.retry_time = time.monotonic() - started
+            raise error from exc
+
+    async def _attempts(
+        self,
+        op: OperationSpec[Any, OutT],
+        route: Route,
+        headers: list[tuple[str, str]],
+        body: bytes,
+    ) -> OutT:
+        payload_hash = hashlib.sha256(body).hexdigest()
+        invocation_id = str(uuid.uuid4())
+        max_attempts = self._max_attempts
+        started = time.monotonic()
+        retry_tokens = 0  # taken from the quota by this call's retries
+        skew_retried = False
+        attempt = 0
+        while True:
+            attempt += 1
+            outcome = await self._send(
+                op, route, headers, body, payload_hash, invocation_id, attempt, max_attempts
+            )
+            if not isinstance(outcome, _Failure):
+                self._quota.release(retry_tokens or NO_RETRY_INCREMENT)
+                return outcome
+            error = outcome.error
+            error.attempts = attempt
+            error.retry_time = time.monotonic() - started
+            if self._closed:
+                raise ClientClosedError(
+                    f"{op.name}: the client was closed during the call"
+                ) from error
+            if not skew_retried and self._corrected_clock(outcome):
+                skew_retried = True
+                max_attempts += 1  # the corrected retry comes on top of the normal ones
+                continue
+            cost = retry_cost(error)
+            if cost is None or attempt >= max_attempts or not self._quota.acquire(cost):
+                raise error
+            retry_tokens += cost
+            try:
+                await asyncio.wait_for(self._closing.wait(), timeout=backoff(attempt))
+            except TimeoutError:
+                continue
+            raise ClientClosedError(f"{op.name}: the client was closed during the call") from error
+
+    async def _send(
+        self,
+        op: OperationSpec[Any, OutT],
+        route: Route,
+        base_headers: list[tuple[str, str]],
+        body: bytes,
+        payload_hash: str,
+        invocation_id: str,
+        attempt: int,
+        max_attempts: int,
+    ) -> OutT | _Failure:
+        """One signed attempt: the decoded output, or how it failed (for the retry logic)."""
+        creds = await self._credentials.get()
         signature = _sigv4.sign(
             method="POST",
             path=route.path,
             query="",
-            headers=headers,
-            payload_hash=hashlib.sha256(body).hexdigest(),
+            headers=base_headers,
+            payload_hash=payload_hash,
             access_key=creds.access_key,
             secret_key=creds.secret_key,
             session_token=creds.token,
             region=route.signing_region,
             service=route.signing_name,
-            amz_date=time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),
+            amz_date=time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() + self._clock_offset)),
         )
-        headers += signature.headers
-        headers.append(("User-Agent", USER_AGENT))
+        headers = [
+            *base_headers,
+            *signature.headers,
+            ("User-Agent", USER_AGENT),
+            ("amz-sdk-invocation-id", invocation_id),
+            ("amz-sdk-request", f"attempt={attempt}; max={max_attempts}"),
+        ]
         request = httpx.Request(
             "POST", route.url, headers=headers, content=body, extensions={"timeout": self._timeout}
         )
         started = time.monotonic()
         try:
             response = await self._http.send(request)
-        except httpx.ConnectTimeout as exc:
-            raise ConnectTimeoutError(op.name, f"connect timeout to {route.host}") from exc
-        except httpx.TimeoutException as exc:
-            raise ReadTimeoutError(op.name, f"timed out waiting for {route.host}") from exc
-        except httpx.TransportError as exc:
-            raise HTTPClientError(op.name, f"{type(exc).__name__}: {exc}") from exc
+        except httpx.ConnectTimeout:
+            error: SmTypedError = ConnectTimeoutError(op.name, f"connect timeout to {route.host}")
+            return self._failed(
+                op, attempt, max_attempts, started, "connect-timeout", _Failure(error)
+            )
+        except httpx.TimeoutException:
+            error = ReadTimeoutError(op.name, f"timed out waiting for {route.host}")
+            return self._failed(op, attempt, max_attempts, started, "read-timeout", _Failure(error))
+        except httpx.HTTPError as exc:
+            error = HTTPClientError(op.name, f"{type(exc).__name__}: {exc}")
+            return self._failed(op, attempt, max_attempts, started, "no-response", _Failure(error))
         except RuntimeError as exc:
-            if self._closed or getattr(self._http, "is_closed", False):
+            if self._closed or self._http.is_closed:
                 raise ClientClosedError(f"{op.name}: the client is closed") from exc
             raise
         status = response.status_code
         content = response.content
         request_id = response.headers.get("x-amzn-requestid")
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s status=%s attempt=1 duration=%.1fms request_id=%s",
-                op.name,
-                status,
-                (time.monotonic() - started) * 1000,
-                request_id,
-            )
         if status >= 300:
-            raise self._service_error(op.name, status, response.headers, content)
+            failure = _Failure(
+                self._service_error(op.name, status, response.headers, content),
+                response.headers.get("date"),
+            )
+            return self._failed(op, attempt, max_attempts, started, status, failure)
+        self._log(op, attempt, max_attempts, started, status, request_id, "")
         if op.output is None:
             return None  # type: ignore[return-value]  # OutT is None for operations without output
         try:
             return op.decode(content)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             raise ResponseParseError(op.name, status, request_id, str(exc)) from exc
+
+    def _failed(
+        self,
+        op: OperationSpec[Any, Any],
+        attempt: int,
+        max_attempts: int,
+        started: float,
+        status: int | str,
+        failure: _Failure,
+    ) -> _Failure:
+        error = failure.error
+        request_id = error.request_id if isinstance(error, ServiceError) else None
+        code = f" error={error.code}" if isinstance(error, ServiceError) else ""
+        self._log(op, attempt, max_attempts, started, status, request_id, code)
+        return failure
+
+    @staticmethod
+    def _log(
+        op: OperationSpec[Any, Any],
+        attempt: int,
+        max_attempts: int,
+        started: float,
+        status: int | str,
+        request_id: str | None,
+        extra: str,
+    ) -> None:
+        """One DEBUG line per attempt: never headers, bodies or credentials."""
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s attempt=%d/%d status=%s duration=%.1fms request_id=%s%s",
+                op.name,
+                attempt,
+                max_attempts,
+                status,
+                (time.monotonic() - started) * 1000,
+                request_id,
+                extra,
+            )
+
+    def _corrected_clock(self, failure: _Failure) -> bool:
+        """Adopt the server's clock when a signing error comes with a Date far from ours."""
+        error = failure.error
+        if not isinstance(error, ServiceError) or error.code not in CLOCK_SKEW_CODES:
+            return False
+        if not failure.server_date:
+            return False
+        try:
+            server_time = parsedate_to_datetime(failure.server_date).timestamp()
+        except (TypeError, ValueError):
+            return False
+        skew = server_time - time.time()
+        if abs(skew - self._clock_offset) < CLOCK_SKEW_THRESHOLD:
+            return False
+        logger.debug("clock skew of %.0fs detected; signing with the server's time", skew)
+        self._clock_offset = skew
+        return True
 
     def _service_error(
         self, operation: str, status: int, headers: httpx.Headers, body: bytes
@@ -416,3 +452,16 @@ class BaseClient:
             for attr in cls.__error_members__:
                 setattr(exc, attr, getattr(members, attr, None))
         return exc
+
+
+def _encode(op: OperationSpec[Any, Any], params: msgspec.Struct | None) -> bytes:
+    """Fill idempotency tokens, validate, and encode the body: all before any I/O."""
+    if params is None:
+        return b"{}"
+    for attr in op.idempotency_tokens:
+        if getattr(params, attr) is None:
+            setattr(params, attr, str(uuid.uuid4()))
+    walk = validate(params)
+    if walk.problems:
+        raise ParamValidationError(op.name, walk.problems)
+    return encode_body(params, walk.needs_rewrite)

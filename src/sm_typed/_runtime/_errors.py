@@ -7,7 +7,20 @@ from typing import Any, ClassVar
 
 
 class SmTypedError(Exception):
-    """Root of everything this library raises."""
+    """Root of everything this library raises.
+
+    For a call that reached the network, ``attempts`` is how many requests were
+    sent and ``retry_time`` the seconds from the first one to this error
+    (both stay 0 for errors raised before anything was sent).
+    """
+
+    attempts: int = 0
+    retry_time: float = 0.0
+
+    def _retry_note(self) -> str:
+        if self.attempts > 1:
+            return f" [after {self.attempts} attempts in {self.retry_time:.2f}s]"
+        return ""
 
 
 class ParamValidationError(SmTypedError, ValueError):
@@ -58,7 +71,23 @@ class HTTPClientError(SmTypedError):
 
     def __init__(self, operation: str, message: str) -> None:
         self.operation = operation
+        self.detail = message
         super().__init__(f"{operation}: {message}")
+
+    def __str__(self) -> str:
+        return f"{self.operation}: {self.detail}{self._retry_note()}"
+
+
+class CallTimeoutError(SmTypedError, TimeoutError):
+    """The whole call, retries included, took longer than ``call_timeout``."""
+
+    def __init__(self, operation: str, timeout: float) -> None:
+        self.operation = operation
+        self.timeout = timeout
+        super().__init__(f"{operation}: no result within the call timeout of {timeout}s")
+
+    def __str__(self) -> str:
+        return f"{self.args[0]}{self._retry_note()}"
 
 
 class ConnectTimeoutError(HTTPClientError, TimeoutError):
@@ -120,7 +149,7 @@ class ServiceError(SmTypedError):
         rid = f", request id {self.request_id}" if self.request_id else ""
         return (
             f"An error occurred ({self.code}) when calling the {self.operation} operation "
-            f"(HTTP {self.status_code}{rid}): {self.message or '(no message)'}"
+            f"(HTTP {self.status_code}{rid}): {self.message or '(no message)'}{self._retry_note()}"
         )
 
     def __repr__(self) -> str:
@@ -304,6 +333,7 @@ LIBRARY_ERRORS: tuple[str, ...] = (
     "HTTPClientError",
     "ConnectTimeoutError",
     "ReadTimeoutError",
+    "CallTimeoutError",
     "ResponseParseError",
     "ClientClosedError",
     "ThrottlingError",

@@ -1,0 +1,76 @@
+"""What generated code tells the runtime about a service and each of its operations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import msgspec
+
+from ._errors import ServiceError
+from ._serde import BodyDecoder
+
+InT = TypeVar("InT", bound=msgspec.Struct | None)
+OutT = TypeVar("OutT")
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSpec:
+    """What the runtime needs to know about one service; generated per service."""
+
+    service_name: str  # botocore's data directory name, for the endpoint rules
+    service_id: str
+    api_version: str
+    target_prefix: str
+    json_version: str
+    signing_name: str
+    errors: Mapping[str, type[ServiceError]]
+
+    @property
+    def content_type(self) -> str:
+        return f"application/x-amz-json-{self.json_version}"
+
+
+class OperationSpec(Generic[InT, OutT]):
+    """One operation: its name, target header and output decoder (built on first use)."""
+
+    __slots__ = (
+        "_decoder",
+        "compress",
+        "host_labels",
+        "host_prefix",
+        "idempotency_tokens",
+        "name",
+        "output",
+        "target",
+    )
+
+    def __init__(
+        self,
+        service: ServiceSpec,
+        name: str,
+        output: type[OutT] | None,
+        *,
+        idempotency_tokens: tuple[str, ...] = (),
+        host_prefix: str | None = None,
+        host_labels: tuple[str, ...] = (),
+        compress: bool = False,
+    ) -> None:
+        self.name = name
+        self.target = f"{service.target_prefix}.{name}"
+        self.output = output
+        self.idempotency_tokens = idempotency_tokens
+        # ``foo.{label}.``: prepended to the endpoint host, labels from input attributes.
+        self.host_prefix = host_prefix
+        self.host_labels = host_labels
+        # The model allows gzip for this operation's request body.
+        self.compress = compress
+        self._decoder: BodyDecoder[OutT] | None = None
+
+    def decode(self, body: bytes) -> OutT:
+        decoder = self._decoder
+        if decoder is None:
+            assert self.output is not None
+            decoder = self._decoder = BodyDecoder(self.output)
+        return decoder.decode(body)
