@@ -275,7 +275,7 @@ class BaseClient:
         invocation_id = str(uuid.uuid4())
         max_attempts = self._max_attempts
         started = time.monotonic()
-        retry_tokens = 0  # taken from the quota by this call's retries
+        last_cost = 0  # quota tokens the latest retry took; a success gives them back
         skew_retried = False
         attempt = 0
         while True:
@@ -284,7 +284,7 @@ class BaseClient:
                 op, route, headers, body, payload_hash, invocation_id, attempt, max_attempts
             )
             if not isinstance(outcome, _Failure):
-                self._quota.release(retry_tokens or NO_RETRY_INCREMENT)
+                self._quota.release(last_cost or NO_RETRY_INCREMENT)
                 return outcome
             error = outcome.error
             error.attempts = attempt
@@ -300,7 +300,7 @@ class BaseClient:
             cost = retry_cost(error)
             if cost is None or attempt >= max_attempts or not self._quota.acquire(cost):
                 raise error
-            retry_tokens += cost
+            last_cost = cost
             try:
                 await asyncio.wait_for(self._closing.wait(), timeout=backoff(attempt))
             except TimeoutError:

@@ -3,8 +3,8 @@
 Follows the cross-SDK specification that botocore's ``standard`` mode implements:
 at most ``max_attempts`` attempts, exponential backoff with full jitter capped at
 20 s, and a token bucket per client so that a failing service is not hammered
-(500 tokens; a retry costs 5, a retry after a timeout 10; a success returns what
-its retries took, or 1 token when it needed none).
+(500 tokens; a retry costs 5, a retry after a timeout 10; a success returns the
+cost of its last retry, as botocore does, or 1 token when it needed none).
 """
 
 from __future__ import annotations
