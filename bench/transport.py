@@ -23,7 +23,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from sm_typed import SageMakerClient  # noqa: E402
-from sm_typed._runtime._aiohttp_transport import AiohttpTransport  # noqa: E402
 from sm_typed.shapes import ContainerDefinition, Tag  # noqa: E402
 
 
@@ -43,17 +42,16 @@ def start_server() -> tuple[subprocess.Popen[bytes], int]:
     return proc, port
 
 
-def http_clients() -> dict[str, Callable[[], httpx.AsyncClient]]:
-    clients: dict[str, Callable[[], httpx.AsyncClient]] = {
+def http_clients() -> dict[str, Callable[[], httpx.AsyncClient | None]]:
+    """The transports compared: sm_typed's own pool (the default) and httpx clients."""
+    clients: dict[str, Callable[[], httpx.AsyncClient | None]] = {
+        "sm_typed pool (default)": lambda: None,
         "httpx (httpcore pool)": lambda: httpx.AsyncClient(
             limits=httpx.Limits(max_connections=100)
         ),
-        "httpx + sm_typed AiohttpTransport": lambda: httpx.AsyncClient(
-            transport=AiohttpTransport()
-        ),
     }
     try:
-        import httpx_aiohttp
+        import httpx_aiohttp  # only in the bench environment
 
         clients["httpx + httpx-aiohttp"] = lambda: httpx.AsyncClient(
             transport=httpx_aiohttp.AiohttpTransport()
@@ -86,12 +84,14 @@ async def run(calls: int, levels: list[int]) -> None:
         print(f"{'transport':40} {'c':>3} {'CPU µs/call':>12} {'calls/s':>9}")
         for name, make in http_clients().items():
             for c in levels:
+                http = make()
                 async with SageMakerClient(
                     region="us-east-1",
                     endpoint_url=f"http://127.0.0.1:{port}",
                     aws_access_key_id="AKIDEXAMPLE",
                     aws_secret_access_key="secret",
-                    http_client=make(),
+                    http_client=http,
+                    max_connections=100,
                 ) as sm:
 
                     async def call() -> object:
@@ -106,7 +106,8 @@ async def run(calls: int, levels: list[int]) -> None:
                         )
 
                     cpu, rate = await measure(call, calls, c)
-                    await sm._http.aclose()  # our client does not close a caller's http_client
+                if http is not None:
+                    await http.aclose()  # a caller's client is the caller's to close
                 print(f"{name:40} {c:>3} {cpu:>12.0f} {rate:>9.0f}")
     finally:
         proc.terminate()

@@ -290,7 +290,7 @@ async def test_one_debug_line_per_attempt_and_nothing_louder(
     server: FaultServer, no_sleep: list[int], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="sm_typed")
-    server.script([throttle(), drop()])
+    server.script([throttle(), truncated()])
     async with make(server) as sm:
         await sm.list_models()
     lines = [r for r in caplog.records if r.name == "sm_typed"]

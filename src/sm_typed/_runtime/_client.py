@@ -14,12 +14,12 @@ import os
 import platform
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, ClassVar, Literal
 
-import httpx
 import msgspec
 
 from . import _sigv4
@@ -38,16 +38,17 @@ from ._errors import (
     ServiceError,
     SmTypedError,
 )
+from ._http import HttpxSender, Sender, SendError
+from ._pool import ConnectionPool
 from ._retry import CLOCK_SKEW_CODES, NO_RETRY_INCREMENT, RetryQuota, backoff, retry_cost
 from ._routing import Route, RouteSettings, compute_route, with_host_prefix
 from ._serde import decode_error_members, encode_body, parse_error
 from ._specs import InT, OperationSpec, OutT, ServiceSpec
-from ._transport import default_http_client
 from ._validate import validate
 
 logger = logging.getLogger("sm_typed")
 
-USER_AGENT = f"sm_typed/0.1.0 python/{platform.python_version()} httpx/{httpx.__version__}"
+USER_AGENT = f"sm_typed/0.1.0 python/{platform.python_version()}"
 # botocore's default request_min_compression_size_bytes: smaller bodies are not worth it.
 COMPRESSION_MIN_BYTES = 10240
 # A Date header this far from our clock, on a signature/expiry error, means our clock is wrong.
@@ -61,9 +62,8 @@ def _check_config(
     max_connections: object,
     max_attempts: object,
     retry_mode: object,
-    http_client: object,
 ) -> None:
-    """Callers without a type checker get a clear error here rather than deep in httpx."""
+    """Callers without a type checker get a clear error here rather than deep in a call."""
     for name, value in (("connect_timeout", connect_timeout), ("read_timeout", read_timeout)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}")
@@ -80,8 +80,6 @@ def _check_config(
             raise ConfigurationError(f"{name} must be a positive int, got {value!r}")
     if retry_mode != "standard":
         raise ConfigurationError(f"retry_mode must be 'standard', got {retry_mode!r}")
-    if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-        raise ConfigurationError("http_client must be an httpx.AsyncClient")
 
 
 def _env_max_attempts() -> int:
@@ -92,6 +90,13 @@ def _env_max_attempts() -> int:
         return int(raw)
     except ValueError:
         raise ConfigurationError(f"AWS_MAX_ATTEMPTS must be an integer, got {raw!r}") from None
+
+
+_SEND_ERRORS: dict[str, type[HTTPClientError]] = {
+    "connect-timeout": ConnectTimeoutError,
+    "read-timeout": ReadTimeoutError,
+    "no-response": HTTPClientError,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +159,6 @@ class BaseClient:
             max_connections,
             attempts,
             retry_mode,
-            http_client,
         )
         self._settings = RouteSettings(
             region=check_region(region) if region is not None else None,
@@ -169,23 +173,20 @@ class BaseClient:
             ),
             profile=profile,
         )
-        self._timeout = httpx.Timeout(
-            connect=float(connect_timeout),
-            read=float(read_timeout),
-            write=float(read_timeout),
-            pool=float(read_timeout),
-        ).as_dict()
+        self._connect_timeout = float(connect_timeout)
+        self._read_timeout = float(read_timeout)
         self._call_timeout = float(call_timeout) if call_timeout is not None else None
         self._max_attempts = attempts
         self._quota = RetryQuota()
         self._clock_offset = 0.0  # seconds to add to our clock when signing
-        self._owns_http = http_client is None
-        # _check_config has rejected anything but an httpx.AsyncClient.
-        self._http = (
-            http_client
-            if isinstance(http_client, httpx.AsyncClient)
-            else default_http_client(max_connections=max_connections)
-        )
+        self._sender: Sender
+        if http_client is None:
+            self._sender = ConnectionPool(max_connections=max_connections)
+        else:
+            try:
+                self._sender = HttpxSender(http_client)
+            except TypeError as exc:
+                raise ConfigurationError(str(exc)) from None
         self._route: Route | None = None
         self._route_lock = asyncio.Lock()
         self._closed = False
@@ -216,8 +217,7 @@ class BaseClient:
             return
         self._closed = True
         self._closing.set()
-        if self._owns_http:
-            await self._http.aclose()
+        await self._sender.aclose()
 
     @property
     def region(self) -> str | None:
@@ -340,29 +340,22 @@ class BaseClient:
             ("amz-sdk-invocation-id", invocation_id),
             ("amz-sdk-request", f"attempt={attempt}; max={max_attempts}"),
         ]
-        request = httpx.Request(
-            "POST", route.url, headers=headers, content=body, extensions={"timeout": self._timeout}
-        )
         started = time.monotonic()
         try:
-            response = await self._http.send(request)
-        except httpx.ConnectTimeout:
-            error: SmTypedError = ConnectTimeoutError(op.name, f"connect timeout to {route.host}")
-            return self._failed(
-                op, attempt, max_attempts, started, "connect-timeout", _Failure(error)
+            response = await self._sender.send(
+                route.target,
+                headers,
+                body,
+                connect_timeout=self._connect_timeout,
+                read_timeout=self._read_timeout,
             )
-        except httpx.TimeoutException:
-            error = ReadTimeoutError(op.name, f"timed out waiting for {route.host}")
-            return self._failed(op, attempt, max_attempts, started, "read-timeout", _Failure(error))
-        except httpx.HTTPError as exc:
-            error = HTTPClientError(op.name, f"{type(exc).__name__}: {exc}")
-            return self._failed(op, attempt, max_attempts, started, "no-response", _Failure(error))
-        except RuntimeError as exc:
-            if self._closed or self._http.is_closed:
+        except SendError as exc:
+            if exc.kind == "closed" or self._closed:
                 raise ClientClosedError(f"{op.name}: the client is closed") from exc
-            raise
-        status = response.status_code
-        content = response.content
+            error: SmTypedError = _SEND_ERRORS[exc.kind](op.name, exc.detail)
+            return self._failed(op, attempt, max_attempts, started, exc.kind, _Failure(error))
+        status = response.status
+        content = response.body
         request_id = response.headers.get("x-amzn-requestid")
         if status >= 300:
             failure = _Failure(
@@ -435,7 +428,7 @@ class BaseClient:
         return True
 
     def _service_error(
-        self, operation: str, status: int, headers: httpx.Headers, body: bytes
+        self, operation: str, status: int, headers: Mapping[str, str], body: bytes
     ) -> ServiceError:
         info = parse_error(status, headers, body)
         cls = self._service.errors.get(info.code, ServiceError)

@@ -16,6 +16,7 @@ from ._endpoints import (
     resolve_region,
 )
 from ._errors import ParamValidationError
+from ._http import Target
 from ._specs import OperationSpec, ServiceSpec
 
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
@@ -29,6 +30,26 @@ class Route:
     path: str
     signing_region: str
     signing_name: str
+    target: Target  # what the connection pool needs, parsed once
+
+
+def _route(url: str, signing_region: str, signing_name: str) -> Route:
+    parts = urlsplit(url)
+    hostname = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    if (parts.scheme, port) in (("https", 443), ("http", 80)) and parts.port is not None:
+        host = host.rsplit(":", 1)[0]
+    path = parts.path.rstrip("/") + "/"
+    full = f"{parts.scheme}://{host}{path}"
+    return Route(
+        url=full,
+        host=host,
+        path=path,
+        signing_region=signing_region,
+        signing_name=signing_name,
+        target=Target(scheme=parts.scheme, hostname=hostname, port=port, path=path, url=full),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,20 +88,7 @@ def compute_route(spec: ServiceSpec, settings: RouteSettings) -> Route:
             use_fips=bool(fips),
             use_dualstack=bool(dual),
         )
-    parts = urlsplit(endpoint.url)
-    host = parts.netloc.rsplit("@", 1)[-1]
-    if (parts.scheme == "https" and host.endswith(":443")) or (
-        parts.scheme == "http" and host.endswith(":80")
-    ):
-        host = host.rsplit(":", 1)[0]
-    path = parts.path.rstrip("/") + "/"
-    return Route(
-        url=f"{parts.scheme}://{parts.netloc}{path}",
-        host=host,
-        path=path,
-        signing_region=endpoint.signing_region,
-        signing_name=endpoint.signing_name,
-    )
+    return _route(endpoint.url, endpoint.signing_region, endpoint.signing_name)
 
 
 def with_host_prefix(route: Route, op: OperationSpec[Any, Any], params: object) -> Route:
@@ -103,10 +111,4 @@ def with_host_prefix(route: Route, op: OperationSpec[Any, Any], params: object) 
         raise ParamValidationError(op.name, problems)
     prefix = op.host_prefix.format_map(values)
     scheme, rest = route.url.split("://", 1)
-    return Route(
-        url=f"{scheme}://{prefix}{rest}",
-        host=prefix + route.host,
-        path=route.path,
-        signing_region=route.signing_region,
-        signing_name=route.signing_name,
-    )
+    return _route(f"{scheme}://{prefix}{rest}", route.signing_region, route.signing_name)

@@ -1,0 +1,105 @@
+"""How the pipeline sends a request: one small interface, two implementations.
+
+The default is `ConnectionPool` (``_pool.py``), an HTTP/1.1 keep-alive pool on
+asyncio made for this one job: small JSON POSTs. A caller's ``httpx.AsyncClient``
+(for proxies, custom TLS, mounts, event hooks...) goes through `HttpxSender`.
+Both raise `SendError` when no response arrives; the pipeline turns that into
+the typed error for the operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+SendFailure = Literal["connect-timeout", "read-timeout", "no-response", "closed"]
+
+
+@dataclass(frozen=True, slots=True)
+class HTTPResponse:
+    status: int
+    headers: Mapping[str, str]  # looked up by lower-case name
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where to send: parsed once per client, not per call."""
+
+    scheme: str
+    hostname: str
+    port: int
+    path: str
+    url: str
+
+
+class SendError(Exception):
+    """The request got no (complete) response."""
+
+    def __init__(self, kind: SendFailure, detail: str) -> None:
+        self.kind: SendFailure = kind
+        self.detail = detail
+        super().__init__(f"{kind}: {detail}")
+
+
+class Sender(Protocol):
+    async def send(
+        self,
+        target: Target,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        *,
+        connect_timeout: float,
+        read_timeout: float,
+    ) -> HTTPResponse: ...
+
+    async def aclose(self) -> None: ...
+
+
+class HttpxSender:
+    """Sends through a caller's ``httpx.AsyncClient`` (which the caller closes)."""
+
+    def __init__(self, client: Any) -> None:
+        import httpx
+
+        if not isinstance(client, httpx.AsyncClient):
+            raise TypeError("http_client must be an httpx.AsyncClient")
+        self._client = client
+
+    async def send(
+        self,
+        target: Target,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        *,
+        connect_timeout: float,
+        read_timeout: float,
+    ) -> HTTPResponse:
+        import httpx
+
+        timeout = {
+            "connect": connect_timeout,
+            "read": read_timeout,
+            "write": read_timeout,
+            "pool": read_timeout,
+        }
+        request = httpx.Request(
+            "POST", target.url, headers=headers, content=body, extensions={"timeout": timeout}
+        )
+        try:
+            response = await self._client.send(request)
+        except httpx.ConnectTimeout as exc:
+            raise SendError("connect-timeout", f"connect timeout to {target.hostname}") from exc
+        except httpx.TimeoutException as exc:
+            raise SendError("read-timeout", f"timed out waiting for {target.hostname}") from exc
+        except httpx.HTTPError as exc:
+            raise SendError("no-response", f"{type(exc).__name__}: {exc}") from exc
+        except RuntimeError as exc:
+            if self._client.is_closed:
+                raise SendError("closed", "the http_client is closed") from exc
+            raise
+        return HTTPResponse(response.status_code, response.headers, response.content)
+
+    async def aclose(self) -> None:
+        """A caller's client stays open: they own it."""
