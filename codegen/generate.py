@@ -44,13 +44,25 @@ def render_target(
     return service, Renderer(service, package_doc_name=package).render()
 
 
+def _generated_files(out: Path) -> list[Path]:
+    """Files under ``out`` that carry the generator's mark."""
+    found = [*out.glob("*.py"), *out.glob("*.pyi"), *out.glob("_shapes/*.py")]
+    return sorted(p for p in found if p.read_text(encoding="utf-8").startswith(GENERATED_MARK))
+
+
 def write(files: dict[str, str], out: Path) -> list[Path]:
+    """Write what changed, and delete generated files the model no longer produces."""
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for name, text in sorted(files.items()):
         path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+            written.append(path)
+    for path in _generated_files(out):
+        if path.relative_to(out).as_posix() not in files:
+            path.unlink()
             written.append(path)
     (out / "py.typed").touch()
     return written
@@ -65,8 +77,8 @@ def stale(files: dict[str, str], out: Path) -> list[str]:
             problems.append(f"{path}: missing")
         elif path.read_text(encoding="utf-8") != text:
             problems.append(f"{path}: differs from the generator's output")
-    for path in sorted([*out.glob("*.py"), *out.glob("*.pyi")]):
-        if path.name not in files and path.read_text(encoding="utf-8").startswith(GENERATED_MARK):
+    for path in _generated_files(out):
+        if path.relative_to(out).as_posix() not in files:
             problems.append(f"{path}: generated file the generator no longer produces")
     return problems
 

@@ -117,6 +117,13 @@ class StructView:
     doc: str
     fields: tuple[FieldView, ...]
     sensitive: tuple[str, ...]
+    # Names its annotations use: imported (structures) or defined as str (enums)
+    # in its own runtime module, where msgspec resolves them.
+    refs_structs: tuple[str, ...] = ()
+    refs_enums: tuple[str, ...] = ()
+
+    def uses(self, token: str) -> bool:
+        return any(token in f.line for f in self.fields)
 
 
 @dataclass(frozen=True)
@@ -169,7 +176,8 @@ class OperationView:
         if self.compress:
             extra += ", compress=True"
         head = f"{self.spec_name}: _OperationSpec[{inp}, {out}] = _OperationSpec("
-        args = f'_SERVICE, "{self.name}", {out}{extra}'
+        output = f'"{self.output_class}"' if self.output_class else "None"
+        args = f'_SERVICE, "{self.name}", {output}{extra}'
         if len(head) + len(args) + 1 <= LINE:
             return f"{head}{args})"
         return f"{head}\n    {args}\n)"
@@ -279,6 +287,14 @@ class Renderer:
         )
 
     def structs(self) -> list[StructView]:
+        """One view per structure; each becomes a module named after it, so names that
+        differ only in case would collide on case-insensitive file systems."""
+        folded: dict[str, str] = {}
+        for shape in self.service.shapes.values():
+            if shape.type == "structure":
+                other = folded.setdefault(shape.name.lower(), shape.name)
+                if other != shape.name:
+                    raise CodegenError(f"structures {other} and {shape.name} differ only in case")
         views: list[StructView] = []
         for shape in sorted(self.service.shapes.values(), key=lambda s: s.name):
             if shape.type != "structure":
@@ -288,6 +304,7 @@ class Renderer:
             bases = ["_UnionShape"] if shape.union else []
             if sensitive:
                 bases.append("_SensitiveShape")
+            structs, enums = self._references(shape)
             views.append(
                 StructView(
                     name=naming.class_name(shape.name),
@@ -295,9 +312,30 @@ class Renderer:
                     doc=docstring(html_to_text(shape.documentation, width=LINE - 4), 4),
                     fields=fields,
                     sensitive=sensitive,
+                    refs_structs=tuple(n for n in structs if n != shape.name),
+                    refs_enums=enums,
                 )
             )
         return views
+
+    def _references(self, shape: Shape) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Structures and enums a structure's member annotations name (through lists/maps)."""
+        structs: set[str] = set()
+        enums: set[str] = set()
+
+        def visit(name: str) -> None:
+            target = self.service.shapes[name]
+            if target.type == "structure":
+                structs.add(target.name)
+            elif target.type == "string" and target.enum:
+                enums.add(target.name)
+            for inner in (target.list_member, target.map_key, target.map_value):
+                if inner is not None:
+                    visit(inner)
+
+        for m in shape.members:
+            visit(m.target)
+        return tuple(sorted(structs)), tuple(sorted(enums))
 
     def enums(self) -> list[EnumView]:
         return [
@@ -432,6 +470,7 @@ class Renderer:
             "operations": operations,
             "errors": error_views,
             "modelled_error_names": {e.name for e in error_views},
+            "errors_use_shapes": any("_s." in ann for e in error_views for _, ann in e.members),
             "common_errors": [
                 n for n in COMMON_ERROR_NAMES if n not in {e.name for e in error_views}
             ],
@@ -453,5 +492,11 @@ class Renderer:
             "errors.py": "errors.py.j2",
             "_client.py": "client.py.j2",
             "_client.pyi": "client.pyi.j2",
+            "_shapes/__init__.py": "shapes_package.py.j2",
         }
-        return {name: self.env.get_template(t).render(ctx) for name, t in files.items()}
+        out = {name: self.env.get_template(t).render(ctx) for name, t in files.items()}
+        # One runtime module per structure, loaded on first use (see shapes.py.j2).
+        module = self.env.get_template("shape_module.py.j2")
+        for struct in structs:
+            out[f"_shapes/{struct.name}.py"] = module.render({**ctx, "s": struct})
+        return out

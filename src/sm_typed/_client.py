@@ -23,100 +23,101 @@ _SERVICE = _ServiceSpec(
     json_version="1.1",
     signing_name="sagemaker",
     errors=_ERROR_CLASSES,
+    shapes_module=_s.__name__,
 )
 
 _AddAssociation: _OperationSpec[_s.AddAssociationRequest, _s.AddAssociationResponse] = _OperationSpec(
-    _SERVICE, "AddAssociation", _s.AddAssociationResponse
+    _SERVICE, "AddAssociation", "AddAssociationResponse"
 )
 _AddTags: _OperationSpec[_s.AddTagsInput, _s.AddTagsOutput] = _OperationSpec(
-    _SERVICE, "AddTags", _s.AddTagsOutput
+    _SERVICE, "AddTags", "AddTagsOutput"
 )
 _AssociateTrialComponent: _OperationSpec[_s.AssociateTrialComponentRequest, _s.AssociateTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "AssociateTrialComponent", _s.AssociateTrialComponentResponse
+    _SERVICE, "AssociateTrialComponent", "AssociateTrialComponentResponse"
 )
 _AttachClusterNodeNetworkInterface: _OperationSpec[_s.AttachClusterNodeNetworkInterfaceRequest, _s.AttachClusterNodeNetworkInterfaceResponse] = _OperationSpec(
-    _SERVICE, "AttachClusterNodeNetworkInterface", _s.AttachClusterNodeNetworkInterfaceResponse
+    _SERVICE, "AttachClusterNodeNetworkInterface", "AttachClusterNodeNetworkInterfaceResponse"
 )
 _AttachClusterNodeVolume: _OperationSpec[_s.AttachClusterNodeVolumeRequest, _s.AttachClusterNodeVolumeResponse] = _OperationSpec(
-    _SERVICE, "AttachClusterNodeVolume", _s.AttachClusterNodeVolumeResponse
+    _SERVICE, "AttachClusterNodeVolume", "AttachClusterNodeVolumeResponse"
 )
 _BatchAddClusterNodes: _OperationSpec[_s.BatchAddClusterNodesRequest, _s.BatchAddClusterNodesResponse] = _OperationSpec(
-    _SERVICE, "BatchAddClusterNodes", _s.BatchAddClusterNodesResponse, idempotency_tokens=("client_token",)
+    _SERVICE, "BatchAddClusterNodes", "BatchAddClusterNodesResponse", idempotency_tokens=("client_token",)
 )
 _BatchDeleteClusterNodes: _OperationSpec[_s.BatchDeleteClusterNodesRequest, _s.BatchDeleteClusterNodesResponse] = _OperationSpec(
-    _SERVICE, "BatchDeleteClusterNodes", _s.BatchDeleteClusterNodesResponse
+    _SERVICE, "BatchDeleteClusterNodes", "BatchDeleteClusterNodesResponse"
 )
 _BatchDescribeModelPackage: _OperationSpec[_s.BatchDescribeModelPackageInput, _s.BatchDescribeModelPackageOutput] = _OperationSpec(
-    _SERVICE, "BatchDescribeModelPackage", _s.BatchDescribeModelPackageOutput
+    _SERVICE, "BatchDescribeModelPackage", "BatchDescribeModelPackageOutput"
 )
 _BatchRebootClusterNodes: _OperationSpec[_s.BatchRebootClusterNodesRequest, _s.BatchRebootClusterNodesResponse] = _OperationSpec(
-    _SERVICE, "BatchRebootClusterNodes", _s.BatchRebootClusterNodesResponse
+    _SERVICE, "BatchRebootClusterNodes", "BatchRebootClusterNodesResponse"
 )
 _BatchReplaceClusterNodes: _OperationSpec[_s.BatchReplaceClusterNodesRequest, _s.BatchReplaceClusterNodesResponse] = _OperationSpec(
-    _SERVICE, "BatchReplaceClusterNodes", _s.BatchReplaceClusterNodesResponse
+    _SERVICE, "BatchReplaceClusterNodes", "BatchReplaceClusterNodesResponse"
 )
 _CreateAIBenchmarkJob: _OperationSpec[_s.CreateAIBenchmarkJobRequest, _s.CreateAIBenchmarkJobResponse] = _OperationSpec(
-    _SERVICE, "CreateAIBenchmarkJob", _s.CreateAIBenchmarkJobResponse
+    _SERVICE, "CreateAIBenchmarkJob", "CreateAIBenchmarkJobResponse"
 )
 _CreateAIRecommendationJob: _OperationSpec[_s.CreateAIRecommendationJobRequest, _s.CreateAIRecommendationJobResponse] = _OperationSpec(
-    _SERVICE, "CreateAIRecommendationJob", _s.CreateAIRecommendationJobResponse
+    _SERVICE, "CreateAIRecommendationJob", "CreateAIRecommendationJobResponse"
 )
 _CreateAIWorkloadConfig: _OperationSpec[_s.CreateAIWorkloadConfigRequest, _s.CreateAIWorkloadConfigResponse] = _OperationSpec(
-    _SERVICE, "CreateAIWorkloadConfig", _s.CreateAIWorkloadConfigResponse
+    _SERVICE, "CreateAIWorkloadConfig", "CreateAIWorkloadConfigResponse"
 )
 _CreateAction: _OperationSpec[_s.CreateActionRequest, _s.CreateActionResponse] = _OperationSpec(
-    _SERVICE, "CreateAction", _s.CreateActionResponse
+    _SERVICE, "CreateAction", "CreateActionResponse"
 )
 _CreateAlgorithm: _OperationSpec[_s.CreateAlgorithmInput, _s.CreateAlgorithmOutput] = _OperationSpec(
-    _SERVICE, "CreateAlgorithm", _s.CreateAlgorithmOutput
+    _SERVICE, "CreateAlgorithm", "CreateAlgorithmOutput"
 )
 _CreateApp: _OperationSpec[_s.CreateAppRequest, _s.CreateAppResponse] = _OperationSpec(
-    _SERVICE, "CreateApp", _s.CreateAppResponse
+    _SERVICE, "CreateApp", "CreateAppResponse"
 )
 _CreateAppImageConfig: _OperationSpec[_s.CreateAppImageConfigRequest, _s.CreateAppImageConfigResponse] = _OperationSpec(
-    _SERVICE, "CreateAppImageConfig", _s.CreateAppImageConfigResponse
+    _SERVICE, "CreateAppImageConfig", "CreateAppImageConfigResponse"
 )
 _CreateArtifact: _OperationSpec[_s.CreateArtifactRequest, _s.CreateArtifactResponse] = _OperationSpec(
-    _SERVICE, "CreateArtifact", _s.CreateArtifactResponse
+    _SERVICE, "CreateArtifact", "CreateArtifactResponse"
 )
 _CreateAutoMLJob: _OperationSpec[_s.CreateAutoMLJobRequest, _s.CreateAutoMLJobResponse] = _OperationSpec(
-    _SERVICE, "CreateAutoMLJob", _s.CreateAutoMLJobResponse
+    _SERVICE, "CreateAutoMLJob", "CreateAutoMLJobResponse"
 )
 _CreateAutoMLJobV2: _OperationSpec[_s.CreateAutoMLJobV2Request, _s.CreateAutoMLJobV2Response] = _OperationSpec(
-    _SERVICE, "CreateAutoMLJobV2", _s.CreateAutoMLJobV2Response
+    _SERVICE, "CreateAutoMLJobV2", "CreateAutoMLJobV2Response"
 )
 _CreateCluster: _OperationSpec[_s.CreateClusterRequest, _s.CreateClusterResponse] = _OperationSpec(
-    _SERVICE, "CreateCluster", _s.CreateClusterResponse
+    _SERVICE, "CreateCluster", "CreateClusterResponse"
 )
 _CreateClusterExtension: _OperationSpec[_s.CreateClusterExtensionRequest, _s.CreateClusterExtensionResponse] = _OperationSpec(
-    _SERVICE, "CreateClusterExtension", _s.CreateClusterExtensionResponse, idempotency_tokens=("client_token",)
+    _SERVICE, "CreateClusterExtension", "CreateClusterExtensionResponse", idempotency_tokens=("client_token",)
 )
 _CreateClusterSchedulerConfig: _OperationSpec[_s.CreateClusterSchedulerConfigRequest, _s.CreateClusterSchedulerConfigResponse] = _OperationSpec(
-    _SERVICE, "CreateClusterSchedulerConfig", _s.CreateClusterSchedulerConfigResponse
+    _SERVICE, "CreateClusterSchedulerConfig", "CreateClusterSchedulerConfigResponse"
 )
 _CreateCodeRepository: _OperationSpec[_s.CreateCodeRepositoryInput, _s.CreateCodeRepositoryOutput] = _OperationSpec(
-    _SERVICE, "CreateCodeRepository", _s.CreateCodeRepositoryOutput
+    _SERVICE, "CreateCodeRepository", "CreateCodeRepositoryOutput"
 )
 _CreateCompilationJob: _OperationSpec[_s.CreateCompilationJobRequest, _s.CreateCompilationJobResponse] = _OperationSpec(
-    _SERVICE, "CreateCompilationJob", _s.CreateCompilationJobResponse
+    _SERVICE, "CreateCompilationJob", "CreateCompilationJobResponse"
 )
 _CreateComputeQuota: _OperationSpec[_s.CreateComputeQuotaRequest, _s.CreateComputeQuotaResponse] = _OperationSpec(
-    _SERVICE, "CreateComputeQuota", _s.CreateComputeQuotaResponse
+    _SERVICE, "CreateComputeQuota", "CreateComputeQuotaResponse"
 )
 _CreateContext: _OperationSpec[_s.CreateContextRequest, _s.CreateContextResponse] = _OperationSpec(
-    _SERVICE, "CreateContext", _s.CreateContextResponse
+    _SERVICE, "CreateContext", "CreateContextResponse"
 )
 _CreateDataQualityJobDefinition: _OperationSpec[_s.CreateDataQualityJobDefinitionRequest, _s.CreateDataQualityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "CreateDataQualityJobDefinition", _s.CreateDataQualityJobDefinitionResponse
+    _SERVICE, "CreateDataQualityJobDefinition", "CreateDataQualityJobDefinitionResponse"
 )
 _CreateDeviceFleet: _OperationSpec[_s.CreateDeviceFleetRequest, None] = _OperationSpec(
     _SERVICE, "CreateDeviceFleet", None
 )
 _CreateDomain: _OperationSpec[_s.CreateDomainRequest, _s.CreateDomainResponse] = _OperationSpec(
-    _SERVICE, "CreateDomain", _s.CreateDomainResponse
+    _SERVICE, "CreateDomain", "CreateDomainResponse"
 )
 _CreateEdgeDeploymentPlan: _OperationSpec[_s.CreateEdgeDeploymentPlanRequest, _s.CreateEdgeDeploymentPlanResponse] = _OperationSpec(
-    _SERVICE, "CreateEdgeDeploymentPlan", _s.CreateEdgeDeploymentPlanResponse
+    _SERVICE, "CreateEdgeDeploymentPlan", "CreateEdgeDeploymentPlanResponse"
 )
 _CreateEdgeDeploymentStage: _OperationSpec[_s.CreateEdgeDeploymentStageRequest, None] = _OperationSpec(
     _SERVICE, "CreateEdgeDeploymentStage", None
@@ -125,172 +126,172 @@ _CreateEdgePackagingJob: _OperationSpec[_s.CreateEdgePackagingJobRequest, None] 
     _SERVICE, "CreateEdgePackagingJob", None
 )
 _CreateEndpoint: _OperationSpec[_s.CreateEndpointInput, _s.CreateEndpointOutput] = _OperationSpec(
-    _SERVICE, "CreateEndpoint", _s.CreateEndpointOutput
+    _SERVICE, "CreateEndpoint", "CreateEndpointOutput"
 )
 _CreateEndpointConfig: _OperationSpec[_s.CreateEndpointConfigInput, _s.CreateEndpointConfigOutput] = _OperationSpec(
-    _SERVICE, "CreateEndpointConfig", _s.CreateEndpointConfigOutput
+    _SERVICE, "CreateEndpointConfig", "CreateEndpointConfigOutput"
 )
 _CreateExperiment: _OperationSpec[_s.CreateExperimentRequest, _s.CreateExperimentResponse] = _OperationSpec(
-    _SERVICE, "CreateExperiment", _s.CreateExperimentResponse
+    _SERVICE, "CreateExperiment", "CreateExperimentResponse"
 )
 _CreateFeatureGroup: _OperationSpec[_s.CreateFeatureGroupRequest, _s.CreateFeatureGroupResponse] = _OperationSpec(
-    _SERVICE, "CreateFeatureGroup", _s.CreateFeatureGroupResponse
+    _SERVICE, "CreateFeatureGroup", "CreateFeatureGroupResponse"
 )
 _CreateFlowDefinition: _OperationSpec[_s.CreateFlowDefinitionRequest, _s.CreateFlowDefinitionResponse] = _OperationSpec(
-    _SERVICE, "CreateFlowDefinition", _s.CreateFlowDefinitionResponse
+    _SERVICE, "CreateFlowDefinition", "CreateFlowDefinitionResponse"
 )
 _CreateHub: _OperationSpec[_s.CreateHubRequest, _s.CreateHubResponse] = _OperationSpec(
-    _SERVICE, "CreateHub", _s.CreateHubResponse
+    _SERVICE, "CreateHub", "CreateHubResponse"
 )
 _CreateHubContentPresignedUrls: _OperationSpec[_s.CreateHubContentPresignedUrlsRequest, _s.CreateHubContentPresignedUrlsResponse] = _OperationSpec(
-    _SERVICE, "CreateHubContentPresignedUrls", _s.CreateHubContentPresignedUrlsResponse
+    _SERVICE, "CreateHubContentPresignedUrls", "CreateHubContentPresignedUrlsResponse"
 )
 _CreateHubContentReference: _OperationSpec[_s.CreateHubContentReferenceRequest, _s.CreateHubContentReferenceResponse] = _OperationSpec(
-    _SERVICE, "CreateHubContentReference", _s.CreateHubContentReferenceResponse
+    _SERVICE, "CreateHubContentReference", "CreateHubContentReferenceResponse"
 )
 _CreateHumanTaskUi: _OperationSpec[_s.CreateHumanTaskUiRequest, _s.CreateHumanTaskUiResponse] = _OperationSpec(
-    _SERVICE, "CreateHumanTaskUi", _s.CreateHumanTaskUiResponse
+    _SERVICE, "CreateHumanTaskUi", "CreateHumanTaskUiResponse"
 )
 _CreateHyperParameterTuningJob: _OperationSpec[_s.CreateHyperParameterTuningJobRequest, _s.CreateHyperParameterTuningJobResponse] = _OperationSpec(
-    _SERVICE, "CreateHyperParameterTuningJob", _s.CreateHyperParameterTuningJobResponse
+    _SERVICE, "CreateHyperParameterTuningJob", "CreateHyperParameterTuningJobResponse"
 )
 _CreateImage: _OperationSpec[_s.CreateImageRequest, _s.CreateImageResponse] = _OperationSpec(
-    _SERVICE, "CreateImage", _s.CreateImageResponse
+    _SERVICE, "CreateImage", "CreateImageResponse"
 )
 _CreateImageVersion: _OperationSpec[_s.CreateImageVersionRequest, _s.CreateImageVersionResponse] = _OperationSpec(
-    _SERVICE, "CreateImageVersion", _s.CreateImageVersionResponse, idempotency_tokens=("client_token",)
+    _SERVICE, "CreateImageVersion", "CreateImageVersionResponse", idempotency_tokens=("client_token",)
 )
 _CreateInferenceComponent: _OperationSpec[_s.CreateInferenceComponentInput, _s.CreateInferenceComponentOutput] = _OperationSpec(
-    _SERVICE, "CreateInferenceComponent", _s.CreateInferenceComponentOutput
+    _SERVICE, "CreateInferenceComponent", "CreateInferenceComponentOutput"
 )
 _CreateInferenceExperiment: _OperationSpec[_s.CreateInferenceExperimentRequest, _s.CreateInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "CreateInferenceExperiment", _s.CreateInferenceExperimentResponse
+    _SERVICE, "CreateInferenceExperiment", "CreateInferenceExperimentResponse"
 )
 _CreateInferenceRecommendationsJob: _OperationSpec[_s.CreateInferenceRecommendationsJobRequest, _s.CreateInferenceRecommendationsJobResponse] = _OperationSpec(
-    _SERVICE, "CreateInferenceRecommendationsJob", _s.CreateInferenceRecommendationsJobResponse
+    _SERVICE, "CreateInferenceRecommendationsJob", "CreateInferenceRecommendationsJobResponse"
 )
 _CreateInferenceRouter: _OperationSpec[_s.CreateInferenceRouterInput, _s.CreateInferenceRouterOutput] = _OperationSpec(
-    _SERVICE, "CreateInferenceRouter", _s.CreateInferenceRouterOutput, idempotency_tokens=("client_token",)
+    _SERVICE, "CreateInferenceRouter", "CreateInferenceRouterOutput", idempotency_tokens=("client_token",)
 )
 _CreateJob: _OperationSpec[_s.CreateJobRequest, _s.CreateJobResponse] = _OperationSpec(
-    _SERVICE, "CreateJob", _s.CreateJobResponse
+    _SERVICE, "CreateJob", "CreateJobResponse"
 )
 _CreateLabelingJob: _OperationSpec[_s.CreateLabelingJobRequest, _s.CreateLabelingJobResponse] = _OperationSpec(
-    _SERVICE, "CreateLabelingJob", _s.CreateLabelingJobResponse
+    _SERVICE, "CreateLabelingJob", "CreateLabelingJobResponse"
 )
 _CreateMlflowApp: _OperationSpec[_s.CreateMlflowAppRequest, _s.CreateMlflowAppResponse] = _OperationSpec(
-    _SERVICE, "CreateMlflowApp", _s.CreateMlflowAppResponse
+    _SERVICE, "CreateMlflowApp", "CreateMlflowAppResponse"
 )
 _CreateMlflowTrackingServer: _OperationSpec[_s.CreateMlflowTrackingServerRequest, _s.CreateMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "CreateMlflowTrackingServer", _s.CreateMlflowTrackingServerResponse
+    _SERVICE, "CreateMlflowTrackingServer", "CreateMlflowTrackingServerResponse"
 )
 _CreateModel: _OperationSpec[_s.CreateModelInput, _s.CreateModelOutput] = _OperationSpec(
-    _SERVICE, "CreateModel", _s.CreateModelOutput
+    _SERVICE, "CreateModel", "CreateModelOutput"
 )
 _CreateModelBiasJobDefinition: _OperationSpec[_s.CreateModelBiasJobDefinitionRequest, _s.CreateModelBiasJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "CreateModelBiasJobDefinition", _s.CreateModelBiasJobDefinitionResponse
+    _SERVICE, "CreateModelBiasJobDefinition", "CreateModelBiasJobDefinitionResponse"
 )
 _CreateModelCard: _OperationSpec[_s.CreateModelCardRequest, _s.CreateModelCardResponse] = _OperationSpec(
-    _SERVICE, "CreateModelCard", _s.CreateModelCardResponse
+    _SERVICE, "CreateModelCard", "CreateModelCardResponse"
 )
 _CreateModelCardExportJob: _OperationSpec[_s.CreateModelCardExportJobRequest, _s.CreateModelCardExportJobResponse] = _OperationSpec(
-    _SERVICE, "CreateModelCardExportJob", _s.CreateModelCardExportJobResponse
+    _SERVICE, "CreateModelCardExportJob", "CreateModelCardExportJobResponse"
 )
 _CreateModelExplainabilityJobDefinition: _OperationSpec[_s.CreateModelExplainabilityJobDefinitionRequest, _s.CreateModelExplainabilityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "CreateModelExplainabilityJobDefinition", _s.CreateModelExplainabilityJobDefinitionResponse
+    _SERVICE, "CreateModelExplainabilityJobDefinition", "CreateModelExplainabilityJobDefinitionResponse"
 )
 _CreateModelPackage: _OperationSpec[_s.CreateModelPackageInput, _s.CreateModelPackageOutput] = _OperationSpec(
-    _SERVICE, "CreateModelPackage", _s.CreateModelPackageOutput, idempotency_tokens=("client_token",)
+    _SERVICE, "CreateModelPackage", "CreateModelPackageOutput", idempotency_tokens=("client_token",)
 )
 _CreateModelPackageGroup: _OperationSpec[_s.CreateModelPackageGroupInput, _s.CreateModelPackageGroupOutput] = _OperationSpec(
-    _SERVICE, "CreateModelPackageGroup", _s.CreateModelPackageGroupOutput
+    _SERVICE, "CreateModelPackageGroup", "CreateModelPackageGroupOutput"
 )
 _CreateModelQualityJobDefinition: _OperationSpec[_s.CreateModelQualityJobDefinitionRequest, _s.CreateModelQualityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "CreateModelQualityJobDefinition", _s.CreateModelQualityJobDefinitionResponse
+    _SERVICE, "CreateModelQualityJobDefinition", "CreateModelQualityJobDefinitionResponse"
 )
 _CreateMonitoringSchedule: _OperationSpec[_s.CreateMonitoringScheduleRequest, _s.CreateMonitoringScheduleResponse] = _OperationSpec(
-    _SERVICE, "CreateMonitoringSchedule", _s.CreateMonitoringScheduleResponse
+    _SERVICE, "CreateMonitoringSchedule", "CreateMonitoringScheduleResponse"
 )
 _CreateNotebookInstance: _OperationSpec[_s.CreateNotebookInstanceInput, _s.CreateNotebookInstanceOutput] = _OperationSpec(
-    _SERVICE, "CreateNotebookInstance", _s.CreateNotebookInstanceOutput
+    _SERVICE, "CreateNotebookInstance", "CreateNotebookInstanceOutput"
 )
 _CreateNotebookInstanceLifecycleConfig: _OperationSpec[_s.CreateNotebookInstanceLifecycleConfigInput, _s.CreateNotebookInstanceLifecycleConfigOutput] = _OperationSpec(
-    _SERVICE, "CreateNotebookInstanceLifecycleConfig", _s.CreateNotebookInstanceLifecycleConfigOutput
+    _SERVICE, "CreateNotebookInstanceLifecycleConfig", "CreateNotebookInstanceLifecycleConfigOutput"
 )
 _CreateOptimizationJob: _OperationSpec[_s.CreateOptimizationJobRequest, _s.CreateOptimizationJobResponse] = _OperationSpec(
-    _SERVICE, "CreateOptimizationJob", _s.CreateOptimizationJobResponse
+    _SERVICE, "CreateOptimizationJob", "CreateOptimizationJobResponse"
 )
 _CreatePartnerApp: _OperationSpec[_s.CreatePartnerAppRequest, _s.CreatePartnerAppResponse] = _OperationSpec(
-    _SERVICE, "CreatePartnerApp", _s.CreatePartnerAppResponse, idempotency_tokens=("client_token",)
+    _SERVICE, "CreatePartnerApp", "CreatePartnerAppResponse", idempotency_tokens=("client_token",)
 )
 _CreatePartnerAppPresignedUrl: _OperationSpec[_s.CreatePartnerAppPresignedUrlRequest, _s.CreatePartnerAppPresignedUrlResponse] = _OperationSpec(
-    _SERVICE, "CreatePartnerAppPresignedUrl", _s.CreatePartnerAppPresignedUrlResponse
+    _SERVICE, "CreatePartnerAppPresignedUrl", "CreatePartnerAppPresignedUrlResponse"
 )
 _CreatePipeline: _OperationSpec[_s.CreatePipelineRequest, _s.CreatePipelineResponse] = _OperationSpec(
-    _SERVICE, "CreatePipeline", _s.CreatePipelineResponse, idempotency_tokens=("client_request_token",)
+    _SERVICE, "CreatePipeline", "CreatePipelineResponse", idempotency_tokens=("client_request_token",)
 )
 _CreatePresignedDomainUrl: _OperationSpec[_s.CreatePresignedDomainUrlRequest, _s.CreatePresignedDomainUrlResponse] = _OperationSpec(
-    _SERVICE, "CreatePresignedDomainUrl", _s.CreatePresignedDomainUrlResponse
+    _SERVICE, "CreatePresignedDomainUrl", "CreatePresignedDomainUrlResponse"
 )
 _CreatePresignedMlflowAppUrl: _OperationSpec[_s.CreatePresignedMlflowAppUrlRequest, _s.CreatePresignedMlflowAppUrlResponse] = _OperationSpec(
-    _SERVICE, "CreatePresignedMlflowAppUrl", _s.CreatePresignedMlflowAppUrlResponse
+    _SERVICE, "CreatePresignedMlflowAppUrl", "CreatePresignedMlflowAppUrlResponse"
 )
 _CreatePresignedMlflowTrackingServerUrl: _OperationSpec[_s.CreatePresignedMlflowTrackingServerUrlRequest, _s.CreatePresignedMlflowTrackingServerUrlResponse] = _OperationSpec(
-    _SERVICE, "CreatePresignedMlflowTrackingServerUrl", _s.CreatePresignedMlflowTrackingServerUrlResponse
+    _SERVICE, "CreatePresignedMlflowTrackingServerUrl", "CreatePresignedMlflowTrackingServerUrlResponse"
 )
 _CreatePresignedNotebookInstanceUrl: _OperationSpec[_s.CreatePresignedNotebookInstanceUrlInput, _s.CreatePresignedNotebookInstanceUrlOutput] = _OperationSpec(
-    _SERVICE, "CreatePresignedNotebookInstanceUrl", _s.CreatePresignedNotebookInstanceUrlOutput
+    _SERVICE, "CreatePresignedNotebookInstanceUrl", "CreatePresignedNotebookInstanceUrlOutput"
 )
 _CreateProcessingJob: _OperationSpec[_s.CreateProcessingJobRequest, _s.CreateProcessingJobResponse] = _OperationSpec(
-    _SERVICE, "CreateProcessingJob", _s.CreateProcessingJobResponse
+    _SERVICE, "CreateProcessingJob", "CreateProcessingJobResponse"
 )
 _CreateProject: _OperationSpec[_s.CreateProjectInput, _s.CreateProjectOutput] = _OperationSpec(
-    _SERVICE, "CreateProject", _s.CreateProjectOutput
+    _SERVICE, "CreateProject", "CreateProjectOutput"
 )
 _CreateSpace: _OperationSpec[_s.CreateSpaceRequest, _s.CreateSpaceResponse] = _OperationSpec(
-    _SERVICE, "CreateSpace", _s.CreateSpaceResponse
+    _SERVICE, "CreateSpace", "CreateSpaceResponse"
 )
 _CreateStudioLifecycleConfig: _OperationSpec[_s.CreateStudioLifecycleConfigRequest, _s.CreateStudioLifecycleConfigResponse] = _OperationSpec(
-    _SERVICE, "CreateStudioLifecycleConfig", _s.CreateStudioLifecycleConfigResponse
+    _SERVICE, "CreateStudioLifecycleConfig", "CreateStudioLifecycleConfigResponse"
 )
 _CreateTrainingJob: _OperationSpec[_s.CreateTrainingJobRequest, _s.CreateTrainingJobResponse] = _OperationSpec(
-    _SERVICE, "CreateTrainingJob", _s.CreateTrainingJobResponse
+    _SERVICE, "CreateTrainingJob", "CreateTrainingJobResponse"
 )
 _CreateTrainingPlan: _OperationSpec[_s.CreateTrainingPlanRequest, _s.CreateTrainingPlanResponse] = _OperationSpec(
-    _SERVICE, "CreateTrainingPlan", _s.CreateTrainingPlanResponse
+    _SERVICE, "CreateTrainingPlan", "CreateTrainingPlanResponse"
 )
 _CreateTrainingSession: _OperationSpec[_s.CreateTrainingSessionRequest, _s.CreateTrainingSessionResponse] = _OperationSpec(
-    _SERVICE, "CreateTrainingSession", _s.CreateTrainingSessionResponse
+    _SERVICE, "CreateTrainingSession", "CreateTrainingSessionResponse"
 )
 _CreateTransformJob: _OperationSpec[_s.CreateTransformJobRequest, _s.CreateTransformJobResponse] = _OperationSpec(
-    _SERVICE, "CreateTransformJob", _s.CreateTransformJobResponse
+    _SERVICE, "CreateTransformJob", "CreateTransformJobResponse"
 )
 _CreateTrial: _OperationSpec[_s.CreateTrialRequest, _s.CreateTrialResponse] = _OperationSpec(
-    _SERVICE, "CreateTrial", _s.CreateTrialResponse
+    _SERVICE, "CreateTrial", "CreateTrialResponse"
 )
 _CreateTrialComponent: _OperationSpec[_s.CreateTrialComponentRequest, _s.CreateTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "CreateTrialComponent", _s.CreateTrialComponentResponse
+    _SERVICE, "CreateTrialComponent", "CreateTrialComponentResponse"
 )
 _CreateUserProfile: _OperationSpec[_s.CreateUserProfileRequest, _s.CreateUserProfileResponse] = _OperationSpec(
-    _SERVICE, "CreateUserProfile", _s.CreateUserProfileResponse
+    _SERVICE, "CreateUserProfile", "CreateUserProfileResponse"
 )
 _CreateWorkforce: _OperationSpec[_s.CreateWorkforceRequest, _s.CreateWorkforceResponse] = _OperationSpec(
-    _SERVICE, "CreateWorkforce", _s.CreateWorkforceResponse
+    _SERVICE, "CreateWorkforce", "CreateWorkforceResponse"
 )
 _CreateWorkteam: _OperationSpec[_s.CreateWorkteamRequest, _s.CreateWorkteamResponse] = _OperationSpec(
-    _SERVICE, "CreateWorkteam", _s.CreateWorkteamResponse
+    _SERVICE, "CreateWorkteam", "CreateWorkteamResponse"
 )
 _DeleteAIBenchmarkJob: _OperationSpec[_s.DeleteAIBenchmarkJobRequest, _s.DeleteAIBenchmarkJobResponse] = _OperationSpec(
-    _SERVICE, "DeleteAIBenchmarkJob", _s.DeleteAIBenchmarkJobResponse
+    _SERVICE, "DeleteAIBenchmarkJob", "DeleteAIBenchmarkJobResponse"
 )
 _DeleteAIRecommendationJob: _OperationSpec[_s.DeleteAIRecommendationJobRequest, _s.DeleteAIRecommendationJobResponse] = _OperationSpec(
-    _SERVICE, "DeleteAIRecommendationJob", _s.DeleteAIRecommendationJobResponse
+    _SERVICE, "DeleteAIRecommendationJob", "DeleteAIRecommendationJobResponse"
 )
 _DeleteAIWorkloadConfig: _OperationSpec[_s.DeleteAIWorkloadConfigRequest, _s.DeleteAIWorkloadConfigResponse] = _OperationSpec(
-    _SERVICE, "DeleteAIWorkloadConfig", _s.DeleteAIWorkloadConfigResponse
+    _SERVICE, "DeleteAIWorkloadConfig", "DeleteAIWorkloadConfigResponse"
 )
 _DeleteAction: _OperationSpec[_s.DeleteActionRequest, _s.DeleteActionResponse] = _OperationSpec(
-    _SERVICE, "DeleteAction", _s.DeleteActionResponse
+    _SERVICE, "DeleteAction", "DeleteActionResponse"
 )
 _DeleteAlgorithm: _OperationSpec[_s.DeleteAlgorithmInput, None] = _OperationSpec(
     _SERVICE, "DeleteAlgorithm", None
@@ -300,16 +301,16 @@ _DeleteAppImageConfig: _OperationSpec[_s.DeleteAppImageConfigRequest, None] = _O
     _SERVICE, "DeleteAppImageConfig", None
 )
 _DeleteArtifact: _OperationSpec[_s.DeleteArtifactRequest, _s.DeleteArtifactResponse] = _OperationSpec(
-    _SERVICE, "DeleteArtifact", _s.DeleteArtifactResponse
+    _SERVICE, "DeleteArtifact", "DeleteArtifactResponse"
 )
 _DeleteAssociation: _OperationSpec[_s.DeleteAssociationRequest, _s.DeleteAssociationResponse] = _OperationSpec(
-    _SERVICE, "DeleteAssociation", _s.DeleteAssociationResponse
+    _SERVICE, "DeleteAssociation", "DeleteAssociationResponse"
 )
 _DeleteCluster: _OperationSpec[_s.DeleteClusterRequest, _s.DeleteClusterResponse] = _OperationSpec(
-    _SERVICE, "DeleteCluster", _s.DeleteClusterResponse
+    _SERVICE, "DeleteCluster", "DeleteClusterResponse"
 )
 _DeleteClusterExtension: _OperationSpec[_s.DeleteClusterExtensionRequest, _s.DeleteClusterExtensionResponse] = _OperationSpec(
-    _SERVICE, "DeleteClusterExtension", _s.DeleteClusterExtensionResponse
+    _SERVICE, "DeleteClusterExtension", "DeleteClusterExtensionResponse"
 )
 _DeleteClusterSchedulerConfig: _OperationSpec[_s.DeleteClusterSchedulerConfigRequest, None] = _OperationSpec(
     _SERVICE, "DeleteClusterSchedulerConfig", None
@@ -324,7 +325,7 @@ _DeleteComputeQuota: _OperationSpec[_s.DeleteComputeQuotaRequest, None] = _Opera
     _SERVICE, "DeleteComputeQuota", None
 )
 _DeleteContext: _OperationSpec[_s.DeleteContextRequest, _s.DeleteContextResponse] = _OperationSpec(
-    _SERVICE, "DeleteContext", _s.DeleteContextResponse
+    _SERVICE, "DeleteContext", "DeleteContextResponse"
 )
 _DeleteDataQualityJobDefinition: _OperationSpec[_s.DeleteDataQualityJobDefinitionRequest, None] = _OperationSpec(
     _SERVICE, "DeleteDataQualityJobDefinition", None
@@ -348,16 +349,16 @@ _DeleteEndpointConfig: _OperationSpec[_s.DeleteEndpointConfigInput, None] = _Ope
     _SERVICE, "DeleteEndpointConfig", None
 )
 _DeleteEndpointPolicy: _OperationSpec[_s.DeleteEndpointPolicyRequest, _s.DeleteEndpointPolicyResponse] = _OperationSpec(
-    _SERVICE, "DeleteEndpointPolicy", _s.DeleteEndpointPolicyResponse
+    _SERVICE, "DeleteEndpointPolicy", "DeleteEndpointPolicyResponse"
 )
 _DeleteExperiment: _OperationSpec[_s.DeleteExperimentRequest, _s.DeleteExperimentResponse] = _OperationSpec(
-    _SERVICE, "DeleteExperiment", _s.DeleteExperimentResponse
+    _SERVICE, "DeleteExperiment", "DeleteExperimentResponse"
 )
 _DeleteFeatureGroup: _OperationSpec[_s.DeleteFeatureGroupRequest, None] = _OperationSpec(
     _SERVICE, "DeleteFeatureGroup", None
 )
 _DeleteFlowDefinition: _OperationSpec[_s.DeleteFlowDefinitionRequest, _s.DeleteFlowDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DeleteFlowDefinition", _s.DeleteFlowDefinitionResponse
+    _SERVICE, "DeleteFlowDefinition", "DeleteFlowDefinitionResponse"
 )
 _DeleteHub: _OperationSpec[_s.DeleteHubRequest, None] = _OperationSpec(_SERVICE, "DeleteHub", None)
 _DeleteHubContent: _OperationSpec[_s.DeleteHubContentRequest, None] = _OperationSpec(
@@ -367,34 +368,34 @@ _DeleteHubContentReference: _OperationSpec[_s.DeleteHubContentReferenceRequest, 
     _SERVICE, "DeleteHubContentReference", None
 )
 _DeleteHumanTaskUi: _OperationSpec[_s.DeleteHumanTaskUiRequest, _s.DeleteHumanTaskUiResponse] = _OperationSpec(
-    _SERVICE, "DeleteHumanTaskUi", _s.DeleteHumanTaskUiResponse
+    _SERVICE, "DeleteHumanTaskUi", "DeleteHumanTaskUiResponse"
 )
 _DeleteHyperParameterTuningJob: _OperationSpec[_s.DeleteHyperParameterTuningJobRequest, None] = _OperationSpec(
     _SERVICE, "DeleteHyperParameterTuningJob", None
 )
 _DeleteImage: _OperationSpec[_s.DeleteImageRequest, _s.DeleteImageResponse] = _OperationSpec(
-    _SERVICE, "DeleteImage", _s.DeleteImageResponse
+    _SERVICE, "DeleteImage", "DeleteImageResponse"
 )
 _DeleteImageVersion: _OperationSpec[_s.DeleteImageVersionRequest, _s.DeleteImageVersionResponse] = _OperationSpec(
-    _SERVICE, "DeleteImageVersion", _s.DeleteImageVersionResponse
+    _SERVICE, "DeleteImageVersion", "DeleteImageVersionResponse"
 )
 _DeleteInferenceComponent: _OperationSpec[_s.DeleteInferenceComponentInput, None] = _OperationSpec(
     _SERVICE, "DeleteInferenceComponent", None
 )
 _DeleteInferenceExperiment: _OperationSpec[_s.DeleteInferenceExperimentRequest, _s.DeleteInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "DeleteInferenceExperiment", _s.DeleteInferenceExperimentResponse
+    _SERVICE, "DeleteInferenceExperiment", "DeleteInferenceExperimentResponse"
 )
 _DeleteInferenceRouter: _OperationSpec[_s.DeleteInferenceRouterInput, None] = _OperationSpec(
     _SERVICE, "DeleteInferenceRouter", None
 )
 _DeleteJob: _OperationSpec[_s.DeleteJobRequest, _s.DeleteJobResponse] = _OperationSpec(
-    _SERVICE, "DeleteJob", _s.DeleteJobResponse
+    _SERVICE, "DeleteJob", "DeleteJobResponse"
 )
 _DeleteMlflowApp: _OperationSpec[_s.DeleteMlflowAppRequest, _s.DeleteMlflowAppResponse] = _OperationSpec(
-    _SERVICE, "DeleteMlflowApp", _s.DeleteMlflowAppResponse
+    _SERVICE, "DeleteMlflowApp", "DeleteMlflowAppResponse"
 )
 _DeleteMlflowTrackingServer: _OperationSpec[_s.DeleteMlflowTrackingServerRequest, _s.DeleteMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "DeleteMlflowTrackingServer", _s.DeleteMlflowTrackingServerResponse
+    _SERVICE, "DeleteMlflowTrackingServer", "DeleteMlflowTrackingServerResponse"
 )
 _DeleteModel: _OperationSpec[_s.DeleteModelInput, None] = _OperationSpec(
     _SERVICE, "DeleteModel", None
@@ -433,10 +434,10 @@ _DeleteOptimizationJob: _OperationSpec[_s.DeleteOptimizationJobRequest, None] = 
     _SERVICE, "DeleteOptimizationJob", None
 )
 _DeletePartnerApp: _OperationSpec[_s.DeletePartnerAppRequest, _s.DeletePartnerAppResponse] = _OperationSpec(
-    _SERVICE, "DeletePartnerApp", _s.DeletePartnerAppResponse, idempotency_tokens=("client_token",)
+    _SERVICE, "DeletePartnerApp", "DeletePartnerAppResponse", idempotency_tokens=("client_token",)
 )
 _DeletePipeline: _OperationSpec[_s.DeletePipelineRequest, _s.DeletePipelineResponse] = _OperationSpec(
-    _SERVICE, "DeletePipeline", _s.DeletePipelineResponse, idempotency_tokens=("client_request_token",)
+    _SERVICE, "DeletePipeline", "DeletePipelineResponse", idempotency_tokens=("client_request_token",)
 )
 _DeleteProcessingJob: _OperationSpec[_s.DeleteProcessingJobRequest, None] = _OperationSpec(
     _SERVICE, "DeleteProcessingJob", None
@@ -451,637 +452,637 @@ _DeleteStudioLifecycleConfig: _OperationSpec[_s.DeleteStudioLifecycleConfigReque
     _SERVICE, "DeleteStudioLifecycleConfig", None
 )
 _DeleteTags: _OperationSpec[_s.DeleteTagsInput, _s.DeleteTagsOutput] = _OperationSpec(
-    _SERVICE, "DeleteTags", _s.DeleteTagsOutput
+    _SERVICE, "DeleteTags", "DeleteTagsOutput"
 )
 _DeleteTrainingJob: _OperationSpec[_s.DeleteTrainingJobRequest, None] = _OperationSpec(
     _SERVICE, "DeleteTrainingJob", None
 )
 _DeleteTrainingSession: _OperationSpec[_s.DeleteTrainingSessionRequest, _s.DeleteTrainingSessionResponse] = _OperationSpec(
-    _SERVICE, "DeleteTrainingSession", _s.DeleteTrainingSessionResponse
+    _SERVICE, "DeleteTrainingSession", "DeleteTrainingSessionResponse"
 )
 _DeleteTrial: _OperationSpec[_s.DeleteTrialRequest, _s.DeleteTrialResponse] = _OperationSpec(
-    _SERVICE, "DeleteTrial", _s.DeleteTrialResponse
+    _SERVICE, "DeleteTrial", "DeleteTrialResponse"
 )
 _DeleteTrialComponent: _OperationSpec[_s.DeleteTrialComponentRequest, _s.DeleteTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "DeleteTrialComponent", _s.DeleteTrialComponentResponse
+    _SERVICE, "DeleteTrialComponent", "DeleteTrialComponentResponse"
 )
 _DeleteUserProfile: _OperationSpec[_s.DeleteUserProfileRequest, None] = _OperationSpec(
     _SERVICE, "DeleteUserProfile", None
 )
 _DeleteWorkforce: _OperationSpec[_s.DeleteWorkforceRequest, _s.DeleteWorkforceResponse] = _OperationSpec(
-    _SERVICE, "DeleteWorkforce", _s.DeleteWorkforceResponse
+    _SERVICE, "DeleteWorkforce", "DeleteWorkforceResponse"
 )
 _DeleteWorkteam: _OperationSpec[_s.DeleteWorkteamRequest, _s.DeleteWorkteamResponse] = _OperationSpec(
-    _SERVICE, "DeleteWorkteam", _s.DeleteWorkteamResponse
+    _SERVICE, "DeleteWorkteam", "DeleteWorkteamResponse"
 )
 _DeregisterDevices: _OperationSpec[_s.DeregisterDevicesRequest, None] = _OperationSpec(
     _SERVICE, "DeregisterDevices", None
 )
 _DescribeAIBenchmarkJob: _OperationSpec[_s.DescribeAIBenchmarkJobRequest, _s.DescribeAIBenchmarkJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeAIBenchmarkJob", _s.DescribeAIBenchmarkJobResponse
+    _SERVICE, "DescribeAIBenchmarkJob", "DescribeAIBenchmarkJobResponse"
 )
 _DescribeAIRecommendationJob: _OperationSpec[_s.DescribeAIRecommendationJobRequest, _s.DescribeAIRecommendationJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeAIRecommendationJob", _s.DescribeAIRecommendationJobResponse
+    _SERVICE, "DescribeAIRecommendationJob", "DescribeAIRecommendationJobResponse"
 )
 _DescribeAIWorkloadConfig: _OperationSpec[_s.DescribeAIWorkloadConfigRequest, _s.DescribeAIWorkloadConfigResponse] = _OperationSpec(
-    _SERVICE, "DescribeAIWorkloadConfig", _s.DescribeAIWorkloadConfigResponse
+    _SERVICE, "DescribeAIWorkloadConfig", "DescribeAIWorkloadConfigResponse"
 )
 _DescribeAction: _OperationSpec[_s.DescribeActionRequest, _s.DescribeActionResponse] = _OperationSpec(
-    _SERVICE, "DescribeAction", _s.DescribeActionResponse
+    _SERVICE, "DescribeAction", "DescribeActionResponse"
 )
 _DescribeAlgorithm: _OperationSpec[_s.DescribeAlgorithmInput, _s.DescribeAlgorithmOutput] = _OperationSpec(
-    _SERVICE, "DescribeAlgorithm", _s.DescribeAlgorithmOutput
+    _SERVICE, "DescribeAlgorithm", "DescribeAlgorithmOutput"
 )
 _DescribeApp: _OperationSpec[_s.DescribeAppRequest, _s.DescribeAppResponse] = _OperationSpec(
-    _SERVICE, "DescribeApp", _s.DescribeAppResponse
+    _SERVICE, "DescribeApp", "DescribeAppResponse"
 )
 _DescribeAppImageConfig: _OperationSpec[_s.DescribeAppImageConfigRequest, _s.DescribeAppImageConfigResponse] = _OperationSpec(
-    _SERVICE, "DescribeAppImageConfig", _s.DescribeAppImageConfigResponse
+    _SERVICE, "DescribeAppImageConfig", "DescribeAppImageConfigResponse"
 )
 _DescribeArtifact: _OperationSpec[_s.DescribeArtifactRequest, _s.DescribeArtifactResponse] = _OperationSpec(
-    _SERVICE, "DescribeArtifact", _s.DescribeArtifactResponse
+    _SERVICE, "DescribeArtifact", "DescribeArtifactResponse"
 )
 _DescribeAutoMLJob: _OperationSpec[_s.DescribeAutoMLJobRequest, _s.DescribeAutoMLJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeAutoMLJob", _s.DescribeAutoMLJobResponse
+    _SERVICE, "DescribeAutoMLJob", "DescribeAutoMLJobResponse"
 )
 _DescribeAutoMLJobV2: _OperationSpec[_s.DescribeAutoMLJobV2Request, _s.DescribeAutoMLJobV2Response] = _OperationSpec(
-    _SERVICE, "DescribeAutoMLJobV2", _s.DescribeAutoMLJobV2Response
+    _SERVICE, "DescribeAutoMLJobV2", "DescribeAutoMLJobV2Response"
 )
 _DescribeCluster: _OperationSpec[_s.DescribeClusterRequest, _s.DescribeClusterResponse] = _OperationSpec(
-    _SERVICE, "DescribeCluster", _s.DescribeClusterResponse
+    _SERVICE, "DescribeCluster", "DescribeClusterResponse"
 )
 _DescribeClusterEvent: _OperationSpec[_s.DescribeClusterEventRequest, _s.DescribeClusterEventResponse] = _OperationSpec(
-    _SERVICE, "DescribeClusterEvent", _s.DescribeClusterEventResponse
+    _SERVICE, "DescribeClusterEvent", "DescribeClusterEventResponse"
 )
 _DescribeClusterExtension: _OperationSpec[_s.DescribeClusterExtensionRequest, _s.DescribeClusterExtensionResponse] = _OperationSpec(
-    _SERVICE, "DescribeClusterExtension", _s.DescribeClusterExtensionResponse
+    _SERVICE, "DescribeClusterExtension", "DescribeClusterExtensionResponse"
 )
 _DescribeClusterNode: _OperationSpec[_s.DescribeClusterNodeRequest, _s.DescribeClusterNodeResponse] = _OperationSpec(
-    _SERVICE, "DescribeClusterNode", _s.DescribeClusterNodeResponse
+    _SERVICE, "DescribeClusterNode", "DescribeClusterNodeResponse"
 )
 _DescribeClusterOperation: _OperationSpec[_s.DescribeClusterOperationRequest, _s.DescribeClusterOperationResponse] = _OperationSpec(
-    _SERVICE, "DescribeClusterOperation", _s.DescribeClusterOperationResponse
+    _SERVICE, "DescribeClusterOperation", "DescribeClusterOperationResponse"
 )
 _DescribeClusterSchedulerConfig: _OperationSpec[_s.DescribeClusterSchedulerConfigRequest, _s.DescribeClusterSchedulerConfigResponse] = _OperationSpec(
-    _SERVICE, "DescribeClusterSchedulerConfig", _s.DescribeClusterSchedulerConfigResponse
+    _SERVICE, "DescribeClusterSchedulerConfig", "DescribeClusterSchedulerConfigResponse"
 )
 _DescribeCodeRepository: _OperationSpec[_s.DescribeCodeRepositoryInput, _s.DescribeCodeRepositoryOutput] = _OperationSpec(
-    _SERVICE, "DescribeCodeRepository", _s.DescribeCodeRepositoryOutput
+    _SERVICE, "DescribeCodeRepository", "DescribeCodeRepositoryOutput"
 )
 _DescribeCompilationJob: _OperationSpec[_s.DescribeCompilationJobRequest, _s.DescribeCompilationJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeCompilationJob", _s.DescribeCompilationJobResponse
+    _SERVICE, "DescribeCompilationJob", "DescribeCompilationJobResponse"
 )
 _DescribeComputeQuota: _OperationSpec[_s.DescribeComputeQuotaRequest, _s.DescribeComputeQuotaResponse] = _OperationSpec(
-    _SERVICE, "DescribeComputeQuota", _s.DescribeComputeQuotaResponse
+    _SERVICE, "DescribeComputeQuota", "DescribeComputeQuotaResponse"
 )
 _DescribeContext: _OperationSpec[_s.DescribeContextRequest, _s.DescribeContextResponse] = _OperationSpec(
-    _SERVICE, "DescribeContext", _s.DescribeContextResponse
+    _SERVICE, "DescribeContext", "DescribeContextResponse"
 )
 _DescribeDataQualityJobDefinition: _OperationSpec[_s.DescribeDataQualityJobDefinitionRequest, _s.DescribeDataQualityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DescribeDataQualityJobDefinition", _s.DescribeDataQualityJobDefinitionResponse
+    _SERVICE, "DescribeDataQualityJobDefinition", "DescribeDataQualityJobDefinitionResponse"
 )
 _DescribeDevice: _OperationSpec[_s.DescribeDeviceRequest, _s.DescribeDeviceResponse] = _OperationSpec(
-    _SERVICE, "DescribeDevice", _s.DescribeDeviceResponse
+    _SERVICE, "DescribeDevice", "DescribeDeviceResponse"
 )
 _DescribeDeviceFleet: _OperationSpec[_s.DescribeDeviceFleetRequest, _s.DescribeDeviceFleetResponse] = _OperationSpec(
-    _SERVICE, "DescribeDeviceFleet", _s.DescribeDeviceFleetResponse
+    _SERVICE, "DescribeDeviceFleet", "DescribeDeviceFleetResponse"
 )
 _DescribeDomain: _OperationSpec[_s.DescribeDomainRequest, _s.DescribeDomainResponse] = _OperationSpec(
-    _SERVICE, "DescribeDomain", _s.DescribeDomainResponse
+    _SERVICE, "DescribeDomain", "DescribeDomainResponse"
 )
 _DescribeEdgeDeploymentPlan: _OperationSpec[_s.DescribeEdgeDeploymentPlanRequest, _s.DescribeEdgeDeploymentPlanResponse] = _OperationSpec(
-    _SERVICE, "DescribeEdgeDeploymentPlan", _s.DescribeEdgeDeploymentPlanResponse
+    _SERVICE, "DescribeEdgeDeploymentPlan", "DescribeEdgeDeploymentPlanResponse"
 )
 _DescribeEdgePackagingJob: _OperationSpec[_s.DescribeEdgePackagingJobRequest, _s.DescribeEdgePackagingJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeEdgePackagingJob", _s.DescribeEdgePackagingJobResponse
+    _SERVICE, "DescribeEdgePackagingJob", "DescribeEdgePackagingJobResponse"
 )
 _DescribeEndpoint: _OperationSpec[_s.DescribeEndpointInput, _s.DescribeEndpointOutput] = _OperationSpec(
-    _SERVICE, "DescribeEndpoint", _s.DescribeEndpointOutput
+    _SERVICE, "DescribeEndpoint", "DescribeEndpointOutput"
 )
 _DescribeEndpointConfig: _OperationSpec[_s.DescribeEndpointConfigInput, _s.DescribeEndpointConfigOutput] = _OperationSpec(
-    _SERVICE, "DescribeEndpointConfig", _s.DescribeEndpointConfigOutput
+    _SERVICE, "DescribeEndpointConfig", "DescribeEndpointConfigOutput"
 )
 _DescribeExperiment: _OperationSpec[_s.DescribeExperimentRequest, _s.DescribeExperimentResponse] = _OperationSpec(
-    _SERVICE, "DescribeExperiment", _s.DescribeExperimentResponse
+    _SERVICE, "DescribeExperiment", "DescribeExperimentResponse"
 )
 _DescribeFeatureGroup: _OperationSpec[_s.DescribeFeatureGroupRequest, _s.DescribeFeatureGroupResponse] = _OperationSpec(
-    _SERVICE, "DescribeFeatureGroup", _s.DescribeFeatureGroupResponse
+    _SERVICE, "DescribeFeatureGroup", "DescribeFeatureGroupResponse"
 )
 _DescribeFeatureMetadata: _OperationSpec[_s.DescribeFeatureMetadataRequest, _s.DescribeFeatureMetadataResponse] = _OperationSpec(
-    _SERVICE, "DescribeFeatureMetadata", _s.DescribeFeatureMetadataResponse
+    _SERVICE, "DescribeFeatureMetadata", "DescribeFeatureMetadataResponse"
 )
 _DescribeFlowDefinition: _OperationSpec[_s.DescribeFlowDefinitionRequest, _s.DescribeFlowDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DescribeFlowDefinition", _s.DescribeFlowDefinitionResponse
+    _SERVICE, "DescribeFlowDefinition", "DescribeFlowDefinitionResponse"
 )
 _DescribeHub: _OperationSpec[_s.DescribeHubRequest, _s.DescribeHubResponse] = _OperationSpec(
-    _SERVICE, "DescribeHub", _s.DescribeHubResponse
+    _SERVICE, "DescribeHub", "DescribeHubResponse"
 )
 _DescribeHubContent: _OperationSpec[_s.DescribeHubContentRequest, _s.DescribeHubContentResponse] = _OperationSpec(
-    _SERVICE, "DescribeHubContent", _s.DescribeHubContentResponse
+    _SERVICE, "DescribeHubContent", "DescribeHubContentResponse"
 )
 _DescribeHumanTaskUi: _OperationSpec[_s.DescribeHumanTaskUiRequest, _s.DescribeHumanTaskUiResponse] = _OperationSpec(
-    _SERVICE, "DescribeHumanTaskUi", _s.DescribeHumanTaskUiResponse
+    _SERVICE, "DescribeHumanTaskUi", "DescribeHumanTaskUiResponse"
 )
 _DescribeHyperParameterTuningJob: _OperationSpec[_s.DescribeHyperParameterTuningJobRequest, _s.DescribeHyperParameterTuningJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeHyperParameterTuningJob", _s.DescribeHyperParameterTuningJobResponse
+    _SERVICE, "DescribeHyperParameterTuningJob", "DescribeHyperParameterTuningJobResponse"
 )
 _DescribeImage: _OperationSpec[_s.DescribeImageRequest, _s.DescribeImageResponse] = _OperationSpec(
-    _SERVICE, "DescribeImage", _s.DescribeImageResponse
+    _SERVICE, "DescribeImage", "DescribeImageResponse"
 )
 _DescribeImageVersion: _OperationSpec[_s.DescribeImageVersionRequest, _s.DescribeImageVersionResponse] = _OperationSpec(
-    _SERVICE, "DescribeImageVersion", _s.DescribeImageVersionResponse
+    _SERVICE, "DescribeImageVersion", "DescribeImageVersionResponse"
 )
 _DescribeInferenceComponent: _OperationSpec[_s.DescribeInferenceComponentInput, _s.DescribeInferenceComponentOutput] = _OperationSpec(
-    _SERVICE, "DescribeInferenceComponent", _s.DescribeInferenceComponentOutput
+    _SERVICE, "DescribeInferenceComponent", "DescribeInferenceComponentOutput"
 )
 _DescribeInferenceExperiment: _OperationSpec[_s.DescribeInferenceExperimentRequest, _s.DescribeInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "DescribeInferenceExperiment", _s.DescribeInferenceExperimentResponse
+    _SERVICE, "DescribeInferenceExperiment", "DescribeInferenceExperimentResponse"
 )
 _DescribeInferenceRecommendationsJob: _OperationSpec[_s.DescribeInferenceRecommendationsJobRequest, _s.DescribeInferenceRecommendationsJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeInferenceRecommendationsJob", _s.DescribeInferenceRecommendationsJobResponse
+    _SERVICE, "DescribeInferenceRecommendationsJob", "DescribeInferenceRecommendationsJobResponse"
 )
 _DescribeInferenceRouter: _OperationSpec[_s.DescribeInferenceRouterInput, _s.DescribeInferenceRouterOutput] = _OperationSpec(
-    _SERVICE, "DescribeInferenceRouter", _s.DescribeInferenceRouterOutput
+    _SERVICE, "DescribeInferenceRouter", "DescribeInferenceRouterOutput"
 )
 _DescribeJob: _OperationSpec[_s.DescribeJobRequest, _s.DescribeJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeJob", _s.DescribeJobResponse
+    _SERVICE, "DescribeJob", "DescribeJobResponse"
 )
 _DescribeJobSchemaVersion: _OperationSpec[_s.DescribeJobSchemaVersionRequest, _s.DescribeJobSchemaVersionResponse] = _OperationSpec(
-    _SERVICE, "DescribeJobSchemaVersion", _s.DescribeJobSchemaVersionResponse
+    _SERVICE, "DescribeJobSchemaVersion", "DescribeJobSchemaVersionResponse"
 )
 _DescribeLabelingJob: _OperationSpec[_s.DescribeLabelingJobRequest, _s.DescribeLabelingJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeLabelingJob", _s.DescribeLabelingJobResponse
+    _SERVICE, "DescribeLabelingJob", "DescribeLabelingJobResponse"
 )
 _DescribeLineageGroup: _OperationSpec[_s.DescribeLineageGroupRequest, _s.DescribeLineageGroupResponse] = _OperationSpec(
-    _SERVICE, "DescribeLineageGroup", _s.DescribeLineageGroupResponse
+    _SERVICE, "DescribeLineageGroup", "DescribeLineageGroupResponse"
 )
 _DescribeMlflowApp: _OperationSpec[_s.DescribeMlflowAppRequest, _s.DescribeMlflowAppResponse] = _OperationSpec(
-    _SERVICE, "DescribeMlflowApp", _s.DescribeMlflowAppResponse
+    _SERVICE, "DescribeMlflowApp", "DescribeMlflowAppResponse"
 )
 _DescribeMlflowTrackingServer: _OperationSpec[_s.DescribeMlflowTrackingServerRequest, _s.DescribeMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "DescribeMlflowTrackingServer", _s.DescribeMlflowTrackingServerResponse
+    _SERVICE, "DescribeMlflowTrackingServer", "DescribeMlflowTrackingServerResponse"
 )
 _DescribeModel: _OperationSpec[_s.DescribeModelInput, _s.DescribeModelOutput] = _OperationSpec(
-    _SERVICE, "DescribeModel", _s.DescribeModelOutput
+    _SERVICE, "DescribeModel", "DescribeModelOutput"
 )
 _DescribeModelBiasJobDefinition: _OperationSpec[_s.DescribeModelBiasJobDefinitionRequest, _s.DescribeModelBiasJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DescribeModelBiasJobDefinition", _s.DescribeModelBiasJobDefinitionResponse
+    _SERVICE, "DescribeModelBiasJobDefinition", "DescribeModelBiasJobDefinitionResponse"
 )
 _DescribeModelCard: _OperationSpec[_s.DescribeModelCardRequest, _s.DescribeModelCardResponse] = _OperationSpec(
-    _SERVICE, "DescribeModelCard", _s.DescribeModelCardResponse
+    _SERVICE, "DescribeModelCard", "DescribeModelCardResponse"
 )
 _DescribeModelCardExportJob: _OperationSpec[_s.DescribeModelCardExportJobRequest, _s.DescribeModelCardExportJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeModelCardExportJob", _s.DescribeModelCardExportJobResponse
+    _SERVICE, "DescribeModelCardExportJob", "DescribeModelCardExportJobResponse"
 )
 _DescribeModelExplainabilityJobDefinition: _OperationSpec[_s.DescribeModelExplainabilityJobDefinitionRequest, _s.DescribeModelExplainabilityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DescribeModelExplainabilityJobDefinition", _s.DescribeModelExplainabilityJobDefinitionResponse
+    _SERVICE, "DescribeModelExplainabilityJobDefinition", "DescribeModelExplainabilityJobDefinitionResponse"
 )
 _DescribeModelPackage: _OperationSpec[_s.DescribeModelPackageInput, _s.DescribeModelPackageOutput] = _OperationSpec(
-    _SERVICE, "DescribeModelPackage", _s.DescribeModelPackageOutput
+    _SERVICE, "DescribeModelPackage", "DescribeModelPackageOutput"
 )
 _DescribeModelPackageGroup: _OperationSpec[_s.DescribeModelPackageGroupInput, _s.DescribeModelPackageGroupOutput] = _OperationSpec(
-    _SERVICE, "DescribeModelPackageGroup", _s.DescribeModelPackageGroupOutput
+    _SERVICE, "DescribeModelPackageGroup", "DescribeModelPackageGroupOutput"
 )
 _DescribeModelQualityJobDefinition: _OperationSpec[_s.DescribeModelQualityJobDefinitionRequest, _s.DescribeModelQualityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DescribeModelQualityJobDefinition", _s.DescribeModelQualityJobDefinitionResponse
+    _SERVICE, "DescribeModelQualityJobDefinition", "DescribeModelQualityJobDefinitionResponse"
 )
 _DescribeMonitoringSchedule: _OperationSpec[_s.DescribeMonitoringScheduleRequest, _s.DescribeMonitoringScheduleResponse] = _OperationSpec(
-    _SERVICE, "DescribeMonitoringSchedule", _s.DescribeMonitoringScheduleResponse
+    _SERVICE, "DescribeMonitoringSchedule", "DescribeMonitoringScheduleResponse"
 )
 _DescribeNotebookInstance: _OperationSpec[_s.DescribeNotebookInstanceInput, _s.DescribeNotebookInstanceOutput] = _OperationSpec(
-    _SERVICE, "DescribeNotebookInstance", _s.DescribeNotebookInstanceOutput
+    _SERVICE, "DescribeNotebookInstance", "DescribeNotebookInstanceOutput"
 )
 _DescribeNotebookInstanceLifecycleConfig: _OperationSpec[_s.DescribeNotebookInstanceLifecycleConfigInput, _s.DescribeNotebookInstanceLifecycleConfigOutput] = _OperationSpec(
-    _SERVICE, "DescribeNotebookInstanceLifecycleConfig", _s.DescribeNotebookInstanceLifecycleConfigOutput
+    _SERVICE, "DescribeNotebookInstanceLifecycleConfig", "DescribeNotebookInstanceLifecycleConfigOutput"
 )
 _DescribeOptimizationJob: _OperationSpec[_s.DescribeOptimizationJobRequest, _s.DescribeOptimizationJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeOptimizationJob", _s.DescribeOptimizationJobResponse
+    _SERVICE, "DescribeOptimizationJob", "DescribeOptimizationJobResponse"
 )
 _DescribePartnerApp: _OperationSpec[_s.DescribePartnerAppRequest, _s.DescribePartnerAppResponse] = _OperationSpec(
-    _SERVICE, "DescribePartnerApp", _s.DescribePartnerAppResponse
+    _SERVICE, "DescribePartnerApp", "DescribePartnerAppResponse"
 )
 _DescribePipeline: _OperationSpec[_s.DescribePipelineRequest, _s.DescribePipelineResponse] = _OperationSpec(
-    _SERVICE, "DescribePipeline", _s.DescribePipelineResponse
+    _SERVICE, "DescribePipeline", "DescribePipelineResponse"
 )
 _DescribePipelineDefinitionForExecution: _OperationSpec[_s.DescribePipelineDefinitionForExecutionRequest, _s.DescribePipelineDefinitionForExecutionResponse] = _OperationSpec(
-    _SERVICE, "DescribePipelineDefinitionForExecution", _s.DescribePipelineDefinitionForExecutionResponse
+    _SERVICE, "DescribePipelineDefinitionForExecution", "DescribePipelineDefinitionForExecutionResponse"
 )
 _DescribePipelineExecution: _OperationSpec[_s.DescribePipelineExecutionRequest, _s.DescribePipelineExecutionResponse] = _OperationSpec(
-    _SERVICE, "DescribePipelineExecution", _s.DescribePipelineExecutionResponse
+    _SERVICE, "DescribePipelineExecution", "DescribePipelineExecutionResponse"
 )
 _DescribeProcessingJob: _OperationSpec[_s.DescribeProcessingJobRequest, _s.DescribeProcessingJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeProcessingJob", _s.DescribeProcessingJobResponse
+    _SERVICE, "DescribeProcessingJob", "DescribeProcessingJobResponse"
 )
 _DescribeProject: _OperationSpec[_s.DescribeProjectInput, _s.DescribeProjectOutput] = _OperationSpec(
-    _SERVICE, "DescribeProject", _s.DescribeProjectOutput
+    _SERVICE, "DescribeProject", "DescribeProjectOutput"
 )
 _DescribeReservedCapacity: _OperationSpec[_s.DescribeReservedCapacityRequest, _s.DescribeReservedCapacityResponse] = _OperationSpec(
-    _SERVICE, "DescribeReservedCapacity", _s.DescribeReservedCapacityResponse
+    _SERVICE, "DescribeReservedCapacity", "DescribeReservedCapacityResponse"
 )
 _DescribeSpace: _OperationSpec[_s.DescribeSpaceRequest, _s.DescribeSpaceResponse] = _OperationSpec(
-    _SERVICE, "DescribeSpace", _s.DescribeSpaceResponse
+    _SERVICE, "DescribeSpace", "DescribeSpaceResponse"
 )
 _DescribeStudioLifecycleConfig: _OperationSpec[_s.DescribeStudioLifecycleConfigRequest, _s.DescribeStudioLifecycleConfigResponse] = _OperationSpec(
-    _SERVICE, "DescribeStudioLifecycleConfig", _s.DescribeStudioLifecycleConfigResponse
+    _SERVICE, "DescribeStudioLifecycleConfig", "DescribeStudioLifecycleConfigResponse"
 )
 _DescribeSubscribedWorkteam: _OperationSpec[_s.DescribeSubscribedWorkteamRequest, _s.DescribeSubscribedWorkteamResponse] = _OperationSpec(
-    _SERVICE, "DescribeSubscribedWorkteam", _s.DescribeSubscribedWorkteamResponse
+    _SERVICE, "DescribeSubscribedWorkteam", "DescribeSubscribedWorkteamResponse"
 )
 _DescribeTrainingJob: _OperationSpec[_s.DescribeTrainingJobRequest, _s.DescribeTrainingJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrainingJob", _s.DescribeTrainingJobResponse
+    _SERVICE, "DescribeTrainingJob", "DescribeTrainingJobResponse"
 )
 _DescribeTrainingPlan: _OperationSpec[_s.DescribeTrainingPlanRequest, _s.DescribeTrainingPlanResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrainingPlan", _s.DescribeTrainingPlanResponse
+    _SERVICE, "DescribeTrainingPlan", "DescribeTrainingPlanResponse"
 )
 _DescribeTrainingPlanExtensionHistory: _OperationSpec[_s.DescribeTrainingPlanExtensionHistoryRequest, _s.DescribeTrainingPlanExtensionHistoryResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrainingPlanExtensionHistory", _s.DescribeTrainingPlanExtensionHistoryResponse
+    _SERVICE, "DescribeTrainingPlanExtensionHistory", "DescribeTrainingPlanExtensionHistoryResponse"
 )
 _DescribeTrainingSession: _OperationSpec[_s.DescribeTrainingSessionRequest, _s.DescribeTrainingSessionResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrainingSession", _s.DescribeTrainingSessionResponse
+    _SERVICE, "DescribeTrainingSession", "DescribeTrainingSessionResponse"
 )
 _DescribeTransformJob: _OperationSpec[_s.DescribeTransformJobRequest, _s.DescribeTransformJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeTransformJob", _s.DescribeTransformJobResponse
+    _SERVICE, "DescribeTransformJob", "DescribeTransformJobResponse"
 )
 _DescribeTrial: _OperationSpec[_s.DescribeTrialRequest, _s.DescribeTrialResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrial", _s.DescribeTrialResponse
+    _SERVICE, "DescribeTrial", "DescribeTrialResponse"
 )
 _DescribeTrialComponent: _OperationSpec[_s.DescribeTrialComponentRequest, _s.DescribeTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrialComponent", _s.DescribeTrialComponentResponse
+    _SERVICE, "DescribeTrialComponent", "DescribeTrialComponentResponse"
 )
 _DescribeUserProfile: _OperationSpec[_s.DescribeUserProfileRequest, _s.DescribeUserProfileResponse] = _OperationSpec(
-    _SERVICE, "DescribeUserProfile", _s.DescribeUserProfileResponse
+    _SERVICE, "DescribeUserProfile", "DescribeUserProfileResponse"
 )
 _DescribeWorkforce: _OperationSpec[_s.DescribeWorkforceRequest, _s.DescribeWorkforceResponse] = _OperationSpec(
-    _SERVICE, "DescribeWorkforce", _s.DescribeWorkforceResponse
+    _SERVICE, "DescribeWorkforce", "DescribeWorkforceResponse"
 )
 _DescribeWorkteam: _OperationSpec[_s.DescribeWorkteamRequest, _s.DescribeWorkteamResponse] = _OperationSpec(
-    _SERVICE, "DescribeWorkteam", _s.DescribeWorkteamResponse
+    _SERVICE, "DescribeWorkteam", "DescribeWorkteamResponse"
 )
 _DetachClusterNodeVolume: _OperationSpec[_s.DetachClusterNodeVolumeRequest, _s.DetachClusterNodeVolumeResponse] = _OperationSpec(
-    _SERVICE, "DetachClusterNodeVolume", _s.DetachClusterNodeVolumeResponse
+    _SERVICE, "DetachClusterNodeVolume", "DetachClusterNodeVolumeResponse"
 )
 _DisableSagemakerServicecatalogPortfolio: _OperationSpec[_s.DisableSagemakerServicecatalogPortfolioInput, _s.DisableSagemakerServicecatalogPortfolioOutput] = _OperationSpec(
-    _SERVICE, "DisableSagemakerServicecatalogPortfolio", _s.DisableSagemakerServicecatalogPortfolioOutput
+    _SERVICE, "DisableSagemakerServicecatalogPortfolio", "DisableSagemakerServicecatalogPortfolioOutput"
 )
 _DisassociateTrialComponent: _OperationSpec[_s.DisassociateTrialComponentRequest, _s.DisassociateTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "DisassociateTrialComponent", _s.DisassociateTrialComponentResponse
+    _SERVICE, "DisassociateTrialComponent", "DisassociateTrialComponentResponse"
 )
 _EnableSagemakerServicecatalogPortfolio: _OperationSpec[_s.EnableSagemakerServicecatalogPortfolioInput, _s.EnableSagemakerServicecatalogPortfolioOutput] = _OperationSpec(
-    _SERVICE, "EnableSagemakerServicecatalogPortfolio", _s.EnableSagemakerServicecatalogPortfolioOutput
+    _SERVICE, "EnableSagemakerServicecatalogPortfolio", "EnableSagemakerServicecatalogPortfolioOutput"
 )
 _ExtendTrainingPlan: _OperationSpec[_s.ExtendTrainingPlanRequest, _s.ExtendTrainingPlanResponse] = _OperationSpec(
-    _SERVICE, "ExtendTrainingPlan", _s.ExtendTrainingPlanResponse
+    _SERVICE, "ExtendTrainingPlan", "ExtendTrainingPlanResponse"
 )
 _GetDeviceFleetReport: _OperationSpec[_s.GetDeviceFleetReportRequest, _s.GetDeviceFleetReportResponse] = _OperationSpec(
-    _SERVICE, "GetDeviceFleetReport", _s.GetDeviceFleetReportResponse
+    _SERVICE, "GetDeviceFleetReport", "GetDeviceFleetReportResponse"
 )
 _GetEndpointPolicy: _OperationSpec[_s.GetEndpointPolicyRequest, _s.GetEndpointPolicyResponse] = _OperationSpec(
-    _SERVICE, "GetEndpointPolicy", _s.GetEndpointPolicyResponse
+    _SERVICE, "GetEndpointPolicy", "GetEndpointPolicyResponse"
 )
 _GetLineageGroupPolicy: _OperationSpec[_s.GetLineageGroupPolicyRequest, _s.GetLineageGroupPolicyResponse] = _OperationSpec(
-    _SERVICE, "GetLineageGroupPolicy", _s.GetLineageGroupPolicyResponse
+    _SERVICE, "GetLineageGroupPolicy", "GetLineageGroupPolicyResponse"
 )
 _GetModelPackageGroupPolicy: _OperationSpec[_s.GetModelPackageGroupPolicyInput, _s.GetModelPackageGroupPolicyOutput] = _OperationSpec(
-    _SERVICE, "GetModelPackageGroupPolicy", _s.GetModelPackageGroupPolicyOutput
+    _SERVICE, "GetModelPackageGroupPolicy", "GetModelPackageGroupPolicyOutput"
 )
 _GetSagemakerServicecatalogPortfolioStatus: _OperationSpec[_s.GetSagemakerServicecatalogPortfolioStatusInput, _s.GetSagemakerServicecatalogPortfolioStatusOutput] = _OperationSpec(
-    _SERVICE, "GetSagemakerServicecatalogPortfolioStatus", _s.GetSagemakerServicecatalogPortfolioStatusOutput
+    _SERVICE, "GetSagemakerServicecatalogPortfolioStatus", "GetSagemakerServicecatalogPortfolioStatusOutput"
 )
 _GetScalingConfigurationRecommendation: _OperationSpec[_s.GetScalingConfigurationRecommendationRequest, _s.GetScalingConfigurationRecommendationResponse] = _OperationSpec(
-    _SERVICE, "GetScalingConfigurationRecommendation", _s.GetScalingConfigurationRecommendationResponse
+    _SERVICE, "GetScalingConfigurationRecommendation", "GetScalingConfigurationRecommendationResponse"
 )
 _GetSearchSuggestions: _OperationSpec[_s.GetSearchSuggestionsRequest, _s.GetSearchSuggestionsResponse] = _OperationSpec(
-    _SERVICE, "GetSearchSuggestions", _s.GetSearchSuggestionsResponse
+    _SERVICE, "GetSearchSuggestions", "GetSearchSuggestionsResponse"
 )
 _ImportHubContent: _OperationSpec[_s.ImportHubContentRequest, _s.ImportHubContentResponse] = _OperationSpec(
-    _SERVICE, "ImportHubContent", _s.ImportHubContentResponse
+    _SERVICE, "ImportHubContent", "ImportHubContentResponse"
 )
 _ListAIBenchmarkJobs: _OperationSpec[_s.ListAIBenchmarkJobsRequest, _s.ListAIBenchmarkJobsResponse] = _OperationSpec(
-    _SERVICE, "ListAIBenchmarkJobs", _s.ListAIBenchmarkJobsResponse
+    _SERVICE, "ListAIBenchmarkJobs", "ListAIBenchmarkJobsResponse"
 )
 _ListAIRecommendationJobs: _OperationSpec[_s.ListAIRecommendationJobsRequest, _s.ListAIRecommendationJobsResponse] = _OperationSpec(
-    _SERVICE, "ListAIRecommendationJobs", _s.ListAIRecommendationJobsResponse
+    _SERVICE, "ListAIRecommendationJobs", "ListAIRecommendationJobsResponse"
 )
 _ListAIWorkloadConfigs: _OperationSpec[_s.ListAIWorkloadConfigsRequest, _s.ListAIWorkloadConfigsResponse] = _OperationSpec(
-    _SERVICE, "ListAIWorkloadConfigs", _s.ListAIWorkloadConfigsResponse
+    _SERVICE, "ListAIWorkloadConfigs", "ListAIWorkloadConfigsResponse"
 )
 _ListActions: _OperationSpec[_s.ListActionsRequest, _s.ListActionsResponse] = _OperationSpec(
-    _SERVICE, "ListActions", _s.ListActionsResponse
+    _SERVICE, "ListActions", "ListActionsResponse"
 )
 _ListAlgorithms: _OperationSpec[_s.ListAlgorithmsInput, _s.ListAlgorithmsOutput] = _OperationSpec(
-    _SERVICE, "ListAlgorithms", _s.ListAlgorithmsOutput
+    _SERVICE, "ListAlgorithms", "ListAlgorithmsOutput"
 )
 _ListAliases: _OperationSpec[_s.ListAliasesRequest, _s.ListAliasesResponse] = _OperationSpec(
-    _SERVICE, "ListAliases", _s.ListAliasesResponse
+    _SERVICE, "ListAliases", "ListAliasesResponse"
 )
 _ListAppImageConfigs: _OperationSpec[_s.ListAppImageConfigsRequest, _s.ListAppImageConfigsResponse] = _OperationSpec(
-    _SERVICE, "ListAppImageConfigs", _s.ListAppImageConfigsResponse
+    _SERVICE, "ListAppImageConfigs", "ListAppImageConfigsResponse"
 )
 _ListApps: _OperationSpec[_s.ListAppsRequest, _s.ListAppsResponse] = _OperationSpec(
-    _SERVICE, "ListApps", _s.ListAppsResponse
+    _SERVICE, "ListApps", "ListAppsResponse"
 )
 _ListArtifacts: _OperationSpec[_s.ListArtifactsRequest, _s.ListArtifactsResponse] = _OperationSpec(
-    _SERVICE, "ListArtifacts", _s.ListArtifactsResponse
+    _SERVICE, "ListArtifacts", "ListArtifactsResponse"
 )
 _ListAssociations: _OperationSpec[_s.ListAssociationsRequest, _s.ListAssociationsResponse] = _OperationSpec(
-    _SERVICE, "ListAssociations", _s.ListAssociationsResponse
+    _SERVICE, "ListAssociations", "ListAssociationsResponse"
 )
 _ListAutoMLJobs: _OperationSpec[_s.ListAutoMLJobsRequest, _s.ListAutoMLJobsResponse] = _OperationSpec(
-    _SERVICE, "ListAutoMLJobs", _s.ListAutoMLJobsResponse
+    _SERVICE, "ListAutoMLJobs", "ListAutoMLJobsResponse"
 )
 _ListCandidatesForAutoMLJob: _OperationSpec[_s.ListCandidatesForAutoMLJobRequest, _s.ListCandidatesForAutoMLJobResponse] = _OperationSpec(
-    _SERVICE, "ListCandidatesForAutoMLJob", _s.ListCandidatesForAutoMLJobResponse
+    _SERVICE, "ListCandidatesForAutoMLJob", "ListCandidatesForAutoMLJobResponse"
 )
 _ListClusterEvents: _OperationSpec[_s.ListClusterEventsRequest, _s.ListClusterEventsResponse] = _OperationSpec(
-    _SERVICE, "ListClusterEvents", _s.ListClusterEventsResponse
+    _SERVICE, "ListClusterEvents", "ListClusterEventsResponse"
 )
 _ListClusterExtensionVersions: _OperationSpec[_s.ListClusterExtensionVersionsRequest, _s.ListClusterExtensionVersionsResponse] = _OperationSpec(
-    _SERVICE, "ListClusterExtensionVersions", _s.ListClusterExtensionVersionsResponse
+    _SERVICE, "ListClusterExtensionVersions", "ListClusterExtensionVersionsResponse"
 )
 _ListClusterExtensions: _OperationSpec[_s.ListClusterExtensionsRequest, _s.ListClusterExtensionsResponse] = _OperationSpec(
-    _SERVICE, "ListClusterExtensions", _s.ListClusterExtensionsResponse
+    _SERVICE, "ListClusterExtensions", "ListClusterExtensionsResponse"
 )
 _ListClusterNodes: _OperationSpec[_s.ListClusterNodesRequest, _s.ListClusterNodesResponse] = _OperationSpec(
-    _SERVICE, "ListClusterNodes", _s.ListClusterNodesResponse
+    _SERVICE, "ListClusterNodes", "ListClusterNodesResponse"
 )
 _ListClusterOperations: _OperationSpec[_s.ListClusterOperationsRequest, _s.ListClusterOperationsResponse] = _OperationSpec(
-    _SERVICE, "ListClusterOperations", _s.ListClusterOperationsResponse
+    _SERVICE, "ListClusterOperations", "ListClusterOperationsResponse"
 )
 _ListClusterSchedulerConfigs: _OperationSpec[_s.ListClusterSchedulerConfigsRequest, _s.ListClusterSchedulerConfigsResponse] = _OperationSpec(
-    _SERVICE, "ListClusterSchedulerConfigs", _s.ListClusterSchedulerConfigsResponse
+    _SERVICE, "ListClusterSchedulerConfigs", "ListClusterSchedulerConfigsResponse"
 )
 _ListClusters: _OperationSpec[_s.ListClustersRequest, _s.ListClustersResponse] = _OperationSpec(
-    _SERVICE, "ListClusters", _s.ListClustersResponse
+    _SERVICE, "ListClusters", "ListClustersResponse"
 )
 _ListCodeRepositories: _OperationSpec[_s.ListCodeRepositoriesInput, _s.ListCodeRepositoriesOutput] = _OperationSpec(
-    _SERVICE, "ListCodeRepositories", _s.ListCodeRepositoriesOutput
+    _SERVICE, "ListCodeRepositories", "ListCodeRepositoriesOutput"
 )
 _ListCompilationJobs: _OperationSpec[_s.ListCompilationJobsRequest, _s.ListCompilationJobsResponse] = _OperationSpec(
-    _SERVICE, "ListCompilationJobs", _s.ListCompilationJobsResponse
+    _SERVICE, "ListCompilationJobs", "ListCompilationJobsResponse"
 )
 _ListComputeQuotas: _OperationSpec[_s.ListComputeQuotasRequest, _s.ListComputeQuotasResponse] = _OperationSpec(
-    _SERVICE, "ListComputeQuotas", _s.ListComputeQuotasResponse
+    _SERVICE, "ListComputeQuotas", "ListComputeQuotasResponse"
 )
 _ListContexts: _OperationSpec[_s.ListContextsRequest, _s.ListContextsResponse] = _OperationSpec(
-    _SERVICE, "ListContexts", _s.ListContextsResponse
+    _SERVICE, "ListContexts", "ListContextsResponse"
 )
 _ListDataQualityJobDefinitions: _OperationSpec[_s.ListDataQualityJobDefinitionsRequest, _s.ListDataQualityJobDefinitionsResponse] = _OperationSpec(
-    _SERVICE, "ListDataQualityJobDefinitions", _s.ListDataQualityJobDefinitionsResponse
+    _SERVICE, "ListDataQualityJobDefinitions", "ListDataQualityJobDefinitionsResponse"
 )
 _ListDeviceFleets: _OperationSpec[_s.ListDeviceFleetsRequest, _s.ListDeviceFleetsResponse] = _OperationSpec(
-    _SERVICE, "ListDeviceFleets", _s.ListDeviceFleetsResponse
+    _SERVICE, "ListDeviceFleets", "ListDeviceFleetsResponse"
 )
 _ListDevices: _OperationSpec[_s.ListDevicesRequest, _s.ListDevicesResponse] = _OperationSpec(
-    _SERVICE, "ListDevices", _s.ListDevicesResponse
+    _SERVICE, "ListDevices", "ListDevicesResponse"
 )
 _ListDomains: _OperationSpec[_s.ListDomainsRequest, _s.ListDomainsResponse] = _OperationSpec(
-    _SERVICE, "ListDomains", _s.ListDomainsResponse
+    _SERVICE, "ListDomains", "ListDomainsResponse"
 )
 _ListEdgeDeploymentPlans: _OperationSpec[_s.ListEdgeDeploymentPlansRequest, _s.ListEdgeDeploymentPlansResponse] = _OperationSpec(
-    _SERVICE, "ListEdgeDeploymentPlans", _s.ListEdgeDeploymentPlansResponse
+    _SERVICE, "ListEdgeDeploymentPlans", "ListEdgeDeploymentPlansResponse"
 )
 _ListEdgePackagingJobs: _OperationSpec[_s.ListEdgePackagingJobsRequest, _s.ListEdgePackagingJobsResponse] = _OperationSpec(
-    _SERVICE, "ListEdgePackagingJobs", _s.ListEdgePackagingJobsResponse
+    _SERVICE, "ListEdgePackagingJobs", "ListEdgePackagingJobsResponse"
 )
 _ListEndpointConfigs: _OperationSpec[_s.ListEndpointConfigsInput, _s.ListEndpointConfigsOutput] = _OperationSpec(
-    _SERVICE, "ListEndpointConfigs", _s.ListEndpointConfigsOutput
+    _SERVICE, "ListEndpointConfigs", "ListEndpointConfigsOutput"
 )
 _ListEndpoints: _OperationSpec[_s.ListEndpointsInput, _s.ListEndpointsOutput] = _OperationSpec(
-    _SERVICE, "ListEndpoints", _s.ListEndpointsOutput
+    _SERVICE, "ListEndpoints", "ListEndpointsOutput"
 )
 _ListExperiments: _OperationSpec[_s.ListExperimentsRequest, _s.ListExperimentsResponse] = _OperationSpec(
-    _SERVICE, "ListExperiments", _s.ListExperimentsResponse
+    _SERVICE, "ListExperiments", "ListExperimentsResponse"
 )
 _ListFeatureGroups: _OperationSpec[_s.ListFeatureGroupsRequest, _s.ListFeatureGroupsResponse] = _OperationSpec(
-    _SERVICE, "ListFeatureGroups", _s.ListFeatureGroupsResponse
+    _SERVICE, "ListFeatureGroups", "ListFeatureGroupsResponse"
 )
 _ListFlowDefinitions: _OperationSpec[_s.ListFlowDefinitionsRequest, _s.ListFlowDefinitionsResponse] = _OperationSpec(
-    _SERVICE, "ListFlowDefinitions", _s.ListFlowDefinitionsResponse
+    _SERVICE, "ListFlowDefinitions", "ListFlowDefinitionsResponse"
 )
 _ListHubContentVersions: _OperationSpec[_s.ListHubContentVersionsRequest, _s.ListHubContentVersionsResponse] = _OperationSpec(
-    _SERVICE, "ListHubContentVersions", _s.ListHubContentVersionsResponse
+    _SERVICE, "ListHubContentVersions", "ListHubContentVersionsResponse"
 )
 _ListHubContents: _OperationSpec[_s.ListHubContentsRequest, _s.ListHubContentsResponse] = _OperationSpec(
-    _SERVICE, "ListHubContents", _s.ListHubContentsResponse
+    _SERVICE, "ListHubContents", "ListHubContentsResponse"
 )
 _ListHubs: _OperationSpec[_s.ListHubsRequest, _s.ListHubsResponse] = _OperationSpec(
-    _SERVICE, "ListHubs", _s.ListHubsResponse
+    _SERVICE, "ListHubs", "ListHubsResponse"
 )
 _ListHumanTaskUis: _OperationSpec[_s.ListHumanTaskUisRequest, _s.ListHumanTaskUisResponse] = _OperationSpec(
-    _SERVICE, "ListHumanTaskUis", _s.ListHumanTaskUisResponse
+    _SERVICE, "ListHumanTaskUis", "ListHumanTaskUisResponse"
 )
 _ListHyperParameterTuningJobs: _OperationSpec[_s.ListHyperParameterTuningJobsRequest, _s.ListHyperParameterTuningJobsResponse] = _OperationSpec(
-    _SERVICE, "ListHyperParameterTuningJobs", _s.ListHyperParameterTuningJobsResponse
+    _SERVICE, "ListHyperParameterTuningJobs", "ListHyperParameterTuningJobsResponse"
 )
 _ListImageVersions: _OperationSpec[_s.ListImageVersionsRequest, _s.ListImageVersionsResponse] = _OperationSpec(
-    _SERVICE, "ListImageVersions", _s.ListImageVersionsResponse
+    _SERVICE, "ListImageVersions", "ListImageVersionsResponse"
 )
 _ListImages: _OperationSpec[_s.ListImagesRequest, _s.ListImagesResponse] = _OperationSpec(
-    _SERVICE, "ListImages", _s.ListImagesResponse
+    _SERVICE, "ListImages", "ListImagesResponse"
 )
 _ListInferenceComponents: _OperationSpec[_s.ListInferenceComponentsInput, _s.ListInferenceComponentsOutput] = _OperationSpec(
-    _SERVICE, "ListInferenceComponents", _s.ListInferenceComponentsOutput
+    _SERVICE, "ListInferenceComponents", "ListInferenceComponentsOutput"
 )
 _ListInferenceExperiments: _OperationSpec[_s.ListInferenceExperimentsRequest, _s.ListInferenceExperimentsResponse] = _OperationSpec(
-    _SERVICE, "ListInferenceExperiments", _s.ListInferenceExperimentsResponse
+    _SERVICE, "ListInferenceExperiments", "ListInferenceExperimentsResponse"
 )
 _ListInferenceRecommendationsJobSteps: _OperationSpec[_s.ListInferenceRecommendationsJobStepsRequest, _s.ListInferenceRecommendationsJobStepsResponse] = _OperationSpec(
-    _SERVICE, "ListInferenceRecommendationsJobSteps", _s.ListInferenceRecommendationsJobStepsResponse
+    _SERVICE, "ListInferenceRecommendationsJobSteps", "ListInferenceRecommendationsJobStepsResponse"
 )
 _ListInferenceRecommendationsJobs: _OperationSpec[_s.ListInferenceRecommendationsJobsRequest, _s.ListInferenceRecommendationsJobsResponse] = _OperationSpec(
-    _SERVICE, "ListInferenceRecommendationsJobs", _s.ListInferenceRecommendationsJobsResponse
+    _SERVICE, "ListInferenceRecommendationsJobs", "ListInferenceRecommendationsJobsResponse"
 )
 _ListInferenceRouters: _OperationSpec[_s.ListInferenceRoutersInput, _s.ListInferenceRoutersOutput] = _OperationSpec(
-    _SERVICE, "ListInferenceRouters", _s.ListInferenceRoutersOutput
+    _SERVICE, "ListInferenceRouters", "ListInferenceRoutersOutput"
 )
 _ListJobSchemaVersions: _OperationSpec[_s.ListJobSchemaVersionsRequest, _s.ListJobSchemaVersionsResponse] = _OperationSpec(
-    _SERVICE, "ListJobSchemaVersions", _s.ListJobSchemaVersionsResponse
+    _SERVICE, "ListJobSchemaVersions", "ListJobSchemaVersionsResponse"
 )
 _ListJobs: _OperationSpec[_s.ListJobsRequest, _s.ListJobsResponse] = _OperationSpec(
-    _SERVICE, "ListJobs", _s.ListJobsResponse
+    _SERVICE, "ListJobs", "ListJobsResponse"
 )
 _ListLabelingJobs: _OperationSpec[_s.ListLabelingJobsRequest, _s.ListLabelingJobsResponse] = _OperationSpec(
-    _SERVICE, "ListLabelingJobs", _s.ListLabelingJobsResponse
+    _SERVICE, "ListLabelingJobs", "ListLabelingJobsResponse"
 )
 _ListLabelingJobsForWorkteam: _OperationSpec[_s.ListLabelingJobsForWorkteamRequest, _s.ListLabelingJobsForWorkteamResponse] = _OperationSpec(
-    _SERVICE, "ListLabelingJobsForWorkteam", _s.ListLabelingJobsForWorkteamResponse
+    _SERVICE, "ListLabelingJobsForWorkteam", "ListLabelingJobsForWorkteamResponse"
 )
 _ListLineageGroups: _OperationSpec[_s.ListLineageGroupsRequest, _s.ListLineageGroupsResponse] = _OperationSpec(
-    _SERVICE, "ListLineageGroups", _s.ListLineageGroupsResponse
+    _SERVICE, "ListLineageGroups", "ListLineageGroupsResponse"
 )
 _ListMlflowApps: _OperationSpec[_s.ListMlflowAppsRequest, _s.ListMlflowAppsResponse] = _OperationSpec(
-    _SERVICE, "ListMlflowApps", _s.ListMlflowAppsResponse
+    _SERVICE, "ListMlflowApps", "ListMlflowAppsResponse"
 )
 _ListMlflowTrackingServers: _OperationSpec[_s.ListMlflowTrackingServersRequest, _s.ListMlflowTrackingServersResponse] = _OperationSpec(
-    _SERVICE, "ListMlflowTrackingServers", _s.ListMlflowTrackingServersResponse
+    _SERVICE, "ListMlflowTrackingServers", "ListMlflowTrackingServersResponse"
 )
 _ListModelBiasJobDefinitions: _OperationSpec[_s.ListModelBiasJobDefinitionsRequest, _s.ListModelBiasJobDefinitionsResponse] = _OperationSpec(
-    _SERVICE, "ListModelBiasJobDefinitions", _s.ListModelBiasJobDefinitionsResponse
+    _SERVICE, "ListModelBiasJobDefinitions", "ListModelBiasJobDefinitionsResponse"
 )
 _ListModelCardExportJobs: _OperationSpec[_s.ListModelCardExportJobsRequest, _s.ListModelCardExportJobsResponse] = _OperationSpec(
-    _SERVICE, "ListModelCardExportJobs", _s.ListModelCardExportJobsResponse
+    _SERVICE, "ListModelCardExportJobs", "ListModelCardExportJobsResponse"
 )
 _ListModelCardVersions: _OperationSpec[_s.ListModelCardVersionsRequest, _s.ListModelCardVersionsResponse] = _OperationSpec(
-    _SERVICE, "ListModelCardVersions", _s.ListModelCardVersionsResponse
+    _SERVICE, "ListModelCardVersions", "ListModelCardVersionsResponse"
 )
 _ListModelCards: _OperationSpec[_s.ListModelCardsRequest, _s.ListModelCardsResponse] = _OperationSpec(
-    _SERVICE, "ListModelCards", _s.ListModelCardsResponse
+    _SERVICE, "ListModelCards", "ListModelCardsResponse"
 )
 _ListModelExplainabilityJobDefinitions: _OperationSpec[_s.ListModelExplainabilityJobDefinitionsRequest, _s.ListModelExplainabilityJobDefinitionsResponse] = _OperationSpec(
-    _SERVICE, "ListModelExplainabilityJobDefinitions", _s.ListModelExplainabilityJobDefinitionsResponse
+    _SERVICE, "ListModelExplainabilityJobDefinitions", "ListModelExplainabilityJobDefinitionsResponse"
 )
 _ListModelMetadata: _OperationSpec[_s.ListModelMetadataRequest, _s.ListModelMetadataResponse] = _OperationSpec(
-    _SERVICE, "ListModelMetadata", _s.ListModelMetadataResponse
+    _SERVICE, "ListModelMetadata", "ListModelMetadataResponse"
 )
 _ListModelPackageGroups: _OperationSpec[_s.ListModelPackageGroupsInput, _s.ListModelPackageGroupsOutput] = _OperationSpec(
-    _SERVICE, "ListModelPackageGroups", _s.ListModelPackageGroupsOutput
+    _SERVICE, "ListModelPackageGroups", "ListModelPackageGroupsOutput"
 )
 _ListModelPackages: _OperationSpec[_s.ListModelPackagesInput, _s.ListModelPackagesOutput] = _OperationSpec(
-    _SERVICE, "ListModelPackages", _s.ListModelPackagesOutput
+    _SERVICE, "ListModelPackages", "ListModelPackagesOutput"
 )
 _ListModelQualityJobDefinitions: _OperationSpec[_s.ListModelQualityJobDefinitionsRequest, _s.ListModelQualityJobDefinitionsResponse] = _OperationSpec(
-    _SERVICE, "ListModelQualityJobDefinitions", _s.ListModelQualityJobDefinitionsResponse
+    _SERVICE, "ListModelQualityJobDefinitions", "ListModelQualityJobDefinitionsResponse"
 )
 _ListModels: _OperationSpec[_s.ListModelsInput, _s.ListModelsOutput] = _OperationSpec(
-    _SERVICE, "ListModels", _s.ListModelsOutput
+    _SERVICE, "ListModels", "ListModelsOutput"
 )
 _ListMonitoringAlertHistory: _OperationSpec[_s.ListMonitoringAlertHistoryRequest, _s.ListMonitoringAlertHistoryResponse] = _OperationSpec(
-    _SERVICE, "ListMonitoringAlertHistory", _s.ListMonitoringAlertHistoryResponse
+    _SERVICE, "ListMonitoringAlertHistory", "ListMonitoringAlertHistoryResponse"
 )
 _ListMonitoringAlerts: _OperationSpec[_s.ListMonitoringAlertsRequest, _s.ListMonitoringAlertsResponse] = _OperationSpec(
-    _SERVICE, "ListMonitoringAlerts", _s.ListMonitoringAlertsResponse
+    _SERVICE, "ListMonitoringAlerts", "ListMonitoringAlertsResponse"
 )
 _ListMonitoringExecutions: _OperationSpec[_s.ListMonitoringExecutionsRequest, _s.ListMonitoringExecutionsResponse] = _OperationSpec(
-    _SERVICE, "ListMonitoringExecutions", _s.ListMonitoringExecutionsResponse
+    _SERVICE, "ListMonitoringExecutions", "ListMonitoringExecutionsResponse"
 )
 _ListMonitoringSchedules: _OperationSpec[_s.ListMonitoringSchedulesRequest, _s.ListMonitoringSchedulesResponse] = _OperationSpec(
-    _SERVICE, "ListMonitoringSchedules", _s.ListMonitoringSchedulesResponse
+    _SERVICE, "ListMonitoringSchedules", "ListMonitoringSchedulesResponse"
 )
 _ListNotebookInstanceLifecycleConfigs: _OperationSpec[_s.ListNotebookInstanceLifecycleConfigsInput, _s.ListNotebookInstanceLifecycleConfigsOutput] = _OperationSpec(
-    _SERVICE, "ListNotebookInstanceLifecycleConfigs", _s.ListNotebookInstanceLifecycleConfigsOutput
+    _SERVICE, "ListNotebookInstanceLifecycleConfigs", "ListNotebookInstanceLifecycleConfigsOutput"
 )
 _ListNotebookInstances: _OperationSpec[_s.ListNotebookInstancesInput, _s.ListNotebookInstancesOutput] = _OperationSpec(
-    _SERVICE, "ListNotebookInstances", _s.ListNotebookInstancesOutput
+    _SERVICE, "ListNotebookInstances", "ListNotebookInstancesOutput"
 )
 _ListOptimizationJobs: _OperationSpec[_s.ListOptimizationJobsRequest, _s.ListOptimizationJobsResponse] = _OperationSpec(
-    _SERVICE, "ListOptimizationJobs", _s.ListOptimizationJobsResponse
+    _SERVICE, "ListOptimizationJobs", "ListOptimizationJobsResponse"
 )
 _ListPartnerApps: _OperationSpec[_s.ListPartnerAppsRequest, _s.ListPartnerAppsResponse] = _OperationSpec(
-    _SERVICE, "ListPartnerApps", _s.ListPartnerAppsResponse
+    _SERVICE, "ListPartnerApps", "ListPartnerAppsResponse"
 )
 _ListPipelineExecutionSteps: _OperationSpec[_s.ListPipelineExecutionStepsRequest, _s.ListPipelineExecutionStepsResponse] = _OperationSpec(
-    _SERVICE, "ListPipelineExecutionSteps", _s.ListPipelineExecutionStepsResponse
+    _SERVICE, "ListPipelineExecutionSteps", "ListPipelineExecutionStepsResponse"
 )
 _ListPipelineExecutions: _OperationSpec[_s.ListPipelineExecutionsRequest, _s.ListPipelineExecutionsResponse] = _OperationSpec(
-    _SERVICE, "ListPipelineExecutions", _s.ListPipelineExecutionsResponse
+    _SERVICE, "ListPipelineExecutions", "ListPipelineExecutionsResponse"
 )
 _ListPipelineParametersForExecution: _OperationSpec[_s.ListPipelineParametersForExecutionRequest, _s.ListPipelineParametersForExecutionResponse] = _OperationSpec(
-    _SERVICE, "ListPipelineParametersForExecution", _s.ListPipelineParametersForExecutionResponse
+    _SERVICE, "ListPipelineParametersForExecution", "ListPipelineParametersForExecutionResponse"
 )
 _ListPipelineVersions: _OperationSpec[_s.ListPipelineVersionsRequest, _s.ListPipelineVersionsResponse] = _OperationSpec(
-    _SERVICE, "ListPipelineVersions", _s.ListPipelineVersionsResponse
+    _SERVICE, "ListPipelineVersions", "ListPipelineVersionsResponse"
 )
 _ListPipelines: _OperationSpec[_s.ListPipelinesRequest, _s.ListPipelinesResponse] = _OperationSpec(
-    _SERVICE, "ListPipelines", _s.ListPipelinesResponse
+    _SERVICE, "ListPipelines", "ListPipelinesResponse"
 )
 _ListProcessingJobs: _OperationSpec[_s.ListProcessingJobsRequest, _s.ListProcessingJobsResponse] = _OperationSpec(
-    _SERVICE, "ListProcessingJobs", _s.ListProcessingJobsResponse
+    _SERVICE, "ListProcessingJobs", "ListProcessingJobsResponse"
 )
 _ListProjects: _OperationSpec[_s.ListProjectsInput, _s.ListProjectsOutput] = _OperationSpec(
-    _SERVICE, "ListProjects", _s.ListProjectsOutput
+    _SERVICE, "ListProjects", "ListProjectsOutput"
 )
 _ListResourceCatalogs: _OperationSpec[_s.ListResourceCatalogsRequest, _s.ListResourceCatalogsResponse] = _OperationSpec(
-    _SERVICE, "ListResourceCatalogs", _s.ListResourceCatalogsResponse
+    _SERVICE, "ListResourceCatalogs", "ListResourceCatalogsResponse"
 )
 _ListSpaces: _OperationSpec[_s.ListSpacesRequest, _s.ListSpacesResponse] = _OperationSpec(
-    _SERVICE, "ListSpaces", _s.ListSpacesResponse
+    _SERVICE, "ListSpaces", "ListSpacesResponse"
 )
 _ListStageDevices: _OperationSpec[_s.ListStageDevicesRequest, _s.ListStageDevicesResponse] = _OperationSpec(
-    _SERVICE, "ListStageDevices", _s.ListStageDevicesResponse
+    _SERVICE, "ListStageDevices", "ListStageDevicesResponse"
 )
 _ListStudioLifecycleConfigs: _OperationSpec[_s.ListStudioLifecycleConfigsRequest, _s.ListStudioLifecycleConfigsResponse] = _OperationSpec(
-    _SERVICE, "ListStudioLifecycleConfigs", _s.ListStudioLifecycleConfigsResponse
+    _SERVICE, "ListStudioLifecycleConfigs", "ListStudioLifecycleConfigsResponse"
 )
 _ListSubscribedWorkteams: _OperationSpec[_s.ListSubscribedWorkteamsRequest, _s.ListSubscribedWorkteamsResponse] = _OperationSpec(
-    _SERVICE, "ListSubscribedWorkteams", _s.ListSubscribedWorkteamsResponse
+    _SERVICE, "ListSubscribedWorkteams", "ListSubscribedWorkteamsResponse"
 )
 _ListTags: _OperationSpec[_s.ListTagsInput, _s.ListTagsOutput] = _OperationSpec(
-    _SERVICE, "ListTags", _s.ListTagsOutput
+    _SERVICE, "ListTags", "ListTagsOutput"
 )
 _ListTrainingJobs: _OperationSpec[_s.ListTrainingJobsRequest, _s.ListTrainingJobsResponse] = _OperationSpec(
-    _SERVICE, "ListTrainingJobs", _s.ListTrainingJobsResponse
+    _SERVICE, "ListTrainingJobs", "ListTrainingJobsResponse"
 )
 _ListTrainingJobsForHyperParameterTuningJob: _OperationSpec[_s.ListTrainingJobsForHyperParameterTuningJobRequest, _s.ListTrainingJobsForHyperParameterTuningJobResponse] = _OperationSpec(
-    _SERVICE, "ListTrainingJobsForHyperParameterTuningJob", _s.ListTrainingJobsForHyperParameterTuningJobResponse
+    _SERVICE, "ListTrainingJobsForHyperParameterTuningJob", "ListTrainingJobsForHyperParameterTuningJobResponse"
 )
 _ListTrainingPlans: _OperationSpec[_s.ListTrainingPlansRequest, _s.ListTrainingPlansResponse] = _OperationSpec(
-    _SERVICE, "ListTrainingPlans", _s.ListTrainingPlansResponse
+    _SERVICE, "ListTrainingPlans", "ListTrainingPlansResponse"
 )
 _ListTrainingSessions: _OperationSpec[_s.ListTrainingSessionsRequest, _s.ListTrainingSessionsResponse] = _OperationSpec(
-    _SERVICE, "ListTrainingSessions", _s.ListTrainingSessionsResponse
+    _SERVICE, "ListTrainingSessions", "ListTrainingSessionsResponse"
 )
 _ListTransformJobs: _OperationSpec[_s.ListTransformJobsRequest, _s.ListTransformJobsResponse] = _OperationSpec(
-    _SERVICE, "ListTransformJobs", _s.ListTransformJobsResponse
+    _SERVICE, "ListTransformJobs", "ListTransformJobsResponse"
 )
 _ListTrialComponents: _OperationSpec[_s.ListTrialComponentsRequest, _s.ListTrialComponentsResponse] = _OperationSpec(
-    _SERVICE, "ListTrialComponents", _s.ListTrialComponentsResponse
+    _SERVICE, "ListTrialComponents", "ListTrialComponentsResponse"
 )
 _ListTrials: _OperationSpec[_s.ListTrialsRequest, _s.ListTrialsResponse] = _OperationSpec(
-    _SERVICE, "ListTrials", _s.ListTrialsResponse
+    _SERVICE, "ListTrials", "ListTrialsResponse"
 )
 _ListUltraServersByReservedCapacity: _OperationSpec[_s.ListUltraServersByReservedCapacityRequest, _s.ListUltraServersByReservedCapacityResponse] = _OperationSpec(
-    _SERVICE, "ListUltraServersByReservedCapacity", _s.ListUltraServersByReservedCapacityResponse
+    _SERVICE, "ListUltraServersByReservedCapacity", "ListUltraServersByReservedCapacityResponse"
 )
 _ListUserProfiles: _OperationSpec[_s.ListUserProfilesRequest, _s.ListUserProfilesResponse] = _OperationSpec(
-    _SERVICE, "ListUserProfiles", _s.ListUserProfilesResponse
+    _SERVICE, "ListUserProfiles", "ListUserProfilesResponse"
 )
 _ListWorkforces: _OperationSpec[_s.ListWorkforcesRequest, _s.ListWorkforcesResponse] = _OperationSpec(
-    _SERVICE, "ListWorkforces", _s.ListWorkforcesResponse
+    _SERVICE, "ListWorkforces", "ListWorkforcesResponse"
 )
 _ListWorkteams: _OperationSpec[_s.ListWorkteamsRequest, _s.ListWorkteamsResponse] = _OperationSpec(
-    _SERVICE, "ListWorkteams", _s.ListWorkteamsResponse
+    _SERVICE, "ListWorkteams", "ListWorkteamsResponse"
 )
 _PutEndpointPolicy: _OperationSpec[_s.PutEndpointPolicyRequest, _s.PutEndpointPolicyResponse] = _OperationSpec(
-    _SERVICE, "PutEndpointPolicy", _s.PutEndpointPolicyResponse
+    _SERVICE, "PutEndpointPolicy", "PutEndpointPolicyResponse"
 )
 _PutModelPackageGroupPolicy: _OperationSpec[_s.PutModelPackageGroupPolicyInput, _s.PutModelPackageGroupPolicyOutput] = _OperationSpec(
-    _SERVICE, "PutModelPackageGroupPolicy", _s.PutModelPackageGroupPolicyOutput
+    _SERVICE, "PutModelPackageGroupPolicy", "PutModelPackageGroupPolicyOutput"
 )
 _QueryLineage: _OperationSpec[_s.QueryLineageRequest, _s.QueryLineageResponse] = _OperationSpec(
-    _SERVICE, "QueryLineage", _s.QueryLineageResponse
+    _SERVICE, "QueryLineage", "QueryLineageResponse"
 )
 _RegisterDevices: _OperationSpec[_s.RegisterDevicesRequest, None] = _OperationSpec(
     _SERVICE, "RegisterDevices", None
 )
 _RenderUiTemplate: _OperationSpec[_s.RenderUiTemplateRequest, _s.RenderUiTemplateResponse] = _OperationSpec(
-    _SERVICE, "RenderUiTemplate", _s.RenderUiTemplateResponse
+    _SERVICE, "RenderUiTemplate", "RenderUiTemplateResponse"
 )
 _RetryPipelineExecution: _OperationSpec[_s.RetryPipelineExecutionRequest, _s.RetryPipelineExecutionResponse] = _OperationSpec(
-    _SERVICE, "RetryPipelineExecution", _s.RetryPipelineExecutionResponse, idempotency_tokens=("client_request_token",)
+    _SERVICE, "RetryPipelineExecution", "RetryPipelineExecutionResponse", idempotency_tokens=("client_request_token",)
 )
 _Search: _OperationSpec[_s.SearchRequest, _s.SearchResponse] = _OperationSpec(
-    _SERVICE, "Search", _s.SearchResponse
+    _SERVICE, "Search", "SearchResponse"
 )
 _SearchTrainingPlanOfferings: _OperationSpec[_s.SearchTrainingPlanOfferingsRequest, _s.SearchTrainingPlanOfferingsResponse] = _OperationSpec(
-    _SERVICE, "SearchTrainingPlanOfferings", _s.SearchTrainingPlanOfferingsResponse
+    _SERVICE, "SearchTrainingPlanOfferings", "SearchTrainingPlanOfferingsResponse"
 )
 _SendPipelineExecutionStepFailure: _OperationSpec[_s.SendPipelineExecutionStepFailureRequest, _s.SendPipelineExecutionStepFailureResponse] = _OperationSpec(
-    _SERVICE, "SendPipelineExecutionStepFailure", _s.SendPipelineExecutionStepFailureResponse, idempotency_tokens=("client_request_token",)
+    _SERVICE, "SendPipelineExecutionStepFailure", "SendPipelineExecutionStepFailureResponse", idempotency_tokens=("client_request_token",)
 )
 _SendPipelineExecutionStepSuccess: _OperationSpec[_s.SendPipelineExecutionStepSuccessRequest, _s.SendPipelineExecutionStepSuccessResponse] = _OperationSpec(
-    _SERVICE, "SendPipelineExecutionStepSuccess", _s.SendPipelineExecutionStepSuccessResponse, idempotency_tokens=("client_request_token",)
+    _SERVICE, "SendPipelineExecutionStepSuccess", "SendPipelineExecutionStepSuccessResponse", idempotency_tokens=("client_request_token",)
 )
 _StartClusterHealthCheck: _OperationSpec[_s.StartClusterHealthCheckRequest, _s.StartClusterHealthCheckResponse] = _OperationSpec(
-    _SERVICE, "StartClusterHealthCheck", _s.StartClusterHealthCheckResponse
+    _SERVICE, "StartClusterHealthCheck", "StartClusterHealthCheckResponse"
 )
 _StartEdgeDeploymentStage: _OperationSpec[_s.StartEdgeDeploymentStageRequest, None] = _OperationSpec(
     _SERVICE, "StartEdgeDeploymentStage", None
 )
 _StartInferenceExperiment: _OperationSpec[_s.StartInferenceExperimentRequest, _s.StartInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "StartInferenceExperiment", _s.StartInferenceExperimentResponse
+    _SERVICE, "StartInferenceExperiment", "StartInferenceExperimentResponse"
 )
 _StartMlflowTrackingServer: _OperationSpec[_s.StartMlflowTrackingServerRequest, _s.StartMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "StartMlflowTrackingServer", _s.StartMlflowTrackingServerResponse
+    _SERVICE, "StartMlflowTrackingServer", "StartMlflowTrackingServerResponse"
 )
 _StartMonitoringSchedule: _OperationSpec[_s.StartMonitoringScheduleRequest, None] = _OperationSpec(
     _SERVICE, "StartMonitoringSchedule", None
@@ -1090,16 +1091,16 @@ _StartNotebookInstance: _OperationSpec[_s.StartNotebookInstanceInput, None] = _O
     _SERVICE, "StartNotebookInstance", None
 )
 _StartPipelineExecution: _OperationSpec[_s.StartPipelineExecutionRequest, _s.StartPipelineExecutionResponse] = _OperationSpec(
-    _SERVICE, "StartPipelineExecution", _s.StartPipelineExecutionResponse, idempotency_tokens=("client_request_token",)
+    _SERVICE, "StartPipelineExecution", "StartPipelineExecutionResponse", idempotency_tokens=("client_request_token",)
 )
 _StartSession: _OperationSpec[_s.StartSessionRequest, _s.StartSessionResponse] = _OperationSpec(
-    _SERVICE, "StartSession", _s.StartSessionResponse
+    _SERVICE, "StartSession", "StartSessionResponse"
 )
 _StopAIBenchmarkJob: _OperationSpec[_s.StopAIBenchmarkJobRequest, _s.StopAIBenchmarkJobResponse] = _OperationSpec(
-    _SERVICE, "StopAIBenchmarkJob", _s.StopAIBenchmarkJobResponse
+    _SERVICE, "StopAIBenchmarkJob", "StopAIBenchmarkJobResponse"
 )
 _StopAIRecommendationJob: _OperationSpec[_s.StopAIRecommendationJobRequest, _s.StopAIRecommendationJobResponse] = _OperationSpec(
-    _SERVICE, "StopAIRecommendationJob", _s.StopAIRecommendationJobResponse
+    _SERVICE, "StopAIRecommendationJob", "StopAIRecommendationJobResponse"
 )
 _StopAutoMLJob: _OperationSpec[_s.StopAutoMLJobRequest, None] = _OperationSpec(
     _SERVICE, "StopAutoMLJob", None
@@ -1117,19 +1118,19 @@ _StopHyperParameterTuningJob: _OperationSpec[_s.StopHyperParameterTuningJobReque
     _SERVICE, "StopHyperParameterTuningJob", None
 )
 _StopInferenceExperiment: _OperationSpec[_s.StopInferenceExperimentRequest, _s.StopInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "StopInferenceExperiment", _s.StopInferenceExperimentResponse
+    _SERVICE, "StopInferenceExperiment", "StopInferenceExperimentResponse"
 )
 _StopInferenceRecommendationsJob: _OperationSpec[_s.StopInferenceRecommendationsJobRequest, None] = _OperationSpec(
     _SERVICE, "StopInferenceRecommendationsJob", None
 )
 _StopJob: _OperationSpec[_s.StopJobRequest, _s.StopJobResponse] = _OperationSpec(
-    _SERVICE, "StopJob", _s.StopJobResponse
+    _SERVICE, "StopJob", "StopJobResponse"
 )
 _StopLabelingJob: _OperationSpec[_s.StopLabelingJobRequest, None] = _OperationSpec(
     _SERVICE, "StopLabelingJob", None
 )
 _StopMlflowTrackingServer: _OperationSpec[_s.StopMlflowTrackingServerRequest, _s.StopMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "StopMlflowTrackingServer", _s.StopMlflowTrackingServerResponse
+    _SERVICE, "StopMlflowTrackingServer", "StopMlflowTrackingServerResponse"
 )
 _StopMonitoringSchedule: _OperationSpec[_s.StopMonitoringScheduleRequest, None] = _OperationSpec(
     _SERVICE, "StopMonitoringSchedule", None
@@ -1141,7 +1142,7 @@ _StopOptimizationJob: _OperationSpec[_s.StopOptimizationJobRequest, None] = _Ope
     _SERVICE, "StopOptimizationJob", None
 )
 _StopPipelineExecution: _OperationSpec[_s.StopPipelineExecutionRequest, _s.StopPipelineExecutionResponse] = _OperationSpec(
-    _SERVICE, "StopPipelineExecution", _s.StopPipelineExecutionResponse, idempotency_tokens=("client_request_token",)
+    _SERVICE, "StopPipelineExecution", "StopPipelineExecutionResponse", idempotency_tokens=("client_request_token",)
 )
 _StopProcessingJob: _OperationSpec[_s.StopProcessingJobRequest, None] = _OperationSpec(
     _SERVICE, "StopProcessingJob", None
@@ -1150,40 +1151,40 @@ _StopTrainingJob: _OperationSpec[_s.StopTrainingJobRequest, None] = _OperationSp
     _SERVICE, "StopTrainingJob", None
 )
 _StopTrainingSession: _OperationSpec[_s.StopTrainingSessionRequest, _s.StopTrainingSessionResponse] = _OperationSpec(
-    _SERVICE, "StopTrainingSession", _s.StopTrainingSessionResponse
+    _SERVICE, "StopTrainingSession", "StopTrainingSessionResponse"
 )
 _StopTransformJob: _OperationSpec[_s.StopTransformJobRequest, None] = _OperationSpec(
     _SERVICE, "StopTransformJob", None
 )
 _UpdateAction: _OperationSpec[_s.UpdateActionRequest, _s.UpdateActionResponse] = _OperationSpec(
-    _SERVICE, "UpdateAction", _s.UpdateActionResponse
+    _SERVICE, "UpdateAction", "UpdateActionResponse"
 )
 _UpdateAppImageConfig: _OperationSpec[_s.UpdateAppImageConfigRequest, _s.UpdateAppImageConfigResponse] = _OperationSpec(
-    _SERVICE, "UpdateAppImageConfig", _s.UpdateAppImageConfigResponse
+    _SERVICE, "UpdateAppImageConfig", "UpdateAppImageConfigResponse"
 )
 _UpdateArtifact: _OperationSpec[_s.UpdateArtifactRequest, _s.UpdateArtifactResponse] = _OperationSpec(
-    _SERVICE, "UpdateArtifact", _s.UpdateArtifactResponse
+    _SERVICE, "UpdateArtifact", "UpdateArtifactResponse"
 )
 _UpdateCluster: _OperationSpec[_s.UpdateClusterRequest, _s.UpdateClusterResponse] = _OperationSpec(
-    _SERVICE, "UpdateCluster", _s.UpdateClusterResponse
+    _SERVICE, "UpdateCluster", "UpdateClusterResponse"
 )
 _UpdateClusterExtension: _OperationSpec[_s.UpdateClusterExtensionRequest, _s.UpdateClusterExtensionResponse] = _OperationSpec(
-    _SERVICE, "UpdateClusterExtension", _s.UpdateClusterExtensionResponse, idempotency_tokens=("client_token",)
+    _SERVICE, "UpdateClusterExtension", "UpdateClusterExtensionResponse", idempotency_tokens=("client_token",)
 )
 _UpdateClusterSchedulerConfig: _OperationSpec[_s.UpdateClusterSchedulerConfigRequest, _s.UpdateClusterSchedulerConfigResponse] = _OperationSpec(
-    _SERVICE, "UpdateClusterSchedulerConfig", _s.UpdateClusterSchedulerConfigResponse
+    _SERVICE, "UpdateClusterSchedulerConfig", "UpdateClusterSchedulerConfigResponse"
 )
 _UpdateClusterSoftware: _OperationSpec[_s.UpdateClusterSoftwareRequest, _s.UpdateClusterSoftwareResponse] = _OperationSpec(
-    _SERVICE, "UpdateClusterSoftware", _s.UpdateClusterSoftwareResponse
+    _SERVICE, "UpdateClusterSoftware", "UpdateClusterSoftwareResponse"
 )
 _UpdateCodeRepository: _OperationSpec[_s.UpdateCodeRepositoryInput, _s.UpdateCodeRepositoryOutput] = _OperationSpec(
-    _SERVICE, "UpdateCodeRepository", _s.UpdateCodeRepositoryOutput
+    _SERVICE, "UpdateCodeRepository", "UpdateCodeRepositoryOutput"
 )
 _UpdateComputeQuota: _OperationSpec[_s.UpdateComputeQuotaRequest, _s.UpdateComputeQuotaResponse] = _OperationSpec(
-    _SERVICE, "UpdateComputeQuota", _s.UpdateComputeQuotaResponse
+    _SERVICE, "UpdateComputeQuota", "UpdateComputeQuotaResponse"
 )
 _UpdateContext: _OperationSpec[_s.UpdateContextRequest, _s.UpdateContextResponse] = _OperationSpec(
-    _SERVICE, "UpdateContext", _s.UpdateContextResponse
+    _SERVICE, "UpdateContext", "UpdateContextResponse"
 )
 _UpdateDeviceFleet: _OperationSpec[_s.UpdateDeviceFleetRequest, None] = _OperationSpec(
     _SERVICE, "UpdateDeviceFleet", None
@@ -1192,109 +1193,109 @@ _UpdateDevices: _OperationSpec[_s.UpdateDevicesRequest, None] = _OperationSpec(
     _SERVICE, "UpdateDevices", None
 )
 _UpdateDomain: _OperationSpec[_s.UpdateDomainRequest, _s.UpdateDomainResponse] = _OperationSpec(
-    _SERVICE, "UpdateDomain", _s.UpdateDomainResponse
+    _SERVICE, "UpdateDomain", "UpdateDomainResponse"
 )
 _UpdateEndpoint: _OperationSpec[_s.UpdateEndpointInput, _s.UpdateEndpointOutput] = _OperationSpec(
-    _SERVICE, "UpdateEndpoint", _s.UpdateEndpointOutput
+    _SERVICE, "UpdateEndpoint", "UpdateEndpointOutput"
 )
 _UpdateEndpointWeightsAndCapacities: _OperationSpec[_s.UpdateEndpointWeightsAndCapacitiesInput, _s.UpdateEndpointWeightsAndCapacitiesOutput] = _OperationSpec(
-    _SERVICE, "UpdateEndpointWeightsAndCapacities", _s.UpdateEndpointWeightsAndCapacitiesOutput
+    _SERVICE, "UpdateEndpointWeightsAndCapacities", "UpdateEndpointWeightsAndCapacitiesOutput"
 )
 _UpdateExperiment: _OperationSpec[_s.UpdateExperimentRequest, _s.UpdateExperimentResponse] = _OperationSpec(
-    _SERVICE, "UpdateExperiment", _s.UpdateExperimentResponse
+    _SERVICE, "UpdateExperiment", "UpdateExperimentResponse"
 )
 _UpdateFeatureGroup: _OperationSpec[_s.UpdateFeatureGroupRequest, _s.UpdateFeatureGroupResponse] = _OperationSpec(
-    _SERVICE, "UpdateFeatureGroup", _s.UpdateFeatureGroupResponse
+    _SERVICE, "UpdateFeatureGroup", "UpdateFeatureGroupResponse"
 )
 _UpdateFeatureMetadata: _OperationSpec[_s.UpdateFeatureMetadataRequest, None] = _OperationSpec(
     _SERVICE, "UpdateFeatureMetadata", None
 )
 _UpdateHub: _OperationSpec[_s.UpdateHubRequest, _s.UpdateHubResponse] = _OperationSpec(
-    _SERVICE, "UpdateHub", _s.UpdateHubResponse
+    _SERVICE, "UpdateHub", "UpdateHubResponse"
 )
 _UpdateHubContent: _OperationSpec[_s.UpdateHubContentRequest, _s.UpdateHubContentResponse] = _OperationSpec(
-    _SERVICE, "UpdateHubContent", _s.UpdateHubContentResponse
+    _SERVICE, "UpdateHubContent", "UpdateHubContentResponse"
 )
 _UpdateHubContentReference: _OperationSpec[_s.UpdateHubContentReferenceRequest, _s.UpdateHubContentReferenceResponse] = _OperationSpec(
-    _SERVICE, "UpdateHubContentReference", _s.UpdateHubContentReferenceResponse
+    _SERVICE, "UpdateHubContentReference", "UpdateHubContentReferenceResponse"
 )
 _UpdateImage: _OperationSpec[_s.UpdateImageRequest, _s.UpdateImageResponse] = _OperationSpec(
-    _SERVICE, "UpdateImage", _s.UpdateImageResponse
+    _SERVICE, "UpdateImage", "UpdateImageResponse"
 )
 _UpdateImageVersion: _OperationSpec[_s.UpdateImageVersionRequest, _s.UpdateImageVersionResponse] = _OperationSpec(
-    _SERVICE, "UpdateImageVersion", _s.UpdateImageVersionResponse
+    _SERVICE, "UpdateImageVersion", "UpdateImageVersionResponse"
 )
 _UpdateInferenceComponent: _OperationSpec[_s.UpdateInferenceComponentInput, _s.UpdateInferenceComponentOutput] = _OperationSpec(
-    _SERVICE, "UpdateInferenceComponent", _s.UpdateInferenceComponentOutput
+    _SERVICE, "UpdateInferenceComponent", "UpdateInferenceComponentOutput"
 )
 _UpdateInferenceComponentRuntimeConfig: _OperationSpec[_s.UpdateInferenceComponentRuntimeConfigInput, _s.UpdateInferenceComponentRuntimeConfigOutput] = _OperationSpec(
-    _SERVICE, "UpdateInferenceComponentRuntimeConfig", _s.UpdateInferenceComponentRuntimeConfigOutput
+    _SERVICE, "UpdateInferenceComponentRuntimeConfig", "UpdateInferenceComponentRuntimeConfigOutput"
 )
 _UpdateInferenceExperiment: _OperationSpec[_s.UpdateInferenceExperimentRequest, _s.UpdateInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "UpdateInferenceExperiment", _s.UpdateInferenceExperimentResponse
+    _SERVICE, "UpdateInferenceExperiment", "UpdateInferenceExperimentResponse"
 )
 _UpdateInferenceRouter: _OperationSpec[_s.UpdateInferenceRouterInput, _s.UpdateInferenceRouterOutput] = _OperationSpec(
-    _SERVICE, "UpdateInferenceRouter", _s.UpdateInferenceRouterOutput
+    _SERVICE, "UpdateInferenceRouter", "UpdateInferenceRouterOutput"
 )
 _UpdateMlflowApp: _OperationSpec[_s.UpdateMlflowAppRequest, _s.UpdateMlflowAppResponse] = _OperationSpec(
-    _SERVICE, "UpdateMlflowApp", _s.UpdateMlflowAppResponse
+    _SERVICE, "UpdateMlflowApp", "UpdateMlflowAppResponse"
 )
 _UpdateMlflowTrackingServer: _OperationSpec[_s.UpdateMlflowTrackingServerRequest, _s.UpdateMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "UpdateMlflowTrackingServer", _s.UpdateMlflowTrackingServerResponse
+    _SERVICE, "UpdateMlflowTrackingServer", "UpdateMlflowTrackingServerResponse"
 )
 _UpdateModelCard: _OperationSpec[_s.UpdateModelCardRequest, _s.UpdateModelCardResponse] = _OperationSpec(
-    _SERVICE, "UpdateModelCard", _s.UpdateModelCardResponse
+    _SERVICE, "UpdateModelCard", "UpdateModelCardResponse"
 )
 _UpdateModelPackage: _OperationSpec[_s.UpdateModelPackageInput, _s.UpdateModelPackageOutput] = _OperationSpec(
-    _SERVICE, "UpdateModelPackage", _s.UpdateModelPackageOutput
+    _SERVICE, "UpdateModelPackage", "UpdateModelPackageOutput"
 )
 _UpdateMonitoringAlert: _OperationSpec[_s.UpdateMonitoringAlertRequest, _s.UpdateMonitoringAlertResponse] = _OperationSpec(
-    _SERVICE, "UpdateMonitoringAlert", _s.UpdateMonitoringAlertResponse
+    _SERVICE, "UpdateMonitoringAlert", "UpdateMonitoringAlertResponse"
 )
 _UpdateMonitoringSchedule: _OperationSpec[_s.UpdateMonitoringScheduleRequest, _s.UpdateMonitoringScheduleResponse] = _OperationSpec(
-    _SERVICE, "UpdateMonitoringSchedule", _s.UpdateMonitoringScheduleResponse
+    _SERVICE, "UpdateMonitoringSchedule", "UpdateMonitoringScheduleResponse"
 )
 _UpdateNotebookInstance: _OperationSpec[_s.UpdateNotebookInstanceInput, _s.UpdateNotebookInstanceOutput] = _OperationSpec(
-    _SERVICE, "UpdateNotebookInstance", _s.UpdateNotebookInstanceOutput
+    _SERVICE, "UpdateNotebookInstance", "UpdateNotebookInstanceOutput"
 )
 _UpdateNotebookInstanceLifecycleConfig: _OperationSpec[_s.UpdateNotebookInstanceLifecycleConfigInput, _s.UpdateNotebookInstanceLifecycleConfigOutput] = _OperationSpec(
-    _SERVICE, "UpdateNotebookInstanceLifecycleConfig", _s.UpdateNotebookInstanceLifecycleConfigOutput
+    _SERVICE, "UpdateNotebookInstanceLifecycleConfig", "UpdateNotebookInstanceLifecycleConfigOutput"
 )
 _UpdatePartnerApp: _OperationSpec[_s.UpdatePartnerAppRequest, _s.UpdatePartnerAppResponse] = _OperationSpec(
-    _SERVICE, "UpdatePartnerApp", _s.UpdatePartnerAppResponse, idempotency_tokens=("client_token",)
+    _SERVICE, "UpdatePartnerApp", "UpdatePartnerAppResponse", idempotency_tokens=("client_token",)
 )
 _UpdatePipeline: _OperationSpec[_s.UpdatePipelineRequest, _s.UpdatePipelineResponse] = _OperationSpec(
-    _SERVICE, "UpdatePipeline", _s.UpdatePipelineResponse
+    _SERVICE, "UpdatePipeline", "UpdatePipelineResponse"
 )
 _UpdatePipelineExecution: _OperationSpec[_s.UpdatePipelineExecutionRequest, _s.UpdatePipelineExecutionResponse] = _OperationSpec(
-    _SERVICE, "UpdatePipelineExecution", _s.UpdatePipelineExecutionResponse
+    _SERVICE, "UpdatePipelineExecution", "UpdatePipelineExecutionResponse"
 )
 _UpdatePipelineVersion: _OperationSpec[_s.UpdatePipelineVersionRequest, _s.UpdatePipelineVersionResponse] = _OperationSpec(
-    _SERVICE, "UpdatePipelineVersion", _s.UpdatePipelineVersionResponse
+    _SERVICE, "UpdatePipelineVersion", "UpdatePipelineVersionResponse"
 )
 _UpdateProject: _OperationSpec[_s.UpdateProjectInput, _s.UpdateProjectOutput] = _OperationSpec(
-    _SERVICE, "UpdateProject", _s.UpdateProjectOutput
+    _SERVICE, "UpdateProject", "UpdateProjectOutput"
 )
 _UpdateSpace: _OperationSpec[_s.UpdateSpaceRequest, _s.UpdateSpaceResponse] = _OperationSpec(
-    _SERVICE, "UpdateSpace", _s.UpdateSpaceResponse
+    _SERVICE, "UpdateSpace", "UpdateSpaceResponse"
 )
 _UpdateTrainingJob: _OperationSpec[_s.UpdateTrainingJobRequest, _s.UpdateTrainingJobResponse] = _OperationSpec(
-    _SERVICE, "UpdateTrainingJob", _s.UpdateTrainingJobResponse
+    _SERVICE, "UpdateTrainingJob", "UpdateTrainingJobResponse"
 )
 _UpdateTrial: _OperationSpec[_s.UpdateTrialRequest, _s.UpdateTrialResponse] = _OperationSpec(
-    _SERVICE, "UpdateTrial", _s.UpdateTrialResponse
+    _SERVICE, "UpdateTrial", "UpdateTrialResponse"
 )
 _UpdateTrialComponent: _OperationSpec[_s.UpdateTrialComponentRequest, _s.UpdateTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "UpdateTrialComponent", _s.UpdateTrialComponentResponse
+    _SERVICE, "UpdateTrialComponent", "UpdateTrialComponentResponse"
 )
 _UpdateUserProfile: _OperationSpec[_s.UpdateUserProfileRequest, _s.UpdateUserProfileResponse] = _OperationSpec(
-    _SERVICE, "UpdateUserProfile", _s.UpdateUserProfileResponse
+    _SERVICE, "UpdateUserProfile", "UpdateUserProfileResponse"
 )
 _UpdateWorkforce: _OperationSpec[_s.UpdateWorkforceRequest, _s.UpdateWorkforceResponse] = _OperationSpec(
-    _SERVICE, "UpdateWorkforce", _s.UpdateWorkforceResponse
+    _SERVICE, "UpdateWorkforce", "UpdateWorkforceResponse"
 )
 _UpdateWorkteam: _OperationSpec[_s.UpdateWorkteamRequest, _s.UpdateWorkteamResponse] = _OperationSpec(
-    _SERVICE, "UpdateWorkteam", _s.UpdateWorkteamResponse
+    _SERVICE, "UpdateWorkteam", "UpdateWorkteamResponse"
 )
 
 

@@ -61,8 +61,6 @@ from sm_typed._runtime._errors import (
     ValidationException,
 )
 
-from . import shapes as _s
-
 __all__ = [
     "SmTypedError",
     "ServiceError",
@@ -123,7 +121,7 @@ class ConflictException(_errors.ServiceError):
     `Artifact`.
     """
 
-    __error_shape__ = _s.ConflictException
+    __error_shape__ = "ConflictException"
 
 
 class ResourceAlreadyExists(_errors.ServiceError):
@@ -132,13 +130,13 @@ class ResourceAlreadyExists(_errors.ServiceError):
     delete the existing resource before retrying.
     """
 
-    __error_shape__ = _s.ResourceAlreadyExists
+    __error_shape__ = "ResourceAlreadyExists"
 
 
 class ResourceInUse(_errors.ServiceError):
     """Resource being accessed is in use."""
 
-    __error_shape__ = _s.ResourceInUse
+    __error_shape__ = "ResourceInUse"
 
 
 class ResourceLimitExceeded(_errors.ServiceError):
@@ -147,13 +145,13 @@ class ResourceLimitExceeded(_errors.ServiceError):
     jobs created.
     """
 
-    __error_shape__ = _s.ResourceLimitExceeded
+    __error_shape__ = "ResourceLimitExceeded"
 
 
 class ResourceNotFound(_errors.ServiceError):
     """Resource being access is not found."""
 
-    __error_shape__ = _s.ResourceNotFound
+    __error_shape__ = "ResourceNotFound"
 
 
 ERROR_CLASSES: _t.Final[_t.Mapping[str, type[ServiceError]]] = {

@@ -24,6 +24,7 @@ import pytest
 from bridge import Bridge
 
 from codegen import naming
+from codegen.generate import write
 from codegen.loader import service_from_dict
 from codegen.model import Service
 from codegen.render import Renderer
@@ -96,10 +97,7 @@ def generate(case: Case, root: Path) -> tuple[Service, Bridge, Any]:
     service = service_from_dict(raw, "conformance")
     package = f"conformance_pkg_{next(_PACKAGES)}"
     renderer = Renderer(service, package_doc_name=package)
-    out = root / package
-    out.mkdir()
-    for name, text in renderer.render().items():
-        (out / name).write_text(text)
+    write(renderer.render(), root / package)
     module = importlib.import_module(package)
     return service, Bridge(service, module.shapes), module
 

@@ -439,8 +439,8 @@ class BaseClient:
             request_id=info.request_id,
             operation=operation,
         )
-        shape = cls.__error_shape__
-        if shape is not None:
+        if cls.__error_shape__ is not None:
+            shape = self._service.shape(cls.__error_shape__)
             members = decode_error_members(shape, info.body) if info.body is not None else None
             for attr in cls.__error_members__:
                 setattr(exc, attr, getattr(members, attr, None))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 
 class SmTypedError(Exception):
@@ -126,8 +126,8 @@ class ServiceError(SmTypedError):
 
     # Attributes for the modelled members of the error shape other than the message.
     __error_members__: ClassVar[tuple[str, ...]] = ()
-    # The generated error shape's Struct, used to decode those members.
-    __error_shape__: ClassVar[type[Any] | None] = None
+    # The name of the error shape's Struct, used to decode those members.
+    __error_shape__: ClassVar[str | None] = None
 
     def __init__(
         self,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -26,6 +27,11 @@ class ServiceSpec:
     json_version: str
     signing_name: str
     errors: Mapping[str, type[ServiceError]]
+    shapes_module: str  # where the generated Structs are, looked up by name on first use
+
+    def shape(self, name: str) -> type[Any]:
+        cls: type[Any] = getattr(importlib.import_module(self.shapes_module), name)
+        return cls
 
     @property
     def content_type(self) -> str:
@@ -37,6 +43,7 @@ class OperationSpec(Generic[InT, OutT]):
 
     __slots__ = (
         "_decoder",
+        "_service",
         "compress",
         "host_labels",
         "host_prefix",
@@ -50,7 +57,7 @@ class OperationSpec(Generic[InT, OutT]):
         self,
         service: ServiceSpec,
         name: str,
-        output: type[OutT] | None,
+        output: str | None,
         *,
         idempotency_tokens: tuple[str, ...] = (),
         host_prefix: str | None = None,
@@ -59,7 +66,9 @@ class OperationSpec(Generic[InT, OutT]):
     ) -> None:
         self.name = name
         self.target = f"{service.target_prefix}.{name}"
+        # The output Struct's name: the class is imported on the first response.
         self.output = output
+        self._service = service
         self.idempotency_tokens = idempotency_tokens
         # ``foo.{label}.``: prepended to the endpoint host, labels from input attributes.
         self.host_prefix = host_prefix
@@ -72,5 +81,6 @@ class OperationSpec(Generic[InT, OutT]):
         decoder = self._decoder
         if decoder is None:
             assert self.output is not None
-            decoder = self._decoder = BodyDecoder(self.output)
+            output: type[OutT] = self._service.shape(self.output)
+            decoder = self._decoder = BodyDecoder(output)
         return decoder.decode(body)
