@@ -33,3 +33,12 @@ def lint(session: nox.Session) -> None:
 def codegen(session: nox.Session) -> None:
     session.install("-e", ".[codegen]")
     session.run("python", "-m", "codegen", "--check")
+
+
+@nox.session(python="3.11")
+def bench(session: nox.Session) -> None:
+    """sm_typed beside aiobotocore and raw aiohttp; updates the README figures."""
+    session.install(
+        "-e", ".[codegen]", "aiobotocore==3.10.0", "types-aiobotocore[sagemaker]==3.10.0", "aiohttp"
+    )
+    session.run("python", "bench/run.py", "--update-readme", *session.posargs)

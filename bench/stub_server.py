@@ -1,8 +1,9 @@
-"""A loopback HTTP/1.1 keep-alive server answering every request with one fixed JSON body.
+"""A loopback HTTP/1.1 keep-alive server answering fixed JSON-1.1 bodies, by X-Amz-Target.
 
-Runs in its own process so the client's CPU can be measured alone:
-    python bench/stub_server.py PORT [BODY_FILE]
-It prints "ready" once listening.
+Runs in its own process so a client's CPU can be measured alone:
+    python bench/stub_server.py PORT
+It prints "ready" once listening. CreateModel gets a small body, DescribeModel a
+large one (bench/payloads.py); anything else gets ``{}``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,26 @@ import asyncio
 import sys
 from pathlib import Path
 
-DEFAULT_BODY = b'{"ModelArn":"arn:aws:sagemaker:us-east-1:123456789012:model/bench"}'
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from payloads import RESPONSES
+
+
+def build_response(body: bytes) -> bytes:
+    return (
+        b"HTTP/1.1 200 OK\r\n"
+        b"Content-Type: application/x-amz-json-1.1\r\n"
+        b"x-amzn-RequestId: 00000000-0000-0000-0000-000000000000\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+
+
+ROUTES = {target.lower().encode(): build_response(body) for target, body in RESPONSES.items()}
+DEFAULT = build_response(b"{}")
 
 
 class _Handler(asyncio.Protocol):
-    def __init__(self, response: bytes) -> None:
-        self.response = response
+    def __init__(self) -> None:
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
 
@@ -32,37 +47,27 @@ class _Handler(asyncio.Protocol):
                 return
             head = self.buffer[:end].lower()
             length = 0
+            target = b""
             for line in head.split(b"\r\n"):
                 if line.startswith(b"content-length:"):
                     length = int(line.split(b":", 1)[1])
+                elif line.startswith(b"x-amz-target:"):
+                    target = line.split(b".", 1)[1].strip() if b"." in line else b""
             total = end + 4 + length
             if len(self.buffer) < total:
                 return
             self.buffer = self.buffer[total:]
             assert self.transport is not None
-            self.transport.write(self.response)
+            self.transport.write(ROUTES.get(target, DEFAULT))
 
 
-def build_response(body: bytes) -> bytes:
-    return (
-        b"HTTP/1.1 200 OK\r\n"
-        b"Content-Type: application/x-amz-json-1.1\r\n"
-        b"x-amzn-RequestId: 00000000-0000-0000-0000-000000000000\r\n"
-        + f"Content-Length: {len(body)}\r\n\r\n".encode()
-        + body
-    )
-
-
-async def serve(port: int, body: bytes) -> None:
-    response = build_response(body)
+async def serve(port: int) -> None:
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: _Handler(response), "127.0.0.1", port, backlog=1024)
+    server = await loop.create_server(_Handler, "127.0.0.1", port, backlog=4096)
     print("ready", flush=True)
     async with server:
         await server.serve_forever()
 
 
 if __name__ == "__main__":
-    port = int(sys.argv[1])
-    body = Path(sys.argv[2]).read_bytes() if len(sys.argv) > 2 else DEFAULT_BODY
-    asyncio.run(serve(port, body))
+    asyncio.run(serve(int(sys.argv[1])))

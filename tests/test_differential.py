@@ -13,7 +13,6 @@ timestamps to whole seconds on the wire, we send the fraction (see
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 import random
@@ -28,6 +27,7 @@ from botocore.model import ServiceModel, Shape
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 from bridge import Bridge
+from fault_server import FaultServer
 
 import sm_typed._client as generated_client
 from codegen import naming
@@ -128,49 +128,35 @@ def epoch_everything(value: Any) -> Any:
     return value
 
 
-class CaptureServer:
-    def __init__(self) -> None:
-        self.bodies: dict[str, bytes] = {}
-        self.port = 0
-
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                headers = dict(
-                    line.split(": ", 1) for line in head.decode().split("\r\n")[1:] if ": " in line
-                )
-                lower = {k.lower(): v for k, v in headers.items()}
-                body = await reader.readexactly(int(lower["content-length"]))
-                self.bodies[lower["x-amz-target"]] = body
-                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            writer.close()
-
-
 @pytest.fixture
-async def capture() -> AsyncIterator[CaptureServer]:
-    srv = CaptureServer()
-    server = await asyncio.start_server(srv.handle, "127.0.0.1", 0)
-    srv.port = server.sockets[0].getsockname()[1]
-    yield srv
-    server.close()
+async def capture() -> AsyncIterator[FaultServer]:
+    server = await FaultServer().start()
+    yield server
+    await server.stop()
+
+
+def sent_bodies(server: FaultServer) -> dict[str, Any]:
+    """The JSON body of the last request per X-Amz-Target."""
+    return {r.headers["x-amz-target"]: json.loads(r.body) for r in server.requests}
+
+
+def client_for(server: FaultServer) -> SageMakerClient:
+    return SageMakerClient(
+        region="us-east-1",
+        endpoint_url=server.url,
+        aws_access_key_id="AKID",
+        aws_secret_access_key="secret",
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 async def test_request_bodies_match_botocore_for_every_operation(
-    capture: CaptureServer, seed: int
+    capture: FaultServer, seed: int
 ) -> None:
     rng = random.Random(seed)
     serializer = create_serializer("json", include_validation=False)
     expected: dict[str, Any] = {}
-    async with SageMakerClient(
-        region="us-east-1",
-        endpoint_url=f"http://127.0.0.1:{capture.port}",
-        aws_access_key_id="AKID",
-        aws_secret_access_key="secret",
-    ) as sm:
+    async with client_for(capture) as sm:
         for name in sorted(SERVICE.operations):
             op = BOTOCORE_MODEL.operation_model(name)
             params = with_tokens(RandomParams(rng).structure(op.input_shape, 0), op.input_shape)
@@ -179,7 +165,8 @@ async def test_request_bodies_match_botocore_for_every_operation(
             kwargs = BRIDGE.kwargs(params, SERVICE.operations[name].input or "")
             await getattr(sm, METHODS[name])(**kwargs)
     assert len(expected) == len(SERVICE.operations) >= 409
-    differences = [t for t, body in expected.items() if json.loads(capture.bodies[t]) != body]
+    sent = sent_bodies(capture)
+    differences = [t for t, body in expected.items() if sent[t] != body]
     assert differences == [], differences[:5]
 
 
@@ -203,13 +190,8 @@ def test_response_decoding_matches_botocore_for_every_operation(seed: int) -> No
     assert checked > 300
 
 
-async def test_fractional_timestamps_keep_their_fraction(capture: CaptureServer) -> None:
-    async with SageMakerClient(
-        region="us-east-1",
-        endpoint_url=f"http://127.0.0.1:{capture.port}",
-        aws_access_key_id="AKID",
-        aws_secret_access_key="secret",
-    ) as sm:
+async def test_fractional_timestamps_keep_their_fraction(capture: FaultServer) -> None:
+    async with client_for(capture) as sm:
         await sm.list_models(creation_time_after=datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=UTC))
-    sent = json.loads(capture.bodies["SageMaker.ListModels"])["CreationTimeAfter"]
+    sent = sent_bodies(capture)["SageMaker.ListModels"]["CreationTimeAfter"]
     assert math.isclose(sent, 1714979289.123)  # botocore would send 1714979289

@@ -201,3 +201,20 @@ async def test_a_callers_httpx_client_errors_are_typed_too() -> None:
     with pytest.raises(ClientClosedError):
         await sm.list_models()
     await http2.aclose()
+
+
+async def test_connections_are_reused_and_closed_with_the_client(server: FaultServer) -> None:
+    sm = make(server.url, max_attempts=1)
+    for _ in range(20):
+        assert (await sm.list_models()).models == []
+    assert server.connections == 1
+    await asyncio.gather(*(sm.list_models() for _ in range(8)))
+    assert server.open_connections >= 1
+    await sm.close()
+    for _ in range(100):
+        if server.open_connections == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert server.open_connections == 0
+    with pytest.raises(ClientClosedError):
+        await sm.list_models()

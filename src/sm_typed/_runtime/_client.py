@@ -11,12 +11,11 @@ import gzip
 import hashlib
 import logging
 import os
-import platform
+import sys
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, ClassVar, Literal
 
@@ -48,7 +47,7 @@ from ._validate import validate
 
 logger = logging.getLogger("sm_typed")
 
-USER_AGENT = f"sm_typed/0.1.0 python/{platform.python_version()}"
+USER_AGENT = "sm_typed/0.1.0 python/{}.{}.{}".format(*sys.version_info[:3])
 # botocore's default request_min_compression_size_bytes: smaller bodies are not worth it.
 COMPRESSION_MIN_BYTES = 10240
 # A Date header this far from our clock, on a signature/expiry error, means our clock is wrong.
@@ -416,6 +415,8 @@ class BaseClient:
             return False
         if not failure.server_date:
             return False
+        from email.utils import parsedate_to_datetime  # rare path: kept off the import
+
         try:
             server_time = parsedate_to_datetime(failure.server_date).timestamp()
         except (TypeError, ValueError):

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any, Generic, TypeVar, cast
 
 import msgspec
@@ -45,6 +44,8 @@ def _iso8601(value: datetime) -> str:
 
 
 def _httpdate(value: datetime) -> str:
+    from email.utils import format_datetime  # rare (rfc822 members): kept off the import
+
     return format_datetime(value.astimezone(UTC), usegmt=True)
 
 
@@ -144,11 +145,12 @@ class BodyDecoder(Generic[T]):
     (Smithy's client error correction).
     """
 
-    __slots__ = ("_decoder", "_type")
+    __slots__ = ("_decoder", "_info", "_type")
 
     def __init__(self, type_: type[T]) -> None:
         self._type = type_
         self._decoder = msgspec.json.Decoder(type_, strict=False)
+        self._info: mi.Type | None = None  # built on the first correction, then kept
 
     def decode(self, body: bytes) -> T:
         if not body:
@@ -156,8 +158,9 @@ class BodyDecoder(Generic[T]):
         try:
             return self._decoder.decode(body)
         except msgspec.ValidationError:
-            raw = _ANY_DECODER.decode(body)
-            corrected = _correct(raw, mi.type_info(self._type))
+            if self._info is None:
+                self._info = mi.type_info(self._type)
+            corrected = _correct(_ANY_DECODER.decode(body), self._info)
             return msgspec.convert(corrected, self._type, strict=False)
 
 
@@ -213,6 +216,8 @@ def _correct(raw: Any, t: mi.Type) -> Any:
 
 def _timestamp_text(raw: str) -> Any:
     """An HTTP-date (RFC 7231) becomes epoch seconds; anything else is left to msgspec."""
+    from email.utils import parsedate_to_datetime  # correction path only
+
     try:
         return parsedate_to_datetime(raw).timestamp()
     except (TypeError, ValueError):

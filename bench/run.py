@@ -1,0 +1,304 @@
+"""sm_typed beside aiobotocore and a raw aiohttp POST, in one run, on one loopback server.
+
+    nox -s bench                 # installs the peers, runs everything, updates README figures
+    python bench/run.py --smoke  # a few hundred calls, sm_typed only: keeps the harness alive in CI
+
+Measures (each in fresh processes, the stub server in its own process):
+  1. client CPU per create_model call (nested container, environment, tags), c = 1, 16, 64;
+  2. the same for describe_model with a ~3.7 KB response (decode cost);
+  3. start-up: import + client construction + first call, and peak RSS (median of fresh
+     processes, bytecode caching on);
+  4. ``python -m codegen`` wall time for the full model;
+  5. memory per idle client, and RSS across 100k calls (must not grow).
+Prints a table with ratios (peer / sm_typed) and writes bench/results/latest.json and cpu.svg.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+CLIENTS = ("sm_typed", "aiobotocore", "aiohttp")
+
+STARTUP = {
+    "sm_typed": """
+import time; t0 = time.perf_counter()
+import asyncio
+from sm_typed import SageMakerClient
+from sm_typed.shapes import ContainerDefinition
+t1 = time.perf_counter()
+async def main():
+    sm = SageMakerClient(region="us-east-1", endpoint_url=URL, aws_access_key_id="AKID", aws_secret_access_key="secret")
+    t2 = time.perf_counter()
+    await sm.create_model(model_name="m", primary_container=ContainerDefinition(image="img"))
+    t3 = time.perf_counter()
+    await sm.close()
+    return t2, t3
+""",
+    "aiobotocore": """
+import time; t0 = time.perf_counter()
+import asyncio
+from aiobotocore.session import get_session
+t1 = time.perf_counter()
+async def main():
+    async with get_session().create_client("sagemaker", region_name="us-east-1", endpoint_url=URL,
+                                           aws_access_key_id="AKID", aws_secret_access_key="secret") as c:
+        t2 = time.perf_counter()
+        await c.create_model(ModelName="m", PrimaryContainer={"Image": "img"})
+        t3 = time.perf_counter()
+    return t2, t3
+""",
+    "aiohttp": """
+import time; t0 = time.perf_counter()
+import asyncio
+import aiohttp
+t1 = time.perf_counter()
+async def main():
+    async with aiohttp.ClientSession() as s:
+        t2 = time.perf_counter()
+        async with s.post(URL + "/", data=b'{"ModelName":"m"}', headers={"X-Amz-Target": "SageMaker.CreateModel"}) as r:
+            await r.read()
+        t3 = time.perf_counter()
+    return t2, t3
+""",
+}
+STARTUP_TAIL = """
+t2, t3 = asyncio.run(main())
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+import json
+print(json.dumps({"import_ms": (t1 - t0) * 1e3, "construct_ms": (t2 - t1) * 1e3,
+                  "first_call_ms": (t3 - t2) * 1e3, "total_ms": (t3 - t0) * 1e3, "rss_mb": hwm / 1024}))
+"""
+
+
+def available(client: str) -> bool:
+    module = {"sm_typed": "sm_typed", "aiobotocore": "aiobotocore", "aiohttp": "aiohttp"}[client]
+    probe = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], capture_output=True, check=False
+    )
+    return probe.returncode == 0
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], int]:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "stub_server.py"), str(port)], stdout=subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    return proc, port
+
+
+def runner(*args: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, str(HERE / "runners.py"), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def startup(client: str, port: int, runs: int) -> dict[str, float]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    code = f"URL = 'http://127.0.0.1:{port}'\n" + STARTUP[client] + STARTUP_TAIL
+    samples = []
+    for i in range(runs + 1):
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        if i:  # the first run writes bytecode
+            samples.append(json.loads(out.stdout))
+    return {k: statistics.median(s[k] for s in samples) for k in samples[0]}
+
+
+def codegen_seconds(runs: int) -> float:
+    model = ROOT / "service-models/sagemaker/2017-07-24/service-2.json"
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(runs):
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "codegen", "--model", str(model), "--out", f"{tmp}/pkg{i}"],
+                cwd=ROOT,
+                capture_output=True,
+                check=True,
+            )
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    clients = [c for c in (("sm_typed",) if args.smoke else CLIENTS) if available(c)]
+    proc, port = start_server()
+    results: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "clients": clients,
+        "cpu": {},
+        "startup": {},
+    }
+    try:
+        for op in ("create_model", "describe_model"):
+            for c in args.concurrency:
+                for client in clients:
+                    calls = args.calls if client != "aiobotocore" else max(args.calls // 3, 200)
+                    r = runner(
+                        "cpu",
+                        "--client",
+                        client,
+                        "--op",
+                        op,
+                        "--concurrency",
+                        str(c),
+                        "--calls",
+                        str(calls),
+                        "--port",
+                        str(port),
+                    )
+                    results["cpu"].setdefault(op, {}).setdefault(str(c), {})[client] = r
+                    print(
+                        f"cpu {op:<15} c={c:<3} {client:<12} {r['cpu_us']:8.0f} µs/call {r['calls_per_s']:8.0f} calls/s",
+                        flush=True,
+                    )
+        for client in clients:
+            results["startup"][client] = startup(client, port, args.startup_runs)
+            s = results["startup"][client]
+            print(
+                f"startup {client:<12} {s['total_ms']:6.1f} ms  {s['rss_mb']:5.1f} MB", flush=True
+            )
+        results["memory"] = runner(
+            "memory", "--client", "sm_typed", "--port", str(port), "--calls", str(args.memory_calls)
+        )
+        if "aiobotocore" in clients:
+            results["memory_aiobotocore"] = runner(
+                "memory", "--client", "aiobotocore", "--port", str(port), "--calls", "500"
+            )
+    finally:
+        proc.terminate()
+    results["codegen_s"] = codegen_seconds(1 if args.smoke else 3)
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    clients = results["clients"]
+    peers = [c for c in clients if c != "sm_typed"]
+    columns = ["measure", *clients, *(f"{p} / sm_typed" for p in peers)]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+
+    def row(label: str, cells: list[str]) -> str:
+        return "| " + " | ".join([label, *cells]) + " |"
+
+    for op, levels in results["cpu"].items():
+        for c, level in levels.items():
+            ours = level["sm_typed"]["cpu_us"]
+            cells = [f"{level[k]['cpu_us']:.0f} µs" for k in clients]
+            cells += [f"{level[p]['cpu_us'] / ours:.2f}×" for p in peers]
+            lines.append(row(f"{op} CPU/call, c={c}", cells))
+    st = results["startup"]
+    first = st["sm_typed"]
+    for key, label, unit in (
+        ("total_ms", "start-up: import + client + first call", "ms"),
+        ("rss_mb", "start-up peak RSS", "MB"),
+    ):
+        cells = [f"{st[k][key]:.0f} {unit}" for k in clients] + [
+            f"{st[p][key] / first[key]:.2f}×" for p in peers
+        ]
+        lines.append(row(label, cells))
+    mem = results["memory"]
+    lines.append(
+        f"\nsm_typed: {mem['idle_client_kb']:.0f} KB per idle client; RSS across {mem['calls']:,} calls: "
+        f"{' → '.join(str(x) for x in mem['rss_after_each_fifth_mb'])} MB; "
+        f"`python -m codegen` (full model): {results['codegen_s']:.2f} s"
+    )
+    if "memory_aiobotocore" in results:
+        lines.append(
+            f"aiobotocore: {results['memory_aiobotocore']['idle_client_kb']:.0f} KB per idle client"
+        )
+    return "\n".join(lines)
+
+
+def svg(results: dict[str, Any]) -> str:
+    """A small bar chart of CPU per create_model call (c=16), no plotting library needed."""
+    row = results["cpu"]["create_model"].get("16") or next(
+        iter(results["cpu"]["create_model"].values())
+    )
+    items = [(k, row[k]["cpu_us"]) for k in results["clients"]]
+    top = max(v for _, v in items)
+    bars = []
+    for i, (name, value) in enumerate(items):
+        width = 360 * value / top
+        y = 30 + i * 34
+        bars.append(
+            f'<text x="10" y="{y + 17}" font-size="13">{name}</text>'
+            f'<rect x="110" y="{y}" width="{width:.1f}" height="24" fill="{"#2b7bb9" if name == "sm_typed" else "#9aa5b1"}"/>'
+            f'<text x="{116 + width:.1f}" y="{y + 17}" font-size="13">{value:.0f} µs</text>'
+        )
+    height = 40 + 34 * len(items)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="560" height="{height}" font-family="sans-serif">'
+        '<text x="10" y="18" font-size="14" font-weight="bold">Client CPU per create_model call (c=16, lower is better)</text>'
+        + "".join(bars)
+        + "</svg>\n"
+    )
+
+
+def update_readme(results: dict[str, Any]) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    block = (
+        "<!-- bench:start -->\n"
+        f"Measured {results['date']} on {results['machine']} (a shared, noisy machine: read the ratios). "
+        "Command: `nox -s bench`.\n\n"
+        + table(results)
+        + "\n\n![CPU per call](bench/results/cpu.svg)\n<!-- bench:end -->"
+    )
+    text = re.sub(r"<!-- bench:start -->.*<!-- bench:end -->", block, text, flags=re.S)
+    readme.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true", help="a few hundred calls, sm_typed only")
+    parser.add_argument("--calls", type=int, default=5000)
+    parser.add_argument(
+        "--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 16, 64]
+    )
+    parser.add_argument("--startup-runs", type=int, default=9)
+    parser.add_argument("--memory-calls", type=int, default=100_000)
+    parser.add_argument("--update-readme", action="store_true")
+    args = parser.parse_args()
+    if args.smoke:
+        args.calls, args.startup_runs, args.memory_calls, args.concurrency = 300, 2, 1000, [1, 16]
+    results = measure(args)
+    print()
+    print(table(results))
+    if args.smoke:
+        return
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=1) + "\n")
+    (RESULTS / "cpu.svg").write_text(svg(results))
+    if args.update_readme:
+        update_readme(results)
+
+
+if __name__ == "__main__":
+    main()

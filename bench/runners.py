@@ -1,0 +1,188 @@
+"""One measurement of one client, in a fresh process; prints a JSON line.
+
+    python bench/runners.py cpu --client sm_typed --op create_model --concurrency 16 --calls 3000 --port P
+    python bench/runners.py startup --client aiobotocore --port P
+    python bench/runners.py memory --client sm_typed --port P --calls 100000
+
+Clients: ``sm_typed``, ``aiobotocore`` (with its types), ``aiohttp`` (a raw POST of a
+pre-built, pre-signed body: the floor for Python HTTP here). bench/run.py drives them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+REGION = "us-east-1"
+CREDS = {
+    "aws_access_key_id": "AKIDEXAMPLE",
+    "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+}
+
+Call = Callable[[], Awaitable[Any]]
+
+
+def vm_hwm_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def vm_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def open_client(kind: str, url: str, stack: AsyncExitStack) -> dict[str, Call]:
+    """The client's create_model and describe_model calls, doing the same work as the others."""
+    if kind == "sm_typed":
+        from payloads import CREATE_MODEL_PARAMS, MODEL_NAME
+
+        from sm_typed import SageMakerClient
+        from sm_typed.shapes import ContainerDefinition, Tag
+
+        sm = await stack.enter_async_context(
+            SageMakerClient(region=REGION, endpoint_url=url, max_connections=100, **CREDS)
+        )
+        container = CREATE_MODEL_PARAMS["PrimaryContainer"]
+
+        async def create() -> Any:
+            return await sm.create_model(
+                model_name=MODEL_NAME,
+                primary_container=ContainerDefinition(
+                    image=container["Image"],
+                    model_data_url=container["ModelDataUrl"],
+                    environment=dict(container["Environment"]),
+                ),
+                execution_role_arn=CREATE_MODEL_PARAMS["ExecutionRoleArn"],
+                tags=[Tag(key=t["Key"], value=t["Value"]) for t in CREATE_MODEL_PARAMS["Tags"]],
+            )
+
+        async def describe() -> Any:
+            return await sm.describe_model(model_name=MODEL_NAME)
+
+        return {"create_model": create, "describe_model": describe}
+    if kind == "aiobotocore":
+        import copy
+
+        from aiobotocore.config import AioConfig
+        from aiobotocore.session import get_session
+        from payloads import CREATE_MODEL_PARAMS, MODEL_NAME
+
+        client = await stack.enter_async_context(
+            get_session().create_client(
+                "sagemaker",
+                region_name=REGION,
+                endpoint_url=url,
+                config=AioConfig(max_pool_connections=100),
+                **CREDS,
+            )
+        )
+
+        async def create() -> Any:
+            return await client.create_model(**copy.deepcopy(CREATE_MODEL_PARAMS))
+
+        async def describe() -> Any:
+            return await client.describe_model(ModelName=MODEL_NAME)
+
+        return {"create_model": create, "describe_model": describe}
+    if kind == "aiohttp":
+        import aiohttp
+        from payloads import CREATE_MODEL_PARAMS, MODEL_NAME
+
+        session = await stack.enter_async_context(
+            aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
+        )
+        headers = {
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Date": "20240101T000000Z",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/sagemaker/aws4_request, "
+            "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + "0" * 64,
+        }
+        bodies = {
+            "create_model": ("SageMaker.CreateModel", json.dumps(CREATE_MODEL_PARAMS).encode()),
+            "describe_model": (
+                "SageMaker.DescribeModel",
+                json.dumps({"ModelName": MODEL_NAME}).encode(),
+            ),
+        }
+
+        def raw(op: str) -> Call:
+            target, body = bodies[op]
+            h = {**headers, "X-Amz-Target": target}
+
+            async def call() -> Any:
+                async with session.post(url + "/", data=body, headers=h) as response:
+                    return await response.read()
+
+            return call
+
+        return {op: raw(op) for op in bodies}
+    raise SystemExit(f"unknown client {kind}")
+
+
+async def cpu(args: argparse.Namespace) -> dict[str, Any]:
+    async with AsyncExitStack() as stack:
+        call = (await open_client(args.client, args.url, stack))[args.op]
+        for _ in range(min(300, args.calls)):
+            await call()
+        sem = asyncio.Semaphore(args.concurrency)
+
+        async def one() -> None:
+            async with sem:
+                await call()
+
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(args.calls)))
+        cpu_s, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    return {"cpu_us": cpu_s / args.calls * 1e6, "calls_per_s": args.calls / wall}
+
+
+async def memory(args: argparse.Namespace) -> dict[str, Any]:
+    """RSS per idle client (100 of them) and RSS growth across many calls."""
+    async with AsyncExitStack() as stack:
+        base = vm_rss_mb()
+        clients = [await open_client(args.client, args.url, stack) for _ in range(100)]
+        per_client_kb = (vm_rss_mb() - base) * 1024 / 100
+        call = clients[0]["create_model"]
+        chunk = max(args.calls // 5 // 16, 1) * 16
+
+        async def worker(n: int) -> None:  # 16 steady workers: no burst of pending tasks
+            for _ in range(n):
+                await call()
+
+        rss: list[float] = []
+        for _ in range(5):
+            await asyncio.gather(*(worker(chunk // 16) for _ in range(16)))
+            rss.append(round(vm_rss_mb(), 1))
+    return {"idle_client_kb": per_client_kb, "rss_after_each_fifth_mb": rss, "calls": chunk * 5}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["cpu", "memory"])
+    parser.add_argument("--client", required=True)
+    parser.add_argument("--op", default="create_model")
+    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    args.url = f"http://127.0.0.1:{args.port}"
+    result = asyncio.run(cpu(args) if args.what == "cpu" else memory(args))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
