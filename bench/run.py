@@ -201,7 +201,12 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 def table(results: dict[str, Any]) -> str:
     clients = results["clients"]
     peers = [c for c in clients if c != "sm_typed"]
-    columns = ["measure", *clients, *(f"{p} / sm_typed" for p in peers)]
+    names = {"aiohttp": "raw aiohttp POST (floor)"}
+    columns = [
+        "measure",
+        *(names.get(c, c) for c in clients),
+        *(f"{names.get(p, p)} / sm_typed" for p in peers),
+    ]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
 
     def row(label: str, cells: list[str]) -> str:

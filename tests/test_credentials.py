@@ -100,6 +100,10 @@ class FakeRefreshable:
         self.needed = True
         self.refreshes = 0
         self.threads: set[int] = set()
+        # A slow provider (STS, SSO, IMDS): it waits until the event loop lets it go,
+        # which only happens if the loop keeps running while it works.
+        self.release = threading.Event()
+        self.released_by_loop: list[bool] = []
 
     def refresh_needed(self) -> bool:
         return self.needed
@@ -108,9 +112,7 @@ class FakeRefreshable:
         self.threads.add(threading.get_ident())
         self.refreshes += 1
         self.needed = False
-        import time
-
-        time.sleep(0.05)  # a slow provider (STS, SSO, IMDS) must not stall the loop
+        self.released_by_loop.append(self.release.wait(timeout=10))
         return SimpleNamespace(access_key=f"TMP{self.refreshes}", secret_key="s", token="t")
 
 
@@ -120,28 +122,26 @@ async def test_refresh_runs_off_the_loop_once_for_concurrent_calls(
     fake = FakeRefreshable()
     monkeypatch.setattr(_botocore, "credentials", lambda profile: fake)
     resolver = CredentialResolver(explicit=None, profile=None)
-    ticks = 0
 
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.005)
+    async def let_go() -> None:
+        await asyncio.sleep(0.01)
+        fake.release.set()
 
-    tick_task = asyncio.create_task(ticker())
-    results = await asyncio.gather(*(resolver.get() for _ in range(20)))
+    results, _ = await asyncio.gather(
+        asyncio.gather(*(resolver.get() for _ in range(20))), let_go()
+    )
     assert fake.refreshes == 1
     assert {r.access_key for r in results} == {"TMP1"}
     assert threading.get_ident() not in fake.threads
-    assert ticks >= 3, "the event loop kept running while credentials loaded"
+    assert fake.released_by_loop == [True], "the event loop kept running while credentials loaded"
     assert (await resolver.get()).access_key == "TMP1"  # cached while fresh
     fake.needed = True
     assert (await resolver.get()).access_key == "TMP2"  # refreshed when botocore says so
-    tick_task.cancel()
 
 
 async def test_failed_refresh_is_typed_and_does_not_wedge(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeRefreshable()
+    fake.release.set()
     boom = True
     original = fake.get_frozen_credentials
 
