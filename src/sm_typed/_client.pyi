@@ -44,7 +44,7 @@ class SageMakerClient:
         read_timeout: float = 60.0,
         call_timeout: float | None = None,
         max_attempts: int | None = None,
-        retry_mode: Literal["standard"] = "standard",
+        retry_mode: Literal["standard", "adaptive"] | None = None,
         max_connections: int = 100,
         use_fips: bool | None = None,
         use_dualstack: bool | None = None,
@@ -64,7 +64,8 @@ class SageMakerClient:
             read_timeout: seconds to wait for each response.
             call_timeout: seconds a whole call may take, retries included (default: no limit).
             max_attempts: attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, 3).
-            retry_mode: ``"standard"``: AWS's standard retry mode (backoff, shared quota).
+            retry_mode: ``"standard"`` (backoff, shared retry quota) or ``"adaptive"`` (standard,
+                plus a send-rate limiter that slows down after throttling); else ``AWS_RETRY_MODE``.
             max_connections: size of the connection pool this client creates.
             use_fips: use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``).
             use_dualstack: use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``).

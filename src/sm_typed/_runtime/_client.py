@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Literal
 import msgspec
 
 from . import _sigv4
+from ._adaptive import AdaptiveRateLimiter
 from ._api import AsyncHTTPClient
 from ._credentials import CredentialResolver, explicit_credentials
 from ._endpoints import check_endpoint_url, check_region
@@ -39,7 +40,14 @@ from ._errors import (
 )
 from ._http import HttpxSender, Sender, SendError
 from ._pool import ConnectionPool
-from ._retry import CLOCK_SKEW_CODES, NO_RETRY_INCREMENT, RetryQuota, backoff, retry_cost
+from ._retry import (
+    CLOCK_SKEW_CODES,
+    NO_RETRY_INCREMENT,
+    RetryQuota,
+    backoff,
+    is_throttle,
+    retry_cost,
+)
 from ._routing import Route, RouteSettings, compute_route, with_host_prefix
 from ._serde import decode_error_members, encode_body, parse_error
 from ._specs import InT, OperationSpec, OutT, ServiceSpec
@@ -77,8 +85,14 @@ def _check_config(
     for name, value in (("max_connections", max_connections), ("max_attempts", max_attempts)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigurationError(f"{name} must be a positive int, got {value!r}")
-    if retry_mode != "standard":
-        raise ConfigurationError(f"retry_mode must be 'standard', got {retry_mode!r}")
+    if retry_mode not in ("standard", "adaptive"):
+        raise ConfigurationError(f"retry_mode must be 'standard' or 'adaptive', got {retry_mode!r}")
+
+
+def _env_retry_mode() -> str:
+    raw = os.environ.get("AWS_RETRY_MODE") or "standard"
+    # boto3's default, "legacy", is not offered here: its nearest is "standard".
+    return "standard" if raw == "legacy" else raw
 
 
 def _env_max_attempts() -> int:
@@ -125,7 +139,7 @@ class BaseClient:
         read_timeout: float = 60.0,
         call_timeout: float | None = None,
         max_attempts: int | None = None,
-        retry_mode: Literal["standard"] = "standard",
+        retry_mode: Literal["standard", "adaptive"] | None = None,
         max_connections: int = 100,
         use_fips: bool | None = None,
         use_dualstack: bool | None = None,
@@ -145,19 +159,21 @@ class BaseClient:
             read_timeout: seconds to wait for each response.
             call_timeout: seconds a whole call may take, retries included (default: no limit).
             max_attempts: attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, 3).
-            retry_mode: ``"standard"``: AWS's standard retry mode (backoff, shared quota).
+            retry_mode: ``"standard"`` (backoff, shared retry quota) or ``"adaptive"`` (standard,
+                plus a send-rate limiter that slows down after throttling); else ``AWS_RETRY_MODE``.
             max_connections: size of the connection pool this client creates.
             use_fips: use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``).
             use_dualstack: use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``).
         """
         attempts = max_attempts if max_attempts is not None else _env_max_attempts()
+        mode = retry_mode if retry_mode is not None else _env_retry_mode()
         _check_config(
             connect_timeout,
             read_timeout,
             call_timeout,
             max_connections,
             attempts,
-            retry_mode,
+            mode,
         )
         self._settings = RouteSettings(
             region=check_region(region) if region is not None else None,
@@ -177,6 +193,7 @@ class BaseClient:
         self._call_timeout = float(call_timeout) if call_timeout is not None else None
         self._max_attempts = attempts
         self._quota = RetryQuota()
+        self._limiter = AdaptiveRateLimiter() if mode == "adaptive" else None
         self._clock_offset = 0.0  # seconds to add to our clock when signing
         self._sender: Sender
         if http_client is None:
@@ -277,11 +294,16 @@ class BaseClient:
         last_cost = 0  # quota tokens the latest retry took; a success gives them back
         skew_retried = False
         attempt = 0
+        limiter = self._limiter
         while True:
             attempt += 1
+            if limiter is not None:
+                await limiter.before_send()
             outcome = await self._send(
                 op, route, headers, body, payload_hash, invocation_id, attempt, max_attempts
             )
+            if limiter is not None:
+                limiter.after_response(isinstance(outcome, _Failure) and is_throttle(outcome.error))
             if not isinstance(outcome, _Failure):
                 self._quota.release(last_cost or NO_RETRY_INCREMENT)
                 return outcome
