@@ -110,7 +110,7 @@ def html_to_text(html: str, width: int = 80) -> str:
     conv.close()
     paragraphs: list[str] = []
     for prefix, text in conv.blocks:
-        text = text.replace("``", "").replace("` ", "` ").strip()
+        text = text.replace("``", "").strip()
         indent = " " * len(prefix)
         wrapped = textwrap.fill(
             text,

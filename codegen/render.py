@@ -459,7 +459,6 @@ class Renderer:
         ctx: dict[str, object] = {
             "uses_datetime": any("_dt." in a for a in annotations),
             "uses_typing": any("_t." in a for a in annotations),
-            "uses_meta": any("_Meta(" in f.annotation for st in structs for f in st.fields),
             "header": self.header(),
             "service": self.service,
             "client_class": self.client_class,
@@ -469,7 +468,6 @@ class Renderer:
             "enums": self.enums(),
             "operations": operations,
             "errors": error_views,
-            "modelled_error_names": {e.name for e in error_views},
             "errors_use_shapes": any("_s." in ann for e in error_views for _, ann in e.members),
             "common_errors": [
                 n for n in COMMON_ERROR_NAMES if n not in {e.name for e in error_views}

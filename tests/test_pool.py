@@ -78,8 +78,15 @@ async def test_a_fresh_connection_dropped_is_an_error(server: FaultServer) -> No
         b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0e;ext=1\r\n{"Models": []}\r\n0\r\nX-Trailer: t\r\n\r\n',
         b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n" + MODELS,
         b"HTTP/1.1 200 OK\r\ncontent-length: 14\r\nX-Dup: a\r\nX-Dup: b\r\n\r\n" + MODELS,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\nContent-Length: 14\r\n\r\n" + MODELS,
     ],
-    ids=["chunked", "chunked-extension-trailer", "interim-100", "lower-case-headers"],
+    ids=[
+        "chunked",
+        "chunked-extension-trailer",
+        "interim-100",
+        "lower-case-headers",
+        "repeated-length",
+    ],
 )
 async def test_response_framings(server: FaultServer, reply: bytes) -> None:
     server.script([raw(reply)])
@@ -94,12 +101,16 @@ async def test_body_until_close_and_connection_close_are_not_reused(server: Faul
         [
             raw(b"HTTP/1.1 200 OK\r\n\r\n" + MODELS, close=True),
             raw(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 14\r\n\r\n" + MODELS),
+            raw(
+                b"HTTP/1.1 200 OK\r\nConnection: Close, x-custom\r\nContent-Length: 14\r\n\r\n"
+                + MODELS
+            ),
         ]
     )
     async with make(server.url, max_attempts=1) as sm:
-        for _ in range(3):
+        for _ in range(4):
             assert (await sm.list_models()).models == []
-    assert server.connections == 3
+    assert server.connections == 4
 
 
 @pytest.mark.parametrize(
@@ -110,8 +121,24 @@ async def test_body_until_close_and_connection_close_are_not_reused(server: Faul
         b"HTTP/1.1 200 OK\r\nbroken header line\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (70 * 1024),
+        b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n" + MODELS,
+        b"HTTP/1.1 200 OK\r\nContent-Length: +14\r\n\r\n" + MODELS,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\nContent-Length: 15\r\n\r\n" + MODELS,
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x3\r\nabc\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcXY0\r\n\r\n",
     ],
-    ids=["not-http", "bad-length", "bad-header", "bad-chunk", "huge-head"],
+    ids=[
+        "not-http",
+        "bad-length",
+        "bad-header",
+        "bad-chunk",
+        "huge-head",
+        "negative-length",
+        "signed-length",
+        "conflicting-lengths",
+        "prefixed-chunk-size",
+        "chunk-without-crlf",
+    ],
 )
 async def test_malformed_responses_are_typed_errors(server: FaultServer, reply: bytes) -> None:
     server.script([raw(reply, close=False)])

@@ -314,3 +314,21 @@ async def test_connection_errors_give_a_typed_error_after_retries(no_sleep: list
         with pytest.raises(HTTPClientError) as info:
             await sm.list_models()
     assert info.value.attempts == 3
+
+
+async def test_concurrent_calls_all_recover_from_one_clock_skew(
+    server: FaultServer, no_sleep: list[int]
+) -> None:
+    server.default = clock(600, ok(MODELS))
+    async with make(server) as sm:
+        results = await asyncio.gather(*(sm.list_models() for _ in range(4)))
+    assert all(r.models == [] for r in results)
+
+
+async def test_call_timeout_reports_the_attempts_made(server: FaultServer) -> None:
+    server.default = slow(3.0, ok(MODELS))
+    async with make(server, call_timeout=0.3) as sm:
+        with pytest.raises(CallTimeoutError) as info:
+            await sm.list_models()
+    assert info.value.attempts == 1
+    assert info.value.retry_time >= 0.3

@@ -121,7 +121,6 @@ class ConflictException(_errors.ServiceError):
     `Artifact`.
     """
 
-    __error_shape__ = "ConflictException"
 
 
 class ResourceAlreadyExists(_errors.ServiceError):
@@ -130,13 +129,11 @@ class ResourceAlreadyExists(_errors.ServiceError):
     delete the existing resource before retrying.
     """
 
-    __error_shape__ = "ResourceAlreadyExists"
 
 
 class ResourceInUse(_errors.ServiceError):
     """Resource being accessed is in use."""
 
-    __error_shape__ = "ResourceInUse"
 
 
 class ResourceLimitExceeded(_errors.ServiceError):
@@ -145,13 +142,11 @@ class ResourceLimitExceeded(_errors.ServiceError):
     jobs created.
     """
 
-    __error_shape__ = "ResourceLimitExceeded"
 
 
 class ResourceNotFound(_errors.ServiceError):
     """Resource being access is not found."""
 
-    __error_shape__ = "ResourceNotFound"
 
 
 ERROR_CLASSES: _t.Final[_t.Mapping[str, type[ServiceError]]] = {

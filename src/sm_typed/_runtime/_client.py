@@ -118,6 +118,7 @@ class _Failure:
 
     error: SmTypedError
     server_date: str | None = None
+    signed_offset: float = 0.0  # the clock correction this attempt was signed with
 
 
 class BaseClient:
@@ -266,17 +267,19 @@ class BaseClient:
         if op.compress and len(body) >= COMPRESSION_MIN_BYTES:
             body = gzip.compress(body, mtime=0)
             headers.append(("Content-Encoding", "gzip"))
+        progress = [0]  # attempts made, for the error if the deadline cuts the call short
         if self._call_timeout is None:
-            return await self._attempts(op, route, headers, body)
+            return await self._attempts(op, route, headers, body, progress)
         deadline = asyncio.timeout(self._call_timeout)
         started = time.monotonic()
         try:
             async with deadline:
-                return await self._attempts(op, route, headers, body)
+                return await self._attempts(op, route, headers, body, progress)
         except TimeoutError as exc:
             if not deadline.expired():
                 raise  # a read/connect timeout of the last attempt, already typed
             error = CallTimeoutError(op.name, self._call_timeout)
+            error.attempts = progress[0]
             error.retry_time = time.monotonic() - started
             raise error from exc
 
@@ -286,6 +289,7 @@ class BaseClient:
         route: Route,
         headers: list[tuple[str, str]],
         body: bytes,
+        progress: list[int],
     ) -> OutT:
         payload_hash = hashlib.sha256(body).hexdigest()
         invocation_id = str(uuid.uuid4())
@@ -297,6 +301,7 @@ class BaseClient:
         limiter = self._limiter
         while True:
             attempt += 1
+            progress[0] = attempt
             if limiter is not None:
                 await limiter.before_send()
             outcome = await self._send(
@@ -341,6 +346,7 @@ class BaseClient:
     ) -> OutT | _Failure:
         """One signed attempt: the decoded output, or how it failed (for the retry logic)."""
         creds = await self._credentials.get()
+        signed_offset = self._clock_offset
         signature = _sigv4.sign(
             method="POST",
             path=route.path,
@@ -352,7 +358,7 @@ class BaseClient:
             session_token=creds.token,
             region=route.signing_region,
             service=route.signing_name,
-            amz_date=time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() + self._clock_offset)),
+            amz_date=time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() + signed_offset)),
         )
         headers = [
             *base_headers,
@@ -382,6 +388,7 @@ class BaseClient:
             failure = _Failure(
                 self._service_error(op.name, status, response.headers, content),
                 response.headers.get("date"),
+                signed_offset,
             )
             return self._failed(op, attempt, max_attempts, started, status, failure)
         self._log(op, attempt, max_attempts, started, status, request_id, "")
@@ -444,10 +451,12 @@ class BaseClient:
         except (TypeError, ValueError):
             return False
         skew = server_time - time.time()
-        if abs(skew - self._clock_offset) < CLOCK_SKEW_THRESHOLD:
-            return False
-        logger.debug("clock skew of %.0fs detected; signing with the server's time", skew)
-        self._clock_offset = skew
+        if abs(skew - failure.signed_offset) < CLOCK_SKEW_THRESHOLD:
+            return False  # the attempt's clock was close enough: not a clock problem
+        if abs(skew - self._clock_offset) >= CLOCK_SKEW_THRESHOLD:
+            # (A concurrent call may already have corrected it: then just retry.)
+            logger.debug("clock skew of %.0fs detected; signing with the server's time", skew)
+            self._clock_offset = skew
         return True
 
     def _service_error(
@@ -462,7 +471,7 @@ class BaseClient:
             request_id=info.request_id,
             operation=operation,
         )
-        if cls.__error_shape__ is not None:
+        if cls.__error_shape__ is not None and cls.__error_members__:
             shape = self._service.shape(cls.__error_shape__)
             members = decode_error_members(shape, info.body) if info.body is not None else None
             for attr in cls.__error_members__:

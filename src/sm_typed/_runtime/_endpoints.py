@@ -32,6 +32,9 @@ def check_region(region: str) -> str:
 
 def check_endpoint_url(url: str) -> str:
     parts = urlsplit(url)
+    if "@" in parts.netloc:
+        # Never echo it: the part before "@" is a password more often than not.
+        raise ConfigurationError("endpoint_url must not carry credentials (user:password@host)")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"endpoint_url must be an http(s) URL with a host, got {url!r}")
     if parts.query or parts.fragment:

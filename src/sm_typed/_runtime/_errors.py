@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class SmTypedError(Exception):
@@ -17,10 +17,22 @@ class SmTypedError(Exception):
     attempts: int = 0
     retry_time: float = 0.0
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take keyword or formatted arguments: rebuild from the state instead,
+        # so errors cross process boundaries (multiprocessing, executors) and copy.copy.
+        return (_restore, (type(self), self.args, self.__dict__.copy()))
+
     def _retry_note(self) -> str:
         if self.attempts > 1:
             return f" [after {self.attempts} attempts in {self.retry_time:.2f}s]"
         return ""
+
+
+def _restore(cls: type[SmTypedError], args: tuple[Any, ...], state: dict[str, Any]) -> SmTypedError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ParamValidationError(SmTypedError, ValueError):

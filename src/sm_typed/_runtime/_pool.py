@@ -19,6 +19,7 @@ from typing import Literal
 from ._http import HTTPResponse, SendError, Target
 
 MAX_HEAD_BYTES = 64 * 1024
+_HEX = frozenset(b"0123456789abcdefABCDEF")
 _NO_BODY_STATUSES = frozenset({204, 304})
 _ssl_context: ssl.SSLContext | None = None
 
@@ -57,6 +58,7 @@ class _Connection(asyncio.Protocol):
         self._length = 0
         self._chunks: list[bytes] = []
         self.keep_alive = True
+        self.aborted = False  # closed by us: a close-delimited body is then incomplete
 
     # -- asyncio.Protocol ------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -85,8 +87,8 @@ class _Connection(asyncio.Protocol):
         waiter = self._waiter
         if waiter is None or waiter.done():
             return
-        if self._mode == "close" and self._status:
-            self._finish(bytes(self._buffer))
+        if self._mode == "close" and self._status and exc is None and not self.aborted:
+            self._finish(bytes(self._buffer))  # a body delimited by a clean close
             return
         detail = f"connection closed ({exc})" if exc else "connection closed by the server"
         waiter.set_exception(_ConnectionLost(self._received == 0, detail))
@@ -113,6 +115,7 @@ class _Connection(asyncio.Protocol):
 
     def abort(self) -> None:
         self.closed = True
+        self.aborted = True
         if self.transport is not None:
             self.transport.abort()
 
@@ -124,6 +127,9 @@ class _Connection(asyncio.Protocol):
     def _finish(self, body: bytes) -> None:
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(HTTPResponse(self._status, self._headers, body))
+        # An idle connection must not hold on to its last response.
+        self._buffer = bytearray()
+        self._chunks = []
 
     def _parse(self) -> None:
         if not self._status and not self._parse_head():
@@ -150,7 +156,11 @@ class _Connection(asyncio.Protocol):
         lines = bytes(self._buffer[:end]).decode("latin-1").split("\r\n")
         del self._buffer[: end + 4]
         parts = lines[0].split(" ", 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+        if (
+            len(parts) < 2
+            or not parts[0].startswith("HTTP/1.")
+            or not (parts[1].isascii() and parts[1].isdigit())
+        ):
             raise _ProtocolError(f"not an HTTP/1.x response: {lines[0][:80]!r}")
         status = int(parts[1])
         if 100 <= status < 200:
@@ -165,17 +175,20 @@ class _Connection(asyncio.Protocol):
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         self._status = status
         self._headers = headers
-        if headers.get("connection", "").lower() == "close" or parts[0] == "HTTP/1.0":
+        connection = {t.strip().lower() for t in headers.get("connection", "").split(",")}
+        if "close" in connection or parts[0] == "HTTP/1.0":
             self.keep_alive = False
         if status in _NO_BODY_STATUSES:
             self._mode = "none"
         elif "chunked" in headers.get("transfer-encoding", "").lower():
             self._mode = "chunked"
         elif "content-length" in headers:
-            try:
-                self._length = int(headers["content-length"])
-            except ValueError:
-                raise _ProtocolError("bad Content-Length") from None
+            # Repeated identical values are allowed (RFC 9110 8.6); anything else is not a length.
+            values = {v.strip() for v in headers["content-length"].split(",")}
+            value = values.pop() if len(values) == 1 else ""
+            if not (value.isascii() and value.isdigit()):
+                raise _ProtocolError("bad Content-Length")
+            self._length = int(value)
             self._mode = "length"
         else:
             self._mode = "close"
@@ -188,18 +201,23 @@ class _Connection(asyncio.Protocol):
             line_end = buffer.find(b"\r\n")
             if line_end < 0:
                 return
-            try:
-                size = int(bytes(buffer[:line_end]).split(b";", 1)[0], 16)
-            except ValueError:
-                raise _ProtocolError("bad chunk size") from None
+            digits = bytes(buffer[:line_end]).split(b";", 1)[0].strip()
+            if not digits or not set(digits) <= _HEX:
+                raise _ProtocolError("bad chunk size")
+            size = int(digits, 16)
             if size == 0:
                 # The last chunk, then optional trailers, then an empty line.
-                if buffer.find(b"\r\n\r\n", line_end) >= 0:
+                end = buffer.find(b"\r\n\r\n", line_end)
+                if end >= 0:
+                    if len(buffer) > end + 4:
+                        self.keep_alive = False  # bytes after the message
                     self._finish(b"".join(self._chunks))
                 return
-            if len(buffer) < line_end + 2 + size + 2:
-                return
             start = line_end + 2
+            if len(buffer) < start + size + 2:
+                return
+            if not buffer.startswith(b"\r\n", start + size):
+                raise _ProtocolError("chunk data not followed by CRLF")
             self._chunks.append(bytes(buffer[start : start + size]))
             del buffer[: start + size + 2]
 

@@ -12,7 +12,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from ._errors import HTTPClientError, ReadTimeoutError, ServiceError, SmTypedError
+from ._errors import (
+    ConnectTimeoutError,
+    HTTPClientError,
+    ReadTimeoutError,
+    ServiceError,
+    SmTypedError,
+)
 
 MAX_BACKOFF = 20.0
 INITIAL_QUOTA = 500
@@ -61,7 +67,7 @@ def is_throttle(error: SmTypedError) -> bool:
 
 def retry_cost(error: SmTypedError) -> int | None:
     """Tokens a retry of ``error`` costs, or None when it must not be retried."""
-    if isinstance(error, ReadTimeoutError):
+    if isinstance(error, (ReadTimeoutError, ConnectTimeoutError)):
         return TIMEOUT_RETRY_COST
     if isinstance(error, HTTPClientError):
         return RETRY_COST  # no response: connection refused, reset, truncated body

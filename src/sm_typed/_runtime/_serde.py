@@ -288,9 +288,15 @@ def _text(raw: bytes) -> str:
     return " ".join(raw.decode("utf-8", "replace").split())
 
 
+_ERROR_INFO: dict[type[Any], mi.Type] = {}
+
+
 def decode_error_members(shape: type[T], body: dict[str, Any]) -> T | None:
     """The modelled members of an error body, or None when they do not fit the shape."""
+    info = _ERROR_INFO.get(shape)
+    if info is None:
+        info = _ERROR_INFO[shape] = mi.type_info(shape)
     try:
-        return msgspec.convert(_correct(body, mi.type_info(shape)), shape, strict=False)
+        return msgspec.convert(_correct(body, info), shape, strict=False)
     except (msgspec.ValidationError, TypeError, ValueError):
         return None

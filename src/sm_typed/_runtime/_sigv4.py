@@ -11,29 +11,30 @@ import hashlib
 import hmac
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _SPACES = re.compile(r"\s+")
-_KEY_CACHE: dict[tuple[str, str, str, str], bytes] = {}
+# Keyed by a digest of the secret, so the cache never holds the secret itself.
+_KEY_CACHE: dict[tuple[bytes, str, str, str], bytes] = {}
 _KEY_CACHE_LIMIT = 64
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    canonical_request: str
+    canonical_request: str = field(repr=False)  # holds the session token when one is signed
     string_to_sign: str
-    signature: str
-    authorization: str
-    # Headers the caller must add to the request, in this order.
-    headers: tuple[tuple[str, str], ...]
+    signature: str = field(repr=False)
+    authorization: str = field(repr=False)
+    # Headers the caller must add to the request, in this order (token included).
+    headers: tuple[tuple[str, str], ...] = field(repr=False)
 
 
 def signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
     """The derived key for one day; cached because it changes once a day."""
-    cache_key = (secret_key, date, region, service)
+    cache_key = (hashlib.sha256(secret_key.encode()).digest(), date, region, service)
     key = _KEY_CACHE.get(cache_key)
     if key is None:
         k = hmac.digest(("AWS4" + secret_key).encode(), date.encode(), "sha256")

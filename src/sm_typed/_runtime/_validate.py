@@ -44,9 +44,14 @@ def _check_str(value: Any, path: str, walk: Walk) -> None:
         walk.problems.append(f"{path}: expected str, got {_typename(value)}")
 
 
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1  # AWS longs are 64-bit; JSON encoders stop there
+
+
 def _check_int(value: Any, path: str, walk: Walk) -> None:
     if not isinstance(value, int) or isinstance(value, bool):
         walk.problems.append(f"{path}: expected int, got {_typename(value)}")
+    elif not _INT_MIN <= value <= _INT_MAX:
+        walk.problems.append(f"{path}: integer out of the 64-bit range")
 
 
 def _check_float(value: Any, path: str, walk: Walk) -> None:
@@ -79,8 +84,18 @@ def _check_datetime(value: Any, path: str, walk: Walk) -> None:
 
 
 def _check_any(value: Any, path: str, walk: Walk) -> None:
-    if isinstance(value, float) and not math.isfinite(value):
+    """A document (any JSON value): only what JSON cannot carry as is needs attention."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            walk.needs_rewrite = True
+    elif isinstance(value, datetime):
         walk.needs_rewrite = True
+    elif isinstance(value, dict):
+        for v in value.values():  # pyright: ignore[reportUnknownVariableType]
+            _check_any(v, path, walk)
+    elif isinstance(value, (list, tuple)):
+        for v in value:  # pyright: ignore[reportUnknownVariableType]
+            _check_any(v, path, walk)
 
 
 def _list_checker(item: Checker) -> Checker:

@@ -1,0 +1,94 @@
+"""Errors survive process boundaries; secrets stay out of reprs; odd inputs get typed errors."""
+
+from __future__ import annotations
+
+import copy
+import math
+import pickle
+import typing
+from datetime import UTC, datetime
+
+import msgspec
+import pytest
+from helpers import Recorder, client
+
+from sm_typed import errors
+from sm_typed._runtime import _sigv4
+from sm_typed._runtime._serde import encode_body
+from sm_typed._runtime._shape import Shape
+from sm_typed._runtime._validate import validate
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        errors.ResourceNotFound(
+            code="ResourceNotFound", message="m", status_code=400, request_id="r", operation="Op"
+        ),
+        errors.ServiceError(
+            code="X", message="m", status_code=500, request_id=None, operation="Op"
+        ),
+        errors.ParamValidationError("Op", ["a: required, but not set"]),
+        errors.HTTPClientError("Op", "connection reset"),
+        errors.ReadTimeoutError("Op", "slow"),
+        errors.CallTimeoutError("Op", 1.5),
+        errors.NoCredentialsError(["explicit arguments"]),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_errors_pickle_and_copy(error: errors.SmTypedError) -> None:
+    error.attempts = 3
+    for clone in (pickle.loads(pickle.dumps(error)), copy.copy(error)):
+        assert type(clone) is type(error)
+        assert str(clone) == str(error)
+        assert clone.__dict__ == error.__dict__
+
+
+def test_signature_repr_hides_the_token_and_the_key_cache_the_secret() -> None:
+    token, secret = "canary-token-55", "canary-secret-66"
+    sig = _sigv4.sign(
+        method="POST",
+        path="/",
+        query="",
+        headers=[("Host", "h")],
+        payload_hash=_sigv4.EMPTY_SHA256,
+        access_key="AKID",
+        secret_key=secret,
+        session_token=token,
+        region="us-east-1",
+        service="s",
+        amz_date="20240101T000000Z",
+    )
+    assert token not in repr(sig) and sig.signature not in repr(sig)
+    assert all(secret not in str(key) for key in _sigv4._KEY_CACHE)
+
+
+def test_endpoint_url_with_credentials_is_refused_without_echoing_them() -> None:
+    with pytest.raises(errors.ConfigurationError) as info:
+        client(Recorder(), endpoint_url="https://user:hunter2@proxy.example")
+    assert "hunter2" not in str(info.value)
+
+
+async def test_integers_beyond_64_bits_are_a_validation_error() -> None:
+    rec = Recorder()
+    async with client(rec) as sm:
+        with pytest.raises(errors.ParamValidationError, match="64-bit"):
+            await sm.list_models(max_results=2**70)
+    assert rec.requests == []
+
+
+class _Doc(Shape, kw_only=True):
+    doc: typing.Any = msgspec.field(default=None, name="Doc")
+    number: float | None = msgspec.field(default=None, name="Number")
+
+
+@pytest.mark.parametrize("with_other", [False, True])
+def test_documents_encode_the_same_whatever_else_the_request_holds(with_other: bool) -> None:
+    value = _Doc(
+        doc={"x": math.nan, "when": datetime(2024, 1, 1, tzinfo=UTC), "list": [math.inf]},
+        number=math.nan if with_other else 1.0,
+    )
+    walk = validate(value)
+    assert walk.problems == []
+    body = msgspec.json.decode(encode_body(value, walk.needs_rewrite))
+    assert body["Doc"] == {"x": "NaN", "when": 1704067200, "list": ["Infinity"]}
