@@ -118,6 +118,7 @@ def slow(delay: float, then: Step | None = None) -> Step:
         if done:
             return None
         eof.cancel()
+        await asyncio.gather(eof, return_exceptions=True)  # the reader must be free again
         return await after(x)
 
     return step
@@ -172,6 +173,8 @@ class FaultServer:
         for task in list(self._handlers):
             task.cancel()
         await asyncio.gather(*self._handlers, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()

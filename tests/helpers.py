@@ -48,12 +48,18 @@ def json_response(
     )
 
 
+# httpx clients handed to SageMakerClient stay the caller's to close: conftest closes these.
+OPEN_HTTP_CLIENTS: list[httpx.AsyncClient] = []
+
+
 def client(recorder: Recorder, **options: Any) -> SageMakerClient:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(recorder.handler))
+    OPEN_HTTP_CLIENTS.append(http)
     kwargs: dict[str, Any] = {
         "region": "us-east-1",
         "aws_access_key_id": ACCESS_KEY,
         "aws_secret_access_key": SECRET_KEY,
-        "http_client": httpx.AsyncClient(transport=httpx.MockTransport(recorder.handler)),
+        "http_client": http,
         "max_attempts": 1,  # retries have their own tests (test_retries.py)
     }
     kwargs.update(options)

@@ -70,7 +70,7 @@ async def test_token_bucket_waits_for_tokens_without_blocking_the_loop() -> None
     started = time.monotonic()
     for _ in range(6):  # starts empty: about one token per 0.1 s
         await bucket.acquire()
-    assert 0.4 <= time.monotonic() - started < 2.0
+    assert 0.4 <= time.monotonic() - started < 5.0
 
 
 @pytest.fixture

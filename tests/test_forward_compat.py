@@ -111,12 +111,23 @@ async def test_jsonvalue_member_goes_out_as_a_json_string() -> None:
 
 
 async def test_special_floats_and_non_ascii_both_ways() -> None:
-    rec = Recorder(lambda _r: json_response({"Models": []}))
+    rec = Recorder(lambda _r: json_response({"ModelArn": "模型-ü", "EndpointConfigArn": "é"}))
     async with client(rec) as sm:
-        await sm.create_model(
+        created = await sm.create_model(
             model_name="模型-é-😀", primary_container=shapes.ContainerDefinition(image="ü")
         )
-    assert rec.last_json()["ModelName"] == "模型-é-😀"
+        await sm.create_endpoint_config(
+            endpoint_config_name="c",
+            production_variants=[
+                shapes.ProductionVariant(variant_name="a", initial_variant_weight=float("nan")),
+                shapes.ProductionVariant(variant_name="b", initial_variant_weight=float("inf")),
+                shapes.ProductionVariant(variant_name="c", initial_variant_weight=float("-inf")),
+            ],
+        )
+    assert created.model_arn == "模型-ü"
+    assert json.loads(rec.requests[0].content)["ModelName"] == "模型-é-😀"
+    variants = rec.last_json()["ProductionVariants"]
+    assert [v["InitialVariantWeight"] for v in variants] == ["NaN", "Infinity", "-Infinity"]
     decoded = BodyDecoder(shapes.MetricDatum).decode(b'{"MetricName": "Accuracy", "Value": "NaN"}')
     assert decoded.value is not None and decoded.value != decoded.value
     decoded = BodyDecoder(shapes.MetricDatum).decode(

@@ -44,14 +44,16 @@ async def test_thousands_of_concurrent_calls_with_faults(monkeypatch: pytest.Mon
             assert ok_count >= CALLS * 0.99  # 5% faults, 3 attempts: almost all succeed
             gc.collect()
             tracemalloc.start()
-            await one_round(sm)
-            gc.collect()
-            after_first = tracemalloc.get_traced_memory()[0]
-            for _ in range(2):
+            try:
                 await one_round(sm)
-            gc.collect()
-            after_more = tracemalloc.get_traced_memory()[0]
-            tracemalloc.stop()
+                gc.collect()
+                after_first = tracemalloc.get_traced_memory()[0]
+                for _ in range(2):
+                    await one_round(sm)
+                gc.collect()
+                after_more = tracemalloc.get_traced_memory()[0]
+            finally:
+                tracemalloc.stop()
             assert after_more - after_first < 2 * 1024 * 1024, "memory grows across rounds"
             assert server.open_connections <= POOL
         for _ in range(100):

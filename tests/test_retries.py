@@ -7,6 +7,7 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
+from email.utils import formatdate
 from typing import Any
 
 import pytest
@@ -154,16 +155,21 @@ async def test_other_errors_are_not_retried(
     assert info.value.attempts == 1
 
 
-async def test_read_timeout_is_retried_and_costs_more(
-    server: FaultServer, no_sleep: list[int]
+@pytest.mark.parametrize(("tokens", "retried"), [(9, False), (10, True)])
+async def test_read_timeout_retry_costs_ten_tokens(
+    server: FaultServer, no_sleep: list[int], tokens: int, retried: bool
 ) -> None:
-    server.script([slow(5.0)])
-    async with make(server, read_timeout=0.2) as sm:
-        before = sm._quota.available
-        sm._quota.available = before - 20  # leave room for the refund to show
-        assert (await sm.list_models()).models == []
-        assert sm._quota.available == before - 20  # 10 taken by the retry, refunded by the success
-    assert len(server.requests) == 2
+    server.script([slow(30.0)])
+    async with make(server, read_timeout=1.0) as sm:
+        sm._quota.available = tokens
+        if retried:
+            assert (await sm.list_models()).models == []
+            assert sm._quota.available == tokens  # 10 taken by the retry, refunded by the success
+        else:
+            with pytest.raises(ReadTimeoutError):
+                await sm.list_models()
+            assert sm._quota.available == 9
+    assert len(server.requests) == (2 if retried else 1)
 
 
 async def test_quota_empties_then_refills_on_success(
@@ -219,42 +225,71 @@ async def test_clock_skew_is_corrected_and_retried_once(
     assert abs(sm._clock_offset - 3600) < 5
 
 
-async def test_skew_error_without_a_far_date_is_not_a_clock_problem(
+async def test_clock_correction_is_retried_once_only(
     server: FaultServer, no_sleep: list[int]
 ) -> None:
-    server.script([error("InvalidSignatureException", 400)])
+    server.script(
+        [
+            error(
+                "RequestTimeTooSkewed",
+                400,
+                headers={"Date": formatdate(time.time() + 3600, usegmt=True)},
+            ),
+            error(
+                "RequestTimeTooSkewed",
+                400,
+                headers={"Date": formatdate(time.time() - 3600, usegmt=True)},
+            ),
+        ]
+    )
+    async with make(server) as sm:
+        with pytest.raises(ServiceError) as info:
+            await sm.list_models()
+    assert info.value.code == "RequestTimeTooSkewed"
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("date", [None, "now"])
+async def test_skew_error_without_a_far_date_is_not_a_clock_problem(
+    server: FaultServer, no_sleep: list[int], date: str | None
+) -> None:
+    headers = {"Date": formatdate(time.time(), usegmt=True)} if date else None
+    server.script([error("InvalidSignatureException", 400, headers=headers)])
     async with make(server) as sm:
         with pytest.raises(ServiceError) as info:
             await sm.list_models()
     assert info.value.code == "InvalidSignatureException"
     assert len(server.requests) == 1
+    assert sm._clock_offset == 0
 
 
 async def test_call_timeout_bounds_the_whole_call(server: FaultServer) -> None:
-    server.default = slow(3.0, ok(MODELS))
+    server.default = slow(10.0, ok(MODELS))
     started = time.monotonic()
     async with make(server, call_timeout=0.3) as sm:
         with pytest.raises(CallTimeoutError) as info:
             await sm.list_models()
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 5.0  # far below the server's 10 s
     assert info.value.operation == "ListModels"
     assert isinstance(info.value, TimeoutError)
 
 
 async def test_connect_and_read_timeouts_are_typed(server: FaultServer) -> None:
-    server.default = slow(3.0, ok(MODELS))
-    async with make(server, read_timeout=0.2, max_attempts=1) as sm:
+    server.default = slow(30.0, ok(MODELS))
+    async with make(server, read_timeout=0.5, max_attempts=1) as sm:
         with pytest.raises(ReadTimeoutError) as info:
             await sm.list_models()
     assert info.value.operation == "ListModels"
 
 
 async def test_cancelled_call_releases_its_connection(server: FaultServer) -> None:
-    server.default = slow(3.0, ok(MODELS))
+    server.default = slow(30.0, ok(MODELS))
     async with make(server) as sm:
-        with pytest.raises(TimeoutError):
-            async with asyncio.timeout(0.2):
-                await sm.list_models()
+        call = asyncio.create_task(sm.list_models())
+        await until(lambda: server.request_count == 1)  # in flight: the server has the request
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
         for _ in range(100):
             if server.open_connections == 0:
                 break
@@ -265,25 +300,43 @@ async def test_cancelled_call_releases_its_connection(server: FaultServer) -> No
 
 
 async def test_closing_the_client_ends_calls_in_flight(server: FaultServer) -> None:
-    server.default = slow(3.0, ok(MODELS))
+    server.default = slow(30.0, ok(MODELS))
     sm = make(server)
     calls = [asyncio.create_task(sm.list_models()) for _ in range(5)]
-    await asyncio.sleep(0.2)
+    await until(lambda: server.request_count == 5)
     started = time.monotonic()
     await sm.close()
     results = await asyncio.gather(*calls, return_exceptions=True)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 5.0  # not the server's 30 s
     assert all(isinstance(r, ClientClosedError) for r in results), results
 
 
-async def test_closing_during_backoff_ends_the_call(server: FaultServer) -> None:
+async def until(condition: Any, timeout: float = 10.0) -> None:
+    """Wait for a condition the server reports (rather than guessing with a sleep)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition never became true"
+        await asyncio.sleep(0.005)
+
+
+async def test_closing_during_backoff_ends_the_call(
+    server: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backing_off: list[int] = []
+
+    def long_backoff(attempt: int, rand: Any = None) -> float:
+        backing_off.append(attempt)
+        return 30.0
+
+    monkeypatch.setattr(runtime_client, "backoff", long_backoff)
     server.default = throttle()
     sm = make(server, max_attempts=5)
     call = asyncio.create_task(sm.list_models())
-    await asyncio.sleep(0.1)
+    await until(lambda: backing_off == [1])  # the throttle was read; the call waits out 30 s
     await sm.close()
     with pytest.raises(ClientClosedError):
-        await asyncio.wait_for(call, timeout=2)
+        await asyncio.wait_for(call, timeout=1)
+    assert server.request_count == 1
 
 
 async def test_one_debug_line_per_attempt_and_nothing_louder(

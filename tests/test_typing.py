@@ -33,7 +33,7 @@ def marked_lines(path: Path) -> set[int]:
 
 
 @cache
-def mypy(group: str) -> str:
+def mypy(group: str) -> tuple[int, str]:
     files = {"pass": PASS, "fail": FAIL, "reveal": [REVEAL]}[group]
     proc = subprocess.run(
         [
@@ -52,11 +52,11 @@ def mypy(group: str) -> str:
         check=False,
         cwd=ROOT,
     )
-    return proc.stdout + proc.stderr
+    return proc.returncode, proc.stdout + proc.stderr
 
 
 @cache
-def pyright(group: str) -> str:
+def pyright(group: str) -> tuple[int, str]:
     files = {"pass": PASS, "fail": FAIL, "reveal": [REVEAL]}[group]
     exe = shutil.which("pyright", path=str(Path(sys.executable).parent)) or shutil.which("pyright")
     if exe is None:
@@ -68,7 +68,7 @@ def pyright(group: str) -> str:
         check=False,
         cwd=ROOT,
     )
-    return proc.stdout + proc.stderr
+    return proc.returncode, proc.stdout + proc.stderr
 
 
 def error_lines(output: str, path: Path) -> set[int]:
@@ -84,7 +84,8 @@ def test_there_are_enough_misuses() -> None:
 
 @pytest.mark.parametrize("checker", [mypy, pyright], ids=["mypy", "pyright"])
 def test_pass_programs_are_clean(checker: object) -> None:
-    output = checker("pass")  # type: ignore[operator]
+    code, output = checker("pass")  # type: ignore[operator]
+    assert code == 0, output  # also catches a checker that could not run at all
     for path in PASS:
         assert error_lines(output, path) == set(), output
 
@@ -92,7 +93,8 @@ def test_pass_programs_are_clean(checker: object) -> None:
 @pytest.mark.parametrize("checker", [mypy, pyright], ids=["mypy", "pyright"])
 @pytest.mark.parametrize("path", FAIL, ids=lambda p: p.stem)
 def test_misuse_is_flagged_on_its_line(checker: object, path: Path) -> None:
-    output = checker("fail")  # type: ignore[operator]
+    code, output = checker("fail")  # type: ignore[operator]
+    assert code == 1, output  # errors found, and the checker ran
     assert error_lines(output, path) == marked_lines(path), "\n".join(
         line for line in output.splitlines() if path.name in line
     )
@@ -110,7 +112,7 @@ def revealed(output: str) -> dict[int, str]:
 
 @pytest.mark.parametrize("checker", [mypy, pyright], ids=["mypy", "pyright"])
 def test_revealed_types(checker: object) -> None:
-    output = checker("reveal")  # type: ignore[operator]
+    _, output = checker("reveal")  # type: ignore[operator]
     types = revealed(output)
     expected = {
         i: line.rsplit("# ", 1)[1].strip()

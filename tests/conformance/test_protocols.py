@@ -85,6 +85,8 @@ def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     sys.path.insert(0, str(root))
     yield root
     sys.path.remove(str(root))
+    for name in [m for m in sys.modules if m.startswith("conformance_pkg_")]:
+        del sys.modules[name]
 
 
 def generate(case: Case, root: Path) -> tuple[Service, Bridge, Any]:
