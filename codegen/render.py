@@ -455,6 +455,8 @@ class Renderer:
         error_views = self.errors()
         operations = self.operations()
         structs = self.structs()
+        # Common AWS errors the model does not redefine: re-exported from the runtime as they are.
+        common_errors = [n for n in COMMON_ERROR_NAMES if n not in {e.name for e in error_views}]
         annotations = [p.annotation for op in operations for p in op.params]
         ctx: dict[str, object] = {
             "uses_datetime": any("_dt." in a for a in annotations),
@@ -469,18 +471,10 @@ class Renderer:
             "operations": operations,
             "errors": error_views,
             "errors_use_shapes": any("_s." in ann for e in error_views for _, ann in e.members),
-            "common_errors": [
-                n for n in COMMON_ERROR_NAMES if n not in {e.name for e in error_views}
-            ],
+            "common_errors": common_errors,
             "runtime_errors": RUNTIME_ERROR_NAMES,
             "client_init": client_init_source(),
-            "imported_errors": sorted(
-                [
-                    *RUNTIME_ERROR_NAMES,
-                    *(n for n in COMMON_ERROR_NAMES if n not in {e.name for e in error_views}),
-                ],
-                key=str.lower,
-            ),
+            "imported_errors": sorted([*RUNTIME_ERROR_NAMES, *common_errors], key=str.lower),
             "quote": _quote,
         }
         files = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -28,14 +28,14 @@ class ServiceSpec:
     signing_name: str
     errors: Mapping[str, type[ServiceError]]
     shapes_module: str  # where the generated Structs are, looked up by name on first use
+    content_type: str = field(init=False)  # built once: every request sends it
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "content_type", f"application/x-amz-json-{self.json_version}")
 
     def shape(self, name: str) -> type[Any]:
         cls: type[Any] = getattr(importlib.import_module(self.shapes_module), name)
         return cls
-
-    @property
-    def content_type(self) -> str:
-        return f"application/x-amz-json-{self.json_version}"
 
 
 class OperationSpec(Generic[InT, OutT]):
