@@ -107,8 +107,28 @@ async def test_no_region_is_a_typed_error() -> None:
     [
         {"region": "us-east-1/../evil"},
         {"region": ""},
+        {"region": "us-east-1\n"},
+        {"region": "-us-east-1"},
+        {"region": "us-east-1-"},
+        {"region": "US-EAST-1"},
+        {"region": "a" * 65},
         {"endpoint_url": "ftp://example.com"},
         {"endpoint_url": "not a url"},
+        {"endpoint_url": "http://"},
+        {"endpoint_url": "http://host:abc"},
+        {"endpoint_url": "http://host:"},
+        {"endpoint_url": "http://host:0"},
+        {"endpoint_url": "http://host:65536"},
+        {"endpoint_url": "http://host:８０"},
+        {"endpoint_url": "http://ho st"},
+        {"endpoint_url": "http://host/a b"},
+        {"endpoint_url": "http://host\n"},
+        {"endpoint_url": "http://hóst"},
+        {"endpoint_url": "http://[::1"},
+        {"endpoint_url": "http://[zz::1]"},
+        {"endpoint_url": "http://[::1]x"},
+        {"endpoint_url": "http://host?x=1"},
+        {"endpoint_url": "http://host/p#frag"},
         {"connect_timeout": 0},
         {"read_timeout": "5"},
         {"max_connections": 0},
@@ -118,3 +138,35 @@ async def test_no_region_is_a_typed_error() -> None:
 def test_bad_configuration_fails_at_construction(options: dict[str, object]) -> None:
     with pytest.raises(ConfigurationError):
         SageMakerClient(**options)  # type: ignore[arg-type]
+
+
+def test_longest_region_name_is_accepted() -> None:
+    SageMakerClient(region="a" * 64)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9999",
+        "https://proxy.example/sm/",
+        "HTTPS://Proxy.Example:8443/a/b",
+        "http://[::1]:4566",
+        "http://[FE80::1]/",
+        "http://my_service.local.:80/x/",
+        "https://host:443",
+    ],
+)
+def test_endpoint_url_split_agrees_with_urllib(url: str) -> None:
+    """Our splitter (kept off urllib.parse for import time) reads valid URLs as urllib does."""
+    from urllib.parse import urlsplit
+
+    from sm_typed._runtime._endpoints import split_endpoint_url
+
+    ours, theirs = split_endpoint_url(url), urlsplit(url)
+    assert (ours.scheme, ours.host, ours.hostname, ours.port, ours.path) == (
+        theirs.scheme,
+        theirs.netloc,
+        theirs.hostname,
+        theirs.port,
+        theirs.path,
+    )

@@ -101,3 +101,16 @@ def test_random_requests_match_botocore(seed: int) -> None:
         assert ours.canonical_request == theirs["canonical_request"], r
         assert ours.string_to_sign == theirs["string_to_sign"]
         assert ours.signature == theirs["signature"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_uri_encode_matches_urllib_quote(seed: int) -> None:
+    """The signer's own UriEncode (kept off urllib.parse for import time) is quote()'s twin."""
+    from sm_typed._runtime._sigv4 import _PATH_SAFE, uri_encode
+
+    rng = random.Random(seed)
+    alphabet = "aZ09-_.~/ %+=&?#:@!*'()[];,$\t\né€😀\x00\x7f"
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert uri_encode(text) == quote(text, safe="-_.~")
+        assert uri_encode(text, _PATH_SAFE) == quote(text, safe="/-_.~")

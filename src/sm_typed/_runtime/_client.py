@@ -7,7 +7,6 @@ or raise the typed error.
 from __future__ import annotations
 
 import asyncio
-import gzip
 import hashlib
 import logging
 import os
@@ -15,7 +14,6 @@ import sys
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, ClassVar, Literal
 
@@ -112,8 +110,7 @@ _SEND_ERRORS: dict[str, type[HTTPClientError]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Failure:
+class _Failure(msgspec.Struct, frozen=True):
     """How one attempt failed, with what the retry logic needs beyond the error."""
 
     error: SmTypedError
@@ -265,6 +262,8 @@ class BaseClient:
             ("X-Amz-Target", op.target),
         ]
         if op.compress and len(body) >= COMPRESSION_MIN_BYTES:
+            import gzip  # few operations compress: kept off the import path
+
             body = gzip.compress(body, mtime=0)
             headers.append(("Content-Encoding", "gzip"))
         progress = [0]  # attempts made, for the error if the deadline cuts the call short

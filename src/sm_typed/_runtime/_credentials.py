@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from . import _botocore
 from ._errors import ConfigurationError, CredentialsError, NoCredentialsError
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Credentials:
+class Credentials(msgspec.Struct, frozen=True):
     """One set of AWS credentials. Its repr never shows the secret or the token."""
 
     access_key: str

@@ -10,21 +10,20 @@ the typed error for the operation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal, Protocol
+
+import msgspec
 
 SendFailure = Literal["connect-timeout", "read-timeout", "no-response", "closed"]
 
 
-@dataclass(frozen=True, slots=True)
-class HTTPResponse:
+class HTTPResponse(msgspec.Struct, frozen=True):
     status: int
     headers: Mapping[str, str]  # looked up by lower-case name
     body: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(msgspec.Struct, frozen=True):
     """Where to send: parsed once per client, not per call."""
 
     scheme: str

@@ -9,7 +9,6 @@ cost of its last retry, as botocore does, or 1 token when it needed none).
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 
 from ._errors import (
@@ -82,7 +81,11 @@ def retry_cost(error: SmTypedError) -> int | None:
 
 def backoff(attempt: int, rand: Callable[[], float] | None = None) -> float:
     """Seconds to wait after failed attempt ``attempt`` (1-based): full jitter, capped."""
-    return (rand or random.random)() * min(MAX_BACKOFF, 2.0 ** (attempt - 1))
+    if rand is None:
+        import random  # only a failed attempt needs it: kept off the import path
+
+        rand = random.random
+    return rand() * min(MAX_BACKOFF, 2.0 ** (attempt - 1))
 
 
 class RetryQuota:

@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import string
 from typing import Any
-from urllib.parse import urlsplit
+
+import msgspec
 
 from ._endpoints import (
     Endpoint,
     check_endpoint_url,
     env_endpoint_url,
     env_flag,
+    is_label,
     resolve_endpoint,
     resolve_region,
+    split_endpoint_url,
 )
 from ._errors import ParamValidationError
 from ._http import Target
 from ._specs import OperationSpec, ServiceSpec
 
-_HOST_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-_IP_HOST = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])(?::\d+)?$")
+_HOST_LABEL_CHARS = frozenset(string.ascii_letters + string.digits + "-")
+# A pattern, not a compiled object: only operations with a host prefix need it.
+_IP_HOST = r"(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])(?::\d+)?"
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(msgspec.Struct, frozen=True):
     url: str
     host: str  # as sent in Host and signed: no default port
     path: str
@@ -34,10 +37,10 @@ class Route:
 
 
 def _route(url: str, signing_region: str, signing_name: str) -> Route:
-    parts = urlsplit(url)
-    hostname = parts.hostname or ""
+    parts = split_endpoint_url(url)
+    hostname = parts.hostname
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    host = parts.netloc.rsplit("@", 1)[-1]
+    host = parts.host
     if (parts.scheme, port) in (("https", 443), ("http", 80)) and parts.port is not None:
         host = host.rsplit(":", 1)[0]
     path = parts.path.rstrip("/") + "/"
@@ -52,8 +55,7 @@ def _route(url: str, signing_region: str, signing_name: str) -> Route:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class RouteSettings:
+class RouteSettings(msgspec.Struct, frozen=True):
     """What the caller configured; resolved into a `Route` once per client."""
 
     region: str | None
@@ -97,13 +99,13 @@ def with_host_prefix(route: Route, op: OperationSpec[Any, Any], params: object) 
     Not applied to IP-address or localhost endpoints, where a prefix can only break the URL.
     """
     assert op.host_prefix is not None
-    if _IP_HOST.match(route.host) or route.host.split(":")[0] == "localhost":
+    if re.fullmatch(_IP_HOST, route.host) or route.host.split(":")[0] == "localhost":
         return route
     values: dict[str, str] = {}
     problems: list[str] = []
     for attr in op.host_labels:
         value = getattr(params, attr, None)
-        if not isinstance(value, str) or not _HOST_LABEL.match(value):
+        if not isinstance(value, str) or not is_label(value, _HOST_LABEL_CHARS, 63):
             problems.append(f"{attr}: must be a valid host label (letters, digits, hyphens)")
         else:
             values[attr] = value

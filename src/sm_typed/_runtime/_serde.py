@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar, cast
 
@@ -224,8 +223,7 @@ def _timestamp_text(raw: str) -> Any:
         return raw
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorInfo:
+class ErrorInfo(msgspec.Struct, frozen=True):
     code: str
     message: str
     request_id: str | None
@@ -233,10 +231,12 @@ class ErrorInfo:
     body: dict[str, Any] | None
 
 
-_XML_CODE = re.compile(rb"<Code>([^<]{1,200})</Code>")
-_XML_MESSAGE = re.compile(rb"<Message>([^<]{0,2000})</Message>")
-_XML_REQUEST_ID = re.compile(rb"<RequestId>([^<]{1,200})</RequestId>")
-_TITLE = re.compile(rb"<title>([^<]{1,200})</title>", re.IGNORECASE)
+# Patterns, not compiled objects: compiling costs import time and only odd errors need them
+# (``re`` compiles each on first use and caches it).
+_XML_CODE = rb"<Code>([^<]{1,200})</Code>"
+_XML_MESSAGE = rb"<Message>([^<]{0,2000})</Message>"
+_XML_REQUEST_ID = rb"<RequestId>([^<]{1,200})</RequestId>"
+_TITLE = rb"(?i)<title>([^<]{1,200})</title>"
 
 
 def error_code(raw: str) -> str:
@@ -266,15 +266,15 @@ def parse_error(status: int, headers: Mapping[str, str], body: bytes) -> ErrorIn
     # Not JSON: a proxy's HTML page, an XML error from another AWS front end, nothing.
     code = error_code(header_code) if header_code else ""
     message = ""
-    if m := _XML_CODE.search(body):
+    if m := re.search(_XML_CODE, body):
         code = code or _text(m.group(1))
-        if mm := _XML_MESSAGE.search(body):
+        if mm := re.search(_XML_MESSAGE, body):
             message = _text(mm.group(1))
-        if not request_id and (rm := _XML_REQUEST_ID.search(body)):
+        if not request_id and (rm := re.search(_XML_REQUEST_ID, body)):
             request_id = _text(rm.group(1))
     if not message and body:
         ctype = headers.get("content-type", "unknown content type")
-        title = _TITLE.search(body)
+        title = re.search(_TITLE, body)
         detail = f": {_text(title.group(1))}" if title else ""
         message = f"non-JSON error response ({ctype}, {len(body)} bytes){detail}"
     return ErrorInfo(code or str(status), message, request_id, None)

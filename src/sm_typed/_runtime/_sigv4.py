@@ -9,27 +9,43 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from urllib.parse import quote, unquote
+
+import msgspec
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
-_SPACES = re.compile(r"\s+")
 # Keyed by a digest of the secret, so the cache never holds the secret itself.
 _KEY_CACHE: dict[tuple[bytes, str, str, str], bytes] = {}
 _KEY_CACHE_LIMIT = 64
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+_PATH_SAFE = _UNRESERVED | {ord("/")}
 
 
-@dataclass(frozen=True, slots=True)
-class Signature:
-    canonical_request: str = field(repr=False)  # holds the session token when one is signed
+def uri_encode(value: str, allowed: frozenset[int] = _UNRESERVED) -> str:
+    """SigV4's UriEncode: UTF-8, every byte outside ``allowed`` as ``%XX``.
+
+    Not ``urllib.parse.quote``: the same result, without ~2 ms of import.
+    """
+    raw = value.encode()
+    if allowed.issuperset(raw):
+        return value
+    return "".join(chr(b) if b in allowed else f"%{b:02X}" for b in raw)
+
+
+class Signature(msgspec.Struct, frozen=True):
+    canonical_request: str  # holds the session token when one is signed
     string_to_sign: str
-    signature: str = field(repr=False)
-    authorization: str = field(repr=False)
+    signature: str
+    authorization: str
     # Headers the caller must add to the request, in this order (token included).
-    headers: tuple[tuple[str, str], ...] = field(repr=False)
+    headers: tuple[tuple[str, str], ...]
+
+    def __repr__(self) -> str:
+        # Only the string to sign: the rest carries the signature or the session token.
+        return f"Signature(string_to_sign={self.string_to_sign!r})"
+
+    __str__ = __repr__
 
 
 def signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
@@ -70,12 +86,14 @@ def normalize_path(path: str) -> str:
 def canonical_query(query: str) -> str:
     if not query:
         return ""
+    from urllib.parse import unquote  # only signed query strings need it: not JSON protocols
+
     pairs: list[tuple[str, str]] = []
     for part in query.split("&"):
         if not part:
             continue
         key, _, value = part.partition("=")
-        pairs.append((quote(unquote(key), safe="-_.~"), quote(unquote(value), safe="-_.~")))
+        pairs.append((uri_encode(unquote(key)), uri_encode(unquote(value))))
     pairs.sort()
     return "&".join(f"{k}={v}" for k, v in pairs)
 
@@ -83,7 +101,8 @@ def canonical_query(query: str) -> str:
 def _canonical_headers(headers: Iterable[tuple[str, str]]) -> tuple[str, str]:
     merged: dict[str, list[str]] = {}
     for name, value in headers:
-        merged.setdefault(name.lower(), []).append(_SPACES.sub(" ", value.strip()))
+        # str.split() collapses the same whitespace runs as the spec's trim-and-squeeze.
+        merged.setdefault(name.lower(), []).append(" ".join(value.split()))
     names = sorted(merged)
     canonical = "".join(f"{n}:{','.join(merged[n])}\n" for n in names)
     return canonical, ";".join(names)
@@ -117,7 +136,7 @@ def sign(
     if session_token is not None and sign_session_token:
         added.append(("X-Amz-Security-Token", session_token))
     canonical_headers, signed = _canonical_headers([*headers, *added])
-    canonical_path = quote(normalize_path(path) if normalize else (path or "/"), safe="/-_.~")
+    canonical_path = uri_encode(normalize_path(path) if normalize else (path or "/"), _PATH_SAFE)
     creq = (
         f"{method}\n{canonical_path}\n{canonical_query(query)}\n"
         f"{canonical_headers}\n{signed}\n{payload_hash}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -16,22 +15,49 @@ InT = TypeVar("InT", bound=msgspec.Struct | None)
 OutT = TypeVar("OutT")
 
 
-@dataclass(frozen=True, slots=True)
 class ServiceSpec:
-    """What the runtime needs to know about one service; generated per service."""
+    """What the runtime needs to know about one service; generated per service.
 
-    service_name: str  # botocore's data directory name, for the endpoint rules
-    service_id: str
-    api_version: str
-    target_prefix: str
-    json_version: str
-    signing_name: str
-    errors: Mapping[str, type[ServiceError]]
-    shapes_module: str  # where the generated Structs are, looked up by name on first use
-    content_type: str = field(init=False)  # built once: every request sends it
+    A plain slotted class, not a dataclass: building a dataclass costs ~0.3 ms of
+    import time each, and this is built once per service at import.
+    """
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "content_type", f"application/x-amz-json-{self.json_version}")
+    __slots__ = (
+        "api_version",
+        "content_type",
+        "errors",
+        "json_version",
+        "service_id",
+        "service_name",
+        "shapes_module",
+        "signing_name",
+        "target_prefix",
+    )
+
+    def __init__(
+        self,
+        *,
+        service_name: str,
+        service_id: str,
+        api_version: str,
+        target_prefix: str,
+        json_version: str,
+        signing_name: str,
+        errors: Mapping[str, type[ServiceError]],
+        shapes_module: str,
+    ) -> None:
+        self.service_name = service_name  # botocore's data directory name, for the endpoint rules
+        self.service_id = service_id
+        self.api_version = api_version
+        self.target_prefix = target_prefix
+        self.json_version = json_version
+        self.signing_name = signing_name
+        self.errors = errors
+        self.shapes_module = shapes_module  # where the generated Structs are, looked up by name
+        self.content_type = f"application/x-amz-json-{json_version}"  # every request sends it
+
+    def __repr__(self) -> str:
+        return f"ServiceSpec({self.service_id!r}, {self.api_version!r})"
 
     def shape(self, name: str) -> type[Any]:
         cls: type[Any] = getattr(importlib.import_module(self.shapes_module), name)
