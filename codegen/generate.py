@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .endpoints import PARTITIONS_FILE, RULES_FILE
 from .errors import CodegenError
 from .loader import SOURCE_FILE, load_service
 from .model import Service
@@ -34,7 +35,7 @@ TARGETS = (
         package="sm_typed",
     ),
 )
-MODEL_FILES = ("service-2.json", "paginators-1.json", "waiters-2.json")
+MODEL_FILES = ("service-2.json", "paginators-1.json", "waiters-2.json", RULES_FILE)
 
 
 def render_target(
@@ -102,8 +103,11 @@ def refresh_from_botocore(target: Target) -> list[str]:
     before = load_service(target.model) if target.model.exists() else None
     service_dir.mkdir(parents=True, exist_ok=True)
     checksums: dict[str, str] = {}
-    for name in MODEL_FILES:
-        plain, packed = src / name, src / (name + ".gz")
+    # partitions.json is botocore-wide; a copy beside the model keeps the pin self-contained.
+    sources = [(name, src / name) for name in MODEL_FILES]
+    sources.append((PARTITIONS_FILE, src.parent.parent / PARTITIONS_FILE))
+    for name, plain in sources:
+        packed = plain.with_name(plain.name + ".gz")
         if packed.exists():
             data = json.loads(gzip.decompress(packed.read_bytes()))
         elif plain.exists():

@@ -5,9 +5,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast, get_args
 
+from .endpoints import PARTITIONS_FILE, RULES_FILE, endpoint_table
 from .errors import CodegenError
 from .model import Member, Operation, Paginator, Service, Shape, ShapeType, Waiter
 from .overrides import OPTIONAL_MEMBERS
@@ -66,14 +68,13 @@ def load_service(model_path: Path, service_name: str | None = None) -> Service:
         waiters = _read_json(model_dir / "waiters-2.json").get("waiters", {})
     service = service_from_dict(raw, name, paginators=paginators, waiters=waiters)
     if botocore_version is not None:
-        service = _with_version(service, botocore_version)
+        service = replace(service, botocore_version=botocore_version)
+    # Only files pinned beside the model: a table is as exact as the files it came from.
+    rules, partitions = model_dir / RULES_FILE, model_dir / PARTITIONS_FILE
+    if rules.exists() and partitions.exists():
+        table = endpoint_table(_read_json(rules), _read_json(partitions), service.signing_name)
+        service = replace(service, endpoints=table)
     return service
-
-
-def _with_version(service: Service, version: str) -> Service:
-    from dataclasses import replace
-
-    return replace(service, botocore_version=version)
 
 
 def service_from_dict(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .endpoints import EndpointEntry
+
 ShapeType = Literal[
     "structure",
     "list",
@@ -112,3 +114,5 @@ class Service:
     botocore_version: str | None = None
     # Operations left out (they use event streams), reported by the CLI.
     skipped_operations: tuple[str, ...] = ()
+    # botocore's endpoint for each known region, when the rule files are pinned beside the model.
+    endpoints: tuple[EndpointEntry, ...] = ()

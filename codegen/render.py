@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -440,6 +441,19 @@ class Renderer:
             )
         return views
 
+    def endpoint_lines(self) -> list[str]:
+        """``(region, fips, dualstack): (url, signing region, signing name)`` or an error message."""
+        lines: list[str] = []
+        for e in self.service.endpoints:
+            key = f"({json.dumps(e.region)}, {e.use_fips}, {e.use_dualstack})"
+            if e.url is None:
+                value = json.dumps(e.error or "no endpoint")
+            else:
+                scope = (e.url, e.signing_region or e.region, e.signing_name or "")
+                value = "(" + ", ".join(json.dumps(v) for v in scope) + ")"
+            lines.append(f"{key}: {value},")
+        return lines
+
     # -- files -----------------------------------------------------------------
     def header(self) -> str:
         s = self.service
@@ -476,6 +490,7 @@ class Renderer:
             "client_init": client_init_source(),
             "imported_errors": sorted([*RUNTIME_ERROR_NAMES, *common_errors], key=str.lower),
             "quote": _quote,
+            "endpoint_lines": self.endpoint_lines(),
         }
         files = {
             "__init__.py": "package_init.py.j2",

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import Recorder, client
@@ -170,3 +175,75 @@ def test_endpoint_url_split_agrees_with_urllib(url: str) -> None:
         theirs.port,
         theirs.path,
     )
+
+
+def _pinned_provider() -> Any:
+    """botocore's own rules engine over the pinned rule files the generator read."""
+    from botocore.endpoint_provider import EndpointProvider
+
+    pinned = Path(__file__).resolve().parent.parent / "service-models/sagemaker/2017-07-24"
+    rules = json.loads((pinned / "endpoint-rule-set-1.json").read_text())
+    partitions = json.loads((pinned / "partitions.json").read_text())
+    return EndpointProvider(rules, partitions)
+
+
+def test_generated_endpoint_table_is_botocores_answer_for_every_known_region() -> None:
+    from sm_typed._runtime._endpoints import table_endpoint
+
+    table = SageMakerClient._service.endpoints
+    provider = _pinned_provider()
+    regions = {region for region, _, _ in table}
+    assert {"us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1", "us-isob-east-1"} <= regions
+    assert len(table) == 4 * len(regions)
+    for region, fips, dual in table:
+        ours = table_endpoint(table, region, fips, dual)
+        assert ours is not None
+        resolved = provider.resolve_endpoint(Region=region, UseFIPS=fips, UseDualStack=dual)
+        assert ours.url == resolved.url.rstrip("/"), (region, fips, dual)
+        assert (ours.signing_region, ours.signing_name) == (region, "sagemaker")
+
+
+def test_an_error_entry_raises_the_rules_message() -> None:
+    from sm_typed._runtime._endpoints import table_endpoint
+    from sm_typed.errors import EndpointResolutionError
+
+    table = {("x-1", False, True): "DualStack is enabled but this partition does not support it"}
+    with pytest.raises(EndpointResolutionError, match="DualStack is enabled"):
+        table_endpoint(table, "x-1", False, True)
+    assert table_endpoint(table, "x-1", False, False) is None
+
+
+async def test_region_outside_the_table_goes_to_botocores_rules() -> None:
+    """A region newer than the pinned partitions still resolves, through botocore at run time."""
+    assert ("us-west-9", False, False) not in SageMakerClient._service.endpoints
+    url, signing_region = await sent_to(region="us-west-9")
+    assert (url, signing_region) == ("https://api.sagemaker.us-west-9.amazonaws.com/", "us-west-9")
+
+
+def test_first_call_in_a_known_region_needs_no_botocore_and_no_thread() -> None:
+    """Region and credentials from the environment, endpoint from the generated table."""
+    code = """
+import asyncio, sys, threading, httpx
+from sm_typed import SageMakerClient
+async def main():
+    async with httpx.AsyncClient(transport=httpx.MockTransport(
+            lambda r: httpx.Response(200, json={}))) as http:
+        async with SageMakerClient(http_client=http) as sm:
+            await sm.list_models()
+            print(sm.region, threading.active_count())
+asyncio.run(main())
+print(sorted(m for m in sys.modules if m.split(".")[0] == "botocore"))
+"""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_REGION": "eu-west-1",
+        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    # One thread (no worker started for the route) and no botocore module loaded.
+    assert out.stdout.split("\n")[:2] == ["eu-west-1 1", "[]"]

@@ -46,7 +46,13 @@ from ._retry import (
     is_throttle,
     retry_cost,
 )
-from ._routing import Route, RouteSettings, compute_route, with_host_prefix
+from ._routing import (
+    Route,
+    RouteSettings,
+    compute_route,
+    route_without_blocking,
+    with_host_prefix,
+)
 from ._serde import decode_error_members, encode_body, parse_error
 from ._specs import InT, OperationSpec, OutT, ServiceSpec
 from ._validate import validate
@@ -243,9 +249,13 @@ class BaseClient:
         if route is not None:
             return route
         async with self._route_lock:
-            if self._route is None:
-                self._route = await asyncio.to_thread(compute_route, self._service, self._settings)
-            return self._route
+            route = self._route
+            if route is None:
+                route = route_without_blocking(self._service, self._settings)
+                if route is None:
+                    route = await asyncio.to_thread(compute_route, self._service, self._settings)
+                self._route = route
+            return route
 
     # -- the pipeline ------------------------------------------------------------------
 

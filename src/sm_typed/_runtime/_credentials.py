@@ -82,17 +82,17 @@ class CredentialResolver:
         async with self._lock:
             if self._frozen is not None and self._frozen is not frozen:
                 return self._frozen  # another call refreshed while we waited
+            if self._profile is None and self._botocore is None:
+                env = env_credentials()  # no I/O: read here, not in a worker thread
+                if env is not None:
+                    self._static = env
+                    return env
             creds = await asyncio.to_thread(self._load)
             self._frozen = creds
             return creds
 
     def _load(self) -> Credentials:
         """Blocking: runs in a worker thread."""
-        if self._profile is None and self._botocore is None:
-            env = env_credentials()
-            if env is not None:
-                self._static = env
-                return env
         try:
             if self._botocore is None:
                 self._botocore = _botocore.credentials(self._profile)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
@@ -13,6 +14,9 @@ from . import _botocore
 from ._errors import ConfigurationError, EndpointResolutionError, NoRegionError
 
 _REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+# (region, use_fips, use_dualstack) -> (url, signing region, signing name), or the
+# rules' error message for that combination.
+EndpointTable = Mapping[tuple[str, bool, bool], tuple[str, str, str] | str]
 _providers: dict[tuple[str, str], Any] = {}
 _providers_lock = threading.Lock()
 
@@ -121,11 +125,19 @@ def env_flag(name: str) -> bool | None:
     raise ConfigurationError(f"{name} must be true or false, got {value!r}")
 
 
-def resolve_region(explicit: str | None, profile: str | None) -> str:
-    """Blocking when it has to read the profile: call from a worker thread."""
+def region_without_profile(explicit: str | None) -> str | None:
+    """The argument, else ``AWS_REGION``, else ``AWS_DEFAULT_REGION``: no file is read."""
     for candidate in (explicit, os.environ.get("AWS_REGION"), os.environ.get("AWS_DEFAULT_REGION")):
         if candidate:
             return check_region(candidate)
+    return None
+
+
+def resolve_region(explicit: str | None, profile: str | None) -> str:
+    """Blocking when it has to read the profile: call from a worker thread."""
+    region = region_without_profile(explicit)
+    if region is not None:
+        return region
     try:
         region = _botocore.profile_region(profile)
     except _botocore.botocore_error() as exc:
@@ -157,6 +169,18 @@ def _provider(service_name: str, api_version: str) -> Any:
                 ) from exc
             _providers[key] = provider
         return provider
+
+
+def table_endpoint(
+    table: EndpointTable, region: str, use_fips: bool, use_dualstack: bool
+) -> Endpoint | None:
+    """The generator's answer for a known region; None sends the caller to botocore's rules."""
+    entry = table.get((region, use_fips, use_dualstack))
+    if entry is None:
+        return None
+    if isinstance(entry, str):
+        raise EndpointResolutionError(entry)
+    return Endpoint(*entry)
 
 
 def resolve_endpoint(

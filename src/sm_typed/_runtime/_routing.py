@@ -14,9 +14,11 @@ from ._endpoints import (
     env_endpoint_url,
     env_flag,
     is_label,
+    region_without_profile,
     resolve_endpoint,
     resolve_region,
     split_endpoint_url,
+    table_endpoint,
 )
 from ._errors import ParamValidationError
 from ._http import Target
@@ -66,8 +68,27 @@ class RouteSettings(msgspec.Struct, frozen=True):
 
 
 def compute_route(spec: ServiceSpec, settings: RouteSettings) -> Route:
-    """Blocking: reads the environment, the profile and botocore's rule files."""
-    region = resolve_region(settings.region, settings.profile)
+    """Blocking: may read the profile and botocore's rule files. Call from a worker thread."""
+    route = _compute_route(spec, settings, may_block=True)
+    assert route is not None
+    return route
+
+
+def route_without_blocking(spec: ServiceSpec, settings: RouteSettings) -> Route | None:
+    """The route when no file or rules engine is needed; None means `compute_route` in a thread.
+
+    The usual case (region from the argument or environment, endpoint given or in the
+    generated table) then costs no thread and no botocore import on the first call.
+    """
+    return _compute_route(spec, settings, may_block=False)
+
+
+def _compute_route(spec: ServiceSpec, settings: RouteSettings, *, may_block: bool) -> Route | None:
+    region = region_without_profile(settings.region)
+    if region is None:
+        if not may_block:
+            return None
+        region = resolve_region(None, settings.profile)
     url = settings.endpoint_url or env_endpoint_url(spec.service_id)
     if url is not None:
         endpoint = Endpoint(check_endpoint_url(url), region, spec.signing_name)
@@ -82,14 +103,19 @@ def compute_route(spec: ServiceSpec, settings: RouteSettings) -> Route:
             if settings.use_dualstack is not None
             else env_flag("AWS_USE_DUALSTACK_ENDPOINT")
         )
-        endpoint = resolve_endpoint(
-            service_name=spec.service_name,
-            api_version=spec.api_version,
-            signing_name=spec.signing_name,
-            region=region,
-            use_fips=bool(fips),
-            use_dualstack=bool(dual),
-        )
+        found = table_endpoint(spec.endpoints, region, bool(fips), bool(dual))
+        if found is None:
+            if not may_block:
+                return None
+            found = resolve_endpoint(
+                service_name=spec.service_name,
+                api_version=spec.api_version,
+                signing_name=spec.signing_name,
+                region=region,
+                use_fips=bool(fips),
+                use_dualstack=bool(dual),
+            )
+        endpoint = found
     return _route(endpoint.url, endpoint.signing_region, endpoint.signing_name)
 
 

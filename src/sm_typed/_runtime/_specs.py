@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
+from ._endpoints import EndpointTable
 from ._errors import ServiceError
 from ._serde import BodyDecoder
 
@@ -25,6 +26,7 @@ class ServiceSpec:
     __slots__ = (
         "api_version",
         "content_type",
+        "endpoints",
         "errors",
         "json_version",
         "service_id",
@@ -45,6 +47,7 @@ class ServiceSpec:
         signing_name: str,
         errors: Mapping[str, type[ServiceError]],
         shapes_module: str,
+        endpoints: EndpointTable | None = None,
     ) -> None:
         self.service_name = service_name  # botocore's data directory name, for the endpoint rules
         self.service_id = service_id
@@ -55,6 +58,8 @@ class ServiceSpec:
         self.errors = errors
         self.shapes_module = shapes_module  # where the generated Structs are, looked up by name
         self.content_type = f"application/x-amz-json-{json_version}"  # every request sends it
+        # botocore's rules worked out per known region by the generator (see _endpoints).
+        self.endpoints: EndpointTable = endpoints or {}
 
     def __repr__(self) -> str:
         return f"ServiceSpec({self.service_id!r}, {self.api_version!r})"

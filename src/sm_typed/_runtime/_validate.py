@@ -2,7 +2,7 @@
 
 msgspec does not validate on construction, and its decoder stops at the first
 problem; callers want every problem at once, named by attribute path. The
-checkers are compiled once per Struct class from msgspec's type information.
+checkers are compiled once per Struct class, from its annotations, on first use.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from types import NoneType, UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import msgspec
-import msgspec.inspect as mi
 
 from ._shape import UnionShape
 
@@ -129,6 +129,17 @@ def _dict_checker(key: Checker, val: Checker) -> Checker:
     return check
 
 
+_SIMPLE: dict[object, Checker] = {
+    str: _check_str,
+    bool: _check_bool,
+    int: _check_int,
+    float: _check_float,
+    bytes: _check_bytes,
+    bytearray: _check_bytes,
+    datetime: _check_datetime,
+}
+
+
 def _struct_checker(cls: type[Any]) -> Checker:
     cached = _STRUCT_CHECKERS.get(cls)
     if cached is not None:
@@ -157,41 +168,45 @@ def _struct_checker(cls: type[Any]) -> Checker:
                 f"{path or name}: a {name} union needs exactly one member set, got {set_count}"
             )
 
-    # Registered before compiling members so recursive shapes find it.
     _STRUCT_CHECKERS[cls] = check
-    info = mi.type_info(cls)
-    assert isinstance(info, mi.StructType)
-    for f in info.fields:
+    # Only this class's annotations are resolved here: nested Structs compile the first
+    # time a value of theirs is checked, so a call pays for the shapes it uses.
+    for f in msgspec.structs.fields(cls):
         fields.append((f.name, f.required, _compile(f.type)))
     return check
 
 
-def _compile(t: mi.Type) -> Checker:
-    if isinstance(t, mi.Metadata):
-        return _compile(t.type)
-    if isinstance(t, mi.UnionType):
-        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
-        if len(inner) == 1:
-            return _compile(inner[0])
-        return _check_any
-    if isinstance(t, (mi.StrType, mi.LiteralType)):
+def _lazy_struct_checker(cls: type[Any]) -> Checker:
+    def check(value: Any, path: str, walk: Walk) -> None:
+        _struct_checker(cls)(value, path, walk)
+
+    return check
+
+
+def _compile(t: Any) -> Checker:
+    origin = get_origin(t)
+    if origin is Annotated:
+        return _compile(get_args(t)[0])
+    if origin is Union or origin is UnionType:
+        inner = [x for x in get_args(t) if x is not NoneType]
+        return _compile(inner[0]) if len(inner) == 1 else _check_any
+    if origin is Literal:
         return _check_str
-    if isinstance(t, mi.BoolType):
-        return _check_bool
-    if isinstance(t, mi.IntType):
-        return _check_int
-    if isinstance(t, mi.FloatType):
-        return _check_float
-    if isinstance(t, (mi.BytesType, mi.ByteArrayType)):
-        return _check_bytes
-    if isinstance(t, mi.DateTimeType):
-        return _check_datetime
-    if isinstance(t, (mi.ListType, mi.VarTupleType, mi.SetType, mi.FrozenSetType)):
-        return _list_checker(_compile(t.item_type))
-    if isinstance(t, mi.DictType):
-        return _dict_checker(_compile(t.key_type), _compile(t.value_type))
-    if isinstance(t, mi.StructType):
-        return _struct_checker(t.cls)
+    if origin in (list, tuple, set, frozenset):
+        args = get_args(t)
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return _check_any  # fixed-length tuples: not in AWS models
+        return _list_checker(_compile(args[0]) if args else _check_any)
+    if origin is dict:
+        key, value = get_args(t) or (Any, Any)
+        return _dict_checker(_compile(key), _compile(value))
+    if origin is not None:
+        return _check_any
+    simple = _SIMPLE.get(t)
+    if simple is not None:
+        return simple
+    if isinstance(t, type) and issubclass(t, msgspec.Struct):
+        return _lazy_struct_checker(t)
     return _check_any
 
 
