@@ -33,12 +33,21 @@ AWS_ENV = (
     "AWS_MAX_ATTEMPTS",
     "AWS_RETRY_MODE",
     "AWS_CA_BUNDLE",
+    # A machine's proxy settings would send every test through httpx instead of the pool.
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
 )
 
 
 @pytest.fixture(autouse=True)
 def isolated_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test sees the machine's AWS settings, files, or instance metadata."""
+    """No test sees the machine's AWS or proxy settings, files, or instance metadata."""
     for name in AWS_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))

@@ -27,6 +27,7 @@ class Recorded:
     headers: dict[str, str]
     body: bytes
     at: float
+    target: str = ""  # the request line's target: "/" direct, an absolute URL through a proxy
 
 
 @dataclass
@@ -191,7 +192,8 @@ class FaultServer:
                         name, _, value = line.partition(":")
                         headers[name.strip().lower()] = value.strip()
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
-                recorded = Recorded(headers, body, time.monotonic())
+                target = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ")[1]
+                recorded = Recorded(headers, body, time.monotonic(), target)
                 self.request_count += 1
                 if self.keep_requests:
                     self.requests.append(recorded)

@@ -246,3 +246,35 @@ async def test_connections_are_reused_and_closed_with_the_client(server: FaultSe
     assert server.open_connections == 0
     with pytest.raises(ClientClosedError):
         await sm.list_models()
+
+
+async def test_a_proxy_in_the_environment_carries_the_request(
+    server: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool speaks only direct HTTP/1.1, so a configured proxy switches the client to httpx."""
+    monkeypatch.setenv("HTTP_PROXY", server.url)
+    sm = make("http://sagemaker.invalid:8080", max_attempts=1)
+    async with sm:
+        assert (await sm.list_models()).models == []
+    sent = server.requests[-1]
+    assert sent.target == "http://sagemaker.invalid:8080/"  # absolute form: a proxy request
+    assert sent.headers["host"] == "sagemaker.invalid:8080"
+    assert sent.headers["x-amz-target"] == "SageMaker.ListModels"
+    assert sm._sender._client.is_closed  # type: ignore[attr-defined]  # the client owns it
+
+
+async def test_no_proxy_hosts_are_sent_direct(
+    server: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens: using it would fail
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with make(server.url, max_attempts=1) as sm:
+        await sm.list_models()
+    assert server.requests[-1].target == "/"
+
+
+async def test_without_proxy_settings_the_pool_sends(server: FaultServer) -> None:
+    async with make(server.url, max_attempts=1) as sm:
+        await sm.list_models()
+        assert isinstance(sm._sender, _pool.ConnectionPool)  # pyright: ignore[reportPrivateUsage]
+    assert server.requests[-1].target == "/"

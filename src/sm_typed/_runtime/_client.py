@@ -36,8 +36,8 @@ from ._errors import (
     ServiceError,
     SmTypedError,
 )
-from ._http import HttpxSender, Sender, SendError
-from ._pool import ConnectionPool
+from ._http import HttpxSender, Sender, SendError, proxy_configured
+from ._pool import ConnectionPool, default_ssl_context
 from ._retry import (
     CLOCK_SKEW_CODES,
     NO_RETRY_INCREMENT,
@@ -159,6 +159,8 @@ class BaseClient:
             aws_secret_access_key: explicit credentials.
             aws_session_token: explicit temporary credentials' token.
             http_client: an ``httpx.AsyncClient`` of yours; it is not closed with this client.
+                Without one, requests go through a built-in HTTP/1.1 pool, or through httpx
+                when ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` is set (``NO_PROXY`` honoured).
             connect_timeout: seconds to wait for a connection.
             read_timeout: seconds to wait for each response.
             call_timeout: seconds a whole call may take, retries included (default: no limit).
@@ -200,7 +202,11 @@ class BaseClient:
         self._limiter = AdaptiveRateLimiter() if mode == "adaptive" else None
         self._clock_offset = 0.0  # seconds to add to our clock when signing
         self._sender: Sender
-        if http_client is None:
+        if http_client is None and proxy_configured():
+            self._sender = HttpxSender.for_proxies(
+                max_connections=max_connections, tls=default_ssl_context()
+            )
+        elif http_client is None:
             self._sender = ConnectionPool(max_connections=max_connections)
         else:
             try:

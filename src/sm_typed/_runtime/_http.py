@@ -9,12 +9,27 @@ the typed error for the operation.
 
 from __future__ import annotations
 
+import os
+import ssl
 from collections.abc import Mapping
 from typing import Any, Literal, Protocol
 
 import msgspec
 
 SendFailure = Literal["connect-timeout", "read-timeout", "no-response", "closed"]
+# What httpx (trust_env) and botocore read; NO_PROXY alone proxies nothing.
+PROXY_VARIABLES = (
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+)
+
+
+def proxy_configured(environ: Mapping[str, str] = os.environ) -> bool:
+    return any(environ.get(name) for name in PROXY_VARIABLES)
 
 
 class HTTPResponse(msgspec.Struct, frozen=True):
@@ -57,14 +72,27 @@ class Sender(Protocol):
 
 
 class HttpxSender:
-    """Sends through a caller's ``httpx.AsyncClient`` (which the caller closes)."""
+    """Sends through an ``httpx.AsyncClient``: a caller's (which the caller closes), or one
+    the client owns when the environment names a proxy (`for_proxies`)."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, *, owned: bool = False) -> None:
         import httpx
 
         if not isinstance(client, httpx.AsyncClient):
             raise TypeError("http_client must be an httpx.AsyncClient")
         self._client = client
+        self._owned = owned
+
+    @classmethod
+    def for_proxies(cls, *, max_connections: int, tls: ssl.SSLContext) -> HttpxSender:
+        """httpx with ``trust_env``: it routes through HTTP(S)_PROXY and honours NO_PROXY,
+        which the pool (direct HTTP/1.1 only) does not."""
+        import httpx
+
+        limits = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        )
+        return cls(httpx.AsyncClient(trust_env=True, verify=tls, limits=limits), owned=True)
 
     async def send(
         self,
@@ -102,3 +130,5 @@ class HttpxSender:
 
     async def aclose(self) -> None:
         """A caller's client stays open: they own it."""
+        if self._owned:
+            await self._client.aclose()
