@@ -61,7 +61,8 @@ class SageMakerClient:
             aws_session_token: explicit temporary credentials' token.
             http_client: an ``httpx.AsyncClient`` of yours; it is not closed with this client.
                 Without one, requests go through a built-in HTTP/1.1 pool, or through httpx
-                when ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` is set (``NO_PROXY`` honoured).
+                when ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` is set (``NO_PROXY`` honoured;
+                that httpx client, with its TLS context, is built here, once).
             connect_timeout: seconds to wait for a connection.
             read_timeout: seconds to wait for each response.
             call_timeout: seconds a whole call may take, retries included (default: no limit).

@@ -15,13 +15,11 @@ import time
 import uuid
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import msgspec
 
 from . import _sigv4
-from ._adaptive import AdaptiveRateLimiter
-from ._api import AsyncHTTPClient
 from ._credentials import CredentialResolver, explicit_credentials
 from ._endpoints import check_endpoint_url, check_region
 from ._errors import (
@@ -56,6 +54,10 @@ from ._routing import (
 from ._serde import decode_error_members, encode_body, parse_error
 from ._specs import InT, OperationSpec, OutT, ServiceSpec
 from ._validate import validate
+
+if TYPE_CHECKING:  # annotations only; adaptive mode imports its limiter when chosen
+    from ._adaptive import AdaptiveRateLimiter
+    from ._api import AsyncHTTPClient
 
 logger = logging.getLogger("sm_typed")
 
@@ -160,7 +162,8 @@ class BaseClient:
             aws_session_token: explicit temporary credentials' token.
             http_client: an ``httpx.AsyncClient`` of yours; it is not closed with this client.
                 Without one, requests go through a built-in HTTP/1.1 pool, or through httpx
-                when ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` is set (``NO_PROXY`` honoured).
+                when ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` is set (``NO_PROXY`` honoured;
+                that httpx client, with its TLS context, is built here, once).
             connect_timeout: seconds to wait for a connection.
             read_timeout: seconds to wait for each response.
             call_timeout: seconds a whole call may take, retries included (default: no limit).
@@ -199,7 +202,11 @@ class BaseClient:
         self._call_timeout = float(call_timeout) if call_timeout is not None else None
         self._max_attempts = attempts
         self._quota = RetryQuota()
-        self._limiter = AdaptiveRateLimiter() if mode == "adaptive" else None
+        self._limiter: AdaptiveRateLimiter | None = None
+        if mode == "adaptive":
+            from ._adaptive import AdaptiveRateLimiter
+
+            self._limiter = AdaptiveRateLimiter()
         self._clock_offset = 0.0  # seconds to add to our clock when signing
         self._sender: Sender
         if http_client is None and proxy_configured():
