@@ -88,7 +88,9 @@ async def test_missing_profile_is_a_credentials_error() -> None:
 
 def test_repr_never_shows_the_secret() -> None:
     c = Credentials("AKIAEXAMPLEKEY", "super-secret-canary", "token-canary")
-    for text in (repr(c), str(c), f"{c}"):
+    assert repr(c) == "Credentials(access_key='AKIA…', secret_key=***, token=***)"
+    # rich (rich.print, rich tracebacks with locals) asks __rich_repr__, not __repr__.
+    for text in (repr(c), str(c), f"{c}", repr(list(c.__rich_repr__()))):
         assert "super-secret-canary" not in text and "token-canary" not in text
         assert "AKIAEXAMPLEKEY" not in text
 

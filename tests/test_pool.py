@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from sm_typed import SageMakerClient
 from sm_typed._runtime import _pool
 from sm_typed.errors import (
     ClientClosedError,
+    ConfigurationError,
     ConnectTimeoutError,
     HTTPClientError,
     ReadTimeoutError,
@@ -273,8 +275,33 @@ async def test_no_proxy_hosts_are_sent_direct(
     assert server.requests[-1].target == "/"
 
 
-async def test_without_proxy_settings_the_pool_sends(server: FaultServer) -> None:
+async def test_without_proxy_settings_the_pool_sends(
+    server: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As botocore: ALL_PROXY is not read, and an https proxy does not apply to http.
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:9")
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     async with make(server.url, max_attempts=1) as sm:
         await sm.list_models()
         assert isinstance(sm._sender, _pool.ConnectionPool)  # pyright: ignore[reportPrivateUsage]
     assert server.requests[-1].target == "/"
+
+
+@pytest.mark.parametrize(
+    ("proxy", "message"),
+    [
+        ("ftp://user:hunter2@127.0.0.1:9", "cannot use"),
+        ("socks5://user:hunter2@127.0.0.1:9", "socks"),
+    ],
+)
+async def test_an_unusable_proxy_is_a_configuration_error_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, proxy: str, message: str
+) -> None:
+    if message == "socks" and importlib.util.find_spec("socksio") is not None:
+        pytest.skip("socksio is installed: httpx can use a SOCKS proxy")
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    sm = make("http://sagemaker.invalid", max_attempts=1)  # construction never fails on it
+    with pytest.raises(ConfigurationError, match=message) as info:
+        await sm.list_models()
+    assert "hunter2" not in str(info.value)
+    await sm.close()

@@ -59,14 +59,31 @@ def test_signature_repr_hides_the_token_and_the_key_cache_the_secret() -> None:
         service="s",
         amz_date="20240101T000000Z",
     )
-    assert token not in repr(sig) and sig.signature not in repr(sig)
+    for text in (repr(sig), str(sig), repr(list(sig.__rich_repr__()))):
+        assert token not in text and sig.signature not in text
     assert all(secret not in str(key) for key in _sigv4._KEY_CACHE)
 
 
-def test_endpoint_url_with_credentials_is_refused_without_echoing_them() -> None:
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:hunter2@proxy.example",
+        # The password ends what a parser takes for the host: it must not reach the message.
+        "https://admin:hunter2/x@proxy.example",
+        "https://admin:hunter2?x@proxy.example",
+        "https://admin:hunter2#x@proxy.example:abc",
+    ],
+)
+def test_endpoint_url_with_credentials_is_refused_without_echoing_them(url: str) -> None:
     with pytest.raises(errors.ConfigurationError) as info:
-        client(Recorder(), endpoint_url="https://user:hunter2@proxy.example")
+        client(Recorder(), endpoint_url=url)
     assert "hunter2" not in str(info.value)
+
+
+def test_a_refused_query_is_not_echoed() -> None:
+    with pytest.raises(errors.ConfigurationError, match="query") as info:
+        client(Recorder(), endpoint_url="https://proxy.example/?token=canary-token")
+    assert "canary-token" not in str(info.value)
 
 
 async def test_integers_beyond_64_bits_are_a_validation_error() -> None:

@@ -61,8 +61,8 @@ class SageMakerClient:
             aws_session_token: explicit temporary credentials' token.
             http_client: an ``httpx.AsyncClient`` of yours; it is not closed with this client.
                 Without one, requests go through a built-in HTTP/1.1 pool, or through httpx
-                when ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` is set (``NO_PROXY`` honoured;
-                that httpx client, with its TLS context, is built here, once).
+                when ``HTTPS_PROXY`` (``HTTP_PROXY`` for an http endpoint) is set, as botocore
+                reads them (``NO_PROXY`` honoured); that httpx client is built on the first call.
             connect_timeout: seconds to wait for a connection.
             read_timeout: seconds to wait for each response.
             call_timeout: seconds a whole call may take, retries included (default: no limit).

@@ -126,6 +126,11 @@ class _Failure(msgspec.Struct, frozen=True):
     signed_offset: float = 0.0  # the clock correction this attempt was signed with
 
 
+def _proxy_sender(max_connections: int) -> HttpxSender:
+    """Blocking (imports httpx, loads CA certificates): runs in a worker thread."""
+    return HttpxSender.for_proxies(max_connections=max_connections, tls=default_ssl_context())
+
+
 class BaseClient:
     """Base of every generated client: configuration, lifecycle and the request pipeline."""
 
@@ -162,8 +167,8 @@ class BaseClient:
             aws_session_token: explicit temporary credentials' token.
             http_client: an ``httpx.AsyncClient`` of yours; it is not closed with this client.
                 Without one, requests go through a built-in HTTP/1.1 pool, or through httpx
-                when ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` is set (``NO_PROXY`` honoured;
-                that httpx client, with its TLS context, is built here, once).
+                when ``HTTPS_PROXY`` (``HTTP_PROXY`` for an http endpoint) is set, as botocore
+                reads them (``NO_PROXY`` honoured); that httpx client is built on the first call.
             connect_timeout: seconds to wait for a connection.
             read_timeout: seconds to wait for each response.
             call_timeout: seconds a whole call may take, retries included (default: no limit).
@@ -209,11 +214,10 @@ class BaseClient:
             self._limiter = AdaptiveRateLimiter()
         self._clock_offset = 0.0  # seconds to add to our clock when signing
         self._sender: Sender
-        if http_client is None and proxy_configured():
-            self._sender = HttpxSender.for_proxies(
-                max_connections=max_connections, tls=default_ssl_context()
-            )
-        elif http_client is None:
+        # The pool until the route is known: a proxy configured for its scheme swaps in httpx.
+        self._check_proxy = http_client is None
+        self._max_connections = max_connections
+        if http_client is None:
             self._sender = ConnectionPool(max_connections=max_connections)
         else:
             try:
@@ -267,8 +271,19 @@ class BaseClient:
                 route = route_without_blocking(self._service, self._settings)
                 if route is None:
                     route = await asyncio.to_thread(compute_route, self._service, self._settings)
+                if self._check_proxy and proxy_configured(route.target.scheme):
+                    await self._send_through_proxy()
                 self._route = route
             return route
+
+    async def _send_through_proxy(self) -> None:
+        """The pool speaks only direct HTTP/1.1: httpx (trust_env) takes over, once."""
+        sender = await asyncio.to_thread(_proxy_sender, self._max_connections)
+        pool, self._sender = self._sender, sender
+        self._check_proxy = False
+        await pool.aclose()  # never used: the route was not known before
+        if self._closed:  # closed while httpx was being set up
+            await sender.aclose()
 
     # -- the pipeline ------------------------------------------------------------------
 

@@ -20,10 +20,19 @@ class Credentials(msgspec.Struct, frozen=True):
     secret_key: str
     token: str | None = None
 
+    def __rich_repr__(self) -> list[tuple[str, str]]:
+        # msgspec's own __rich_repr__ (rich.print, rich tracebacks) would show every field.
+        shown = [("access_key", self.access_key[:4] + "…" if len(self.access_key) > 4 else "…")]
+        shown.append(("secret_key", "***"))
+        if self.token:
+            shown.append(("token", "***"))
+        return shown
+
     def __repr__(self) -> str:
-        shown = self.access_key[:4] + "…" if len(self.access_key) > 4 else "…"
-        token = ", token=***" if self.token else ""
-        return f"Credentials(access_key={shown!r}, secret_key=***{token})"
+        parts = ", ".join(
+            f"{k}={v}" if v == "***" else f"{k}={v!r}" for k, v in self.__rich_repr__()
+        )
+        return f"Credentials({parts})"
 
     __str__ = __repr__
 

@@ -72,14 +72,20 @@ def split_endpoint_url(url: str) -> URLParts:
         if found != -1:
             netloc_end = min(netloc_end, found)
     netloc, tail = rest[:netloc_end], rest[netloc_end:]
-    if "@" in netloc:
-        # Never echo it: the part before "@" is a password more often than not.
-        raise ConfigurationError("endpoint_url must not carry credentials (user:password@host)")
+    if "@" in url:
+        # Anywhere, not only in what parses as the host: a password may hold "/", "?" or "#".
+        # Never echoed: the part before "@" is a password more often than not.
+        raise ConfigurationError(
+            "endpoint_url must not carry credentials (user:password@host) or any '@'"
+        )
     scheme = scheme.lower()
     if not sep or scheme not in ("http", "https") or not netloc:
         raise ConfigurationError(f"endpoint_url must be an http(s) URL with a host, got {url!r}")
     if "?" in tail or "#" in tail:
-        raise ConfigurationError(f"endpoint_url must not carry a query or fragment: {url!r}")
+        # The query itself is not echoed: it is where a token would be.
+        raise ConfigurationError(
+            f"endpoint_url must not carry a query or fragment (endpoint host {netloc!r})"
+        )
     if not url.isprintable() or " " in url:
         raise ConfigurationError(
             f"endpoint_url must not contain spaces or control characters: {url!r}"

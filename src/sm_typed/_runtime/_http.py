@@ -16,20 +16,19 @@ from typing import Any, Literal, Protocol
 
 import msgspec
 
+from ._errors import ConfigurationError
+
 SendFailure = Literal["connect-timeout", "read-timeout", "no-response", "closed"]
-# What httpx (trust_env) and botocore read; NO_PROXY alone proxies nothing.
-PROXY_VARIABLES = (
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-)
 
 
-def proxy_configured(environ: Mapping[str, str] = os.environ) -> bool:
-    return any(environ.get(name) for name in PROXY_VARIABLES)
+def proxy_configured(scheme: str, environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether botocore would send a request of this scheme through a proxy.
+
+    As botocore reads it: ``HTTPS_PROXY`` for https, ``HTTP_PROXY`` for http (either
+    case), and not ``ALL_PROXY``. ``NO_PROXY`` is left to httpx, which then sends direct.
+    """
+    name = f"{scheme}_proxy"
+    return bool(environ.get(name.upper()) or environ.get(name))
 
 
 class HTTPResponse(msgspec.Struct, frozen=True):
@@ -92,7 +91,19 @@ class HttpxSender:
         limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
-        return cls(httpx.AsyncClient(trust_env=True, verify=tls, limits=limits), owned=True)
+        try:
+            client = httpx.AsyncClient(trust_env=True, verify=tls, limits=limits)
+        except ImportError as exc:  # a SOCKS proxy without socksio: httpx says what to install
+            raise ConfigurationError(
+                f"the proxy in the environment cannot be used: {exc}"
+            ) from None
+        except ValueError:
+            # Not echoed: httpx's message carries the proxy URL, credentials included.
+            raise ConfigurationError(
+                "the proxy in the environment (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) has a "
+                "scheme or URL httpx cannot use"
+            ) from None
+        return cls(client, owned=True)
 
     async def send(
         self,

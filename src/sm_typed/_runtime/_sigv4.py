@@ -41,8 +41,12 @@ class Signature(msgspec.Struct, frozen=True):
     # Headers the caller must add to the request, in this order (token included).
     headers: tuple[tuple[str, str], ...]
 
+    def __rich_repr__(self) -> list[tuple[str, str]]:
+        # Only the string to sign: the rest carries the signature or the session token
+        # (msgspec's own __rich_repr__, used by rich, would show every field).
+        return [("string_to_sign", self.string_to_sign)]
+
     def __repr__(self) -> str:
-        # Only the string to sign: the rest carries the signature or the session token.
         return f"Signature(string_to_sign={self.string_to_sign!r})"
 
     __str__ = __repr__

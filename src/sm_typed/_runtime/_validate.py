@@ -168,11 +168,13 @@ def _struct_checker(cls: type[Any]) -> Checker:
                 f"{path or name}: a {name} union needs exactly one member set, got {set_count}"
             )
 
-    _STRUCT_CHECKERS[cls] = check
     # Only this class's annotations are resolved here: nested Structs compile the first
-    # time a value of theirs is checked, so a call pays for the shapes it uses.
+    # time a value of theirs is checked, so a call pays for the shapes it uses (and a
+    # recursive shape needs no placeholder).
     for f in msgspec.structs.fields(cls):
         fields.append((f.name, f.required, _compile(f.type)))
+    # Published only when complete: a client on another thread's loop never sees half of it.
+    _STRUCT_CHECKERS[cls] = check
     return check
 
 
