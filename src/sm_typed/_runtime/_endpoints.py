@@ -207,6 +207,7 @@ def resolve_endpoint(
     except _botocore.botocore_error() as exc:
         raise EndpointResolutionError(str(exc)) from exc
     signing_region, name = region, signing_name
+    # codegen/endpoints.py reads authSchemes the same way for the generated table.
     for scheme in resolved.properties.get("authSchemes", ()):
         if scheme.get("name") == "sigv4":
             signing_region = str(scheme.get("signingRegion", signing_region))
