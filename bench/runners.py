@@ -5,7 +5,11 @@
     python bench/runners.py memory --client sm_typed --port P --calls 100000
 
 Clients: ``sm_typed``, ``aiobotocore`` (with its types), ``aiohttp`` (a raw POST of a
-pre-built, pre-signed body: the floor for Python HTTP here). bench/run.py drives them.
+pre-built, pre-signed body through aiohttp), and ``floor``: a raw asyncio protocol on
+kept-alive connections that writes one pre-built, pre-signed request per call, reads the
+Content-Length-framed response and ``json.loads`` it, with no validation, signing or typed
+decode. ``floor`` is the physical limit of a Python asyncio client; what a client costs
+above it is its own work. bench/run.py drives them.
 """
 
 from __future__ import annotations
@@ -130,7 +134,97 @@ async def open_client(kind: str, url: str, stack: AsyncExitStack) -> dict[str, C
             return call
 
         return {op: raw(op) for op in bodies}
+    if kind == "floor":
+        return await _floor_calls(url, stack)
     raise SystemExit(f"unknown client {kind}")
+
+
+class _FloorConnection(asyncio.Protocol):
+    """One kept-alive connection: one request in flight, its response framed by Content-Length."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = b""
+        self.waiter: asyncio.Future[bytes] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        start = self.buffer.find(b"content-length:", 0, end)
+        if start < 0:
+            start = self.buffer.find(b"Content-Length:", 0, end)
+        length = int(self.buffer[start + 15 : self.buffer.index(b"\r\n", start)])
+        if len(self.buffer) >= end + 4 + length:
+            body = self.buffer[end + 4 : end + 4 + length]
+            self.buffer = self.buffer[end + 4 + length :]
+            assert self.waiter is not None
+            self.waiter.set_result(body)
+
+    async def call(self, request: bytes) -> bytes:
+        assert self.transport is not None
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(request)
+        return await self.waiter
+
+
+async def _floor_calls(url: str, stack: AsyncExitStack) -> dict[str, Call]:
+    from payloads import CREATE_MODEL_PARAMS, MODEL_NAME
+
+    host, port = url.split("://", 1)[1].split(":")
+    loop = asyncio.get_running_loop()
+    idle: list[_FloorConnection] = []
+    opened: list[_FloorConnection] = []
+
+    def close_all() -> None:
+        for conn in opened:
+            if conn.transport is not None:
+                conn.transport.close()
+
+    stack.callback(close_all)
+    signed = (
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/sagemaker/aws4_request, "
+        "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + "0" * 64
+    )
+
+    def prebuilt(target: str, body: bytes) -> bytes:
+        head = (
+            f"POST / HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            "Content-Type: application/x-amz-json-1.1\r\n"
+            f"X-Amz-Target: {target}\r\nX-Amz-Date: 20240101T000000Z\r\n"
+            f"Authorization: {signed}\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        return head.encode() + body
+
+    requests = {
+        "create_model": prebuilt("SageMaker.CreateModel", json.dumps(CREATE_MODEL_PARAMS).encode()),
+        "describe_model": prebuilt(
+            "SageMaker.DescribeModel", json.dumps({"ModelName": MODEL_NAME}).encode()
+        ),
+    }
+
+    def raw(op: str) -> Call:
+        request = requests[op]
+
+        async def call() -> Any:
+            if idle:
+                conn = idle.pop()
+            else:
+                _, conn = await loop.create_connection(_FloorConnection, host, int(port))
+                opened.append(conn)
+            try:
+                return json.loads(await conn.call(request))
+            finally:
+                idle.append(conn)
+
+        return call
+
+    return {op: raw(op) for op in requests}
 
 
 async def cpu(args: argparse.Namespace) -> dict[str, Any]:

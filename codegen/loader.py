@@ -156,6 +156,7 @@ def _shape(service: str, name: str, s: JsonObj) -> Shape:
     if unknown_required:
         raise CodegenError(f"{service}: {name} requires unknown members {sorted(unknown_required)}")
     error = cast(JsonObj, s.get("error", {}))
+    retryable = s.get("retryable")
     return Shape(
         name=name,
         type=cast(ShapeType, kind),
@@ -169,6 +170,11 @@ def _shape(service: str, name: str, s: JsonObj) -> Shape:
         exception=bool(s.get("exception")),
         fault=bool(s.get("fault")),
         error_code=str(error["code"]) if "code" in error else None,
+        retryable=(
+            None
+            if not isinstance(retryable, dict)
+            else ("throttling" if cast(JsonObj, retryable).get("throttling") else "transient")
+        ),
         sensitive=bool(s.get("sensitive")),
         timestamp_format=s.get("timestampFormat"),
         document=bool(s.get("document")),

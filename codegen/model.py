@@ -57,6 +57,8 @@ class Shape:
     exception: bool = False
     fault: bool = False
     error_code: str | None = None
+    # The ``retryable`` trait of an error shape: retried as throttling or as transient.
+    retryable: Literal["throttling", "transient"] | None = None
     sensitive: bool = False
     timestamp_format: str | None = None
     document: bool = False

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import ast
-import importlib.util
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import jinja2
+
+from sm_typed_runtime import errors as runtime_errors
+from sm_typed_runtime.client import CLIENT_OPTIONS, Option
 
 from . import naming
 from .docs import docstring, html_to_text
@@ -34,45 +35,42 @@ _SCALARS = {
 }
 
 
-def _runtime_errors() -> ModuleType:
-    """The runtime's ``_errors`` module, loaded by path.
-
-    Importing it as ``sm_typed._runtime._errors`` would run ``sm_typed/__init__``,
-    which imports generated code: a broken generation could then not be fixed by
-    regenerating. The module imports only the standard library.
-    """
-    path = Path(__file__).resolve().parent.parent / "src/sm_typed/_runtime/_errors.py"
-    spec = importlib.util.spec_from_file_location("_sm_typed_runtime_errors", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# Names generated errors modules re-export from the runtime: read from the runtime itself,
+# which imports no generated code (it is its own package), so a broken generation can
+# always be fixed by regenerating.
+COMMON_ERROR_NAMES: tuple[str, ...] = tuple(runtime_errors.COMMON_ERRORS)
+RUNTIME_ERROR_NAMES: tuple[str, ...] = tuple(runtime_errors.LIBRARY_ERRORS)
 
 
-_RUNTIME = _runtime_errors()
-RUNTIME_CLIENT = Path(__file__).resolve().parent.parent / "src/sm_typed/_runtime/_client.py"
+def client_init_stub(options: tuple[Option, ...] = CLIENT_OPTIONS) -> str:
+    """The constructor of every generated client's stub, from the runtime's option table."""
+    params = "".join(f"        {o.name}: {o.annotation} = {o.default_source},\n" for o in options)
+    args = "".join(_arg_doc(o.name, o.doc) for o in options)
+    return (
+        "    def __init__(\n"
+        "        self,\n"
+        "        *,\n"
+        f"{params}"
+        "    ) -> None:\n"
+        '        """Create a client. Nothing is resolved or connected until the first call\n'
+        "        (or ``async with``), so constructing one never blocks.\n"
+        "\n"
+        "        Args:\n"
+        f"{args}"
+        '        """'
+    )
 
 
-def client_init_source() -> str:
-    """``BaseClient.__init__``'s signature and docstring, as the stubs' one source of truth.
-
-    Read from the runtime's source (not imported: see `_runtime_errors`), so the
-    options the stub declares are exactly the ones the runtime takes.
-    """
-    source = RUNTIME_CLIENT.read_text(encoding="utf-8")
-    tree = ast.parse(source)
-    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "BaseClient")
-    init = next(n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
-    doc = init.body[0]
-    if not (isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant)):
-        raise CodegenError("BaseClient.__init__ must start with its docstring")
-    assert doc.end_lineno is not None
-    return "\n".join(source.splitlines()[init.lineno - 1 : doc.end_lineno])
-
-
-# Names generated errors modules re-export from the runtime.
-COMMON_ERROR_NAMES: tuple[str, ...] = tuple(_RUNTIME.COMMON_ERRORS)
-RUNTIME_ERROR_NAMES: tuple[str, ...] = tuple(_RUNTIME.LIBRARY_ERRORS)
+def _arg_doc(name: str, doc: str) -> str:
+    lines = textwrap.wrap(
+        f"{name}: {doc}",
+        width=LINE,
+        initial_indent=" " * 12,
+        subsequent_indent=" " * 16,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "".join(f"{line}\n" for line in lines)
 
 
 @dataclass(frozen=True)
@@ -162,26 +160,33 @@ class OperationView:
     host_prefix: str | None = None
     host_labels: tuple[str, ...] = ()
     compress: bool = False
+    error_codes: tuple[str, ...] = ()  # what botocore matches an error response against
 
     @property
     def spec_line(self) -> str:
         inp = f"_s.{self.input_class}" if self.input_class else "None"
         out = f"_s.{self.output_class}" if self.output_class else "None"
-        extra = ""
+        args = [
+            "_SERVICE",
+            f'"{self.name}"',
+            f'"{self.output_class}"' if self.output_class else "None",
+        ]
+        if self.error_codes:
+            args.append(f"errors={_tuple(self.error_codes)}")
         if self.idempotency:
-            tokens = ", ".join(f'"{t}"' for t in self.idempotency)
-            extra = f", idempotency_tokens=({tokens},)"
+            args.append(f"idempotency_tokens={_tuple(self.idempotency)}")
         if self.host_prefix is not None:
-            labels = "".join(f'"{a}", ' for a in self.host_labels)
-            extra += f", host_prefix={_quote(self.host_prefix)}, host_labels=({labels.rstrip()})"
+            args.append(f"host_prefix={_quote(self.host_prefix)}")
+            args.append(f"host_labels={_tuple(self.host_labels)}")
         if self.compress:
-            extra += ", compress=True"
+            args.append("compress=True")
         head = f"{self.spec_name}: _OperationSpec[{inp}, {out}] = _OperationSpec("
-        output = f'"{self.output_class}"' if self.output_class else "None"
-        args = f'_SERVICE, "{self.name}", {output}{extra}'
-        if len(head) + len(args) + 1 <= LINE:
-            return f"{head}{args})"
-        return f"{head}\n    {args}\n)"
+        one = ", ".join(args)
+        if len(head) + len(one) + 1 <= LINE:
+            return f"{head}{one})"
+        if len(one) + 4 <= LINE:
+            return f"{head}\n    {one}\n)"
+        return head + "\n" + "".join(f"    {a},\n" for a in args) + ")"
 
     @property
     def returns(self) -> str:
@@ -195,6 +200,12 @@ class ErrorView:
     doc: str
     members: tuple[tuple[str, str], ...]  # (attribute, annotation)
     codes: tuple[str, ...]
+    retry: str | None = None  # the model's retryable trait, when the base does not carry it
+
+
+def _tuple(values: tuple[str, ...]) -> str:
+    quoted = ", ".join(_quote(v) for v in values)
+    return f"({quoted},)" if len(values) == 1 else f"({quoted})"
 
 
 def _quote(value: str) -> str:
@@ -373,7 +384,9 @@ class Renderer:
                 + (f"\n\n{text}" if text else "")
             )
         if op.errors:
-            raises = "\n".join(f"    {e}: see `sm_typed.errors.{e}`." for e in op.errors)
+            raises = "\n".join(
+                f"    {e}: see `{self.package_doc_name}.errors.{e}`." for e in op.errors
+            )
             text = f"{text}\n\nRaises:\n{raises}" if text else f"Raises:\n{raises}"
         host_prefix, host_labels = self._host_prefix(op)
         return OperationView(
@@ -388,6 +401,9 @@ class Renderer:
             params=tuple(params),
             doc=docstring(text, 8),
             idempotency=tuple(idempotency),
+            error_codes=tuple(
+                dict.fromkeys(self.service.shapes[e].error_code or e for e in op.errors)
+            ),
         )
 
     def _host_prefix(self, op: Operation) -> tuple[str | None, tuple[str, ...]]:
@@ -425,11 +441,20 @@ class Renderer:
                 if m.name.lower() != "message"
             )
             codes = tuple(dict.fromkeys(c for c in (shape.name, shape.error_code) if c))
-            base = (
-                f"_errors.{shape.name}"
-                if shape.name in COMMON_ERROR_NAMES
-                else "_errors.ServiceError"
-            )
+            # A common AWS code keeps its common class (and how it is retried); otherwise
+            # the model's retryable trait picks the base, so the class says how it retries.
+            common = next((c for c in codes if c in COMMON_ERROR_NAMES), None)
+            retry = None
+            if common is not None:
+                base = f"_errors.{common}"
+            elif shape.retryable == "throttling":
+                base = "_errors.ThrottlingError"
+            elif shape.retryable == "transient":
+                base, retry = "_errors.TransientServiceError", "transient"
+            else:
+                base = "_errors.ServiceError"
+            if common is not None and shape.retryable == "transient":
+                retry = "transient"
             views.append(
                 ErrorView(
                     name=naming.class_name(shape.name),
@@ -437,6 +462,7 @@ class Renderer:
                     doc=docstring(html_to_text(shape.documentation, width=LINE - 4), 4),
                     members=members,
                     codes=codes,
+                    retry=retry,
                 )
             )
         return views
@@ -487,7 +513,7 @@ class Renderer:
             "errors_use_shapes": any("_s." in ann for e in error_views for _, ann in e.members),
             "common_errors": common_errors,
             "runtime_errors": RUNTIME_ERROR_NAMES,
-            "client_init": client_init_source(),
+            "client_init": client_init_stub(),
             "imported_errors": sorted([*RUNTIME_ERROR_NAMES, *common_errors], key=str.lower),
             "quote": _quote,
             "endpoint_lines": self.endpoint_lines(),

@@ -155,6 +155,7 @@ class FaultServer:
     _steps: deque[Step] = field(default_factory=deque)
     _server: asyncio.Server | None = None
     _handlers: set[asyncio.Task[None]] = field(default_factory=set)
+    _idle: set[asyncio.StreamWriter] = field(default_factory=set)
 
     @property
     def url(self) -> str:
@@ -167,6 +168,13 @@ class FaultServer:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0, backlog=4096)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
+
+    async def close_idle(self) -> None:
+        """Close every kept-alive connection waiting for its next request, as servers do
+        after their idle timeout (the client sees a FIN on an idle connection)."""
+        for writer in list(self._idle):
+            writer.close()
+        await asyncio.sleep(0)
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -185,7 +193,11 @@ class FaultServer:
         self.open_connections += 1
         try:
             while True:
-                head = await reader.readuntil(b"\r\n\r\n")
+                self._idle.add(writer)
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                finally:
+                    self._idle.discard(writer)
                 headers = {}
                 for line in head.decode("latin-1").split("\r\n")[1:]:
                     if ":" in line:

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import CredentialRetrievalError
+from clocks import FakeClock
 from helpers import Recorder, client
 
-from sm_typed._runtime import _botocore
-from sm_typed._runtime._credentials import CredentialResolver, Credentials
 from sm_typed.errors import ConfigurationError, CredentialsError, NoCredentialsError
+from sm_typed_runtime._credentials import CredentialResolver, Credentials
 
 
 def signed_key(rec: Recorder) -> str:
@@ -118,30 +118,42 @@ class FakeRefreshable:
         return SimpleNamespace(access_key=f"TMP{self.refreshes}", secret_key="s", token="t")
 
 
-async def test_refresh_runs_off_the_loop_once_for_concurrent_calls(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def resolver_over(fake: Any, clock: FakeClock | None = None) -> CredentialResolver:
+    return CredentialResolver(
+        explicit=None, profile=None, clock=clock or FakeClock(), chain=lambda profile: fake
+    )
+
+
+async def signing_key_of(resolver: CredentialResolver) -> str:
+    await resolver.ensure(timeout=10)
+    assert resolver.current is not None
+    return resolver.current.access_key
+
+
+async def test_refresh_runs_off_the_loop_once_for_concurrent_calls() -> None:
     fake = FakeRefreshable()
-    monkeypatch.setattr(_botocore, "credentials", lambda profile: fake)
-    resolver = CredentialResolver(explicit=None, profile=None)
+    clock = FakeClock()
+    resolver = resolver_over(fake, clock)
 
     async def let_go() -> None:
         await asyncio.sleep(0.01)
         fake.release.set()
 
     results, _ = await asyncio.gather(
-        asyncio.gather(*(resolver.get() for _ in range(20))), let_go()
+        asyncio.gather(*(signing_key_of(resolver) for _ in range(20))), let_go()
     )
     assert fake.refreshes == 1
-    assert {r.access_key for r in results} == {"TMP1"}
+    assert set(results) == {"TMP1"}
     assert threading.get_ident() not in fake.threads
     assert fake.released_by_loop == [True], "the event loop kept running while credentials loaded"
-    assert (await resolver.get()).access_key == "TMP1"  # cached while fresh
+    assert await signing_key_of(resolver) == "TMP1"  # cached while fresh
     fake.needed = True
-    assert (await resolver.get()).access_key == "TMP2"  # refreshed when botocore says so
+    assert await signing_key_of(resolver) == "TMP1"  # botocore is asked once a second at most
+    clock.advance(1.5)
+    assert await signing_key_of(resolver) == "TMP2"  # refreshed when botocore says so
 
 
-async def test_failed_refresh_is_typed_and_does_not_wedge(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_failed_refresh_is_typed_and_does_not_wedge() -> None:
     fake = FakeRefreshable()
     fake.release.set()
     boom = True
@@ -153,9 +165,8 @@ async def test_failed_refresh_is_typed_and_does_not_wedge(monkeypatch: pytest.Mo
         return original()
 
     fake.get_frozen_credentials = flaky  # type: ignore[method-assign]
-    monkeypatch.setattr(_botocore, "credentials", lambda profile: fake)
-    resolver = CredentialResolver(explicit=None, profile=None)
+    resolver = resolver_over(fake)
     with pytest.raises(CredentialsError, match="sso token expired"):
-        await resolver.get()
+        await resolver.ensure(timeout=10)
     boom = False
-    assert (await resolver.get()).access_key == "TMP1"
+    assert await signing_key_of(resolver) == "TMP1"

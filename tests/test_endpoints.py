@@ -165,7 +165,7 @@ def test_endpoint_url_split_agrees_with_urllib(url: str) -> None:
     """Our splitter (kept off urllib.parse for import time) reads valid URLs as urllib does."""
     from urllib.parse import urlsplit
 
-    from sm_typed._runtime._endpoints import split_endpoint_url
+    from sm_typed_runtime._endpoints import split_endpoint_url
 
     ours, theirs = split_endpoint_url(url), urlsplit(url)
     assert (ours.scheme, ours.host, ours.hostname, ours.port, ours.path) == (
@@ -188,7 +188,7 @@ def _pinned_provider() -> Any:
 
 
 def test_generated_endpoint_table_is_botocores_answer_for_every_known_region() -> None:
-    from sm_typed._runtime._endpoints import table_endpoint
+    from sm_typed_runtime._endpoints import table_endpoint
 
     table = SageMakerClient._service.endpoints
     provider = _pinned_provider()
@@ -204,8 +204,8 @@ def test_generated_endpoint_table_is_botocores_answer_for_every_known_region() -
 
 
 def test_an_error_entry_raises_the_rules_message() -> None:
-    from sm_typed._runtime._endpoints import table_endpoint
     from sm_typed.errors import EndpointResolutionError
+    from sm_typed_runtime._endpoints import table_endpoint
 
     table = {("x-1", False, True): "DualStack is enabled but this partition does not support it"}
     with pytest.raises(EndpointResolutionError, match="DualStack is enabled"):

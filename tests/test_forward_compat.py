@@ -12,8 +12,8 @@ import pytest
 from helpers import Recorder, client, json_response
 
 from sm_typed import shapes
-from sm_typed._runtime._serde import BodyDecoder
 from sm_typed.errors import ParamValidationError, ServiceError
+from sm_typed_runtime._decode import BodyDecoder
 
 
 def test_unknown_union_member_is_recognisable() -> None:

@@ -6,12 +6,11 @@ import asyncio
 import gc
 import tracemalloc
 
-import pytest
 from fault_server import FaultServer, faulty, ok
 
 from sm_typed import SageMakerClient
-from sm_typed._runtime import _client as runtime_client
 from sm_typed.errors import SmTypedError
+from sm_typed_runtime.client import StandardRetryStrategy
 
 CALLS = 2000
 POOL = 32
@@ -27,8 +26,7 @@ async def one_round(sm: SageMakerClient) -> tuple[int, int]:
     return CALLS - len(errors), len(errors)
 
 
-async def test_thousands_of_concurrent_calls_with_faults(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runtime_client, "backoff", lambda attempt, rand=None: 0.01)
+async def test_thousands_of_concurrent_calls_with_faults() -> None:
     server = await FaultServer(
         default=faulty(0.05, seed=7, good=ok({"Models": []})), keep_requests=False
     ).start()
@@ -39,6 +37,7 @@ async def test_thousands_of_concurrent_calls_with_faults(monkeypatch: pytest.Mon
             aws_access_key_id="AKID",
             aws_secret_access_key="secret",
             max_connections=POOL,
+            retry_strategy=StandardRetryStrategy(random=lambda: 0.01),  # short backoffs
         ) as sm:
             ok_count, _ = await one_round(sm)
             assert ok_count >= CALLS * 0.99  # 5% faults, 3 attempts: almost all succeed

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
 import ssl
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,6 @@ import trustme
 from fault_server import Exchange, FaultServer, drop, ok, response, slow
 
 from sm_typed import SageMakerClient
-from sm_typed._runtime import _pool
 from sm_typed.errors import (
     ClientClosedError,
     ConfigurationError,
@@ -23,6 +24,7 @@ from sm_typed.errors import (
     HTTPClientError,
     ReadTimeoutError,
 )
+from sm_typed_runtime import _pool
 
 MODELS = b'{"Models": []}'
 
@@ -55,15 +57,52 @@ def make(url: str, **options: Any) -> SageMakerClient:
     )
 
 
-async def test_a_kept_alive_connection_closed_by_the_server_is_replaced_silently(
+async def test_a_request_the_server_read_and_dropped_is_not_resent_behind_the_callers_back(
     server: FaultServer,
 ) -> None:
     async with make(server.url, max_attempts=1) as sm:
         await sm.list_models()
-        server.script([drop()])  # the server drops the kept-alive connection without answering
+        server.script([drop()])  # the server reads the request, then closes without answering
+        with pytest.raises(HTTPClientError) as info:
+            await sm.list_models()
+    assert server.request_count == 2, "two calls, two requests: no silent resend"
+    assert info.value.attempts == 1
+
+
+async def test_such_a_request_is_resent_by_the_counted_retry_layer(
+    server: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="sm_typed")
+    async with make(server.url, max_attempts=3) as sm:
+        await sm.list_models()
+        server.script([drop()])
         assert (await sm.list_models()).models == []
-    assert server.connections == 2
     assert server.request_count == 3
+    lines = [r.getMessage() for r in caplog.records if r.name == "sm_typed"]
+    assert "attempt=1/3 status=connection" in lines[1]  # the lost attempt is counted and logged
+    assert "attempt=2/3 status=200" in lines[2]
+
+
+async def test_an_idle_connection_the_server_closed_is_not_reused(server: FaultServer) -> None:
+    async with make(server.url, max_attempts=1) as sm:
+        await sm.list_models()
+        await server.close_idle()  # the server closes the kept-alive connection (FIN)
+        await until(lambda: server.open_connections == 0)
+        await asyncio.sleep(0.01)  # the client's loop reads the EOF
+        assert (await sm.list_models()).models == []  # on a new connection, first time
+    assert server.connections == 2
+    assert server.request_count == 2
+
+
+async def test_keep_alive_timeout_of_the_server_is_honoured(server: FaultServer) -> None:
+    # "Keep-Alive: timeout=1": idle longer than that (less a second of margin), it is not reused.
+    server.default = raw(
+        b"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=1\r\nContent-Length: 14\r\n\r\n" + MODELS
+    )
+    async with make(server.url, max_attempts=1) as sm:
+        await sm.list_models()
+        await sm.list_models()
+    assert server.connections == 2
 
 
 async def test_a_fresh_connection_dropped_is_an_error(server: FaultServer) -> None:
@@ -180,7 +219,6 @@ async def test_https_with_a_custom_ca_bundle(
     bundle = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(bundle))
     monkeypatch.setenv("AWS_CA_BUNDLE", str(bundle))
-    monkeypatch.setattr(_pool, "_ssl_context", None)
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
@@ -199,14 +237,12 @@ async def test_https_with_a_custom_ca_bundle(
     try:
         async with make(f"https://localhost:{port}", max_attempts=1) as sm:
             assert (await sm.list_models()).models == []
-        monkeypatch.setattr(_pool, "_ssl_context", None)
         monkeypatch.delenv("AWS_CA_BUNDLE")
         async with make(f"https://localhost:{port}", max_attempts=1) as sm:
             with pytest.raises(HTTPClientError, match="CERTIFICATE_VERIFY_FAILED"):
                 await sm.list_models()
     finally:
         tls_server.close()
-        monkeypatch.setattr(_pool, "_ssl_context", None)
 
 
 async def test_a_callers_httpx_client_errors_are_typed_too() -> None:
@@ -262,7 +298,8 @@ async def test_a_proxy_in_the_environment_carries_the_request(
     assert sent.target == "http://sagemaker.invalid:8080/"  # absolute form: a proxy request
     assert sent.headers["host"] == "sagemaker.invalid:8080"
     assert sent.headers["x-amz-target"] == "SageMaker.ListModels"
-    assert sm._sender._client.is_closed  # type: ignore[attr-defined]  # the client owns it
+    transport = sm._pipeline.state.transport  # pyright: ignore[reportPrivateUsage]
+    assert transport._client.is_closed  # type: ignore[attr-defined]  # the client owns it
 
 
 async def test_no_proxy_hosts_are_sent_direct(
@@ -283,7 +320,8 @@ async def test_without_proxy_settings_the_pool_sends(
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     async with make(server.url, max_attempts=1) as sm:
         await sm.list_models()
-        assert isinstance(sm._sender, _pool.ConnectionPool)  # pyright: ignore[reportPrivateUsage]
+        transport = sm._pipeline.state.transport  # pyright: ignore[reportPrivateUsage]
+        assert isinstance(transport, _pool.ConnectionPool)
     assert server.requests[-1].target == "/"
 
 
@@ -305,3 +343,10 @@ async def test_an_unusable_proxy_is_a_configuration_error_without_its_password(
         await sm.list_models()
     assert "hunter2" not in str(info.value)
     await sm.close()
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition never became true"
+        await asyncio.sleep(0.005)

@@ -11,6 +11,7 @@ from email.utils import formatdate
 from typing import Any
 
 import pytest
+from clocks import FakeClock
 from fault_server import (
     FaultServer,
     clock,
@@ -25,8 +26,6 @@ from fault_server import (
 )
 
 from sm_typed import SageMakerClient
-from sm_typed._runtime import _client as runtime_client
-from sm_typed._runtime import _retry
 from sm_typed.errors import (
     CallTimeoutError,
     ClientClosedError,
@@ -36,6 +35,7 @@ from sm_typed.errors import (
     ThrottlingException,
     ValidationException,
 )
+from sm_typed_runtime.client import Failure, RetryQuota, StandardRetryStrategy
 
 MODELS = {"Models": []}
 
@@ -48,19 +48,14 @@ async def server() -> AsyncIterator[FaultServer]:
 
 
 @pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """Backoff without waiting; records the attempts it was asked about."""
-    asked: list[int] = []
-
-    def fake(attempt: int, rand: Any = None) -> float:
-        asked.append(attempt)
-        return 0.0
-
-    monkeypatch.setattr(runtime_client, "backoff", fake)
-    yield asked
+def no_sleep() -> Iterator[FakeClock]:
+    """A clock whose sleeps take no time (and are recorded), at the real wall time."""
+    yield FakeClock(wall=time.time())
 
 
-def make(server: FaultServer, **options: Any) -> SageMakerClient:
+def make(server: FaultServer, clock: FakeClock | None = None, **options: Any) -> SageMakerClient:
+    if clock is not None:
+        options["clock"] = clock
     return SageMakerClient(
         region="us-east-1",
         endpoint_url=server.url,
@@ -70,18 +65,16 @@ def make(server: FaultServer, **options: Any) -> SageMakerClient:
     )
 
 
+def full_backoff(quota: RetryQuota | None = None) -> StandardRetryStrategy:
+    """Standard retries whose jitter always picks the longest delay: delays are exact."""
+    return StandardRetryStrategy(random=lambda: 1.0, quota=quota)
+
+
 async def test_three_throttles_then_success_takes_four_attempts(
-    server: FaultServer, no_sleep: list[int], monkeypatch: pytest.MonkeyPatch
+    server: FaultServer, no_sleep: FakeClock
 ) -> None:
-    clock_now = [1_700_000_000.0]
-
-    def advancing() -> float:
-        clock_now[0] += 1.5
-        return clock_now[0]
-
-    monkeypatch.setattr(runtime_client.time, "time", advancing)
     server.script([throttle(), throttle(), throttle()])
-    async with make(server, max_attempts=4) as sm:
+    async with make(server, no_sleep, max_attempts=4, retry_strategy=full_backoff()) as sm:
         out = await sm.list_models()
     assert out.models == []
     assert len(server.requests) == 4
@@ -91,15 +84,15 @@ async def test_three_throttles_then_success_takes_four_attempts(
     ids = {r.headers["amz-sdk-invocation-id"] for r in server.requests}
     assert len(ids) == 1 and re.fullmatch(r"[0-9a-f-]{36}", ids.pop())
     signatures = {r.headers["authorization"] for r in server.requests}
-    assert len(signatures) == 4, "each attempt is signed anew"
-    assert no_sleep == [1, 2, 3]
+    assert len(signatures) == 4, "each attempt is signed anew (the clock moved by the backoff)"
+    assert no_sleep.sleeps == [1.0, 2.0, 4.0]  # throttling backoff: 1 s base, doubling
 
 
 async def test_retries_stop_at_max_attempts_and_the_error_says_so(
-    server: FaultServer, no_sleep: list[int]
+    server: FaultServer, no_sleep: FakeClock
 ) -> None:
     server.script([throttle()] * 5)
-    async with make(server) as sm:
+    async with make(server, no_sleep) as sm:
         with pytest.raises(ThrottlingException) as info:
             await sm.list_models()
     assert len(server.requests) == 3
@@ -117,8 +110,10 @@ async def test_retries_stop_at_max_attempts_and_the_error_says_so(
         server_error(504),
         error("RequestTimeout", 400),
         error("RequestTimeoutException", 400),
-        error("InternalError", 400),
+        error("PriorRequestNotComplete", 400),
         error("SlowDown", 400),
+        error("LimitExceededException", 400),
+        error("SomethingNew", 429),  # a 429 the operation does not model: throttling
         error("ProvisionedThroughputExceededException", 400),
         non_json(503),
         drop(),
@@ -127,10 +122,10 @@ async def test_retries_stop_at_max_attempts_and_the_error_says_so(
     ids=lambda s: getattr(s, "__qualname__", "step"),
 )
 async def test_transient_failures_are_retried(
-    server: FaultServer, no_sleep: list[int], step: Any
+    server: FaultServer, no_sleep: FakeClock, step: Any
 ) -> None:
     server.script([step])
-    async with make(server) as sm:
+    async with make(server, no_sleep) as sm:
         assert (await sm.list_models()).models == []
     assert len(server.requests) == 2
 
@@ -142,91 +137,111 @@ async def test_transient_failures_are_retried(
         (error("ResourceNotFound", 400), ServiceError),
         (server_error(501), ServiceError),
         (error("AccessDeniedException", 403), ServiceError),
+        # botocore 1.44 retries InternalError by its status (5xx), not by its code.
+        (error("InternalError", 400), ServiceError),
+        # A 429 whose code the operation models is the model's to decide (ListModels: none).
     ],
 )
 async def test_other_errors_are_not_retried(
-    server: FaultServer, no_sleep: list[int], step: Any, cls: type[ServiceError]
+    server: FaultServer, no_sleep: FakeClock, step: Any, cls: type[ServiceError]
 ) -> None:
     server.script([step])
-    async with make(server) as sm:
+    async with make(server, no_sleep) as sm:
         with pytest.raises(cls) as info:
             await sm.list_models()
     assert len(server.requests) == 1
     assert info.value.attempts == 1
 
 
-@pytest.mark.parametrize(("tokens", "retried"), [(9, False), (10, True)])
-async def test_read_timeout_retry_costs_ten_tokens(
-    server: FaultServer, no_sleep: list[int], tokens: int, retried: bool
+@pytest.mark.parametrize(("tokens", "retried"), [(13, False), (14, True)])
+async def test_a_non_throttling_retry_costs_fourteen_tokens(
+    server: FaultServer, no_sleep: FakeClock, tokens: int, retried: bool
 ) -> None:
+    quota = RetryQuota()
+    quota.available = tokens
     server.script([slow(30.0)])
-    async with make(server, read_timeout=1.0) as sm:
-        sm._quota.available = tokens
+    async with make(server, no_sleep, read_timeout=1.0, retry_strategy=full_backoff(quota)) as sm:
         if retried:
             assert (await sm.list_models()).models == []
-            assert sm._quota.available == tokens  # 10 taken by the retry, refunded by the success
+            assert quota.available == tokens  # 14 taken by the retry, refunded by the success
         else:
             with pytest.raises(ReadTimeoutError):
                 await sm.list_models()
-            assert sm._quota.available == 9
+            assert quota.available == tokens
     assert len(server.requests) == (2 if retried else 1)
+    assert no_sleep.sleeps == ([0.05] if retried else [])  # the 50 ms non-throttling base
 
 
 async def test_quota_empties_then_refills_on_success(
-    server: FaultServer, no_sleep: list[int]
+    server: FaultServer, no_sleep: FakeClock
 ) -> None:
-    async with make(server, max_attempts=10) as sm:
-        sm._quota.available = 12  # room for two retries (5 tokens each)
+    quota = RetryQuota()
+    quota.available = 12  # room for two throttling retries (5 tokens each)
+    async with make(server, no_sleep, max_attempts=10, retry_strategy=full_backoff(quota)) as sm:
         server.script([throttle()] * 3)
         with pytest.raises(ThrottlingException) as info:
             await sm.list_models()
         assert info.value.attempts == 3  # the first attempt and two retries
-        assert sm._quota.available == 2
+        assert quota.available == 2
         server.script([throttle()])
         with pytest.raises(ThrottlingException):
             await sm.list_models()  # no tokens left for a retry
         before = len(server.requests)
         await sm.list_models()  # a first-attempt success adds one token
-        assert sm._quota.available == 3
+        assert quota.available == 3
         assert len(server.requests) == before + 1
-    assert no_sleep == [1, 2]
+    assert no_sleep.sleeps == [1.0, 2.0]
+
+
+def _failure(kind: Any, retry_after: float | None = None) -> Failure:
+    error = ServiceError(code="X", message="", status_code=400, request_id=None, operation="Op")
+    return Failure(error, kind, retry_after)
 
 
 def test_backoff_is_full_jitter_exponential_capped_at_20s() -> None:
-    assert _retry.backoff(1, lambda: 1.0) == 1.0
-    assert _retry.backoff(2, lambda: 1.0) == 2.0
-    assert _retry.backoff(5, lambda: 1.0) == 16.0
-    assert _retry.backoff(6, lambda: 1.0) == 20.0
-    assert _retry.backoff(30, lambda: 1.0) == 20.0
-    assert _retry.backoff(4, lambda: 0.25) == 2.0
-    samples = {_retry.backoff(3) for _ in range(200)}
+    top = full_backoff()
+    throttled, transient = _failure("throttling"), _failure("transient")
+    assert [top.backoff(throttled, n) for n in (1, 2, 5, 6, 30)] == [1.0, 2.0, 16.0, 20.0, 20.0]
+    assert [top.backoff(transient, n) for n in (1, 2, 3)] == [0.05, 0.1, 0.2]
+    assert top.backoff(transient, 30) == 20.0
+    quarter = StandardRetryStrategy(random=lambda: 0.25)
+    assert quarter.backoff(throttled, 4) == 2.0
+    jittered = StandardRetryStrategy()
+    samples = {jittered.backoff(throttled, 3) for _ in range(200)}
     assert all(0 <= s <= 4 for s in samples) and len(samples) > 150
 
 
+def test_retry_after_raises_the_delay_by_at_most_five_seconds() -> None:
+    none = StandardRetryStrategy(random=lambda: 0.0)
+    assert none.backoff(_failure("throttling", retry_after=2.0), 1) == 2.0
+    assert none.backoff(_failure("throttling", retry_after=60.0), 1) == 5.0  # t_i + 5
+    assert full_backoff().backoff(_failure("throttling", retry_after=0.5), 1) == 1.0
+
+
 def test_quota_arithmetic() -> None:
-    quota = _retry.RetryQuota()
+    quota = RetryQuota()
     assert quota.available == 500
-    assert quota.acquire(_retry.TIMEOUT_RETRY_COST) and quota.available == 490
+    assert quota.acquire(14) and quota.available == 486
     quota.release(100)
     assert quota.available == 500  # never above capacity
     quota.available = 4
-    assert not quota.acquire(_retry.RETRY_COST) and quota.available == 4
+    assert not quota.acquire(5) and quota.available == 4
 
 
 async def test_clock_skew_is_corrected_and_retried_once(
-    server: FaultServer, no_sleep: list[int]
+    server: FaultServer, no_sleep: FakeClock
 ) -> None:
     server.default = clock(3600, ok(MODELS))  # the server's clock is an hour ahead of ours
-    async with make(server) as sm:
+    async with make(server, no_sleep) as sm:
         assert (await sm.list_models()).models == []
         assert len(server.requests) == 2
         assert (await sm.list_models()).models == []  # later calls sign with the corrected clock
         assert len(server.requests) == 3
-    assert abs(sm._clock_offset - 3600) < 5
+    assert abs(sm._pipeline.state.skew - 3600) < 5  # pyright: ignore[reportPrivateUsage]
 
 
 async def test_clock_correction_is_retried_once_only(
-    server: FaultServer, no_sleep: list[int]
+    server: FaultServer, no_sleep: FakeClock
 ) -> None:
     server.script(
         [
@@ -242,7 +257,7 @@ async def test_clock_correction_is_retried_once_only(
             ),
         ]
     )
-    async with make(server) as sm:
+    async with make(server, no_sleep) as sm:
         with pytest.raises(ServiceError) as info:
             await sm.list_models()
     assert info.value.code == "RequestTimeTooSkewed"
@@ -251,16 +266,16 @@ async def test_clock_correction_is_retried_once_only(
 
 @pytest.mark.parametrize("date", [None, "now"])
 async def test_skew_error_without_a_far_date_is_not_a_clock_problem(
-    server: FaultServer, no_sleep: list[int], date: str | None
+    server: FaultServer, no_sleep: FakeClock, date: str | None
 ) -> None:
     headers = {"Date": formatdate(time.time(), usegmt=True)} if date else None
     server.script([error("InvalidSignatureException", 400, headers=headers)])
-    async with make(server) as sm:
+    async with make(server, no_sleep) as sm:
         with pytest.raises(ServiceError) as info:
             await sm.list_models()
     assert info.value.code == "InvalidSignatureException"
     assert len(server.requests) == 1
-    assert sm._clock_offset == 0
+    assert sm._pipeline.state.skew == 0  # pyright: ignore[reportPrivateUsage]
 
 
 async def test_call_timeout_bounds_the_whole_call(server: FaultServer) -> None:
@@ -319,18 +334,23 @@ async def until(condition: Any, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.005)
 
 
-async def test_closing_during_backoff_ends_the_call(
-    server: FaultServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    backing_off: list[int] = []
+class LongBackoff(StandardRetryStrategy):
+    """Waits 30 s before every retry (on the real clock), and says when it starts to."""
 
-    def long_backoff(attempt: int, rand: Any = None) -> float:
-        backing_off.append(attempt)
+    def __init__(self) -> None:
+        super().__init__()
+        self.backing_off: list[int] = []
+
+    def backoff(self, failure: Failure, attempt: int) -> float:
+        self.backing_off.append(attempt)
         return 30.0
 
-    monkeypatch.setattr(runtime_client, "backoff", long_backoff)
+
+async def test_closing_during_backoff_ends_the_call(server: FaultServer) -> None:
+    strategy = LongBackoff()
+    backing_off = strategy.backing_off
     server.default = throttle()
-    sm = make(server, max_attempts=5)
+    sm = make(server, max_attempts=5, retry_strategy=strategy)
     call = asyncio.create_task(sm.list_models())
     await until(lambda: backing_off == [1])  # the throttle was read; the call waits out 30 s
     await sm.close()
@@ -340,22 +360,22 @@ async def test_closing_during_backoff_ends_the_call(
 
 
 async def test_one_debug_line_per_attempt_and_nothing_louder(
-    server: FaultServer, no_sleep: list[int], caplog: pytest.LogCaptureFixture
+    server: FaultServer, no_sleep: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="sm_typed")
     server.script([throttle(), truncated()])
-    async with make(server) as sm:
+    async with make(server, no_sleep) as sm:
         await sm.list_models()
     lines = [r for r in caplog.records if r.name == "sm_typed"]
     assert [r.levelno for r in lines] == [logging.DEBUG] * 3
     messages = [r.getMessage() for r in lines]
     assert "attempt=1/3 status=400" in messages[0] and "error=ThrottlingException" in messages[0]
-    assert "attempt=2/3 status=no-response" in messages[1]
+    assert "attempt=2/3 status=connection" in messages[1]
     assert "attempt=3/3 status=200" in messages[2]
     assert all("request_id=" in m and "duration=" in m for m in messages)
 
 
-async def test_connection_errors_give_a_typed_error_after_retries(no_sleep: list[int]) -> None:
+async def test_connection_errors_give_a_typed_error_after_retries(no_sleep: FakeClock) -> None:
     from examples_port import closed_port
 
     async with SageMakerClient(
@@ -370,10 +390,10 @@ async def test_connection_errors_give_a_typed_error_after_retries(no_sleep: list
 
 
 async def test_concurrent_calls_all_recover_from_one_clock_skew(
-    server: FaultServer, no_sleep: list[int]
+    server: FaultServer, no_sleep: FakeClock
 ) -> None:
     server.default = clock(600, ok(MODELS))
-    async with make(server) as sm:
+    async with make(server, no_sleep) as sm:
         results = await asyncio.gather(*(sm.list_models() for _ in range(4)))
     assert all(r.models == [] for r in results)
 

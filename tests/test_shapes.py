@@ -12,7 +12,7 @@ import msgspec
 import pytest
 
 from sm_typed import shapes
-from sm_typed._runtime._serde import BodyDecoder
+from sm_typed_runtime._decode import BodyDecoder
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = json.loads((ROOT / "service-models/sagemaker/2017-07-24/service-2.json").read_text())

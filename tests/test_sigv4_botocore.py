@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from botocore_signer import botocore_signature
 
-from sm_typed._runtime._sigv4 import sign
+from sm_typed_runtime._sigv4 import sign
 
 SAFE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~"
 ODD = " ሴé+=&%/!$'()*,;:@"
@@ -106,7 +106,7 @@ def test_random_requests_match_botocore(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_uri_encode_matches_urllib_quote(seed: int) -> None:
     """The signer's own UriEncode (kept off urllib.parse for import time) is quote()'s twin."""
-    from sm_typed._runtime._sigv4 import _PATH_SAFE, uri_encode
+    from sm_typed_runtime._sigv4 import _PATH_SAFE, uri_encode
 
     rng = random.Random(seed)
     alphabet = "aZ09-_.~/ %+=&?#:@!*'()[];,$\t\né€😀\x00\x7f"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from sm_typed._runtime._client import BaseClient as _BaseClient
-from sm_typed._runtime._specs import OperationSpec as _OperationSpec
-from sm_typed._runtime._specs import ServiceSpec as _ServiceSpec
+from sm_typed_runtime.client import BaseClient as _BaseClient
+from sm_typed_runtime.client import OperationSpec as _OperationSpec
+from sm_typed_runtime.client import ServiceSpec as _ServiceSpec
 
 from . import shapes as _s
 from .errors import ERROR_CLASSES as _ERROR_CLASSES
@@ -253,320 +253,533 @@ _SERVICE = _ServiceSpec(
 )
 
 _AddAssociation: _OperationSpec[_s.AddAssociationRequest, _s.AddAssociationResponse] = _OperationSpec(
-    _SERVICE, "AddAssociation", "AddAssociationResponse"
+    _SERVICE,
+    "AddAssociation",
+    "AddAssociationResponse",
+    errors=("ResourceNotFound", "ResourceLimitExceeded"),
 )
 _AddTags: _OperationSpec[_s.AddTagsInput, _s.AddTagsOutput] = _OperationSpec(
     _SERVICE, "AddTags", "AddTagsOutput"
 )
 _AssociateTrialComponent: _OperationSpec[_s.AssociateTrialComponentRequest, _s.AssociateTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "AssociateTrialComponent", "AssociateTrialComponentResponse"
+    _SERVICE,
+    "AssociateTrialComponent",
+    "AssociateTrialComponentResponse",
+    errors=("ResourceNotFound", "ResourceLimitExceeded"),
 )
 _AttachClusterNodeNetworkInterface: _OperationSpec[_s.AttachClusterNodeNetworkInterfaceRequest, _s.AttachClusterNodeNetworkInterfaceResponse] = _OperationSpec(
-    _SERVICE, "AttachClusterNodeNetworkInterface", "AttachClusterNodeNetworkInterfaceResponse"
+    _SERVICE,
+    "AttachClusterNodeNetworkInterface",
+    "AttachClusterNodeNetworkInterfaceResponse",
+    errors=("ResourceNotFound", "ResourceLimitExceeded"),
 )
 _AttachClusterNodeVolume: _OperationSpec[_s.AttachClusterNodeVolumeRequest, _s.AttachClusterNodeVolumeResponse] = _OperationSpec(
-    _SERVICE, "AttachClusterNodeVolume", "AttachClusterNodeVolumeResponse"
+    _SERVICE,
+    "AttachClusterNodeVolume",
+    "AttachClusterNodeVolumeResponse",
+    errors=("ResourceNotFound",),
 )
 _BatchAddClusterNodes: _OperationSpec[_s.BatchAddClusterNodesRequest, _s.BatchAddClusterNodesResponse] = _OperationSpec(
-    _SERVICE, "BatchAddClusterNodes", "BatchAddClusterNodesResponse", idempotency_tokens=("client_token",)
+    _SERVICE,
+    "BatchAddClusterNodes",
+    "BatchAddClusterNodesResponse",
+    errors=("ResourceNotFound", "ResourceLimitExceeded"),
+    idempotency_tokens=("client_token",),
 )
 _BatchDeleteClusterNodes: _OperationSpec[_s.BatchDeleteClusterNodesRequest, _s.BatchDeleteClusterNodesResponse] = _OperationSpec(
-    _SERVICE, "BatchDeleteClusterNodes", "BatchDeleteClusterNodesResponse"
+    _SERVICE,
+    "BatchDeleteClusterNodes",
+    "BatchDeleteClusterNodesResponse",
+    errors=("ResourceNotFound",),
 )
 _BatchDescribeModelPackage: _OperationSpec[_s.BatchDescribeModelPackageInput, _s.BatchDescribeModelPackageOutput] = _OperationSpec(
     _SERVICE, "BatchDescribeModelPackage", "BatchDescribeModelPackageOutput"
 )
 _BatchRebootClusterNodes: _OperationSpec[_s.BatchRebootClusterNodesRequest, _s.BatchRebootClusterNodesResponse] = _OperationSpec(
-    _SERVICE, "BatchRebootClusterNodes", "BatchRebootClusterNodesResponse"
+    _SERVICE,
+    "BatchRebootClusterNodes",
+    "BatchRebootClusterNodesResponse",
+    errors=("ResourceNotFound",),
 )
 _BatchReplaceClusterNodes: _OperationSpec[_s.BatchReplaceClusterNodesRequest, _s.BatchReplaceClusterNodesResponse] = _OperationSpec(
-    _SERVICE, "BatchReplaceClusterNodes", "BatchReplaceClusterNodesResponse"
+    _SERVICE,
+    "BatchReplaceClusterNodes",
+    "BatchReplaceClusterNodesResponse",
+    errors=("ResourceNotFound",),
 )
 _CreateAIBenchmarkJob: _OperationSpec[_s.CreateAIBenchmarkJobRequest, _s.CreateAIBenchmarkJobResponse] = _OperationSpec(
-    _SERVICE, "CreateAIBenchmarkJob", "CreateAIBenchmarkJobResponse"
+    _SERVICE,
+    "CreateAIBenchmarkJob",
+    "CreateAIBenchmarkJobResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateAIRecommendationJob: _OperationSpec[_s.CreateAIRecommendationJobRequest, _s.CreateAIRecommendationJobResponse] = _OperationSpec(
-    _SERVICE, "CreateAIRecommendationJob", "CreateAIRecommendationJobResponse"
+    _SERVICE,
+    "CreateAIRecommendationJob",
+    "CreateAIRecommendationJobResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateAIWorkloadConfig: _OperationSpec[_s.CreateAIWorkloadConfigRequest, _s.CreateAIWorkloadConfigResponse] = _OperationSpec(
-    _SERVICE, "CreateAIWorkloadConfig", "CreateAIWorkloadConfigResponse"
+    _SERVICE,
+    "CreateAIWorkloadConfig",
+    "CreateAIWorkloadConfigResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateAction: _OperationSpec[_s.CreateActionRequest, _s.CreateActionResponse] = _OperationSpec(
-    _SERVICE, "CreateAction", "CreateActionResponse"
+    _SERVICE, "CreateAction", "CreateActionResponse", errors=("ResourceLimitExceeded",)
 )
 _CreateAlgorithm: _OperationSpec[_s.CreateAlgorithmInput, _s.CreateAlgorithmOutput] = _OperationSpec(
     _SERVICE, "CreateAlgorithm", "CreateAlgorithmOutput"
 )
 _CreateApp: _OperationSpec[_s.CreateAppRequest, _s.CreateAppResponse] = _OperationSpec(
-    _SERVICE, "CreateApp", "CreateAppResponse"
+    _SERVICE, "CreateApp", "CreateAppResponse", errors=("ResourceInUse", "ResourceLimitExceeded")
 )
 _CreateAppImageConfig: _OperationSpec[_s.CreateAppImageConfigRequest, _s.CreateAppImageConfigResponse] = _OperationSpec(
-    _SERVICE, "CreateAppImageConfig", "CreateAppImageConfigResponse"
+    _SERVICE, "CreateAppImageConfig", "CreateAppImageConfigResponse", errors=("ResourceInUse",)
 )
 _CreateArtifact: _OperationSpec[_s.CreateArtifactRequest, _s.CreateArtifactResponse] = _OperationSpec(
-    _SERVICE, "CreateArtifact", "CreateArtifactResponse"
+    _SERVICE, "CreateArtifact", "CreateArtifactResponse", errors=("ResourceLimitExceeded",)
 )
 _CreateAutoMLJob: _OperationSpec[_s.CreateAutoMLJobRequest, _s.CreateAutoMLJobResponse] = _OperationSpec(
-    _SERVICE, "CreateAutoMLJob", "CreateAutoMLJobResponse"
+    _SERVICE,
+    "CreateAutoMLJob",
+    "CreateAutoMLJobResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateAutoMLJobV2: _OperationSpec[_s.CreateAutoMLJobV2Request, _s.CreateAutoMLJobV2Response] = _OperationSpec(
-    _SERVICE, "CreateAutoMLJobV2", "CreateAutoMLJobV2Response"
+    _SERVICE,
+    "CreateAutoMLJobV2",
+    "CreateAutoMLJobV2Response",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateCluster: _OperationSpec[_s.CreateClusterRequest, _s.CreateClusterResponse] = _OperationSpec(
-    _SERVICE, "CreateCluster", "CreateClusterResponse"
+    _SERVICE,
+    "CreateCluster",
+    "CreateClusterResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateClusterExtension: _OperationSpec[_s.CreateClusterExtensionRequest, _s.CreateClusterExtensionResponse] = _OperationSpec(
-    _SERVICE, "CreateClusterExtension", "CreateClusterExtensionResponse", idempotency_tokens=("client_token",)
+    _SERVICE,
+    "CreateClusterExtension",
+    "CreateClusterExtensionResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceInUse"),
+    idempotency_tokens=("client_token",),
 )
 _CreateClusterSchedulerConfig: _OperationSpec[_s.CreateClusterSchedulerConfigRequest, _s.CreateClusterSchedulerConfigResponse] = _OperationSpec(
-    _SERVICE, "CreateClusterSchedulerConfig", "CreateClusterSchedulerConfigResponse"
+    _SERVICE,
+    "CreateClusterSchedulerConfig",
+    "CreateClusterSchedulerConfigResponse",
+    errors=("ConflictException", "ResourceLimitExceeded"),
 )
 _CreateCodeRepository: _OperationSpec[_s.CreateCodeRepositoryInput, _s.CreateCodeRepositoryOutput] = _OperationSpec(
     _SERVICE, "CreateCodeRepository", "CreateCodeRepositoryOutput"
 )
 _CreateCompilationJob: _OperationSpec[_s.CreateCompilationJobRequest, _s.CreateCompilationJobResponse] = _OperationSpec(
-    _SERVICE, "CreateCompilationJob", "CreateCompilationJobResponse"
+    _SERVICE,
+    "CreateCompilationJob",
+    "CreateCompilationJobResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateComputeQuota: _OperationSpec[_s.CreateComputeQuotaRequest, _s.CreateComputeQuotaResponse] = _OperationSpec(
-    _SERVICE, "CreateComputeQuota", "CreateComputeQuotaResponse"
+    _SERVICE,
+    "CreateComputeQuota",
+    "CreateComputeQuotaResponse",
+    errors=("ConflictException", "ResourceLimitExceeded"),
 )
 _CreateContext: _OperationSpec[_s.CreateContextRequest, _s.CreateContextResponse] = _OperationSpec(
-    _SERVICE, "CreateContext", "CreateContextResponse"
+    _SERVICE, "CreateContext", "CreateContextResponse", errors=("ResourceLimitExceeded",)
 )
 _CreateDataQualityJobDefinition: _OperationSpec[_s.CreateDataQualityJobDefinitionRequest, _s.CreateDataQualityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "CreateDataQualityJobDefinition", "CreateDataQualityJobDefinitionResponse"
+    _SERVICE,
+    "CreateDataQualityJobDefinition",
+    "CreateDataQualityJobDefinitionResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateDeviceFleet: _OperationSpec[_s.CreateDeviceFleetRequest, None] = _OperationSpec(
-    _SERVICE, "CreateDeviceFleet", None
+    _SERVICE, "CreateDeviceFleet", None, errors=("ResourceInUse", "ResourceLimitExceeded")
 )
 _CreateDomain: _OperationSpec[_s.CreateDomainRequest, _s.CreateDomainResponse] = _OperationSpec(
-    _SERVICE, "CreateDomain", "CreateDomainResponse"
+    _SERVICE,
+    "CreateDomain",
+    "CreateDomainResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateEdgeDeploymentPlan: _OperationSpec[_s.CreateEdgeDeploymentPlanRequest, _s.CreateEdgeDeploymentPlanResponse] = _OperationSpec(
-    _SERVICE, "CreateEdgeDeploymentPlan", "CreateEdgeDeploymentPlanResponse"
+    _SERVICE,
+    "CreateEdgeDeploymentPlan",
+    "CreateEdgeDeploymentPlanResponse",
+    errors=("ResourceLimitExceeded",),
 )
 _CreateEdgeDeploymentStage: _OperationSpec[_s.CreateEdgeDeploymentStageRequest, None] = _OperationSpec(
-    _SERVICE, "CreateEdgeDeploymentStage", None
+    _SERVICE, "CreateEdgeDeploymentStage", None, errors=("ResourceLimitExceeded",)
 )
 _CreateEdgePackagingJob: _OperationSpec[_s.CreateEdgePackagingJobRequest, None] = _OperationSpec(
-    _SERVICE, "CreateEdgePackagingJob", None
+    _SERVICE, "CreateEdgePackagingJob", None, errors=("ResourceLimitExceeded",)
 )
 _CreateEndpoint: _OperationSpec[_s.CreateEndpointInput, _s.CreateEndpointOutput] = _OperationSpec(
-    _SERVICE, "CreateEndpoint", "CreateEndpointOutput"
+    _SERVICE, "CreateEndpoint", "CreateEndpointOutput", errors=("ResourceLimitExceeded",)
 )
 _CreateEndpointConfig: _OperationSpec[_s.CreateEndpointConfigInput, _s.CreateEndpointConfigOutput] = _OperationSpec(
-    _SERVICE, "CreateEndpointConfig", "CreateEndpointConfigOutput"
+    _SERVICE,
+    "CreateEndpointConfig",
+    "CreateEndpointConfigOutput",
+    errors=("ResourceLimitExceeded",),
 )
 _CreateExperiment: _OperationSpec[_s.CreateExperimentRequest, _s.CreateExperimentResponse] = _OperationSpec(
-    _SERVICE, "CreateExperiment", "CreateExperimentResponse"
+    _SERVICE, "CreateExperiment", "CreateExperimentResponse", errors=("ResourceLimitExceeded",)
 )
 _CreateFeatureGroup: _OperationSpec[_s.CreateFeatureGroupRequest, _s.CreateFeatureGroupResponse] = _OperationSpec(
-    _SERVICE, "CreateFeatureGroup", "CreateFeatureGroupResponse"
+    _SERVICE,
+    "CreateFeatureGroup",
+    "CreateFeatureGroupResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateFlowDefinition: _OperationSpec[_s.CreateFlowDefinitionRequest, _s.CreateFlowDefinitionResponse] = _OperationSpec(
-    _SERVICE, "CreateFlowDefinition", "CreateFlowDefinitionResponse"
+    _SERVICE,
+    "CreateFlowDefinition",
+    "CreateFlowDefinitionResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateHub: _OperationSpec[_s.CreateHubRequest, _s.CreateHubResponse] = _OperationSpec(
-    _SERVICE, "CreateHub", "CreateHubResponse"
+    _SERVICE, "CreateHub", "CreateHubResponse", errors=("ResourceInUse", "ResourceLimitExceeded")
 )
 _CreateHubContentPresignedUrls: _OperationSpec[_s.CreateHubContentPresignedUrlsRequest, _s.CreateHubContentPresignedUrlsResponse] = _OperationSpec(
     _SERVICE, "CreateHubContentPresignedUrls", "CreateHubContentPresignedUrlsResponse"
 )
 _CreateHubContentReference: _OperationSpec[_s.CreateHubContentReferenceRequest, _s.CreateHubContentReferenceResponse] = _OperationSpec(
-    _SERVICE, "CreateHubContentReference", "CreateHubContentReferenceResponse"
+    _SERVICE,
+    "CreateHubContentReference",
+    "CreateHubContentReferenceResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateHumanTaskUi: _OperationSpec[_s.CreateHumanTaskUiRequest, _s.CreateHumanTaskUiResponse] = _OperationSpec(
-    _SERVICE, "CreateHumanTaskUi", "CreateHumanTaskUiResponse"
+    _SERVICE,
+    "CreateHumanTaskUi",
+    "CreateHumanTaskUiResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateHyperParameterTuningJob: _OperationSpec[_s.CreateHyperParameterTuningJobRequest, _s.CreateHyperParameterTuningJobResponse] = _OperationSpec(
-    _SERVICE, "CreateHyperParameterTuningJob", "CreateHyperParameterTuningJobResponse"
+    _SERVICE,
+    "CreateHyperParameterTuningJob",
+    "CreateHyperParameterTuningJobResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateImage: _OperationSpec[_s.CreateImageRequest, _s.CreateImageResponse] = _OperationSpec(
-    _SERVICE, "CreateImage", "CreateImageResponse"
+    _SERVICE,
+    "CreateImage",
+    "CreateImageResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateImageVersion: _OperationSpec[_s.CreateImageVersionRequest, _s.CreateImageVersionResponse] = _OperationSpec(
-    _SERVICE, "CreateImageVersion", "CreateImageVersionResponse", idempotency_tokens=("client_token",)
+    _SERVICE,
+    "CreateImageVersion",
+    "CreateImageVersionResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
+    idempotency_tokens=("client_token",),
 )
 _CreateInferenceComponent: _OperationSpec[_s.CreateInferenceComponentInput, _s.CreateInferenceComponentOutput] = _OperationSpec(
-    _SERVICE, "CreateInferenceComponent", "CreateInferenceComponentOutput"
+    _SERVICE,
+    "CreateInferenceComponent",
+    "CreateInferenceComponentOutput",
+    errors=("ResourceLimitExceeded",),
 )
 _CreateInferenceExperiment: _OperationSpec[_s.CreateInferenceExperimentRequest, _s.CreateInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "CreateInferenceExperiment", "CreateInferenceExperimentResponse"
+    _SERVICE,
+    "CreateInferenceExperiment",
+    "CreateInferenceExperimentResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateInferenceRecommendationsJob: _OperationSpec[_s.CreateInferenceRecommendationsJobRequest, _s.CreateInferenceRecommendationsJobResponse] = _OperationSpec(
-    _SERVICE, "CreateInferenceRecommendationsJob", "CreateInferenceRecommendationsJobResponse"
+    _SERVICE,
+    "CreateInferenceRecommendationsJob",
+    "CreateInferenceRecommendationsJobResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateInferenceRouter: _OperationSpec[_s.CreateInferenceRouterInput, _s.CreateInferenceRouterOutput] = _OperationSpec(
-    _SERVICE, "CreateInferenceRouter", "CreateInferenceRouterOutput", idempotency_tokens=("client_token",)
+    _SERVICE,
+    "CreateInferenceRouter",
+    "CreateInferenceRouterOutput",
+    errors=("ResourceAlreadyExists", "ConflictException", "ResourceLimitExceeded"),
+    idempotency_tokens=("client_token",),
 )
 _CreateJob: _OperationSpec[_s.CreateJobRequest, _s.CreateJobResponse] = _OperationSpec(
-    _SERVICE, "CreateJob", "CreateJobResponse"
+    _SERVICE,
+    "CreateJob",
+    "CreateJobResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateLabelingJob: _OperationSpec[_s.CreateLabelingJobRequest, _s.CreateLabelingJobResponse] = _OperationSpec(
-    _SERVICE, "CreateLabelingJob", "CreateLabelingJobResponse"
+    _SERVICE,
+    "CreateLabelingJob",
+    "CreateLabelingJobResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateMlflowApp: _OperationSpec[_s.CreateMlflowAppRequest, _s.CreateMlflowAppResponse] = _OperationSpec(
-    _SERVICE, "CreateMlflowApp", "CreateMlflowAppResponse"
+    _SERVICE, "CreateMlflowApp", "CreateMlflowAppResponse", errors=("ResourceLimitExceeded",)
 )
 _CreateMlflowTrackingServer: _OperationSpec[_s.CreateMlflowTrackingServerRequest, _s.CreateMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "CreateMlflowTrackingServer", "CreateMlflowTrackingServerResponse"
+    _SERVICE,
+    "CreateMlflowTrackingServer",
+    "CreateMlflowTrackingServerResponse",
+    errors=("ResourceLimitExceeded",),
 )
 _CreateModel: _OperationSpec[_s.CreateModelInput, _s.CreateModelOutput] = _OperationSpec(
-    _SERVICE, "CreateModel", "CreateModelOutput"
+    _SERVICE, "CreateModel", "CreateModelOutput", errors=("ResourceLimitExceeded",)
 )
 _CreateModelBiasJobDefinition: _OperationSpec[_s.CreateModelBiasJobDefinitionRequest, _s.CreateModelBiasJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "CreateModelBiasJobDefinition", "CreateModelBiasJobDefinitionResponse"
+    _SERVICE,
+    "CreateModelBiasJobDefinition",
+    "CreateModelBiasJobDefinitionResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateModelCard: _OperationSpec[_s.CreateModelCardRequest, _s.CreateModelCardResponse] = _OperationSpec(
-    _SERVICE, "CreateModelCard", "CreateModelCardResponse"
+    _SERVICE,
+    "CreateModelCard",
+    "CreateModelCardResponse",
+    errors=("ConflictException", "ResourceLimitExceeded"),
 )
 _CreateModelCardExportJob: _OperationSpec[_s.CreateModelCardExportJobRequest, _s.CreateModelCardExportJobResponse] = _OperationSpec(
-    _SERVICE, "CreateModelCardExportJob", "CreateModelCardExportJobResponse"
+    _SERVICE,
+    "CreateModelCardExportJob",
+    "CreateModelCardExportJobResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
 )
 _CreateModelExplainabilityJobDefinition: _OperationSpec[_s.CreateModelExplainabilityJobDefinitionRequest, _s.CreateModelExplainabilityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "CreateModelExplainabilityJobDefinition", "CreateModelExplainabilityJobDefinitionResponse"
+    _SERVICE,
+    "CreateModelExplainabilityJobDefinition",
+    "CreateModelExplainabilityJobDefinitionResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateModelPackage: _OperationSpec[_s.CreateModelPackageInput, _s.CreateModelPackageOutput] = _OperationSpec(
-    _SERVICE, "CreateModelPackage", "CreateModelPackageOutput", idempotency_tokens=("client_token",)
+    _SERVICE,
+    "CreateModelPackage",
+    "CreateModelPackageOutput",
+    errors=("ConflictException", "ResourceLimitExceeded"),
+    idempotency_tokens=("client_token",),
 )
 _CreateModelPackageGroup: _OperationSpec[_s.CreateModelPackageGroupInput, _s.CreateModelPackageGroupOutput] = _OperationSpec(
-    _SERVICE, "CreateModelPackageGroup", "CreateModelPackageGroupOutput"
+    _SERVICE,
+    "CreateModelPackageGroup",
+    "CreateModelPackageGroupOutput",
+    errors=("ResourceLimitExceeded",),
 )
 _CreateModelQualityJobDefinition: _OperationSpec[_s.CreateModelQualityJobDefinitionRequest, _s.CreateModelQualityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "CreateModelQualityJobDefinition", "CreateModelQualityJobDefinitionResponse"
+    _SERVICE,
+    "CreateModelQualityJobDefinition",
+    "CreateModelQualityJobDefinitionResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateMonitoringSchedule: _OperationSpec[_s.CreateMonitoringScheduleRequest, _s.CreateMonitoringScheduleResponse] = _OperationSpec(
-    _SERVICE, "CreateMonitoringSchedule", "CreateMonitoringScheduleResponse"
+    _SERVICE,
+    "CreateMonitoringSchedule",
+    "CreateMonitoringScheduleResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateNotebookInstance: _OperationSpec[_s.CreateNotebookInstanceInput, _s.CreateNotebookInstanceOutput] = _OperationSpec(
-    _SERVICE, "CreateNotebookInstance", "CreateNotebookInstanceOutput"
+    _SERVICE,
+    "CreateNotebookInstance",
+    "CreateNotebookInstanceOutput",
+    errors=("ResourceLimitExceeded",),
 )
 _CreateNotebookInstanceLifecycleConfig: _OperationSpec[_s.CreateNotebookInstanceLifecycleConfigInput, _s.CreateNotebookInstanceLifecycleConfigOutput] = _OperationSpec(
-    _SERVICE, "CreateNotebookInstanceLifecycleConfig", "CreateNotebookInstanceLifecycleConfigOutput"
+    _SERVICE,
+    "CreateNotebookInstanceLifecycleConfig",
+    "CreateNotebookInstanceLifecycleConfigOutput",
+    errors=("ResourceLimitExceeded",),
 )
 _CreateOptimizationJob: _OperationSpec[_s.CreateOptimizationJobRequest, _s.CreateOptimizationJobResponse] = _OperationSpec(
-    _SERVICE, "CreateOptimizationJob", "CreateOptimizationJobResponse"
+    _SERVICE,
+    "CreateOptimizationJob",
+    "CreateOptimizationJobResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreatePartnerApp: _OperationSpec[_s.CreatePartnerAppRequest, _s.CreatePartnerAppResponse] = _OperationSpec(
-    _SERVICE, "CreatePartnerApp", "CreatePartnerAppResponse", idempotency_tokens=("client_token",)
+    _SERVICE,
+    "CreatePartnerApp",
+    "CreatePartnerAppResponse",
+    errors=("ConflictException", "ResourceLimitExceeded"),
+    idempotency_tokens=("client_token",),
 )
 _CreatePartnerAppPresignedUrl: _OperationSpec[_s.CreatePartnerAppPresignedUrlRequest, _s.CreatePartnerAppPresignedUrlResponse] = _OperationSpec(
-    _SERVICE, "CreatePartnerAppPresignedUrl", "CreatePartnerAppPresignedUrlResponse"
+    _SERVICE,
+    "CreatePartnerAppPresignedUrl",
+    "CreatePartnerAppPresignedUrlResponse",
+    errors=("ResourceNotFound",),
 )
 _CreatePipeline: _OperationSpec[_s.CreatePipelineRequest, _s.CreatePipelineResponse] = _OperationSpec(
-    _SERVICE, "CreatePipeline", "CreatePipelineResponse", idempotency_tokens=("client_request_token",)
+    _SERVICE,
+    "CreatePipeline",
+    "CreatePipelineResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
+    idempotency_tokens=("client_request_token",),
 )
 _CreatePresignedDomainUrl: _OperationSpec[_s.CreatePresignedDomainUrlRequest, _s.CreatePresignedDomainUrlResponse] = _OperationSpec(
-    _SERVICE, "CreatePresignedDomainUrl", "CreatePresignedDomainUrlResponse"
+    _SERVICE,
+    "CreatePresignedDomainUrl",
+    "CreatePresignedDomainUrlResponse",
+    errors=("ResourceNotFound",),
 )
 _CreatePresignedMlflowAppUrl: _OperationSpec[_s.CreatePresignedMlflowAppUrlRequest, _s.CreatePresignedMlflowAppUrlResponse] = _OperationSpec(
-    _SERVICE, "CreatePresignedMlflowAppUrl", "CreatePresignedMlflowAppUrlResponse"
+    _SERVICE,
+    "CreatePresignedMlflowAppUrl",
+    "CreatePresignedMlflowAppUrlResponse",
+    errors=("ResourceNotFound",),
 )
 _CreatePresignedMlflowTrackingServerUrl: _OperationSpec[_s.CreatePresignedMlflowTrackingServerUrlRequest, _s.CreatePresignedMlflowTrackingServerUrlResponse] = _OperationSpec(
-    _SERVICE, "CreatePresignedMlflowTrackingServerUrl", "CreatePresignedMlflowTrackingServerUrlResponse"
+    _SERVICE,
+    "CreatePresignedMlflowTrackingServerUrl",
+    "CreatePresignedMlflowTrackingServerUrlResponse",
+    errors=("ResourceNotFound",),
 )
 _CreatePresignedNotebookInstanceUrl: _OperationSpec[_s.CreatePresignedNotebookInstanceUrlInput, _s.CreatePresignedNotebookInstanceUrlOutput] = _OperationSpec(
     _SERVICE, "CreatePresignedNotebookInstanceUrl", "CreatePresignedNotebookInstanceUrlOutput"
 )
 _CreateProcessingJob: _OperationSpec[_s.CreateProcessingJobRequest, _s.CreateProcessingJobResponse] = _OperationSpec(
-    _SERVICE, "CreateProcessingJob", "CreateProcessingJobResponse"
+    _SERVICE,
+    "CreateProcessingJob",
+    "CreateProcessingJobResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateProject: _OperationSpec[_s.CreateProjectInput, _s.CreateProjectOutput] = _OperationSpec(
-    _SERVICE, "CreateProject", "CreateProjectOutput"
+    _SERVICE, "CreateProject", "CreateProjectOutput", errors=("ResourceLimitExceeded",)
 )
 _CreateSpace: _OperationSpec[_s.CreateSpaceRequest, _s.CreateSpaceResponse] = _OperationSpec(
-    _SERVICE, "CreateSpace", "CreateSpaceResponse"
+    _SERVICE,
+    "CreateSpace",
+    "CreateSpaceResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateStudioLifecycleConfig: _OperationSpec[_s.CreateStudioLifecycleConfigRequest, _s.CreateStudioLifecycleConfigResponse] = _OperationSpec(
-    _SERVICE, "CreateStudioLifecycleConfig", "CreateStudioLifecycleConfigResponse"
+    _SERVICE,
+    "CreateStudioLifecycleConfig",
+    "CreateStudioLifecycleConfigResponse",
+    errors=("ResourceInUse",),
 )
 _CreateTrainingJob: _OperationSpec[_s.CreateTrainingJobRequest, _s.CreateTrainingJobResponse] = _OperationSpec(
-    _SERVICE, "CreateTrainingJob", "CreateTrainingJobResponse"
+    _SERVICE,
+    "CreateTrainingJob",
+    "CreateTrainingJobResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateTrainingPlan: _OperationSpec[_s.CreateTrainingPlanRequest, _s.CreateTrainingPlanResponse] = _OperationSpec(
-    _SERVICE, "CreateTrainingPlan", "CreateTrainingPlanResponse"
+    _SERVICE,
+    "CreateTrainingPlan",
+    "CreateTrainingPlanResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateTrainingSession: _OperationSpec[_s.CreateTrainingSessionRequest, _s.CreateTrainingSessionResponse] = _OperationSpec(
-    _SERVICE, "CreateTrainingSession", "CreateTrainingSessionResponse"
+    _SERVICE,
+    "CreateTrainingSession",
+    "CreateTrainingSessionResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateTransformJob: _OperationSpec[_s.CreateTransformJobRequest, _s.CreateTransformJobResponse] = _OperationSpec(
-    _SERVICE, "CreateTransformJob", "CreateTransformJobResponse"
+    _SERVICE,
+    "CreateTransformJob",
+    "CreateTransformJobResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateTrial: _OperationSpec[_s.CreateTrialRequest, _s.CreateTrialResponse] = _OperationSpec(
-    _SERVICE, "CreateTrial", "CreateTrialResponse"
+    _SERVICE,
+    "CreateTrial",
+    "CreateTrialResponse",
+    errors=("ResourceNotFound", "ResourceLimitExceeded"),
 )
 _CreateTrialComponent: _OperationSpec[_s.CreateTrialComponentRequest, _s.CreateTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "CreateTrialComponent", "CreateTrialComponentResponse"
+    _SERVICE,
+    "CreateTrialComponent",
+    "CreateTrialComponentResponse",
+    errors=("ResourceLimitExceeded",),
 )
 _CreateUserProfile: _OperationSpec[_s.CreateUserProfileRequest, _s.CreateUserProfileResponse] = _OperationSpec(
-    _SERVICE, "CreateUserProfile", "CreateUserProfileResponse"
+    _SERVICE,
+    "CreateUserProfile",
+    "CreateUserProfileResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _CreateWorkforce: _OperationSpec[_s.CreateWorkforceRequest, _s.CreateWorkforceResponse] = _OperationSpec(
     _SERVICE, "CreateWorkforce", "CreateWorkforceResponse"
 )
 _CreateWorkteam: _OperationSpec[_s.CreateWorkteamRequest, _s.CreateWorkteamResponse] = _OperationSpec(
-    _SERVICE, "CreateWorkteam", "CreateWorkteamResponse"
+    _SERVICE,
+    "CreateWorkteam",
+    "CreateWorkteamResponse",
+    errors=("ResourceInUse", "ResourceLimitExceeded"),
 )
 _DeleteAIBenchmarkJob: _OperationSpec[_s.DeleteAIBenchmarkJobRequest, _s.DeleteAIBenchmarkJobResponse] = _OperationSpec(
-    _SERVICE, "DeleteAIBenchmarkJob", "DeleteAIBenchmarkJobResponse"
+    _SERVICE, "DeleteAIBenchmarkJob", "DeleteAIBenchmarkJobResponse", errors=("ResourceNotFound",)
 )
 _DeleteAIRecommendationJob: _OperationSpec[_s.DeleteAIRecommendationJobRequest, _s.DeleteAIRecommendationJobResponse] = _OperationSpec(
-    _SERVICE, "DeleteAIRecommendationJob", "DeleteAIRecommendationJobResponse"
+    _SERVICE,
+    "DeleteAIRecommendationJob",
+    "DeleteAIRecommendationJobResponse",
+    errors=("ResourceNotFound",),
 )
 _DeleteAIWorkloadConfig: _OperationSpec[_s.DeleteAIWorkloadConfigRequest, _s.DeleteAIWorkloadConfigResponse] = _OperationSpec(
-    _SERVICE, "DeleteAIWorkloadConfig", "DeleteAIWorkloadConfigResponse"
+    _SERVICE,
+    "DeleteAIWorkloadConfig",
+    "DeleteAIWorkloadConfigResponse",
+    errors=("ResourceNotFound", "ResourceInUse"),
 )
 _DeleteAction: _OperationSpec[_s.DeleteActionRequest, _s.DeleteActionResponse] = _OperationSpec(
-    _SERVICE, "DeleteAction", "DeleteActionResponse"
+    _SERVICE, "DeleteAction", "DeleteActionResponse", errors=("ResourceNotFound",)
 )
 _DeleteAlgorithm: _OperationSpec[_s.DeleteAlgorithmInput, None] = _OperationSpec(
-    _SERVICE, "DeleteAlgorithm", None
+    _SERVICE, "DeleteAlgorithm", None, errors=("ConflictException",)
 )
-_DeleteApp: _OperationSpec[_s.DeleteAppRequest, None] = _OperationSpec(_SERVICE, "DeleteApp", None)
+_DeleteApp: _OperationSpec[_s.DeleteAppRequest, None] = _OperationSpec(
+    _SERVICE, "DeleteApp", None, errors=("ResourceNotFound", "ResourceInUse")
+)
 _DeleteAppImageConfig: _OperationSpec[_s.DeleteAppImageConfigRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteAppImageConfig", None
+    _SERVICE, "DeleteAppImageConfig", None, errors=("ResourceNotFound",)
 )
 _DeleteArtifact: _OperationSpec[_s.DeleteArtifactRequest, _s.DeleteArtifactResponse] = _OperationSpec(
-    _SERVICE, "DeleteArtifact", "DeleteArtifactResponse"
+    _SERVICE, "DeleteArtifact", "DeleteArtifactResponse", errors=("ResourceNotFound",)
 )
 _DeleteAssociation: _OperationSpec[_s.DeleteAssociationRequest, _s.DeleteAssociationResponse] = _OperationSpec(
-    _SERVICE, "DeleteAssociation", "DeleteAssociationResponse"
+    _SERVICE, "DeleteAssociation", "DeleteAssociationResponse", errors=("ResourceNotFound",)
 )
 _DeleteCluster: _OperationSpec[_s.DeleteClusterRequest, _s.DeleteClusterResponse] = _OperationSpec(
-    _SERVICE, "DeleteCluster", "DeleteClusterResponse"
+    _SERVICE,
+    "DeleteCluster",
+    "DeleteClusterResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _DeleteClusterExtension: _OperationSpec[_s.DeleteClusterExtensionRequest, _s.DeleteClusterExtensionResponse] = _OperationSpec(
-    _SERVICE, "DeleteClusterExtension", "DeleteClusterExtensionResponse"
+    _SERVICE,
+    "DeleteClusterExtension",
+    "DeleteClusterExtensionResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceInUse"),
 )
 _DeleteClusterSchedulerConfig: _OperationSpec[_s.DeleteClusterSchedulerConfigRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteClusterSchedulerConfig", None
+    _SERVICE, "DeleteClusterSchedulerConfig", None, errors=("ResourceNotFound",)
 )
 _DeleteCodeRepository: _OperationSpec[_s.DeleteCodeRepositoryInput, None] = _OperationSpec(
     _SERVICE, "DeleteCodeRepository", None
 )
 _DeleteCompilationJob: _OperationSpec[_s.DeleteCompilationJobRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteCompilationJob", None
+    _SERVICE, "DeleteCompilationJob", None, errors=("ResourceNotFound",)
 )
 _DeleteComputeQuota: _OperationSpec[_s.DeleteComputeQuotaRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteComputeQuota", None
+    _SERVICE, "DeleteComputeQuota", None, errors=("ResourceNotFound",)
 )
 _DeleteContext: _OperationSpec[_s.DeleteContextRequest, _s.DeleteContextResponse] = _OperationSpec(
-    _SERVICE, "DeleteContext", "DeleteContextResponse"
+    _SERVICE, "DeleteContext", "DeleteContextResponse", errors=("ResourceNotFound",)
 )
 _DeleteDataQualityJobDefinition: _OperationSpec[_s.DeleteDataQualityJobDefinitionRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteDataQualityJobDefinition", None
+    _SERVICE, "DeleteDataQualityJobDefinition", None, errors=("ResourceNotFound",)
 )
 _DeleteDeviceFleet: _OperationSpec[_s.DeleteDeviceFleetRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteDeviceFleet", None
+    _SERVICE, "DeleteDeviceFleet", None, errors=("ResourceInUse",)
 )
 _DeleteDomain: _OperationSpec[_s.DeleteDomainRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteDomain", None
+    _SERVICE, "DeleteDomain", None, errors=("ResourceNotFound", "ResourceInUse")
 )
 _DeleteEdgeDeploymentPlan: _OperationSpec[_s.DeleteEdgeDeploymentPlanRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteEdgeDeploymentPlan", None
+    _SERVICE, "DeleteEdgeDeploymentPlan", None, errors=("ResourceInUse",)
 )
 _DeleteEdgeDeploymentStage: _OperationSpec[_s.DeleteEdgeDeploymentStageRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteEdgeDeploymentStage", None
+    _SERVICE, "DeleteEdgeDeploymentStage", None, errors=("ResourceInUse",)
 )
 _DeleteEndpoint: _OperationSpec[_s.DeleteEndpointInput, None] = _OperationSpec(
     _SERVICE, "DeleteEndpoint", None
@@ -575,80 +788,94 @@ _DeleteEndpointConfig: _OperationSpec[_s.DeleteEndpointConfigInput, None] = _Ope
     _SERVICE, "DeleteEndpointConfig", None
 )
 _DeleteEndpointPolicy: _OperationSpec[_s.DeleteEndpointPolicyRequest, _s.DeleteEndpointPolicyResponse] = _OperationSpec(
-    _SERVICE, "DeleteEndpointPolicy", "DeleteEndpointPolicyResponse"
+    _SERVICE, "DeleteEndpointPolicy", "DeleteEndpointPolicyResponse", errors=("ResourceNotFound",)
 )
 _DeleteExperiment: _OperationSpec[_s.DeleteExperimentRequest, _s.DeleteExperimentResponse] = _OperationSpec(
-    _SERVICE, "DeleteExperiment", "DeleteExperimentResponse"
+    _SERVICE, "DeleteExperiment", "DeleteExperimentResponse", errors=("ResourceNotFound",)
 )
 _DeleteFeatureGroup: _OperationSpec[_s.DeleteFeatureGroupRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteFeatureGroup", None
+    _SERVICE, "DeleteFeatureGroup", None, errors=("ResourceNotFound",)
 )
 _DeleteFlowDefinition: _OperationSpec[_s.DeleteFlowDefinitionRequest, _s.DeleteFlowDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DeleteFlowDefinition", "DeleteFlowDefinitionResponse"
+    _SERVICE,
+    "DeleteFlowDefinition",
+    "DeleteFlowDefinitionResponse",
+    errors=("ResourceNotFound", "ResourceInUse"),
 )
-_DeleteHub: _OperationSpec[_s.DeleteHubRequest, None] = _OperationSpec(_SERVICE, "DeleteHub", None)
+_DeleteHub: _OperationSpec[_s.DeleteHubRequest, None] = _OperationSpec(
+    _SERVICE, "DeleteHub", None, errors=("ResourceNotFound", "ResourceInUse")
+)
 _DeleteHubContent: _OperationSpec[_s.DeleteHubContentRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteHubContent", None
+    _SERVICE, "DeleteHubContent", None, errors=("ResourceNotFound", "ResourceInUse")
 )
 _DeleteHubContentReference: _OperationSpec[_s.DeleteHubContentReferenceRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteHubContentReference", None
+    _SERVICE, "DeleteHubContentReference", None, errors=("ResourceNotFound",)
 )
 _DeleteHumanTaskUi: _OperationSpec[_s.DeleteHumanTaskUiRequest, _s.DeleteHumanTaskUiResponse] = _OperationSpec(
-    _SERVICE, "DeleteHumanTaskUi", "DeleteHumanTaskUiResponse"
+    _SERVICE, "DeleteHumanTaskUi", "DeleteHumanTaskUiResponse", errors=("ResourceNotFound",)
 )
 _DeleteHyperParameterTuningJob: _OperationSpec[_s.DeleteHyperParameterTuningJobRequest, None] = _OperationSpec(
     _SERVICE, "DeleteHyperParameterTuningJob", None
 )
 _DeleteImage: _OperationSpec[_s.DeleteImageRequest, _s.DeleteImageResponse] = _OperationSpec(
-    _SERVICE, "DeleteImage", "DeleteImageResponse"
+    _SERVICE, "DeleteImage", "DeleteImageResponse", errors=("ResourceNotFound", "ResourceInUse")
 )
 _DeleteImageVersion: _OperationSpec[_s.DeleteImageVersionRequest, _s.DeleteImageVersionResponse] = _OperationSpec(
-    _SERVICE, "DeleteImageVersion", "DeleteImageVersionResponse"
+    _SERVICE,
+    "DeleteImageVersion",
+    "DeleteImageVersionResponse",
+    errors=("ResourceNotFound", "ResourceInUse"),
 )
 _DeleteInferenceComponent: _OperationSpec[_s.DeleteInferenceComponentInput, None] = _OperationSpec(
     _SERVICE, "DeleteInferenceComponent", None
 )
 _DeleteInferenceExperiment: _OperationSpec[_s.DeleteInferenceExperimentRequest, _s.DeleteInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "DeleteInferenceExperiment", "DeleteInferenceExperimentResponse"
+    _SERVICE,
+    "DeleteInferenceExperiment",
+    "DeleteInferenceExperimentResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _DeleteInferenceRouter: _OperationSpec[_s.DeleteInferenceRouterInput, None] = _OperationSpec(
-    _SERVICE, "DeleteInferenceRouter", None
+    _SERVICE, "DeleteInferenceRouter", None, errors=("ConflictException", "ResourceNotFound")
 )
 _DeleteJob: _OperationSpec[_s.DeleteJobRequest, _s.DeleteJobResponse] = _OperationSpec(
-    _SERVICE, "DeleteJob", "DeleteJobResponse"
+    _SERVICE, "DeleteJob", "DeleteJobResponse", errors=("ResourceNotFound", "ResourceInUse")
 )
 _DeleteMlflowApp: _OperationSpec[_s.DeleteMlflowAppRequest, _s.DeleteMlflowAppResponse] = _OperationSpec(
-    _SERVICE, "DeleteMlflowApp", "DeleteMlflowAppResponse"
+    _SERVICE, "DeleteMlflowApp", "DeleteMlflowAppResponse", errors=("ResourceNotFound",)
 )
 _DeleteMlflowTrackingServer: _OperationSpec[_s.DeleteMlflowTrackingServerRequest, _s.DeleteMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "DeleteMlflowTrackingServer", "DeleteMlflowTrackingServerResponse"
+    _SERVICE,
+    "DeleteMlflowTrackingServer",
+    "DeleteMlflowTrackingServerResponse",
+    errors=("ResourceNotFound",),
 )
 _DeleteModel: _OperationSpec[_s.DeleteModelInput, None] = _OperationSpec(
     _SERVICE, "DeleteModel", None
 )
 _DeleteModelBiasJobDefinition: _OperationSpec[_s.DeleteModelBiasJobDefinitionRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteModelBiasJobDefinition", None
+    _SERVICE, "DeleteModelBiasJobDefinition", None, errors=("ResourceNotFound",)
 )
 _DeleteModelCard: _OperationSpec[_s.DeleteModelCardRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteModelCard", None
+    _SERVICE, "DeleteModelCard", None, errors=("ConflictException", "ResourceNotFound")
 )
 _DeleteModelExplainabilityJobDefinition: _OperationSpec[_s.DeleteModelExplainabilityJobDefinitionRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteModelExplainabilityJobDefinition", None
+    _SERVICE, "DeleteModelExplainabilityJobDefinition", None, errors=("ResourceNotFound",)
 )
 _DeleteModelPackage: _OperationSpec[_s.DeleteModelPackageInput, None] = _OperationSpec(
-    _SERVICE, "DeleteModelPackage", None
+    _SERVICE, "DeleteModelPackage", None, errors=("ConflictException",)
 )
 _DeleteModelPackageGroup: _OperationSpec[_s.DeleteModelPackageGroupInput, None] = _OperationSpec(
-    _SERVICE, "DeleteModelPackageGroup", None
+    _SERVICE, "DeleteModelPackageGroup", None, errors=("ConflictException",)
 )
 _DeleteModelPackageGroupPolicy: _OperationSpec[_s.DeleteModelPackageGroupPolicyInput, None] = _OperationSpec(
     _SERVICE, "DeleteModelPackageGroupPolicy", None
 )
 _DeleteModelQualityJobDefinition: _OperationSpec[_s.DeleteModelQualityJobDefinitionRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteModelQualityJobDefinition", None
+    _SERVICE, "DeleteModelQualityJobDefinition", None, errors=("ResourceNotFound",)
 )
 _DeleteMonitoringSchedule: _OperationSpec[_s.DeleteMonitoringScheduleRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteMonitoringSchedule", None
+    _SERVICE, "DeleteMonitoringSchedule", None, errors=("ResourceNotFound",)
 )
 _DeleteNotebookInstance: _OperationSpec[_s.DeleteNotebookInstanceInput, None] = _OperationSpec(
     _SERVICE, "DeleteNotebookInstance", None
@@ -657,130 +884,171 @@ _DeleteNotebookInstanceLifecycleConfig: _OperationSpec[_s.DeleteNotebookInstance
     _SERVICE, "DeleteNotebookInstanceLifecycleConfig", None
 )
 _DeleteOptimizationJob: _OperationSpec[_s.DeleteOptimizationJobRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteOptimizationJob", None
+    _SERVICE, "DeleteOptimizationJob", None, errors=("ResourceNotFound",)
 )
 _DeletePartnerApp: _OperationSpec[_s.DeletePartnerAppRequest, _s.DeletePartnerAppResponse] = _OperationSpec(
-    _SERVICE, "DeletePartnerApp", "DeletePartnerAppResponse", idempotency_tokens=("client_token",)
+    _SERVICE,
+    "DeletePartnerApp",
+    "DeletePartnerAppResponse",
+    errors=("ConflictException", "ResourceNotFound"),
+    idempotency_tokens=("client_token",),
 )
 _DeletePipeline: _OperationSpec[_s.DeletePipelineRequest, _s.DeletePipelineResponse] = _OperationSpec(
-    _SERVICE, "DeletePipeline", "DeletePipelineResponse", idempotency_tokens=("client_request_token",)
+    _SERVICE,
+    "DeletePipeline",
+    "DeletePipelineResponse",
+    errors=("ConflictException", "ResourceNotFound"),
+    idempotency_tokens=("client_request_token",),
 )
 _DeleteProcessingJob: _OperationSpec[_s.DeleteProcessingJobRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteProcessingJob", None
+    _SERVICE, "DeleteProcessingJob", None, errors=("ResourceNotFound", "ResourceInUse")
 )
 _DeleteProject: _OperationSpec[_s.DeleteProjectInput, None] = _OperationSpec(
-    _SERVICE, "DeleteProject", None
+    _SERVICE, "DeleteProject", None, errors=("ConflictException",)
 )
 _DeleteSpace: _OperationSpec[_s.DeleteSpaceRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteSpace", None
+    _SERVICE, "DeleteSpace", None, errors=("ResourceNotFound", "ResourceInUse")
 )
 _DeleteStudioLifecycleConfig: _OperationSpec[_s.DeleteStudioLifecycleConfigRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteStudioLifecycleConfig", None
+    _SERVICE, "DeleteStudioLifecycleConfig", None, errors=("ResourceNotFound", "ResourceInUse")
 )
 _DeleteTags: _OperationSpec[_s.DeleteTagsInput, _s.DeleteTagsOutput] = _OperationSpec(
     _SERVICE, "DeleteTags", "DeleteTagsOutput"
 )
 _DeleteTrainingJob: _OperationSpec[_s.DeleteTrainingJobRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteTrainingJob", None
+    _SERVICE, "DeleteTrainingJob", None, errors=("ResourceNotFound", "ResourceInUse")
 )
 _DeleteTrainingSession: _OperationSpec[_s.DeleteTrainingSessionRequest, _s.DeleteTrainingSessionResponse] = _OperationSpec(
-    _SERVICE, "DeleteTrainingSession", "DeleteTrainingSessionResponse"
+    _SERVICE, "DeleteTrainingSession", "DeleteTrainingSessionResponse", errors=("ResourceNotFound",)
 )
 _DeleteTrial: _OperationSpec[_s.DeleteTrialRequest, _s.DeleteTrialResponse] = _OperationSpec(
-    _SERVICE, "DeleteTrial", "DeleteTrialResponse"
+    _SERVICE, "DeleteTrial", "DeleteTrialResponse", errors=("ResourceNotFound",)
 )
 _DeleteTrialComponent: _OperationSpec[_s.DeleteTrialComponentRequest, _s.DeleteTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "DeleteTrialComponent", "DeleteTrialComponentResponse"
+    _SERVICE, "DeleteTrialComponent", "DeleteTrialComponentResponse", errors=("ResourceNotFound",)
 )
 _DeleteUserProfile: _OperationSpec[_s.DeleteUserProfileRequest, None] = _OperationSpec(
-    _SERVICE, "DeleteUserProfile", None
+    _SERVICE, "DeleteUserProfile", None, errors=("ResourceNotFound", "ResourceInUse")
 )
 _DeleteWorkforce: _OperationSpec[_s.DeleteWorkforceRequest, _s.DeleteWorkforceResponse] = _OperationSpec(
     _SERVICE, "DeleteWorkforce", "DeleteWorkforceResponse"
 )
 _DeleteWorkteam: _OperationSpec[_s.DeleteWorkteamRequest, _s.DeleteWorkteamResponse] = _OperationSpec(
-    _SERVICE, "DeleteWorkteam", "DeleteWorkteamResponse"
+    _SERVICE, "DeleteWorkteam", "DeleteWorkteamResponse", errors=("ResourceLimitExceeded",)
 )
 _DeregisterDevices: _OperationSpec[_s.DeregisterDevicesRequest, None] = _OperationSpec(
     _SERVICE, "DeregisterDevices", None
 )
 _DescribeAIBenchmarkJob: _OperationSpec[_s.DescribeAIBenchmarkJobRequest, _s.DescribeAIBenchmarkJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeAIBenchmarkJob", "DescribeAIBenchmarkJobResponse"
+    _SERVICE,
+    "DescribeAIBenchmarkJob",
+    "DescribeAIBenchmarkJobResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeAIRecommendationJob: _OperationSpec[_s.DescribeAIRecommendationJobRequest, _s.DescribeAIRecommendationJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeAIRecommendationJob", "DescribeAIRecommendationJobResponse"
+    _SERVICE,
+    "DescribeAIRecommendationJob",
+    "DescribeAIRecommendationJobResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeAIWorkloadConfig: _OperationSpec[_s.DescribeAIWorkloadConfigRequest, _s.DescribeAIWorkloadConfigResponse] = _OperationSpec(
-    _SERVICE, "DescribeAIWorkloadConfig", "DescribeAIWorkloadConfigResponse"
+    _SERVICE,
+    "DescribeAIWorkloadConfig",
+    "DescribeAIWorkloadConfigResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeAction: _OperationSpec[_s.DescribeActionRequest, _s.DescribeActionResponse] = _OperationSpec(
-    _SERVICE, "DescribeAction", "DescribeActionResponse"
+    _SERVICE, "DescribeAction", "DescribeActionResponse", errors=("ResourceNotFound",)
 )
 _DescribeAlgorithm: _OperationSpec[_s.DescribeAlgorithmInput, _s.DescribeAlgorithmOutput] = _OperationSpec(
     _SERVICE, "DescribeAlgorithm", "DescribeAlgorithmOutput"
 )
 _DescribeApp: _OperationSpec[_s.DescribeAppRequest, _s.DescribeAppResponse] = _OperationSpec(
-    _SERVICE, "DescribeApp", "DescribeAppResponse"
+    _SERVICE, "DescribeApp", "DescribeAppResponse", errors=("ResourceNotFound",)
 )
 _DescribeAppImageConfig: _OperationSpec[_s.DescribeAppImageConfigRequest, _s.DescribeAppImageConfigResponse] = _OperationSpec(
-    _SERVICE, "DescribeAppImageConfig", "DescribeAppImageConfigResponse"
+    _SERVICE,
+    "DescribeAppImageConfig",
+    "DescribeAppImageConfigResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeArtifact: _OperationSpec[_s.DescribeArtifactRequest, _s.DescribeArtifactResponse] = _OperationSpec(
-    _SERVICE, "DescribeArtifact", "DescribeArtifactResponse"
+    _SERVICE, "DescribeArtifact", "DescribeArtifactResponse", errors=("ResourceNotFound",)
 )
 _DescribeAutoMLJob: _OperationSpec[_s.DescribeAutoMLJobRequest, _s.DescribeAutoMLJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeAutoMLJob", "DescribeAutoMLJobResponse"
+    _SERVICE, "DescribeAutoMLJob", "DescribeAutoMLJobResponse", errors=("ResourceNotFound",)
 )
 _DescribeAutoMLJobV2: _OperationSpec[_s.DescribeAutoMLJobV2Request, _s.DescribeAutoMLJobV2Response] = _OperationSpec(
-    _SERVICE, "DescribeAutoMLJobV2", "DescribeAutoMLJobV2Response"
+    _SERVICE, "DescribeAutoMLJobV2", "DescribeAutoMLJobV2Response", errors=("ResourceNotFound",)
 )
 _DescribeCluster: _OperationSpec[_s.DescribeClusterRequest, _s.DescribeClusterResponse] = _OperationSpec(
-    _SERVICE, "DescribeCluster", "DescribeClusterResponse"
+    _SERVICE, "DescribeCluster", "DescribeClusterResponse", errors=("ResourceNotFound",)
 )
 _DescribeClusterEvent: _OperationSpec[_s.DescribeClusterEventRequest, _s.DescribeClusterEventResponse] = _OperationSpec(
-    _SERVICE, "DescribeClusterEvent", "DescribeClusterEventResponse"
+    _SERVICE, "DescribeClusterEvent", "DescribeClusterEventResponse", errors=("ResourceNotFound",)
 )
 _DescribeClusterExtension: _OperationSpec[_s.DescribeClusterExtensionRequest, _s.DescribeClusterExtensionResponse] = _OperationSpec(
-    _SERVICE, "DescribeClusterExtension", "DescribeClusterExtensionResponse"
+    _SERVICE,
+    "DescribeClusterExtension",
+    "DescribeClusterExtensionResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeClusterNode: _OperationSpec[_s.DescribeClusterNodeRequest, _s.DescribeClusterNodeResponse] = _OperationSpec(
-    _SERVICE, "DescribeClusterNode", "DescribeClusterNodeResponse"
+    _SERVICE, "DescribeClusterNode", "DescribeClusterNodeResponse", errors=("ResourceNotFound",)
 )
 _DescribeClusterOperation: _OperationSpec[_s.DescribeClusterOperationRequest, _s.DescribeClusterOperationResponse] = _OperationSpec(
-    _SERVICE, "DescribeClusterOperation", "DescribeClusterOperationResponse"
+    _SERVICE,
+    "DescribeClusterOperation",
+    "DescribeClusterOperationResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeClusterSchedulerConfig: _OperationSpec[_s.DescribeClusterSchedulerConfigRequest, _s.DescribeClusterSchedulerConfigResponse] = _OperationSpec(
-    _SERVICE, "DescribeClusterSchedulerConfig", "DescribeClusterSchedulerConfigResponse"
+    _SERVICE,
+    "DescribeClusterSchedulerConfig",
+    "DescribeClusterSchedulerConfigResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeCodeRepository: _OperationSpec[_s.DescribeCodeRepositoryInput, _s.DescribeCodeRepositoryOutput] = _OperationSpec(
     _SERVICE, "DescribeCodeRepository", "DescribeCodeRepositoryOutput"
 )
 _DescribeCompilationJob: _OperationSpec[_s.DescribeCompilationJobRequest, _s.DescribeCompilationJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeCompilationJob", "DescribeCompilationJobResponse"
+    _SERVICE,
+    "DescribeCompilationJob",
+    "DescribeCompilationJobResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeComputeQuota: _OperationSpec[_s.DescribeComputeQuotaRequest, _s.DescribeComputeQuotaResponse] = _OperationSpec(
-    _SERVICE, "DescribeComputeQuota", "DescribeComputeQuotaResponse"
+    _SERVICE, "DescribeComputeQuota", "DescribeComputeQuotaResponse", errors=("ResourceNotFound",)
 )
 _DescribeContext: _OperationSpec[_s.DescribeContextRequest, _s.DescribeContextResponse] = _OperationSpec(
-    _SERVICE, "DescribeContext", "DescribeContextResponse"
+    _SERVICE, "DescribeContext", "DescribeContextResponse", errors=("ResourceNotFound",)
 )
 _DescribeDataQualityJobDefinition: _OperationSpec[_s.DescribeDataQualityJobDefinitionRequest, _s.DescribeDataQualityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DescribeDataQualityJobDefinition", "DescribeDataQualityJobDefinitionResponse"
+    _SERVICE,
+    "DescribeDataQualityJobDefinition",
+    "DescribeDataQualityJobDefinitionResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeDevice: _OperationSpec[_s.DescribeDeviceRequest, _s.DescribeDeviceResponse] = _OperationSpec(
-    _SERVICE, "DescribeDevice", "DescribeDeviceResponse"
+    _SERVICE, "DescribeDevice", "DescribeDeviceResponse", errors=("ResourceNotFound",)
 )
 _DescribeDeviceFleet: _OperationSpec[_s.DescribeDeviceFleetRequest, _s.DescribeDeviceFleetResponse] = _OperationSpec(
-    _SERVICE, "DescribeDeviceFleet", "DescribeDeviceFleetResponse"
+    _SERVICE, "DescribeDeviceFleet", "DescribeDeviceFleetResponse", errors=("ResourceNotFound",)
 )
 _DescribeDomain: _OperationSpec[_s.DescribeDomainRequest, _s.DescribeDomainResponse] = _OperationSpec(
-    _SERVICE, "DescribeDomain", "DescribeDomainResponse"
+    _SERVICE, "DescribeDomain", "DescribeDomainResponse", errors=("ResourceNotFound",)
 )
 _DescribeEdgeDeploymentPlan: _OperationSpec[_s.DescribeEdgeDeploymentPlanRequest, _s.DescribeEdgeDeploymentPlanResponse] = _OperationSpec(
-    _SERVICE, "DescribeEdgeDeploymentPlan", "DescribeEdgeDeploymentPlanResponse"
+    _SERVICE,
+    "DescribeEdgeDeploymentPlan",
+    "DescribeEdgeDeploymentPlanResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeEdgePackagingJob: _OperationSpec[_s.DescribeEdgePackagingJobRequest, _s.DescribeEdgePackagingJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeEdgePackagingJob", "DescribeEdgePackagingJobResponse"
+    _SERVICE,
+    "DescribeEdgePackagingJob",
+    "DescribeEdgePackagingJobResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeEndpoint: _OperationSpec[_s.DescribeEndpointInput, _s.DescribeEndpointOutput] = _OperationSpec(
     _SERVICE, "DescribeEndpoint", "DescribeEndpointOutput"
@@ -789,79 +1057,112 @@ _DescribeEndpointConfig: _OperationSpec[_s.DescribeEndpointConfigInput, _s.Descr
     _SERVICE, "DescribeEndpointConfig", "DescribeEndpointConfigOutput"
 )
 _DescribeExperiment: _OperationSpec[_s.DescribeExperimentRequest, _s.DescribeExperimentResponse] = _OperationSpec(
-    _SERVICE, "DescribeExperiment", "DescribeExperimentResponse"
+    _SERVICE, "DescribeExperiment", "DescribeExperimentResponse", errors=("ResourceNotFound",)
 )
 _DescribeFeatureGroup: _OperationSpec[_s.DescribeFeatureGroupRequest, _s.DescribeFeatureGroupResponse] = _OperationSpec(
-    _SERVICE, "DescribeFeatureGroup", "DescribeFeatureGroupResponse"
+    _SERVICE, "DescribeFeatureGroup", "DescribeFeatureGroupResponse", errors=("ResourceNotFound",)
 )
 _DescribeFeatureMetadata: _OperationSpec[_s.DescribeFeatureMetadataRequest, _s.DescribeFeatureMetadataResponse] = _OperationSpec(
-    _SERVICE, "DescribeFeatureMetadata", "DescribeFeatureMetadataResponse"
+    _SERVICE,
+    "DescribeFeatureMetadata",
+    "DescribeFeatureMetadataResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeFlowDefinition: _OperationSpec[_s.DescribeFlowDefinitionRequest, _s.DescribeFlowDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DescribeFlowDefinition", "DescribeFlowDefinitionResponse"
+    _SERVICE,
+    "DescribeFlowDefinition",
+    "DescribeFlowDefinitionResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeHub: _OperationSpec[_s.DescribeHubRequest, _s.DescribeHubResponse] = _OperationSpec(
-    _SERVICE, "DescribeHub", "DescribeHubResponse"
+    _SERVICE, "DescribeHub", "DescribeHubResponse", errors=("ResourceNotFound",)
 )
 _DescribeHubContent: _OperationSpec[_s.DescribeHubContentRequest, _s.DescribeHubContentResponse] = _OperationSpec(
-    _SERVICE, "DescribeHubContent", "DescribeHubContentResponse"
+    _SERVICE, "DescribeHubContent", "DescribeHubContentResponse", errors=("ResourceNotFound",)
 )
 _DescribeHumanTaskUi: _OperationSpec[_s.DescribeHumanTaskUiRequest, _s.DescribeHumanTaskUiResponse] = _OperationSpec(
-    _SERVICE, "DescribeHumanTaskUi", "DescribeHumanTaskUiResponse"
+    _SERVICE, "DescribeHumanTaskUi", "DescribeHumanTaskUiResponse", errors=("ResourceNotFound",)
 )
 _DescribeHyperParameterTuningJob: _OperationSpec[_s.DescribeHyperParameterTuningJobRequest, _s.DescribeHyperParameterTuningJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeHyperParameterTuningJob", "DescribeHyperParameterTuningJobResponse"
+    _SERVICE,
+    "DescribeHyperParameterTuningJob",
+    "DescribeHyperParameterTuningJobResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeImage: _OperationSpec[_s.DescribeImageRequest, _s.DescribeImageResponse] = _OperationSpec(
-    _SERVICE, "DescribeImage", "DescribeImageResponse"
+    _SERVICE, "DescribeImage", "DescribeImageResponse", errors=("ResourceNotFound",)
 )
 _DescribeImageVersion: _OperationSpec[_s.DescribeImageVersionRequest, _s.DescribeImageVersionResponse] = _OperationSpec(
-    _SERVICE, "DescribeImageVersion", "DescribeImageVersionResponse"
+    _SERVICE, "DescribeImageVersion", "DescribeImageVersionResponse", errors=("ResourceNotFound",)
 )
 _DescribeInferenceComponent: _OperationSpec[_s.DescribeInferenceComponentInput, _s.DescribeInferenceComponentOutput] = _OperationSpec(
     _SERVICE, "DescribeInferenceComponent", "DescribeInferenceComponentOutput"
 )
 _DescribeInferenceExperiment: _OperationSpec[_s.DescribeInferenceExperimentRequest, _s.DescribeInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "DescribeInferenceExperiment", "DescribeInferenceExperimentResponse"
+    _SERVICE,
+    "DescribeInferenceExperiment",
+    "DescribeInferenceExperimentResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeInferenceRecommendationsJob: _OperationSpec[_s.DescribeInferenceRecommendationsJobRequest, _s.DescribeInferenceRecommendationsJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeInferenceRecommendationsJob", "DescribeInferenceRecommendationsJobResponse"
+    _SERVICE,
+    "DescribeInferenceRecommendationsJob",
+    "DescribeInferenceRecommendationsJobResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeInferenceRouter: _OperationSpec[_s.DescribeInferenceRouterInput, _s.DescribeInferenceRouterOutput] = _OperationSpec(
-    _SERVICE, "DescribeInferenceRouter", "DescribeInferenceRouterOutput"
+    _SERVICE,
+    "DescribeInferenceRouter",
+    "DescribeInferenceRouterOutput",
+    errors=("ResourceNotFound",),
 )
 _DescribeJob: _OperationSpec[_s.DescribeJobRequest, _s.DescribeJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeJob", "DescribeJobResponse"
+    _SERVICE, "DescribeJob", "DescribeJobResponse", errors=("ResourceNotFound",)
 )
 _DescribeJobSchemaVersion: _OperationSpec[_s.DescribeJobSchemaVersionRequest, _s.DescribeJobSchemaVersionResponse] = _OperationSpec(
-    _SERVICE, "DescribeJobSchemaVersion", "DescribeJobSchemaVersionResponse"
+    _SERVICE,
+    "DescribeJobSchemaVersion",
+    "DescribeJobSchemaVersionResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeLabelingJob: _OperationSpec[_s.DescribeLabelingJobRequest, _s.DescribeLabelingJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeLabelingJob", "DescribeLabelingJobResponse"
+    _SERVICE, "DescribeLabelingJob", "DescribeLabelingJobResponse", errors=("ResourceNotFound",)
 )
 _DescribeLineageGroup: _OperationSpec[_s.DescribeLineageGroupRequest, _s.DescribeLineageGroupResponse] = _OperationSpec(
-    _SERVICE, "DescribeLineageGroup", "DescribeLineageGroupResponse"
+    _SERVICE, "DescribeLineageGroup", "DescribeLineageGroupResponse", errors=("ResourceNotFound",)
 )
 _DescribeMlflowApp: _OperationSpec[_s.DescribeMlflowAppRequest, _s.DescribeMlflowAppResponse] = _OperationSpec(
-    _SERVICE, "DescribeMlflowApp", "DescribeMlflowAppResponse"
+    _SERVICE, "DescribeMlflowApp", "DescribeMlflowAppResponse", errors=("ResourceNotFound",)
 )
 _DescribeMlflowTrackingServer: _OperationSpec[_s.DescribeMlflowTrackingServerRequest, _s.DescribeMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "DescribeMlflowTrackingServer", "DescribeMlflowTrackingServerResponse"
+    _SERVICE,
+    "DescribeMlflowTrackingServer",
+    "DescribeMlflowTrackingServerResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeModel: _OperationSpec[_s.DescribeModelInput, _s.DescribeModelOutput] = _OperationSpec(
     _SERVICE, "DescribeModel", "DescribeModelOutput"
 )
 _DescribeModelBiasJobDefinition: _OperationSpec[_s.DescribeModelBiasJobDefinitionRequest, _s.DescribeModelBiasJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DescribeModelBiasJobDefinition", "DescribeModelBiasJobDefinitionResponse"
+    _SERVICE,
+    "DescribeModelBiasJobDefinition",
+    "DescribeModelBiasJobDefinitionResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeModelCard: _OperationSpec[_s.DescribeModelCardRequest, _s.DescribeModelCardResponse] = _OperationSpec(
-    _SERVICE, "DescribeModelCard", "DescribeModelCardResponse"
+    _SERVICE, "DescribeModelCard", "DescribeModelCardResponse", errors=("ResourceNotFound",)
 )
 _DescribeModelCardExportJob: _OperationSpec[_s.DescribeModelCardExportJobRequest, _s.DescribeModelCardExportJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeModelCardExportJob", "DescribeModelCardExportJobResponse"
+    _SERVICE,
+    "DescribeModelCardExportJob",
+    "DescribeModelCardExportJobResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeModelExplainabilityJobDefinition: _OperationSpec[_s.DescribeModelExplainabilityJobDefinitionRequest, _s.DescribeModelExplainabilityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DescribeModelExplainabilityJobDefinition", "DescribeModelExplainabilityJobDefinitionResponse"
+    _SERVICE,
+    "DescribeModelExplainabilityJobDefinition",
+    "DescribeModelExplainabilityJobDefinitionResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeModelPackage: _OperationSpec[_s.DescribeModelPackageInput, _s.DescribeModelPackageOutput] = _OperationSpec(
     _SERVICE, "DescribeModelPackage", "DescribeModelPackageOutput"
@@ -870,73 +1171,108 @@ _DescribeModelPackageGroup: _OperationSpec[_s.DescribeModelPackageGroupInput, _s
     _SERVICE, "DescribeModelPackageGroup", "DescribeModelPackageGroupOutput"
 )
 _DescribeModelQualityJobDefinition: _OperationSpec[_s.DescribeModelQualityJobDefinitionRequest, _s.DescribeModelQualityJobDefinitionResponse] = _OperationSpec(
-    _SERVICE, "DescribeModelQualityJobDefinition", "DescribeModelQualityJobDefinitionResponse"
+    _SERVICE,
+    "DescribeModelQualityJobDefinition",
+    "DescribeModelQualityJobDefinitionResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeMonitoringSchedule: _OperationSpec[_s.DescribeMonitoringScheduleRequest, _s.DescribeMonitoringScheduleResponse] = _OperationSpec(
-    _SERVICE, "DescribeMonitoringSchedule", "DescribeMonitoringScheduleResponse"
+    _SERVICE,
+    "DescribeMonitoringSchedule",
+    "DescribeMonitoringScheduleResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeNotebookInstance: _OperationSpec[_s.DescribeNotebookInstanceInput, _s.DescribeNotebookInstanceOutput] = _OperationSpec(
     _SERVICE, "DescribeNotebookInstance", "DescribeNotebookInstanceOutput"
 )
 _DescribeNotebookInstanceLifecycleConfig: _OperationSpec[_s.DescribeNotebookInstanceLifecycleConfigInput, _s.DescribeNotebookInstanceLifecycleConfigOutput] = _OperationSpec(
-    _SERVICE, "DescribeNotebookInstanceLifecycleConfig", "DescribeNotebookInstanceLifecycleConfigOutput"
+    _SERVICE,
+    "DescribeNotebookInstanceLifecycleConfig",
+    "DescribeNotebookInstanceLifecycleConfigOutput",
 )
 _DescribeOptimizationJob: _OperationSpec[_s.DescribeOptimizationJobRequest, _s.DescribeOptimizationJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeOptimizationJob", "DescribeOptimizationJobResponse"
+    _SERVICE,
+    "DescribeOptimizationJob",
+    "DescribeOptimizationJobResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribePartnerApp: _OperationSpec[_s.DescribePartnerAppRequest, _s.DescribePartnerAppResponse] = _OperationSpec(
-    _SERVICE, "DescribePartnerApp", "DescribePartnerAppResponse"
+    _SERVICE, "DescribePartnerApp", "DescribePartnerAppResponse", errors=("ResourceNotFound",)
 )
 _DescribePipeline: _OperationSpec[_s.DescribePipelineRequest, _s.DescribePipelineResponse] = _OperationSpec(
-    _SERVICE, "DescribePipeline", "DescribePipelineResponse"
+    _SERVICE, "DescribePipeline", "DescribePipelineResponse", errors=("ResourceNotFound",)
 )
 _DescribePipelineDefinitionForExecution: _OperationSpec[_s.DescribePipelineDefinitionForExecutionRequest, _s.DescribePipelineDefinitionForExecutionResponse] = _OperationSpec(
-    _SERVICE, "DescribePipelineDefinitionForExecution", "DescribePipelineDefinitionForExecutionResponse"
+    _SERVICE,
+    "DescribePipelineDefinitionForExecution",
+    "DescribePipelineDefinitionForExecutionResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribePipelineExecution: _OperationSpec[_s.DescribePipelineExecutionRequest, _s.DescribePipelineExecutionResponse] = _OperationSpec(
-    _SERVICE, "DescribePipelineExecution", "DescribePipelineExecutionResponse"
+    _SERVICE,
+    "DescribePipelineExecution",
+    "DescribePipelineExecutionResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeProcessingJob: _OperationSpec[_s.DescribeProcessingJobRequest, _s.DescribeProcessingJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeProcessingJob", "DescribeProcessingJobResponse"
+    _SERVICE, "DescribeProcessingJob", "DescribeProcessingJobResponse", errors=("ResourceNotFound",)
 )
 _DescribeProject: _OperationSpec[_s.DescribeProjectInput, _s.DescribeProjectOutput] = _OperationSpec(
     _SERVICE, "DescribeProject", "DescribeProjectOutput"
 )
 _DescribeReservedCapacity: _OperationSpec[_s.DescribeReservedCapacityRequest, _s.DescribeReservedCapacityResponse] = _OperationSpec(
-    _SERVICE, "DescribeReservedCapacity", "DescribeReservedCapacityResponse"
+    _SERVICE,
+    "DescribeReservedCapacity",
+    "DescribeReservedCapacityResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeSpace: _OperationSpec[_s.DescribeSpaceRequest, _s.DescribeSpaceResponse] = _OperationSpec(
-    _SERVICE, "DescribeSpace", "DescribeSpaceResponse"
+    _SERVICE, "DescribeSpace", "DescribeSpaceResponse", errors=("ResourceNotFound",)
 )
 _DescribeStudioLifecycleConfig: _OperationSpec[_s.DescribeStudioLifecycleConfigRequest, _s.DescribeStudioLifecycleConfigResponse] = _OperationSpec(
-    _SERVICE, "DescribeStudioLifecycleConfig", "DescribeStudioLifecycleConfigResponse"
+    _SERVICE,
+    "DescribeStudioLifecycleConfig",
+    "DescribeStudioLifecycleConfigResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeSubscribedWorkteam: _OperationSpec[_s.DescribeSubscribedWorkteamRequest, _s.DescribeSubscribedWorkteamResponse] = _OperationSpec(
     _SERVICE, "DescribeSubscribedWorkteam", "DescribeSubscribedWorkteamResponse"
 )
 _DescribeTrainingJob: _OperationSpec[_s.DescribeTrainingJobRequest, _s.DescribeTrainingJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrainingJob", "DescribeTrainingJobResponse"
+    _SERVICE, "DescribeTrainingJob", "DescribeTrainingJobResponse", errors=("ResourceNotFound",)
 )
 _DescribeTrainingPlan: _OperationSpec[_s.DescribeTrainingPlanRequest, _s.DescribeTrainingPlanResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrainingPlan", "DescribeTrainingPlanResponse"
+    _SERVICE, "DescribeTrainingPlan", "DescribeTrainingPlanResponse", errors=("ResourceNotFound",)
 )
 _DescribeTrainingPlanExtensionHistory: _OperationSpec[_s.DescribeTrainingPlanExtensionHistoryRequest, _s.DescribeTrainingPlanExtensionHistoryResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrainingPlanExtensionHistory", "DescribeTrainingPlanExtensionHistoryResponse"
+    _SERVICE,
+    "DescribeTrainingPlanExtensionHistory",
+    "DescribeTrainingPlanExtensionHistoryResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeTrainingSession: _OperationSpec[_s.DescribeTrainingSessionRequest, _s.DescribeTrainingSessionResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrainingSession", "DescribeTrainingSessionResponse"
+    _SERVICE,
+    "DescribeTrainingSession",
+    "DescribeTrainingSessionResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeTransformJob: _OperationSpec[_s.DescribeTransformJobRequest, _s.DescribeTransformJobResponse] = _OperationSpec(
-    _SERVICE, "DescribeTransformJob", "DescribeTransformJobResponse"
+    _SERVICE, "DescribeTransformJob", "DescribeTransformJobResponse", errors=("ResourceNotFound",)
 )
 _DescribeTrial: _OperationSpec[_s.DescribeTrialRequest, _s.DescribeTrialResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrial", "DescribeTrialResponse"
+    _SERVICE, "DescribeTrial", "DescribeTrialResponse", errors=("ResourceNotFound",)
 )
 _DescribeTrialComponent: _OperationSpec[_s.DescribeTrialComponentRequest, _s.DescribeTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "DescribeTrialComponent", "DescribeTrialComponentResponse"
+    _SERVICE,
+    "DescribeTrialComponent",
+    "DescribeTrialComponentResponse",
+    errors=("ResourceNotFound",),
 )
 _DescribeUserProfile: _OperationSpec[_s.DescribeUserProfileRequest, _s.DescribeUserProfileResponse] = _OperationSpec(
-    _SERVICE, "DescribeUserProfile", "DescribeUserProfileResponse"
+    _SERVICE,
+    "DescribeUserProfile",
+    "DescribeUserProfileResponse",
+    errors=("ResourceNotFound", "ResourceLimitExceeded"),
 )
 _DescribeWorkforce: _OperationSpec[_s.DescribeWorkforceRequest, _s.DescribeWorkforceResponse] = _OperationSpec(
     _SERVICE, "DescribeWorkforce", "DescribeWorkforceResponse"
@@ -945,43 +1281,61 @@ _DescribeWorkteam: _OperationSpec[_s.DescribeWorkteamRequest, _s.DescribeWorktea
     _SERVICE, "DescribeWorkteam", "DescribeWorkteamResponse"
 )
 _DetachClusterNodeVolume: _OperationSpec[_s.DetachClusterNodeVolumeRequest, _s.DetachClusterNodeVolumeResponse] = _OperationSpec(
-    _SERVICE, "DetachClusterNodeVolume", "DetachClusterNodeVolumeResponse"
+    _SERVICE,
+    "DetachClusterNodeVolume",
+    "DetachClusterNodeVolumeResponse",
+    errors=("ResourceNotFound",),
 )
 _DisableSagemakerServicecatalogPortfolio: _OperationSpec[_s.DisableSagemakerServicecatalogPortfolioInput, _s.DisableSagemakerServicecatalogPortfolioOutput] = _OperationSpec(
-    _SERVICE, "DisableSagemakerServicecatalogPortfolio", "DisableSagemakerServicecatalogPortfolioOutput"
+    _SERVICE,
+    "DisableSagemakerServicecatalogPortfolio",
+    "DisableSagemakerServicecatalogPortfolioOutput",
 )
 _DisassociateTrialComponent: _OperationSpec[_s.DisassociateTrialComponentRequest, _s.DisassociateTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "DisassociateTrialComponent", "DisassociateTrialComponentResponse"
+    _SERVICE,
+    "DisassociateTrialComponent",
+    "DisassociateTrialComponentResponse",
+    errors=("ResourceNotFound",),
 )
 _EnableSagemakerServicecatalogPortfolio: _OperationSpec[_s.EnableSagemakerServicecatalogPortfolioInput, _s.EnableSagemakerServicecatalogPortfolioOutput] = _OperationSpec(
-    _SERVICE, "EnableSagemakerServicecatalogPortfolio", "EnableSagemakerServicecatalogPortfolioOutput"
+    _SERVICE,
+    "EnableSagemakerServicecatalogPortfolio",
+    "EnableSagemakerServicecatalogPortfolioOutput",
 )
 _ExtendTrainingPlan: _OperationSpec[_s.ExtendTrainingPlanRequest, _s.ExtendTrainingPlanResponse] = _OperationSpec(
-    _SERVICE, "ExtendTrainingPlan", "ExtendTrainingPlanResponse"
+    _SERVICE, "ExtendTrainingPlan", "ExtendTrainingPlanResponse", errors=("ResourceNotFound",)
 )
 _GetDeviceFleetReport: _OperationSpec[_s.GetDeviceFleetReportRequest, _s.GetDeviceFleetReportResponse] = _OperationSpec(
     _SERVICE, "GetDeviceFleetReport", "GetDeviceFleetReportResponse"
 )
 _GetEndpointPolicy: _OperationSpec[_s.GetEndpointPolicyRequest, _s.GetEndpointPolicyResponse] = _OperationSpec(
-    _SERVICE, "GetEndpointPolicy", "GetEndpointPolicyResponse"
+    _SERVICE, "GetEndpointPolicy", "GetEndpointPolicyResponse", errors=("ResourceNotFound",)
 )
 _GetLineageGroupPolicy: _OperationSpec[_s.GetLineageGroupPolicyRequest, _s.GetLineageGroupPolicyResponse] = _OperationSpec(
-    _SERVICE, "GetLineageGroupPolicy", "GetLineageGroupPolicyResponse"
+    _SERVICE, "GetLineageGroupPolicy", "GetLineageGroupPolicyResponse", errors=("ResourceNotFound",)
 )
 _GetModelPackageGroupPolicy: _OperationSpec[_s.GetModelPackageGroupPolicyInput, _s.GetModelPackageGroupPolicyOutput] = _OperationSpec(
     _SERVICE, "GetModelPackageGroupPolicy", "GetModelPackageGroupPolicyOutput"
 )
 _GetSagemakerServicecatalogPortfolioStatus: _OperationSpec[_s.GetSagemakerServicecatalogPortfolioStatusInput, _s.GetSagemakerServicecatalogPortfolioStatusOutput] = _OperationSpec(
-    _SERVICE, "GetSagemakerServicecatalogPortfolioStatus", "GetSagemakerServicecatalogPortfolioStatusOutput"
+    _SERVICE,
+    "GetSagemakerServicecatalogPortfolioStatus",
+    "GetSagemakerServicecatalogPortfolioStatusOutput",
 )
 _GetScalingConfigurationRecommendation: _OperationSpec[_s.GetScalingConfigurationRecommendationRequest, _s.GetScalingConfigurationRecommendationResponse] = _OperationSpec(
-    _SERVICE, "GetScalingConfigurationRecommendation", "GetScalingConfigurationRecommendationResponse"
+    _SERVICE,
+    "GetScalingConfigurationRecommendation",
+    "GetScalingConfigurationRecommendationResponse",
+    errors=("ResourceNotFound",),
 )
 _GetSearchSuggestions: _OperationSpec[_s.GetSearchSuggestionsRequest, _s.GetSearchSuggestionsResponse] = _OperationSpec(
     _SERVICE, "GetSearchSuggestions", "GetSearchSuggestionsResponse"
 )
 _ImportHubContent: _OperationSpec[_s.ImportHubContentRequest, _s.ImportHubContentResponse] = _OperationSpec(
-    _SERVICE, "ImportHubContent", "ImportHubContentResponse"
+    _SERVICE,
+    "ImportHubContent",
+    "ImportHubContentResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _ListAIBenchmarkJobs: _OperationSpec[_s.ListAIBenchmarkJobsRequest, _s.ListAIBenchmarkJobsResponse] = _OperationSpec(
     _SERVICE, "ListAIBenchmarkJobs", "ListAIBenchmarkJobsResponse"
@@ -993,13 +1347,13 @@ _ListAIWorkloadConfigs: _OperationSpec[_s.ListAIWorkloadConfigsRequest, _s.ListA
     _SERVICE, "ListAIWorkloadConfigs", "ListAIWorkloadConfigsResponse"
 )
 _ListActions: _OperationSpec[_s.ListActionsRequest, _s.ListActionsResponse] = _OperationSpec(
-    _SERVICE, "ListActions", "ListActionsResponse"
+    _SERVICE, "ListActions", "ListActionsResponse", errors=("ResourceNotFound",)
 )
 _ListAlgorithms: _OperationSpec[_s.ListAlgorithmsInput, _s.ListAlgorithmsOutput] = _OperationSpec(
     _SERVICE, "ListAlgorithms", "ListAlgorithmsOutput"
 )
 _ListAliases: _OperationSpec[_s.ListAliasesRequest, _s.ListAliasesResponse] = _OperationSpec(
-    _SERVICE, "ListAliases", "ListAliasesResponse"
+    _SERVICE, "ListAliases", "ListAliasesResponse", errors=("ResourceNotFound",)
 )
 _ListAppImageConfigs: _OperationSpec[_s.ListAppImageConfigsRequest, _s.ListAppImageConfigsResponse] = _OperationSpec(
     _SERVICE, "ListAppImageConfigs", "ListAppImageConfigsResponse"
@@ -1008,31 +1362,34 @@ _ListApps: _OperationSpec[_s.ListAppsRequest, _s.ListAppsResponse] = _OperationS
     _SERVICE, "ListApps", "ListAppsResponse"
 )
 _ListArtifacts: _OperationSpec[_s.ListArtifactsRequest, _s.ListArtifactsResponse] = _OperationSpec(
-    _SERVICE, "ListArtifacts", "ListArtifactsResponse"
+    _SERVICE, "ListArtifacts", "ListArtifactsResponse", errors=("ResourceNotFound",)
 )
 _ListAssociations: _OperationSpec[_s.ListAssociationsRequest, _s.ListAssociationsResponse] = _OperationSpec(
-    _SERVICE, "ListAssociations", "ListAssociationsResponse"
+    _SERVICE, "ListAssociations", "ListAssociationsResponse", errors=("ResourceNotFound",)
 )
 _ListAutoMLJobs: _OperationSpec[_s.ListAutoMLJobsRequest, _s.ListAutoMLJobsResponse] = _OperationSpec(
     _SERVICE, "ListAutoMLJobs", "ListAutoMLJobsResponse"
 )
 _ListCandidatesForAutoMLJob: _OperationSpec[_s.ListCandidatesForAutoMLJobRequest, _s.ListCandidatesForAutoMLJobResponse] = _OperationSpec(
-    _SERVICE, "ListCandidatesForAutoMLJob", "ListCandidatesForAutoMLJobResponse"
+    _SERVICE,
+    "ListCandidatesForAutoMLJob",
+    "ListCandidatesForAutoMLJobResponse",
+    errors=("ResourceNotFound",),
 )
 _ListClusterEvents: _OperationSpec[_s.ListClusterEventsRequest, _s.ListClusterEventsResponse] = _OperationSpec(
-    _SERVICE, "ListClusterEvents", "ListClusterEventsResponse"
+    _SERVICE, "ListClusterEvents", "ListClusterEventsResponse", errors=("ResourceNotFound",)
 )
 _ListClusterExtensionVersions: _OperationSpec[_s.ListClusterExtensionVersionsRequest, _s.ListClusterExtensionVersionsResponse] = _OperationSpec(
     _SERVICE, "ListClusterExtensionVersions", "ListClusterExtensionVersionsResponse"
 )
 _ListClusterExtensions: _OperationSpec[_s.ListClusterExtensionsRequest, _s.ListClusterExtensionsResponse] = _OperationSpec(
-    _SERVICE, "ListClusterExtensions", "ListClusterExtensionsResponse"
+    _SERVICE, "ListClusterExtensions", "ListClusterExtensionsResponse", errors=("ResourceNotFound",)
 )
 _ListClusterNodes: _OperationSpec[_s.ListClusterNodesRequest, _s.ListClusterNodesResponse] = _OperationSpec(
-    _SERVICE, "ListClusterNodes", "ListClusterNodesResponse"
+    _SERVICE, "ListClusterNodes", "ListClusterNodesResponse", errors=("ResourceNotFound",)
 )
 _ListClusterOperations: _OperationSpec[_s.ListClusterOperationsRequest, _s.ListClusterOperationsResponse] = _OperationSpec(
-    _SERVICE, "ListClusterOperations", "ListClusterOperationsResponse"
+    _SERVICE, "ListClusterOperations", "ListClusterOperationsResponse", errors=("ResourceNotFound",)
 )
 _ListClusterSchedulerConfigs: _OperationSpec[_s.ListClusterSchedulerConfigsRequest, _s.ListClusterSchedulerConfigsResponse] = _OperationSpec(
     _SERVICE, "ListClusterSchedulerConfigs", "ListClusterSchedulerConfigsResponse"
@@ -1050,7 +1407,7 @@ _ListComputeQuotas: _OperationSpec[_s.ListComputeQuotasRequest, _s.ListComputeQu
     _SERVICE, "ListComputeQuotas", "ListComputeQuotasResponse"
 )
 _ListContexts: _OperationSpec[_s.ListContextsRequest, _s.ListContextsResponse] = _OperationSpec(
-    _SERVICE, "ListContexts", "ListContextsResponse"
+    _SERVICE, "ListContexts", "ListContextsResponse", errors=("ResourceNotFound",)
 )
 _ListDataQualityJobDefinitions: _OperationSpec[_s.ListDataQualityJobDefinitionsRequest, _s.ListDataQualityJobDefinitionsResponse] = _OperationSpec(
     _SERVICE, "ListDataQualityJobDefinitions", "ListDataQualityJobDefinitionsResponse"
@@ -1086,10 +1443,13 @@ _ListFlowDefinitions: _OperationSpec[_s.ListFlowDefinitionsRequest, _s.ListFlowD
     _SERVICE, "ListFlowDefinitions", "ListFlowDefinitionsResponse"
 )
 _ListHubContentVersions: _OperationSpec[_s.ListHubContentVersionsRequest, _s.ListHubContentVersionsResponse] = _OperationSpec(
-    _SERVICE, "ListHubContentVersions", "ListHubContentVersionsResponse"
+    _SERVICE,
+    "ListHubContentVersions",
+    "ListHubContentVersionsResponse",
+    errors=("ResourceNotFound",),
 )
 _ListHubContents: _OperationSpec[_s.ListHubContentsRequest, _s.ListHubContentsResponse] = _OperationSpec(
-    _SERVICE, "ListHubContents", "ListHubContentsResponse"
+    _SERVICE, "ListHubContents", "ListHubContentsResponse", errors=("ResourceNotFound",)
 )
 _ListHubs: _OperationSpec[_s.ListHubsRequest, _s.ListHubsResponse] = _OperationSpec(
     _SERVICE, "ListHubs", "ListHubsResponse"
@@ -1101,7 +1461,7 @@ _ListHyperParameterTuningJobs: _OperationSpec[_s.ListHyperParameterTuningJobsReq
     _SERVICE, "ListHyperParameterTuningJobs", "ListHyperParameterTuningJobsResponse"
 )
 _ListImageVersions: _OperationSpec[_s.ListImageVersionsRequest, _s.ListImageVersionsResponse] = _OperationSpec(
-    _SERVICE, "ListImageVersions", "ListImageVersionsResponse"
+    _SERVICE, "ListImageVersions", "ListImageVersionsResponse", errors=("ResourceNotFound",)
 )
 _ListImages: _OperationSpec[_s.ListImagesRequest, _s.ListImagesResponse] = _OperationSpec(
     _SERVICE, "ListImages", "ListImagesResponse"
@@ -1113,7 +1473,10 @@ _ListInferenceExperiments: _OperationSpec[_s.ListInferenceExperimentsRequest, _s
     _SERVICE, "ListInferenceExperiments", "ListInferenceExperimentsResponse"
 )
 _ListInferenceRecommendationsJobSteps: _OperationSpec[_s.ListInferenceRecommendationsJobStepsRequest, _s.ListInferenceRecommendationsJobStepsResponse] = _OperationSpec(
-    _SERVICE, "ListInferenceRecommendationsJobSteps", "ListInferenceRecommendationsJobStepsResponse"
+    _SERVICE,
+    "ListInferenceRecommendationsJobSteps",
+    "ListInferenceRecommendationsJobStepsResponse",
+    errors=("ResourceNotFound",),
 )
 _ListInferenceRecommendationsJobs: _OperationSpec[_s.ListInferenceRecommendationsJobsRequest, _s.ListInferenceRecommendationsJobsResponse] = _OperationSpec(
     _SERVICE, "ListInferenceRecommendationsJobs", "ListInferenceRecommendationsJobsResponse"
@@ -1122,7 +1485,7 @@ _ListInferenceRouters: _OperationSpec[_s.ListInferenceRoutersInput, _s.ListInfer
     _SERVICE, "ListInferenceRouters", "ListInferenceRoutersOutput"
 )
 _ListJobSchemaVersions: _OperationSpec[_s.ListJobSchemaVersionsRequest, _s.ListJobSchemaVersionsResponse] = _OperationSpec(
-    _SERVICE, "ListJobSchemaVersions", "ListJobSchemaVersionsResponse"
+    _SERVICE, "ListJobSchemaVersions", "ListJobSchemaVersionsResponse", errors=("ResourceNotFound",)
 )
 _ListJobs: _OperationSpec[_s.ListJobsRequest, _s.ListJobsResponse] = _OperationSpec(
     _SERVICE, "ListJobs", "ListJobsResponse"
@@ -1131,7 +1494,10 @@ _ListLabelingJobs: _OperationSpec[_s.ListLabelingJobsRequest, _s.ListLabelingJob
     _SERVICE, "ListLabelingJobs", "ListLabelingJobsResponse"
 )
 _ListLabelingJobsForWorkteam: _OperationSpec[_s.ListLabelingJobsForWorkteamRequest, _s.ListLabelingJobsForWorkteamResponse] = _OperationSpec(
-    _SERVICE, "ListLabelingJobsForWorkteam", "ListLabelingJobsForWorkteamResponse"
+    _SERVICE,
+    "ListLabelingJobsForWorkteam",
+    "ListLabelingJobsForWorkteamResponse",
+    errors=("ResourceNotFound",),
 )
 _ListLineageGroups: _OperationSpec[_s.ListLineageGroupsRequest, _s.ListLineageGroupsResponse] = _OperationSpec(
     _SERVICE, "ListLineageGroups", "ListLineageGroupsResponse"
@@ -1149,13 +1515,15 @@ _ListModelCardExportJobs: _OperationSpec[_s.ListModelCardExportJobsRequest, _s.L
     _SERVICE, "ListModelCardExportJobs", "ListModelCardExportJobsResponse"
 )
 _ListModelCardVersions: _OperationSpec[_s.ListModelCardVersionsRequest, _s.ListModelCardVersionsResponse] = _OperationSpec(
-    _SERVICE, "ListModelCardVersions", "ListModelCardVersionsResponse"
+    _SERVICE, "ListModelCardVersions", "ListModelCardVersionsResponse", errors=("ResourceNotFound",)
 )
 _ListModelCards: _OperationSpec[_s.ListModelCardsRequest, _s.ListModelCardsResponse] = _OperationSpec(
     _SERVICE, "ListModelCards", "ListModelCardsResponse"
 )
 _ListModelExplainabilityJobDefinitions: _OperationSpec[_s.ListModelExplainabilityJobDefinitionsRequest, _s.ListModelExplainabilityJobDefinitionsResponse] = _OperationSpec(
-    _SERVICE, "ListModelExplainabilityJobDefinitions", "ListModelExplainabilityJobDefinitionsResponse"
+    _SERVICE,
+    "ListModelExplainabilityJobDefinitions",
+    "ListModelExplainabilityJobDefinitionsResponse",
 )
 _ListModelMetadata: _OperationSpec[_s.ListModelMetadataRequest, _s.ListModelMetadataResponse] = _OperationSpec(
     _SERVICE, "ListModelMetadata", "ListModelMetadataResponse"
@@ -1173,10 +1541,13 @@ _ListModels: _OperationSpec[_s.ListModelsInput, _s.ListModelsOutput] = _Operatio
     _SERVICE, "ListModels", "ListModelsOutput"
 )
 _ListMonitoringAlertHistory: _OperationSpec[_s.ListMonitoringAlertHistoryRequest, _s.ListMonitoringAlertHistoryResponse] = _OperationSpec(
-    _SERVICE, "ListMonitoringAlertHistory", "ListMonitoringAlertHistoryResponse"
+    _SERVICE,
+    "ListMonitoringAlertHistory",
+    "ListMonitoringAlertHistoryResponse",
+    errors=("ResourceNotFound",),
 )
 _ListMonitoringAlerts: _OperationSpec[_s.ListMonitoringAlertsRequest, _s.ListMonitoringAlertsResponse] = _OperationSpec(
-    _SERVICE, "ListMonitoringAlerts", "ListMonitoringAlertsResponse"
+    _SERVICE, "ListMonitoringAlerts", "ListMonitoringAlertsResponse", errors=("ResourceNotFound",)
 )
 _ListMonitoringExecutions: _OperationSpec[_s.ListMonitoringExecutionsRequest, _s.ListMonitoringExecutionsResponse] = _OperationSpec(
     _SERVICE, "ListMonitoringExecutions", "ListMonitoringExecutionsResponse"
@@ -1197,16 +1568,25 @@ _ListPartnerApps: _OperationSpec[_s.ListPartnerAppsRequest, _s.ListPartnerAppsRe
     _SERVICE, "ListPartnerApps", "ListPartnerAppsResponse"
 )
 _ListPipelineExecutionSteps: _OperationSpec[_s.ListPipelineExecutionStepsRequest, _s.ListPipelineExecutionStepsResponse] = _OperationSpec(
-    _SERVICE, "ListPipelineExecutionSteps", "ListPipelineExecutionStepsResponse"
+    _SERVICE,
+    "ListPipelineExecutionSteps",
+    "ListPipelineExecutionStepsResponse",
+    errors=("ResourceNotFound",),
 )
 _ListPipelineExecutions: _OperationSpec[_s.ListPipelineExecutionsRequest, _s.ListPipelineExecutionsResponse] = _OperationSpec(
-    _SERVICE, "ListPipelineExecutions", "ListPipelineExecutionsResponse"
+    _SERVICE,
+    "ListPipelineExecutions",
+    "ListPipelineExecutionsResponse",
+    errors=("ResourceNotFound",),
 )
 _ListPipelineParametersForExecution: _OperationSpec[_s.ListPipelineParametersForExecutionRequest, _s.ListPipelineParametersForExecutionResponse] = _OperationSpec(
-    _SERVICE, "ListPipelineParametersForExecution", "ListPipelineParametersForExecutionResponse"
+    _SERVICE,
+    "ListPipelineParametersForExecution",
+    "ListPipelineParametersForExecutionResponse",
+    errors=("ResourceNotFound",),
 )
 _ListPipelineVersions: _OperationSpec[_s.ListPipelineVersionsRequest, _s.ListPipelineVersionsResponse] = _OperationSpec(
-    _SERVICE, "ListPipelineVersions", "ListPipelineVersionsResponse"
+    _SERVICE, "ListPipelineVersions", "ListPipelineVersionsResponse", errors=("ResourceNotFound",)
 )
 _ListPipelines: _OperationSpec[_s.ListPipelinesRequest, _s.ListPipelinesResponse] = _OperationSpec(
     _SERVICE, "ListPipelines", "ListPipelinesResponse"
@@ -1227,7 +1607,10 @@ _ListStageDevices: _OperationSpec[_s.ListStageDevicesRequest, _s.ListStageDevice
     _SERVICE, "ListStageDevices", "ListStageDevicesResponse"
 )
 _ListStudioLifecycleConfigs: _OperationSpec[_s.ListStudioLifecycleConfigsRequest, _s.ListStudioLifecycleConfigsResponse] = _OperationSpec(
-    _SERVICE, "ListStudioLifecycleConfigs", "ListStudioLifecycleConfigsResponse"
+    _SERVICE,
+    "ListStudioLifecycleConfigs",
+    "ListStudioLifecycleConfigsResponse",
+    errors=("ResourceInUse",),
 )
 _ListSubscribedWorkteams: _OperationSpec[_s.ListSubscribedWorkteamsRequest, _s.ListSubscribedWorkteamsResponse] = _OperationSpec(
     _SERVICE, "ListSubscribedWorkteams", "ListSubscribedWorkteamsResponse"
@@ -1239,7 +1622,10 @@ _ListTrainingJobs: _OperationSpec[_s.ListTrainingJobsRequest, _s.ListTrainingJob
     _SERVICE, "ListTrainingJobs", "ListTrainingJobsResponse"
 )
 _ListTrainingJobsForHyperParameterTuningJob: _OperationSpec[_s.ListTrainingJobsForHyperParameterTuningJobRequest, _s.ListTrainingJobsForHyperParameterTuningJobResponse] = _OperationSpec(
-    _SERVICE, "ListTrainingJobsForHyperParameterTuningJob", "ListTrainingJobsForHyperParameterTuningJobResponse"
+    _SERVICE,
+    "ListTrainingJobsForHyperParameterTuningJob",
+    "ListTrainingJobsForHyperParameterTuningJobResponse",
+    errors=("ResourceNotFound",),
 )
 _ListTrainingPlans: _OperationSpec[_s.ListTrainingPlansRequest, _s.ListTrainingPlansResponse] = _OperationSpec(
     _SERVICE, "ListTrainingPlans", "ListTrainingPlansResponse"
@@ -1251,13 +1637,16 @@ _ListTransformJobs: _OperationSpec[_s.ListTransformJobsRequest, _s.ListTransform
     _SERVICE, "ListTransformJobs", "ListTransformJobsResponse"
 )
 _ListTrialComponents: _OperationSpec[_s.ListTrialComponentsRequest, _s.ListTrialComponentsResponse] = _OperationSpec(
-    _SERVICE, "ListTrialComponents", "ListTrialComponentsResponse"
+    _SERVICE, "ListTrialComponents", "ListTrialComponentsResponse", errors=("ResourceNotFound",)
 )
 _ListTrials: _OperationSpec[_s.ListTrialsRequest, _s.ListTrialsResponse] = _OperationSpec(
-    _SERVICE, "ListTrials", "ListTrialsResponse"
+    _SERVICE, "ListTrials", "ListTrialsResponse", errors=("ResourceNotFound",)
 )
 _ListUltraServersByReservedCapacity: _OperationSpec[_s.ListUltraServersByReservedCapacityRequest, _s.ListUltraServersByReservedCapacityResponse] = _OperationSpec(
-    _SERVICE, "ListUltraServersByReservedCapacity", "ListUltraServersByReservedCapacityResponse"
+    _SERVICE,
+    "ListUltraServersByReservedCapacity",
+    "ListUltraServersByReservedCapacityResponse",
+    errors=("ResourceNotFound",),
 )
 _ListUserProfiles: _OperationSpec[_s.ListUserProfilesRequest, _s.ListUserProfilesResponse] = _OperationSpec(
     _SERVICE, "ListUserProfiles", "ListUserProfilesResponse"
@@ -1269,70 +1658,107 @@ _ListWorkteams: _OperationSpec[_s.ListWorkteamsRequest, _s.ListWorkteamsResponse
     _SERVICE, "ListWorkteams", "ListWorkteamsResponse"
 )
 _PutEndpointPolicy: _OperationSpec[_s.PutEndpointPolicyRequest, _s.PutEndpointPolicyResponse] = _OperationSpec(
-    _SERVICE, "PutEndpointPolicy", "PutEndpointPolicyResponse"
+    _SERVICE, "PutEndpointPolicy", "PutEndpointPolicyResponse", errors=("ResourceNotFound",)
 )
 _PutModelPackageGroupPolicy: _OperationSpec[_s.PutModelPackageGroupPolicyInput, _s.PutModelPackageGroupPolicyOutput] = _OperationSpec(
-    _SERVICE, "PutModelPackageGroupPolicy", "PutModelPackageGroupPolicyOutput"
+    _SERVICE,
+    "PutModelPackageGroupPolicy",
+    "PutModelPackageGroupPolicyOutput",
+    errors=("ConflictException",),
 )
 _QueryLineage: _OperationSpec[_s.QueryLineageRequest, _s.QueryLineageResponse] = _OperationSpec(
-    _SERVICE, "QueryLineage", "QueryLineageResponse"
+    _SERVICE, "QueryLineage", "QueryLineageResponse", errors=("ResourceNotFound",)
 )
 _RegisterDevices: _OperationSpec[_s.RegisterDevicesRequest, None] = _OperationSpec(
-    _SERVICE, "RegisterDevices", None
+    _SERVICE, "RegisterDevices", None, errors=("ResourceLimitExceeded",)
 )
 _RenderUiTemplate: _OperationSpec[_s.RenderUiTemplateRequest, _s.RenderUiTemplateResponse] = _OperationSpec(
-    _SERVICE, "RenderUiTemplate", "RenderUiTemplateResponse"
+    _SERVICE, "RenderUiTemplate", "RenderUiTemplateResponse", errors=("ResourceNotFound",)
 )
 _RetryPipelineExecution: _OperationSpec[_s.RetryPipelineExecutionRequest, _s.RetryPipelineExecutionResponse] = _OperationSpec(
-    _SERVICE, "RetryPipelineExecution", "RetryPipelineExecutionResponse", idempotency_tokens=("client_request_token",)
+    _SERVICE,
+    "RetryPipelineExecution",
+    "RetryPipelineExecutionResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
+    idempotency_tokens=("client_request_token",),
 )
 _Search: _OperationSpec[_s.SearchRequest, _s.SearchResponse] = _OperationSpec(
     _SERVICE, "Search", "SearchResponse"
 )
 _SearchTrainingPlanOfferings: _OperationSpec[_s.SearchTrainingPlanOfferingsRequest, _s.SearchTrainingPlanOfferingsResponse] = _OperationSpec(
-    _SERVICE, "SearchTrainingPlanOfferings", "SearchTrainingPlanOfferingsResponse"
+    _SERVICE,
+    "SearchTrainingPlanOfferings",
+    "SearchTrainingPlanOfferingsResponse",
+    errors=("ResourceLimitExceeded",),
 )
 _SendPipelineExecutionStepFailure: _OperationSpec[_s.SendPipelineExecutionStepFailureRequest, _s.SendPipelineExecutionStepFailureResponse] = _OperationSpec(
-    _SERVICE, "SendPipelineExecutionStepFailure", "SendPipelineExecutionStepFailureResponse", idempotency_tokens=("client_request_token",)
+    _SERVICE,
+    "SendPipelineExecutionStepFailure",
+    "SendPipelineExecutionStepFailureResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
+    idempotency_tokens=("client_request_token",),
 )
 _SendPipelineExecutionStepSuccess: _OperationSpec[_s.SendPipelineExecutionStepSuccessRequest, _s.SendPipelineExecutionStepSuccessResponse] = _OperationSpec(
-    _SERVICE, "SendPipelineExecutionStepSuccess", "SendPipelineExecutionStepSuccessResponse", idempotency_tokens=("client_request_token",)
+    _SERVICE,
+    "SendPipelineExecutionStepSuccess",
+    "SendPipelineExecutionStepSuccessResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
+    idempotency_tokens=("client_request_token",),
 )
 _StartClusterHealthCheck: _OperationSpec[_s.StartClusterHealthCheckRequest, _s.StartClusterHealthCheckResponse] = _OperationSpec(
-    _SERVICE, "StartClusterHealthCheck", "StartClusterHealthCheckResponse"
+    _SERVICE,
+    "StartClusterHealthCheck",
+    "StartClusterHealthCheckResponse",
+    errors=("ResourceNotFound",),
 )
 _StartEdgeDeploymentStage: _OperationSpec[_s.StartEdgeDeploymentStageRequest, None] = _OperationSpec(
     _SERVICE, "StartEdgeDeploymentStage", None
 )
 _StartInferenceExperiment: _OperationSpec[_s.StartInferenceExperimentRequest, _s.StartInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "StartInferenceExperiment", "StartInferenceExperimentResponse"
+    _SERVICE,
+    "StartInferenceExperiment",
+    "StartInferenceExperimentResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _StartMlflowTrackingServer: _OperationSpec[_s.StartMlflowTrackingServerRequest, _s.StartMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "StartMlflowTrackingServer", "StartMlflowTrackingServerResponse"
+    _SERVICE,
+    "StartMlflowTrackingServer",
+    "StartMlflowTrackingServerResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _StartMonitoringSchedule: _OperationSpec[_s.StartMonitoringScheduleRequest, None] = _OperationSpec(
-    _SERVICE, "StartMonitoringSchedule", None
+    _SERVICE, "StartMonitoringSchedule", None, errors=("ResourceNotFound",)
 )
 _StartNotebookInstance: _OperationSpec[_s.StartNotebookInstanceInput, None] = _OperationSpec(
-    _SERVICE, "StartNotebookInstance", None
+    _SERVICE, "StartNotebookInstance", None, errors=("ResourceLimitExceeded",)
 )
 _StartPipelineExecution: _OperationSpec[_s.StartPipelineExecutionRequest, _s.StartPipelineExecutionResponse] = _OperationSpec(
-    _SERVICE, "StartPipelineExecution", "StartPipelineExecutionResponse", idempotency_tokens=("client_request_token",)
+    _SERVICE,
+    "StartPipelineExecution",
+    "StartPipelineExecutionResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
+    idempotency_tokens=("client_request_token",),
 )
 _StartSession: _OperationSpec[_s.StartSessionRequest, _s.StartSessionResponse] = _OperationSpec(
-    _SERVICE, "StartSession", "StartSessionResponse"
+    _SERVICE,
+    "StartSession",
+    "StartSessionResponse",
+    errors=("ResourceNotFound", "ResourceLimitExceeded"),
 )
 _StopAIBenchmarkJob: _OperationSpec[_s.StopAIBenchmarkJobRequest, _s.StopAIBenchmarkJobResponse] = _OperationSpec(
-    _SERVICE, "StopAIBenchmarkJob", "StopAIBenchmarkJobResponse"
+    _SERVICE, "StopAIBenchmarkJob", "StopAIBenchmarkJobResponse", errors=("ResourceNotFound",)
 )
 _StopAIRecommendationJob: _OperationSpec[_s.StopAIRecommendationJobRequest, _s.StopAIRecommendationJobResponse] = _OperationSpec(
-    _SERVICE, "StopAIRecommendationJob", "StopAIRecommendationJobResponse"
+    _SERVICE,
+    "StopAIRecommendationJob",
+    "StopAIRecommendationJobResponse",
+    errors=("ResourceNotFound",),
 )
 _StopAutoMLJob: _OperationSpec[_s.StopAutoMLJobRequest, None] = _OperationSpec(
-    _SERVICE, "StopAutoMLJob", None
+    _SERVICE, "StopAutoMLJob", None, errors=("ResourceNotFound",)
 )
 _StopCompilationJob: _OperationSpec[_s.StopCompilationJobRequest, None] = _OperationSpec(
-    _SERVICE, "StopCompilationJob", None
+    _SERVICE, "StopCompilationJob", None, errors=("ResourceNotFound",)
 )
 _StopEdgeDeploymentStage: _OperationSpec[_s.StopEdgeDeploymentStageRequest, None] = _OperationSpec(
     _SERVICE, "StopEdgeDeploymentStage", None
@@ -1341,187 +1767,301 @@ _StopEdgePackagingJob: _OperationSpec[_s.StopEdgePackagingJobRequest, None] = _O
     _SERVICE, "StopEdgePackagingJob", None
 )
 _StopHyperParameterTuningJob: _OperationSpec[_s.StopHyperParameterTuningJobRequest, None] = _OperationSpec(
-    _SERVICE, "StopHyperParameterTuningJob", None
+    _SERVICE, "StopHyperParameterTuningJob", None, errors=("ResourceNotFound",)
 )
 _StopInferenceExperiment: _OperationSpec[_s.StopInferenceExperimentRequest, _s.StopInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "StopInferenceExperiment", "StopInferenceExperimentResponse"
+    _SERVICE,
+    "StopInferenceExperiment",
+    "StopInferenceExperimentResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _StopInferenceRecommendationsJob: _OperationSpec[_s.StopInferenceRecommendationsJobRequest, None] = _OperationSpec(
-    _SERVICE, "StopInferenceRecommendationsJob", None
+    _SERVICE, "StopInferenceRecommendationsJob", None, errors=("ResourceNotFound",)
 )
 _StopJob: _OperationSpec[_s.StopJobRequest, _s.StopJobResponse] = _OperationSpec(
-    _SERVICE, "StopJob", "StopJobResponse"
+    _SERVICE, "StopJob", "StopJobResponse", errors=("ResourceNotFound",)
 )
 _StopLabelingJob: _OperationSpec[_s.StopLabelingJobRequest, None] = _OperationSpec(
-    _SERVICE, "StopLabelingJob", None
+    _SERVICE, "StopLabelingJob", None, errors=("ResourceNotFound",)
 )
 _StopMlflowTrackingServer: _OperationSpec[_s.StopMlflowTrackingServerRequest, _s.StopMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "StopMlflowTrackingServer", "StopMlflowTrackingServerResponse"
+    _SERVICE,
+    "StopMlflowTrackingServer",
+    "StopMlflowTrackingServerResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _StopMonitoringSchedule: _OperationSpec[_s.StopMonitoringScheduleRequest, None] = _OperationSpec(
-    _SERVICE, "StopMonitoringSchedule", None
+    _SERVICE, "StopMonitoringSchedule", None, errors=("ResourceNotFound",)
 )
 _StopNotebookInstance: _OperationSpec[_s.StopNotebookInstanceInput, None] = _OperationSpec(
     _SERVICE, "StopNotebookInstance", None
 )
 _StopOptimizationJob: _OperationSpec[_s.StopOptimizationJobRequest, None] = _OperationSpec(
-    _SERVICE, "StopOptimizationJob", None
+    _SERVICE, "StopOptimizationJob", None, errors=("ResourceNotFound",)
 )
 _StopPipelineExecution: _OperationSpec[_s.StopPipelineExecutionRequest, _s.StopPipelineExecutionResponse] = _OperationSpec(
-    _SERVICE, "StopPipelineExecution", "StopPipelineExecutionResponse", idempotency_tokens=("client_request_token",)
+    _SERVICE,
+    "StopPipelineExecution",
+    "StopPipelineExecutionResponse",
+    errors=("ConflictException", "ResourceNotFound"),
+    idempotency_tokens=("client_request_token",),
 )
 _StopProcessingJob: _OperationSpec[_s.StopProcessingJobRequest, None] = _OperationSpec(
-    _SERVICE, "StopProcessingJob", None
+    _SERVICE, "StopProcessingJob", None, errors=("ResourceNotFound",)
 )
 _StopTrainingJob: _OperationSpec[_s.StopTrainingJobRequest, None] = _OperationSpec(
-    _SERVICE, "StopTrainingJob", None
+    _SERVICE, "StopTrainingJob", None, errors=("ResourceNotFound",)
 )
 _StopTrainingSession: _OperationSpec[_s.StopTrainingSessionRequest, _s.StopTrainingSessionResponse] = _OperationSpec(
-    _SERVICE, "StopTrainingSession", "StopTrainingSessionResponse"
+    _SERVICE, "StopTrainingSession", "StopTrainingSessionResponse", errors=("ResourceNotFound",)
 )
 _StopTransformJob: _OperationSpec[_s.StopTransformJobRequest, None] = _OperationSpec(
-    _SERVICE, "StopTransformJob", None
+    _SERVICE, "StopTransformJob", None, errors=("ResourceNotFound",)
 )
 _UpdateAction: _OperationSpec[_s.UpdateActionRequest, _s.UpdateActionResponse] = _OperationSpec(
-    _SERVICE, "UpdateAction", "UpdateActionResponse"
+    _SERVICE,
+    "UpdateAction",
+    "UpdateActionResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _UpdateAppImageConfig: _OperationSpec[_s.UpdateAppImageConfigRequest, _s.UpdateAppImageConfigResponse] = _OperationSpec(
-    _SERVICE, "UpdateAppImageConfig", "UpdateAppImageConfigResponse"
+    _SERVICE, "UpdateAppImageConfig", "UpdateAppImageConfigResponse", errors=("ResourceNotFound",)
 )
 _UpdateArtifact: _OperationSpec[_s.UpdateArtifactRequest, _s.UpdateArtifactResponse] = _OperationSpec(
-    _SERVICE, "UpdateArtifact", "UpdateArtifactResponse"
+    _SERVICE,
+    "UpdateArtifact",
+    "UpdateArtifactResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _UpdateCluster: _OperationSpec[_s.UpdateClusterRequest, _s.UpdateClusterResponse] = _OperationSpec(
-    _SERVICE, "UpdateCluster", "UpdateClusterResponse"
+    _SERVICE,
+    "UpdateCluster",
+    "UpdateClusterResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
 )
 _UpdateClusterExtension: _OperationSpec[_s.UpdateClusterExtensionRequest, _s.UpdateClusterExtensionResponse] = _OperationSpec(
-    _SERVICE, "UpdateClusterExtension", "UpdateClusterExtensionResponse", idempotency_tokens=("client_token",)
+    _SERVICE,
+    "UpdateClusterExtension",
+    "UpdateClusterExtensionResponse",
+    errors=("ConflictException", "ResourceNotFound"),
+    idempotency_tokens=("client_token",),
 )
 _UpdateClusterSchedulerConfig: _OperationSpec[_s.UpdateClusterSchedulerConfigRequest, _s.UpdateClusterSchedulerConfigResponse] = _OperationSpec(
-    _SERVICE, "UpdateClusterSchedulerConfig", "UpdateClusterSchedulerConfigResponse"
+    _SERVICE,
+    "UpdateClusterSchedulerConfig",
+    "UpdateClusterSchedulerConfigResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
 )
 _UpdateClusterSoftware: _OperationSpec[_s.UpdateClusterSoftwareRequest, _s.UpdateClusterSoftwareResponse] = _OperationSpec(
-    _SERVICE, "UpdateClusterSoftware", "UpdateClusterSoftwareResponse"
+    _SERVICE,
+    "UpdateClusterSoftware",
+    "UpdateClusterSoftwareResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _UpdateCodeRepository: _OperationSpec[_s.UpdateCodeRepositoryInput, _s.UpdateCodeRepositoryOutput] = _OperationSpec(
-    _SERVICE, "UpdateCodeRepository", "UpdateCodeRepositoryOutput"
+    _SERVICE, "UpdateCodeRepository", "UpdateCodeRepositoryOutput", errors=("ConflictException",)
 )
 _UpdateComputeQuota: _OperationSpec[_s.UpdateComputeQuotaRequest, _s.UpdateComputeQuotaResponse] = _OperationSpec(
-    _SERVICE, "UpdateComputeQuota", "UpdateComputeQuotaResponse"
+    _SERVICE,
+    "UpdateComputeQuota",
+    "UpdateComputeQuotaResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
 )
 _UpdateContext: _OperationSpec[_s.UpdateContextRequest, _s.UpdateContextResponse] = _OperationSpec(
-    _SERVICE, "UpdateContext", "UpdateContextResponse"
+    _SERVICE,
+    "UpdateContext",
+    "UpdateContextResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _UpdateDeviceFleet: _OperationSpec[_s.UpdateDeviceFleetRequest, None] = _OperationSpec(
-    _SERVICE, "UpdateDeviceFleet", None
+    _SERVICE, "UpdateDeviceFleet", None, errors=("ResourceInUse",)
 )
 _UpdateDevices: _OperationSpec[_s.UpdateDevicesRequest, None] = _OperationSpec(
     _SERVICE, "UpdateDevices", None
 )
 _UpdateDomain: _OperationSpec[_s.UpdateDomainRequest, _s.UpdateDomainResponse] = _OperationSpec(
-    _SERVICE, "UpdateDomain", "UpdateDomainResponse"
+    _SERVICE,
+    "UpdateDomain",
+    "UpdateDomainResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _UpdateEndpoint: _OperationSpec[_s.UpdateEndpointInput, _s.UpdateEndpointOutput] = _OperationSpec(
-    _SERVICE, "UpdateEndpoint", "UpdateEndpointOutput"
+    _SERVICE, "UpdateEndpoint", "UpdateEndpointOutput", errors=("ResourceLimitExceeded",)
 )
 _UpdateEndpointWeightsAndCapacities: _OperationSpec[_s.UpdateEndpointWeightsAndCapacitiesInput, _s.UpdateEndpointWeightsAndCapacitiesOutput] = _OperationSpec(
-    _SERVICE, "UpdateEndpointWeightsAndCapacities", "UpdateEndpointWeightsAndCapacitiesOutput"
+    _SERVICE,
+    "UpdateEndpointWeightsAndCapacities",
+    "UpdateEndpointWeightsAndCapacitiesOutput",
+    errors=("ResourceLimitExceeded",),
 )
 _UpdateExperiment: _OperationSpec[_s.UpdateExperimentRequest, _s.UpdateExperimentResponse] = _OperationSpec(
-    _SERVICE, "UpdateExperiment", "UpdateExperimentResponse"
+    _SERVICE,
+    "UpdateExperiment",
+    "UpdateExperimentResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _UpdateFeatureGroup: _OperationSpec[_s.UpdateFeatureGroupRequest, _s.UpdateFeatureGroupResponse] = _OperationSpec(
-    _SERVICE, "UpdateFeatureGroup", "UpdateFeatureGroupResponse"
+    _SERVICE,
+    "UpdateFeatureGroup",
+    "UpdateFeatureGroupResponse",
+    errors=("ResourceNotFound", "ResourceLimitExceeded"),
 )
 _UpdateFeatureMetadata: _OperationSpec[_s.UpdateFeatureMetadataRequest, None] = _OperationSpec(
-    _SERVICE, "UpdateFeatureMetadata", None
+    _SERVICE, "UpdateFeatureMetadata", None, errors=("ResourceNotFound",)
 )
 _UpdateHub: _OperationSpec[_s.UpdateHubRequest, _s.UpdateHubResponse] = _OperationSpec(
-    _SERVICE, "UpdateHub", "UpdateHubResponse"
+    _SERVICE, "UpdateHub", "UpdateHubResponse", errors=("ResourceNotFound",)
 )
 _UpdateHubContent: _OperationSpec[_s.UpdateHubContentRequest, _s.UpdateHubContentResponse] = _OperationSpec(
-    _SERVICE, "UpdateHubContent", "UpdateHubContentResponse"
+    _SERVICE,
+    "UpdateHubContent",
+    "UpdateHubContentResponse",
+    errors=("ResourceNotFound", "ResourceInUse"),
 )
 _UpdateHubContentReference: _OperationSpec[_s.UpdateHubContentReferenceRequest, _s.UpdateHubContentReferenceResponse] = _OperationSpec(
-    _SERVICE, "UpdateHubContentReference", "UpdateHubContentReferenceResponse"
+    _SERVICE,
+    "UpdateHubContentReference",
+    "UpdateHubContentReferenceResponse",
+    errors=("ResourceNotFound", "ResourceInUse"),
 )
 _UpdateImage: _OperationSpec[_s.UpdateImageRequest, _s.UpdateImageResponse] = _OperationSpec(
-    _SERVICE, "UpdateImage", "UpdateImageResponse"
+    _SERVICE, "UpdateImage", "UpdateImageResponse", errors=("ResourceNotFound", "ResourceInUse")
 )
 _UpdateImageVersion: _OperationSpec[_s.UpdateImageVersionRequest, _s.UpdateImageVersionResponse] = _OperationSpec(
-    _SERVICE, "UpdateImageVersion", "UpdateImageVersionResponse"
+    _SERVICE,
+    "UpdateImageVersion",
+    "UpdateImageVersionResponse",
+    errors=("ResourceNotFound", "ResourceInUse"),
 )
 _UpdateInferenceComponent: _OperationSpec[_s.UpdateInferenceComponentInput, _s.UpdateInferenceComponentOutput] = _OperationSpec(
-    _SERVICE, "UpdateInferenceComponent", "UpdateInferenceComponentOutput"
+    _SERVICE,
+    "UpdateInferenceComponent",
+    "UpdateInferenceComponentOutput",
+    errors=("ResourceLimitExceeded",),
 )
 _UpdateInferenceComponentRuntimeConfig: _OperationSpec[_s.UpdateInferenceComponentRuntimeConfigInput, _s.UpdateInferenceComponentRuntimeConfigOutput] = _OperationSpec(
-    _SERVICE, "UpdateInferenceComponentRuntimeConfig", "UpdateInferenceComponentRuntimeConfigOutput"
+    _SERVICE,
+    "UpdateInferenceComponentRuntimeConfig",
+    "UpdateInferenceComponentRuntimeConfigOutput",
+    errors=("ResourceLimitExceeded",),
 )
 _UpdateInferenceExperiment: _OperationSpec[_s.UpdateInferenceExperimentRequest, _s.UpdateInferenceExperimentResponse] = _OperationSpec(
-    _SERVICE, "UpdateInferenceExperiment", "UpdateInferenceExperimentResponse"
+    _SERVICE,
+    "UpdateInferenceExperiment",
+    "UpdateInferenceExperimentResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _UpdateInferenceRouter: _OperationSpec[_s.UpdateInferenceRouterInput, _s.UpdateInferenceRouterOutput] = _OperationSpec(
-    _SERVICE, "UpdateInferenceRouter", "UpdateInferenceRouterOutput"
+    _SERVICE,
+    "UpdateInferenceRouter",
+    "UpdateInferenceRouterOutput",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
 )
 _UpdateMlflowApp: _OperationSpec[_s.UpdateMlflowAppRequest, _s.UpdateMlflowAppResponse] = _OperationSpec(
-    _SERVICE, "UpdateMlflowApp", "UpdateMlflowAppResponse"
+    _SERVICE,
+    "UpdateMlflowApp",
+    "UpdateMlflowAppResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _UpdateMlflowTrackingServer: _OperationSpec[_s.UpdateMlflowTrackingServerRequest, _s.UpdateMlflowTrackingServerResponse] = _OperationSpec(
-    _SERVICE, "UpdateMlflowTrackingServer", "UpdateMlflowTrackingServerResponse"
+    _SERVICE,
+    "UpdateMlflowTrackingServer",
+    "UpdateMlflowTrackingServerResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
 )
 _UpdateModelCard: _OperationSpec[_s.UpdateModelCardRequest, _s.UpdateModelCardResponse] = _OperationSpec(
-    _SERVICE, "UpdateModelCard", "UpdateModelCardResponse"
+    _SERVICE,
+    "UpdateModelCard",
+    "UpdateModelCardResponse",
+    errors=("ConflictException", "ResourceNotFound", "ResourceLimitExceeded"),
 )
 _UpdateModelPackage: _OperationSpec[_s.UpdateModelPackageInput, _s.UpdateModelPackageOutput] = _OperationSpec(
-    _SERVICE, "UpdateModelPackage", "UpdateModelPackageOutput"
+    _SERVICE, "UpdateModelPackage", "UpdateModelPackageOutput", errors=("ConflictException",)
 )
 _UpdateMonitoringAlert: _OperationSpec[_s.UpdateMonitoringAlertRequest, _s.UpdateMonitoringAlertResponse] = _OperationSpec(
-    _SERVICE, "UpdateMonitoringAlert", "UpdateMonitoringAlertResponse"
+    _SERVICE,
+    "UpdateMonitoringAlert",
+    "UpdateMonitoringAlertResponse",
+    errors=("ResourceNotFound", "ResourceLimitExceeded"),
 )
 _UpdateMonitoringSchedule: _OperationSpec[_s.UpdateMonitoringScheduleRequest, _s.UpdateMonitoringScheduleResponse] = _OperationSpec(
-    _SERVICE, "UpdateMonitoringSchedule", "UpdateMonitoringScheduleResponse"
+    _SERVICE,
+    "UpdateMonitoringSchedule",
+    "UpdateMonitoringScheduleResponse",
+    errors=("ResourceNotFound", "ResourceLimitExceeded"),
 )
 _UpdateNotebookInstance: _OperationSpec[_s.UpdateNotebookInstanceInput, _s.UpdateNotebookInstanceOutput] = _OperationSpec(
-    _SERVICE, "UpdateNotebookInstance", "UpdateNotebookInstanceOutput"
+    _SERVICE,
+    "UpdateNotebookInstance",
+    "UpdateNotebookInstanceOutput",
+    errors=("ResourceLimitExceeded",),
 )
 _UpdateNotebookInstanceLifecycleConfig: _OperationSpec[_s.UpdateNotebookInstanceLifecycleConfigInput, _s.UpdateNotebookInstanceLifecycleConfigOutput] = _OperationSpec(
-    _SERVICE, "UpdateNotebookInstanceLifecycleConfig", "UpdateNotebookInstanceLifecycleConfigOutput"
+    _SERVICE,
+    "UpdateNotebookInstanceLifecycleConfig",
+    "UpdateNotebookInstanceLifecycleConfigOutput",
+    errors=("ResourceLimitExceeded",),
 )
 _UpdatePartnerApp: _OperationSpec[_s.UpdatePartnerAppRequest, _s.UpdatePartnerAppResponse] = _OperationSpec(
-    _SERVICE, "UpdatePartnerApp", "UpdatePartnerAppResponse", idempotency_tokens=("client_token",)
+    _SERVICE,
+    "UpdatePartnerApp",
+    "UpdatePartnerAppResponse",
+    errors=("ConflictException", "ResourceNotFound"),
+    idempotency_tokens=("client_token",),
 )
 _UpdatePipeline: _OperationSpec[_s.UpdatePipelineRequest, _s.UpdatePipelineResponse] = _OperationSpec(
-    _SERVICE, "UpdatePipeline", "UpdatePipelineResponse"
+    _SERVICE,
+    "UpdatePipeline",
+    "UpdatePipelineResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _UpdatePipelineExecution: _OperationSpec[_s.UpdatePipelineExecutionRequest, _s.UpdatePipelineExecutionResponse] = _OperationSpec(
-    _SERVICE, "UpdatePipelineExecution", "UpdatePipelineExecutionResponse"
+    _SERVICE,
+    "UpdatePipelineExecution",
+    "UpdatePipelineExecutionResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _UpdatePipelineVersion: _OperationSpec[_s.UpdatePipelineVersionRequest, _s.UpdatePipelineVersionResponse] = _OperationSpec(
-    _SERVICE, "UpdatePipelineVersion", "UpdatePipelineVersionResponse"
+    _SERVICE,
+    "UpdatePipelineVersion",
+    "UpdatePipelineVersionResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _UpdateProject: _OperationSpec[_s.UpdateProjectInput, _s.UpdateProjectOutput] = _OperationSpec(
-    _SERVICE, "UpdateProject", "UpdateProjectOutput"
+    _SERVICE, "UpdateProject", "UpdateProjectOutput", errors=("ConflictException",)
 )
 _UpdateSpace: _OperationSpec[_s.UpdateSpaceRequest, _s.UpdateSpaceResponse] = _OperationSpec(
-    _SERVICE, "UpdateSpace", "UpdateSpaceResponse"
+    _SERVICE,
+    "UpdateSpace",
+    "UpdateSpaceResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _UpdateTrainingJob: _OperationSpec[_s.UpdateTrainingJobRequest, _s.UpdateTrainingJobResponse] = _OperationSpec(
-    _SERVICE, "UpdateTrainingJob", "UpdateTrainingJobResponse"
+    _SERVICE,
+    "UpdateTrainingJob",
+    "UpdateTrainingJobResponse",
+    errors=("ResourceNotFound", "ResourceLimitExceeded"),
 )
 _UpdateTrial: _OperationSpec[_s.UpdateTrialRequest, _s.UpdateTrialResponse] = _OperationSpec(
-    _SERVICE, "UpdateTrial", "UpdateTrialResponse"
+    _SERVICE, "UpdateTrial", "UpdateTrialResponse", errors=("ConflictException", "ResourceNotFound")
 )
 _UpdateTrialComponent: _OperationSpec[_s.UpdateTrialComponentRequest, _s.UpdateTrialComponentResponse] = _OperationSpec(
-    _SERVICE, "UpdateTrialComponent", "UpdateTrialComponentResponse"
+    _SERVICE,
+    "UpdateTrialComponent",
+    "UpdateTrialComponentResponse",
+    errors=("ConflictException", "ResourceNotFound"),
 )
 _UpdateUserProfile: _OperationSpec[_s.UpdateUserProfileRequest, _s.UpdateUserProfileResponse] = _OperationSpec(
-    _SERVICE, "UpdateUserProfile", "UpdateUserProfileResponse"
+    _SERVICE,
+    "UpdateUserProfile",
+    "UpdateUserProfileResponse",
+    errors=("ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"),
 )
 _UpdateWorkforce: _OperationSpec[_s.UpdateWorkforceRequest, _s.UpdateWorkforceResponse] = _OperationSpec(
-    _SERVICE, "UpdateWorkforce", "UpdateWorkforceResponse"
+    _SERVICE, "UpdateWorkforce", "UpdateWorkforceResponse", errors=("ConflictException",)
 )
 _UpdateWorkteam: _OperationSpec[_s.UpdateWorkteamRequest, _s.UpdateWorkteamResponse] = _OperationSpec(
-    _SERVICE, "UpdateWorkteam", "UpdateWorkteamResponse"
+    _SERVICE, "UpdateWorkteam", "UpdateWorkteamResponse", errors=("ResourceLimitExceeded",)
 )
 
 

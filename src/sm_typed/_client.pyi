@@ -10,8 +10,8 @@ import datetime as _dt
 from types import TracebackType as _TracebackType
 from typing import Literal
 
-# Names BaseClient.__init__'s signature uses (copied from the runtime source).
-from sm_typed._runtime._api import AsyncHTTPClient
+# Names the constructor's signature uses (written from the runtime's option table).
+from sm_typed_runtime.types import AsyncHTTPClient, Clock, RetryStrategy
 
 from . import shapes as _s
 
@@ -43,11 +43,15 @@ class SageMakerClient:
         connect_timeout: float = 60.0,
         read_timeout: float = 60.0,
         call_timeout: float | None = None,
+        pool_timeout: float | None = None,
         max_attempts: int | None = None,
         retry_mode: Literal["standard", "adaptive"] | None = None,
+        retry_strategy: RetryStrategy | None = None,
         max_connections: int = 100,
+        max_response_bytes: int = 67108864,
         use_fips: bool | None = None,
         use_dualstack: bool | None = None,
+        clock: Clock | None = None,
     ) -> None:
         """Create a client. Nothing is resolved or connected until the first call
         (or ``async with``), so constructing one never blocks.
@@ -60,18 +64,29 @@ class SageMakerClient:
             aws_secret_access_key: explicit credentials.
             aws_session_token: explicit temporary credentials' token.
             http_client: an ``httpx.AsyncClient`` of yours; it is not closed with this client.
-                Without one, requests go through a built-in HTTP/1.1 pool, or through httpx
-                when ``HTTPS_PROXY`` (``HTTP_PROXY`` for an http endpoint) is set, as botocore
-                reads them (``NO_PROXY`` honoured); that httpx client is built on the first call.
-            connect_timeout: seconds to wait for a connection.
-            read_timeout: seconds to wait for each response.
-            call_timeout: seconds a whole call may take, retries included (default: no limit).
-            max_attempts: attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, 3).
+                Without one, requests go through a built-in HTTP/1.1 pool, or through httpx when
+                ``HTTPS_PROXY`` (``HTTP_PROXY`` for an http endpoint) is set, as botocore reads them
+                (``NO_PROXY`` honoured); that httpx client is built on the first call.
+            connect_timeout: seconds to wait for a connection (TCP and TLS).
+            read_timeout: seconds to wait for each read of the response (as botocore's
+                read_timeout).
+            call_timeout: seconds a whole call may take, credentials, retries and backoff included
+                (default: no limit).
+            pool_timeout: seconds a call may wait for a free connection when all ``max_connections``
+                are busy (default: as long as it takes; the wait happens before signing).
+            max_attempts: attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, else
+                botocore's default for the service: 3, or 4 for DynamoDB).
             retry_mode: ``"standard"`` (backoff, shared retry quota) or ``"adaptive"`` (standard,
                 plus a send-rate limiter that slows down after throttling); else ``AWS_RETRY_MODE``.
+            retry_strategy: a retry strategy of your own (or a `StandardRetryStrategy` with your
+                random source); replaces ``retry_mode``.
             max_connections: size of the connection pool this client creates.
+            max_response_bytes: the largest response body accepted (64 MiB); a larger one is a
+                ResponseTooLargeError.
             use_fips: use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``).
             use_dualstack: use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``).
+            clock: wall time, monotonic time and sleep, for tests and simulations (default: the
+                system's).
         """
 
     async def __aenter__(self) -> SageMakerClient: ...

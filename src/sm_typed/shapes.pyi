@@ -9,9 +9,9 @@ names, timestamp wire formats), so a user's type check stays cheap.
 import datetime as _dt
 import typing as _t
 
-from sm_typed._runtime._shape import SensitiveShape as _SensitiveShape
-from sm_typed._runtime._shape import Shape as _Shape
-from sm_typed._runtime._shape import UnionShape as _UnionShape
+from sm_typed_runtime.shapes import SensitiveShape as _SensitiveShape
+from sm_typed_runtime.shapes import Shape as _Shape
+from sm_typed_runtime.shapes import UnionShape as _UnionShape
 
 __all__ = [
     "AIBenchmarkJobStatus",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sm_typed._runtime._sigv4 import EMPTY_SHA256, sign
+from sm_typed_runtime._sigv4 import EMPTY_SHA256, sign
 
 # A copy of ../shared/conformance (Apache-2.0, LICENSE and NOTICE beside the data),
 # so a clean clone runs the suite without the shared folder.

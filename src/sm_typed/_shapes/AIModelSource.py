@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from msgspec import field as _field
 
-from sm_typed._runtime._shape import UnionShape as _UnionShape
+from sm_typed_runtime.shapes import UnionShape as _UnionShape
 
 
 class AIModelSource(_UnionShape, kw_only=True):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from msgspec import field as _field
 
-from sm_typed._runtime._shape import SensitiveShape as _SensitiveShape
+from sm_typed_runtime.shapes import SensitiveShape as _SensitiveShape
 
 # Enums are plain str at run time: values the service adds later still decode.
 ModelCardStatus = str

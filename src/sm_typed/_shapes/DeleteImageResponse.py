@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from sm_typed._runtime._shape import Shape as _Shape
+from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DeleteImageResponse(_Shape, kw_only=True):

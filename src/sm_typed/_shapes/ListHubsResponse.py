@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from msgspec import field as _field
 
-from sm_typed._runtime._shape import Shape as _Shape
+from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class ListHubsResponse(_Shape, kw_only=True):

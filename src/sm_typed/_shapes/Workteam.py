@@ -8,7 +8,7 @@ import datetime as _dt
 
 from msgspec import field as _field
 
-from sm_typed._runtime._shape import Shape as _Shape
+from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class Workteam(_Shape, kw_only=True):

@@ -11,7 +11,7 @@ from typing import Any
 import msgspec
 
 from . import _botocore
-from ._errors import ConfigurationError, EndpointResolutionError, NoRegionError
+from .errors import ConfigurationError, EndpointResolutionError, NoRegionError
 
 _REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 # (region, use_fips, use_dualstack) -> (url, signing region, signing name), or the

@@ -20,22 +20,74 @@ from ._endpoints import (
     split_endpoint_url,
     table_endpoint,
 )
-from ._errors import ParamValidationError
-from ._http import Target
 from ._specs import OperationSpec, ServiceSpec
+from ._transport import Target
+from .errors import ParamValidationError
 
 _HOST_LABEL_CHARS = frozenset(string.ascii_letters + string.digits + "-")
 # A pattern, not a compiled object: only operations with a host prefix need it.
 _IP_HOST = r"(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])(?::\d+)?"
 
 
-class Route(msgspec.Struct, frozen=True):
-    url: str
-    host: str  # as sent in Host and signed: no default port
-    path: str
-    signing_region: str
-    signing_name: str
-    target: Target  # what the connection pool needs, parsed once
+class Route:
+    """A resolved endpoint. It also keeps what is worked out once per operation on it
+    (``prepared``: the checked head prefix and the signing template) and its host-prefixed
+    variants, so a call on a known route builds none of that again."""
+
+    __slots__ = (
+        "host",
+        "path",
+        "prefixed",
+        "prepared",
+        "signing_name",
+        "signing_region",
+        "target",
+        "url",
+    )
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        host: str,
+        path: str,
+        signing_region: str,
+        signing_name: str,
+        target: Target,
+    ) -> None:
+        self.url = url
+        self.host = host  # as sent in Host and signed: no default port
+        self.path = path  # ASCII, percent-encoded once: written and signed as is
+        self.signing_region = signing_region
+        self.signing_name = signing_name
+        self.target = target  # what the transport needs, parsed once
+        self.prepared: dict[Any, Any] = {}
+        self.prefixed: dict[str, Route] = {}
+
+    def __repr__(self) -> str:
+        return f"Route({self.url!r}, region={self.signing_region!r}, name={self.signing_name!r})"
+
+
+_PATH_CHARS = frozenset(
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/"
+)
+_HEX = frozenset(b"0123456789abcdefABCDEF")
+
+
+def encode_path(path: str) -> str:
+    """The path as ASCII, the way httpx writes it: UTF-8, percent-encoded where RFC 3986
+    does not allow the character, existing ``%XX`` escapes kept. Both transports write
+    these bytes and SigV4 signs them, so they cannot disagree."""
+    raw = path.encode("utf-8", "surrogatepass")
+    out: list[str] = []
+    for i, b in enumerate(raw):
+        if b in _PATH_CHARS or (
+            b == 0x25 and len(raw) > i + 2 and _HEX.issuperset(raw[i + 1 : i + 3])
+        ):
+            out.append(chr(b))
+        else:
+            out.append(f"%{b:02X}")
+    return "".join(out)
 
 
 def _route(url: str, signing_region: str, signing_name: str) -> Route:
@@ -45,15 +97,18 @@ def _route(url: str, signing_region: str, signing_name: str) -> Route:
     host = parts.host
     if (parts.scheme, port) in (("https", 443), ("http", 80)) and parts.port is not None:
         host = host.rsplit(":", 1)[0]
-    path = parts.path.rstrip("/") + "/"
+    path = encode_path(parts.path.rstrip("/") + "/")
     full = f"{parts.scheme}://{host}{path}"
+    origin = f"{parts.scheme}://{hostname}:{port}"
     return Route(
         url=full,
         host=host,
         path=path,
         signing_region=signing_region,
         signing_name=signing_name,
-        target=Target(scheme=parts.scheme, hostname=hostname, port=port, path=path, url=full),
+        target=Target(
+            scheme=parts.scheme, hostname=hostname, port=port, path=path, url=full, origin=origin
+        ),
     )
 
 
@@ -138,5 +193,11 @@ def with_host_prefix(route: Route, op: OperationSpec[Any, Any], params: object) 
     if problems:
         raise ParamValidationError(op.name, problems)
     prefix = op.host_prefix.format_map(values)
-    scheme, rest = route.url.split("://", 1)
-    return _route(f"{scheme}://{prefix}{rest}", route.signing_region, route.signing_name)
+    found = route.prefixed.get(prefix)
+    if found is None:
+        scheme, rest = route.url.split("://", 1)
+        found = _route(f"{scheme}://{prefix}{rest}", route.signing_region, route.signing_name)
+        if len(route.prefixed) >= 256:
+            route.prefixed.clear()  # label values from inputs: keep the cache bounded
+        route.prefixed[prefix] = found
+    return found

@@ -1,9 +1,15 @@
-"""Exceptions the runtime raises, and the AWS errors every JSON service can return."""
+"""Exceptions the runtime raises, and the AWS errors every JSON service can return.
+
+Generated ``errors`` modules re-export these and add a class per error their model
+declares. The class of a service error decides how it is retried: a `ThrottlingError`
+is retried as throttling (a cheaper retry, a longer backoff, the adaptive limiter
+slows down), whatever its HTTP status.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 
 class SmTypedError(Exception):
@@ -107,7 +113,24 @@ class ConnectTimeoutError(HTTPClientError, TimeoutError):
 
 
 class ReadTimeoutError(HTTPClientError, TimeoutError):
-    """The endpoint did not answer within the read timeout."""
+    """The endpoint sent nothing for longer than the read timeout."""
+
+
+class ResponseTooLargeError(HTTPClientError):
+    """The response body is larger than the client's ``max_response_bytes``; not retried."""
+
+
+class PoolTimeoutError(SmTypedError, TimeoutError):
+    """No connection became free within ``pool_timeout``; nothing was sent."""
+
+    def __init__(self, operation: str, message: str) -> None:
+        self.operation = operation
+        self.detail = message
+        super().__init__(f"{operation}: {message}")
+
+
+class EventLoopMismatchError(SmTypedError, RuntimeError):
+    """The client was used from an event loop other than the one it first ran on."""
 
 
 class ClientClosedError(SmTypedError, RuntimeError):
@@ -140,6 +163,9 @@ class ServiceError(SmTypedError):
     __error_members__: ClassVar[tuple[str, ...]] = ()
     # The name of the error shape's Struct, used to decode those members.
     __error_shape__: ClassVar[str | None] = None
+    # How the model says this error is retried (its ``retryable`` trait); None: by the
+    # common rules (status and code) only.
+    __retry__: ClassVar[Literal["throttling", "transient"] | None] = None
 
     def __init__(
         self,
@@ -173,7 +199,12 @@ class ServiceError(SmTypedError):
 
 
 class ThrottlingError(ServiceError):
-    """Base of the errors that mean 'slow down'."""
+    """Base of the errors that mean 'slow down': every one is retried as throttling.
+
+    A 429 answer whose code is not one the service declares is one of these too.
+    """
+
+    __retry__ = "throttling"
 
 
 class TransientServiceError(ServiceError):
@@ -261,6 +292,8 @@ class InvalidAction(ServiceError):
     """The action or operation requested is invalid."""
 
 
+# The throttling codes of botocore's standard retry mode (ThrottledRetryableChecker): a
+# class each, so that every error retried as throttling is a ThrottlingError.
 class ThrottlingException(ThrottlingError):
     """The request was denied due to request throttling."""
 
@@ -269,12 +302,62 @@ class Throttling(ThrottlingError):
     """The request was denied due to request throttling."""
 
 
+class ThrottledException(ThrottlingError):
+    """The request was throttled."""
+
+
+class RequestThrottledException(ThrottlingError):
+    """The request was throttled."""
+
+
 class TooManyRequestsException(ThrottlingError):
     """Too many requests in too short a time."""
 
 
+class ProvisionedThroughputExceededException(ThrottlingError):
+    """The request rate is above the provisioned throughput."""
+
+
+class TransactionInProgressException(ThrottlingError):
+    """Another transaction with the same token is in progress."""
+
+
 class RequestLimitExceeded(ThrottlingError):
     """The request rate limit was exceeded."""
+
+
+class BandwidthLimitExceeded(ThrottlingError):
+    """The bandwidth limit was exceeded."""
+
+
+class LimitExceededException(ThrottlingError):
+    """A rate or resource limit was exceeded (retried as throttling, as botocore does)."""
+
+
+class RequestThrottled(ThrottlingError):
+    """The request was throttled."""
+
+
+class SlowDown(ThrottlingError):
+    """Reduce your request rate."""
+
+
+class PriorRequestNotComplete(ThrottlingError):
+    """A previous request with the same parameters has not completed yet."""
+
+
+class EC2ThrottledException(ThrottlingError):
+    """The request was throttled by EC2."""
+
+
+# The transient codes of botocore's standard mode (TransientRetryableChecker), retried
+# whatever their status; other TransientServiceErrors are retried by their 5xx status.
+class RequestTimeout(TransientServiceError):
+    """The service timed out reading the request."""
+
+
+class RequestTimeoutException(TransientServiceError):
+    """The service timed out reading the request."""
 
 
 class ServiceUnavailable(TransientServiceError):
@@ -321,8 +404,20 @@ COMMON_ERRORS: Mapping[str, type[ServiceError]] = {
         InvalidAction,
         ThrottlingException,
         Throttling,
+        ThrottledException,
+        RequestThrottledException,
         TooManyRequestsException,
+        ProvisionedThroughputExceededException,
+        TransactionInProgressException,
         RequestLimitExceeded,
+        BandwidthLimitExceeded,
+        LimitExceededException,
+        RequestThrottled,
+        SlowDown,
+        PriorRequestNotComplete,
+        EC2ThrottledException,
+        RequestTimeout,
+        RequestTimeoutException,
         ServiceUnavailable,
         ServiceUnavailableException,
         InternalFailure,
@@ -330,6 +425,14 @@ COMMON_ERRORS: Mapping[str, type[ServiceError]] = {
         InternalError,
     )
 }
+
+
+# Codes retried as transient whatever the status (botocore: TransientRetryableChecker).
+TRANSIENT_CODES: frozenset[str] = frozenset(
+    {"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"}
+)
+# HTTP statuses retried as transient (botocore: the same checker).
+TRANSIENT_STATUSES: frozenset[int] = frozenset({500, 502, 503, 504})
 
 
 # The library's own exceptions, re-exported by every generated ``errors`` module.
@@ -345,7 +448,10 @@ LIBRARY_ERRORS: tuple[str, ...] = (
     "HTTPClientError",
     "ConnectTimeoutError",
     "ReadTimeoutError",
+    "ResponseTooLargeError",
+    "PoolTimeoutError",
     "CallTimeoutError",
+    "EventLoopMismatchError",
     "ResponseParseError",
     "ClientClosedError",
     "ThrottlingError",

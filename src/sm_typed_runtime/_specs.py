@@ -8,9 +8,10 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
+from ._decode import BodyDecoder
 from ._endpoints import EndpointTable
-from ._errors import ServiceError
-from ._serde import BodyDecoder
+from ._retry import ServiceRetryDefaults, service_defaults
+from .errors import ServiceError
 
 InT = TypeVar("InT", bound=msgspec.Struct | None)
 OutT = TypeVar("OutT")
@@ -29,6 +30,7 @@ class ServiceSpec:
         "endpoints",
         "errors",
         "json_version",
+        "retry_defaults",
         "service_id",
         "service_name",
         "shapes_module",
@@ -60,6 +62,8 @@ class ServiceSpec:
         self.content_type = f"application/x-amz-json-{json_version}"  # every request sends it
         # botocore's rules worked out per known region by the generator (see _endpoints).
         self.endpoints: EndpointTable = endpoints or {}
+        # botocore's per-service retry numbers (max attempts, base delay, long polling).
+        self.retry_defaults: ServiceRetryDefaults = service_defaults(service_id)
 
     def __repr__(self) -> str:
         return f"ServiceSpec({self.service_id!r}, {self.api_version!r})"
@@ -70,17 +74,18 @@ class ServiceSpec:
 
 
 class OperationSpec(Generic[InT, OutT]):
-    """One operation: its name, target header and output decoder (built on first use)."""
+    """One operation: its name, target header, modelled errors and output decoder."""
 
     __slots__ = (
         "_decoder",
-        "_service",
         "compress",
+        "errors",
         "host_labels",
         "host_prefix",
         "idempotency_tokens",
         "name",
         "output",
+        "service",
         "target",
     )
 
@@ -90,16 +95,19 @@ class OperationSpec(Generic[InT, OutT]):
         name: str,
         output: str | None,
         *,
+        errors: tuple[str, ...] = (),
         idempotency_tokens: tuple[str, ...] = (),
         host_prefix: str | None = None,
         host_labels: tuple[str, ...] = (),
         compress: bool = False,
     ) -> None:
         self.name = name
+        self.service = service
         self.target = f"{service.target_prefix}.{name}"
         # The output Struct's name: the class is imported on the first response.
         self.output = output
-        self._service = service
+        # Codes of the errors the model lists for this operation (botocore's "modeled").
+        self.errors = frozenset(errors)
         self.idempotency_tokens = idempotency_tokens
         # ``foo.{label}.``: prepended to the endpoint host, labels from input attributes.
         self.host_prefix = host_prefix
@@ -108,10 +116,13 @@ class OperationSpec(Generic[InT, OutT]):
         self.compress = compress
         self._decoder: BodyDecoder[OutT] | None = None
 
+    def __repr__(self) -> str:
+        return f"OperationSpec({self.target!r})"
+
     def decode(self, body: bytes) -> OutT:
         decoder = self._decoder
         if decoder is None:
             assert self.output is not None
-            output: type[OutT] = self._service.shape(self.output)
+            output: type[OutT] = self.service.shape(self.output)
             decoder = self._decoder = BodyDecoder(output)
         return decoder.decode(body)

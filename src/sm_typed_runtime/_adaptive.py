@@ -9,12 +9,14 @@ the rates against botocore's own implementation.
 
 from __future__ import annotations
 
-import asyncio
 import math
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-Clock = Callable[[], float]
+from ._clock import SYSTEM_CLOCK, Clock
+from ._retry import RetryQuota, StandardRetryStrategy
+
+Now = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class CubicCalculator:
@@ -47,7 +49,7 @@ class RateClocker:
     SMOOTHING = 0.8
     BUCKET_SECONDS = 0.5
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Now) -> None:
         self._clock = clock
         self._measured = 0.0
         self._count = 0
@@ -70,8 +72,9 @@ class TokenBucket:
 
     MIN_RATE = 0.5
 
-    def __init__(self, max_rate: float, clock: Clock) -> None:
+    def __init__(self, max_rate: float, clock: Now, sleep: Sleep) -> None:
         self._clock = clock
+        self._sleep = sleep
         self._capacity = 0.0
         self._last: float | None = None
         self._fill_rate = self.MIN_RATE
@@ -101,8 +104,8 @@ class TokenBucket:
 
     async def acquire(self) -> None:
         self._refill()
-        while self._capacity < 1:
-            await asyncio.sleep((1 - self._capacity) / self._fill_rate)
+        while self._capacity < 1 - 1e-9:  # (float error must not make it spin on tiny sleeps)
+            await self._sleep((1 - self._capacity) / self._fill_rate)
             self._refill()
         self._capacity -= 1
 
@@ -112,11 +115,12 @@ class AdaptiveRateLimiter:
 
     MAX_RATE_ADJUST_SCALE = 2.0
 
-    def __init__(self, clock: Clock = time.monotonic) -> None:
-        self._clock = clock
-        self._cubic = CubicCalculator(starting_max_rate=0, start_time=clock())
-        self._bucket = TokenBucket(max_rate=1, clock=clock)
-        self._clocker = RateClocker(clock)
+    def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
+        now = clock.monotonic
+        self._clock = now
+        self._cubic = CubicCalculator(starting_max_rate=0, start_time=now())
+        self._bucket = TokenBucket(max_rate=1, clock=now, sleep=clock.sleep)
+        self._clocker = RateClocker(now)
         self.enabled = False
 
     @property
@@ -138,3 +142,27 @@ class AdaptiveRateLimiter:
         else:
             new_rate = self._cubic.success_received(now)
         self._bucket.max_rate = min(new_rate, self.MAX_RATE_ADJUST_SCALE * measured)
+
+
+class AdaptiveRetryStrategy(StandardRetryStrategy):
+    """botocore's ``adaptive`` mode: standard retries, plus a client-side send-rate limiter
+    that turns on at the first throttle and paces every attempt after it."""
+
+    limits_send_rate = True
+
+    def __init__(
+        self,
+        *,
+        quota: RetryQuota | None = None,
+        random: Callable[[], float] | None = None,
+        service_id: str = "",
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        super().__init__(quota=quota, random=random, service_id=service_id)
+        self.limiter = AdaptiveRateLimiter(clock)
+
+    async def before_attempt(self) -> None:
+        await self.limiter.before_send()
+
+    def after_attempt(self, throttled: bool) -> None:
+        self.limiter.after_response(throttled)

@@ -1,13 +1,18 @@
 """Check a request's Structs against their declared types before anything is sent.
 
 msgspec does not validate on construction, and its decoder stops at the first
-problem; callers want every problem at once, named by attribute path. The
-checkers are compiled once per Struct class, from its annotations, on first use.
+problem; callers want every problem at once, named by attribute path. Two passes
+share one reading of the annotations:
+
+- the fast check: per Struct class, a function compiled (on first use) into straight
+  isinstance tests over every member, nested Structs included, answering only
+  "valid or not". It is what every call runs;
+- the report: only when the fast check says no, a walk that names every problem.
 """
 
 from __future__ import annotations
 
-import math
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from types import NoneType, UnionType
@@ -15,19 +20,16 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import msgspec
 
-from ._shape import UnionShape
+from .shapes import UnionShape
 
 
 class Walk:
-    """What one validation pass found."""
+    """What one reporting pass found."""
 
-    __slots__ = ("needs_rewrite", "problems")
+    __slots__ = ("problems",)
 
     def __init__(self) -> None:
         self.problems: list[str] = []
-        # True when a value msgspec would encode wrongly for AWS JSON is present
-        # (datetimes, which must be epoch seconds; NaN/Infinity, which must be strings).
-        self.needs_rewrite = False
 
 
 Checker = Callable[[Any, str, Walk], None]
@@ -55,10 +57,7 @@ def _check_int(value: Any, path: str, walk: Walk) -> None:
 
 
 def _check_float(value: Any, path: str, walk: Walk) -> None:
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            walk.needs_rewrite = True
-    elif not isinstance(value, int) or isinstance(value, bool):
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
         walk.problems.append(f"{path}: expected float, got {_typename(value)}")
 
 
@@ -79,23 +78,10 @@ def _check_datetime(value: Any, path: str, walk: Walk) -> None:
         walk.problems.append(
             f"{path}: naive datetime; pass a timezone-aware one (e.g. tzinfo=timezone.utc)"
         )
-    else:
-        walk.needs_rewrite = True
 
 
 def _check_any(value: Any, path: str, walk: Walk) -> None:
-    """A document (any JSON value): only what JSON cannot carry as is needs attention."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            walk.needs_rewrite = True
-    elif isinstance(value, datetime):
-        walk.needs_rewrite = True
-    elif isinstance(value, dict):
-        for v in value.values():  # pyright: ignore[reportUnknownVariableType]
-            _check_any(v, path, walk)
-    elif isinstance(value, (list, tuple)):
-        for v in value:  # pyright: ignore[reportUnknownVariableType]
-            _check_any(v, path, walk)
+    """A document (any JSON value): anything JSON can carry; encoding catches the rest."""
 
 
 def _list_checker(item: Checker) -> Checker:
@@ -212,8 +198,145 @@ def _compile(t: Any) -> Checker:
     return _check_any
 
 
-def validate(params: msgspec.Struct) -> Walk:
-    """Check ``params`` (a request Struct) and everything inside it."""
+def report(params: msgspec.Struct) -> list[str]:
+    """Every problem of ``params`` (a request Struct) and everything inside it."""
     walk = Walk()
     _struct_checker(type(params))(params, "", walk)
-    return walk
+    return walk.problems
+
+
+def is_valid(params: msgspec.Struct) -> bool:
+    """The fast check: True when `report` would find nothing."""
+    cls = type(params)
+    check = _FAST.get(cls)
+    if check is None:
+        check = _fast_check(cls)
+    return check(params)
+
+
+# -- the fast check, compiled ------------------------------------------------------------
+
+FastCheck = Callable[[Any], bool]
+_FAST: dict[type[Any], FastCheck] = {}
+_FAST_LOCK = threading.Lock()
+
+
+def _fast_check(cls: type[Any]) -> FastCheck:
+    with _FAST_LOCK:
+        found = _FAST.get(cls)
+        if found is None:
+            found = _FAST[cls] = _compile_fast(cls)  # published complete
+        return found
+
+
+def _compile_fast(cls: type[Any]) -> FastCheck:
+    names: dict[str, Any] = {"_cls": cls, "_aware": _aware}
+    lines = [
+        "def check(v):",
+        "    if type(v) is not _cls:",
+        "        return False",
+    ]
+    set_count: list[str] = []
+    for i, f in enumerate(msgspec.structs.fields(cls)):
+        var = f"x{i}"
+        lines.append(f"    {var} = v.{f.name}")
+        if f.required:
+            lines += [f"    if {var} is None:", "        return False"]
+            _emit(f.type, var, "    ", lines, names, 0)
+        else:
+            body: list[str] = []
+            _emit(f.type, var, "        ", body, names, 0)
+            if body:
+                lines.append(f"    if {var} is not None:")
+                lines += body
+        set_count.append(f"({var} is not None)")
+    if issubclass(cls, UnionShape):
+        lines.append(f"    return ({' + '.join(set_count) or '0'}) == 1")
+    else:
+        lines.append("    return True")
+    exec("\n".join(lines), names)
+    check: FastCheck = names["check"]
+    return check
+
+
+def _nested(t: type[Any], names: dict[str, Any]) -> str:
+    """The name a compiled check calls for a nested Struct: its check, or until that is
+    compiled (on the first value of it), a stand-in that compiles it and takes its place."""
+    name = f"_c{len(names)}"
+    found = _FAST.get(t)
+    if found is None:
+
+        def first(v: Any) -> bool:
+            check = _FAST.get(t) or _fast_check(t)
+            names[name] = check
+            return check(v)
+
+        found = first
+    names[name] = found
+    return name
+
+
+def _aware(x: Any) -> bool:
+    return isinstance(x, datetime) and x.tzinfo is not None and x.utcoffset() is not None
+
+
+# Python conditions that are true when ``{v}`` does NOT fit the type.
+_FAST_SIMPLE: dict[object, str] = {
+    str: "type({v}) is not str and not isinstance({v}, str)",
+    bool: "type({v}) is not bool",
+    int: "type({v}) is not int or not -9223372036854775808 <= {v} <= 9223372036854775807",
+    float: "type({v}) is not float and (type({v}) is not int)",
+    bytes: "not isinstance({v}, (bytes, bytearray, memoryview))",
+    bytearray: "not isinstance({v}, (bytes, bytearray, memoryview))",
+    datetime: "not _aware({v})",
+}
+
+
+def _emit(t: Any, v: str, indent: str, lines: list[str], names: dict[str, Any], depth: int) -> None:
+    """Statements that return False unless ``v`` (never None here) fits ``t``."""
+    origin = get_origin(t)
+    if origin is Annotated:
+        return _emit(get_args(t)[0], v, indent, lines, names, depth)
+    if origin is Union or origin is UnionType:
+        inner = [x for x in get_args(t) if x is not NoneType]
+        if len(inner) == 1:
+            _emit(inner[0], v, indent, lines, names, depth)
+        return None
+    if origin is Literal:
+        t = str
+    elif origin in (list, tuple, set, frozenset):
+        args = get_args(t)
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return None
+        item = f"y{depth}"
+        lines += [
+            f"{indent}if not isinstance({v}, (list, tuple)):",
+            f"{indent}    return False",
+            f"{indent}for {item} in {v}:",
+            f"{indent}    if {item} is None:",
+            f"{indent}        return False",
+        ]
+        if args:
+            _emit(args[0], item, indent + "    ", lines, names, depth + 1)
+        return None
+    elif origin is dict:
+        key, value = get_args(t) or (Any, Any)
+        k, item = f"k{depth}", f"y{depth}"
+        lines += [
+            f"{indent}if not isinstance({v}, dict):",
+            f"{indent}    return False",
+            f"{indent}for {k}, {item} in {v}.items():",
+            f"{indent}    if {item} is None:",
+            f"{indent}        return False",
+        ]
+        _emit(key, k, indent + "    ", lines, names, depth + 1)
+        _emit(value, item, indent + "    ", lines, names, depth + 1)
+        return None
+    elif origin is not None:
+        return None
+    simple = _FAST_SIMPLE.get(t)
+    if simple is not None:
+        lines += [f"{indent}if {simple.format(v=v)}:", f"{indent}    return False"]
+    elif isinstance(t, type) and issubclass(t, msgspec.Struct):
+        lines += [f"{indent}if not {_nested(t, names)}({v}):", f"{indent}    return False"]
+    return None

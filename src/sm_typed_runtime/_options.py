@@ -1,0 +1,255 @@
+"""The client's options, declared once as data.
+
+The runtime checks and applies them from `CLIENT_OPTIONS`; the generator writes the
+constructor signature and docs of every generated client (its ``.pyi`` stub) from the
+same table, so the two cannot drift apart. `build_config` turns what a caller passed
+into one immutable `ClientConfig`, built once per client.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import msgspec
+
+from ._clock import SYSTEM_CLOCK, Clock
+from ._credentials import Credentials, explicit_credentials
+from ._endpoints import check_endpoint_url, check_region
+from ._retry import RetryStrategy
+from .errors import ConfigurationError
+
+
+class Option(msgspec.Struct, frozen=True):
+    name: str
+    annotation: str  # as a type checker reads it (names from the stubs' imports)
+    default: Any
+    doc: str
+
+    @property
+    def default_source(self) -> str:
+        return repr(self.default)
+
+
+MiB = 1024 * 1024
+
+CLIENT_OPTIONS: tuple[Option, ...] = (
+    Option(
+        "region",
+        "str | None",
+        None,
+        "AWS region; else ``AWS_REGION``, ``AWS_DEFAULT_REGION``, the profile.",
+    ),
+    Option(
+        "endpoint_url",
+        "str | None",
+        None,
+        "send requests here instead of the endpoint the rules give.",
+    ),
+    Option(
+        "profile",
+        "str | None",
+        None,
+        "a profile of the shared config files for credentials and region.",
+    ),
+    Option(
+        "aws_access_key_id",
+        "str | None",
+        None,
+        "explicit credentials (with the secret, optionally a token).",
+    ),
+    Option("aws_secret_access_key", "str | None", None, "explicit credentials."),
+    Option("aws_session_token", "str | None", None, "explicit temporary credentials' token."),
+    Option(
+        "http_client",
+        "AsyncHTTPClient | None",
+        None,
+        "an ``httpx.AsyncClient`` of yours; it is not closed with this client. Without one, "
+        "requests go through a built-in HTTP/1.1 pool, or through httpx when ``HTTPS_PROXY`` "
+        "(``HTTP_PROXY`` for an http endpoint) is set, as botocore reads them (``NO_PROXY`` "
+        "honoured); that httpx client is built on the first call.",
+    ),
+    Option("connect_timeout", "float", 60.0, "seconds to wait for a connection (TCP and TLS)."),
+    Option(
+        "read_timeout",
+        "float",
+        60.0,
+        "seconds to wait for each read of the response (as botocore's read_timeout).",
+    ),
+    Option(
+        "call_timeout",
+        "float | None",
+        None,
+        "seconds a whole call may take, credentials, retries and backoff included (default: no "
+        "limit).",
+    ),
+    Option(
+        "pool_timeout",
+        "float | None",
+        None,
+        "seconds a call may wait for a free connection when all ``max_connections`` are busy "
+        "(default: as long as it takes; the wait happens before signing).",
+    ),
+    Option(
+        "max_attempts",
+        "int | None",
+        None,
+        "attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, else botocore's "
+        "default for the service: 3, or 4 for DynamoDB).",
+    ),
+    Option(
+        "retry_mode",
+        'Literal["standard", "adaptive"] | None',
+        None,
+        '``"standard"`` (backoff, shared retry quota) or ``"adaptive"`` (standard, plus a '
+        "send-rate limiter that slows down after throttling); else ``AWS_RETRY_MODE``.",
+    ),
+    Option(
+        "retry_strategy",
+        "RetryStrategy | None",
+        None,
+        "a retry strategy of your own (or a `StandardRetryStrategy` with your random source); "
+        "replaces ``retry_mode``.",
+    ),
+    Option("max_connections", "int", 100, "size of the connection pool this client creates."),
+    Option(
+        "max_response_bytes",
+        "int",
+        64 * MiB,
+        "the largest response body accepted (64 MiB); a larger one is a ResponseTooLargeError.",
+    ),
+    Option(
+        "use_fips", "bool | None", None, "use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``)."
+    ),
+    Option(
+        "use_dualstack",
+        "bool | None",
+        None,
+        "use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``).",
+    ),
+    Option(
+        "clock",
+        "Clock | None",
+        None,
+        "wall time, monotonic time and sleep, for tests and simulations (default: the system's).",
+    ),
+)
+OPTION_NAMES = frozenset(o.name for o in CLIENT_OPTIONS)
+_DEFAULTS = {o.name: o.default for o in CLIENT_OPTIONS}
+
+
+class ClientConfig(msgspec.Struct, frozen=True):
+    """Everything a client was configured with, resolved and checked, built once."""
+
+    region: str | None
+    endpoint_url: str | None
+    profile: str | None
+    credentials: Credentials | None
+    http_client: Any
+    connect_timeout: float
+    read_timeout: float
+    call_timeout: float | None
+    pool_timeout: float | None
+    max_attempts: int | None  # None: the service's default
+    retry_mode: Literal["standard", "adaptive"]
+    retry_strategy: Any  # RetryStrategy | None
+    max_connections: int
+    max_response_bytes: int
+    use_fips: bool | None
+    use_dualstack: bool | None
+    clock: Any  # Clock
+
+
+def _seconds(name: str, value: object, *, optional: bool) -> float | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        what = (
+            "None or a positive number of seconds" if optional else "a positive number of seconds"
+        )
+        raise ConfigurationError(f"{name} must be {what}, got {value!r}")
+    if value != value or value == float("inf"):
+        raise ConfigurationError(f"{name} must be a finite number of seconds, got {value!r}")
+    return float(value)
+
+
+def _count(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+def _optional_str(name: str, value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be a str or None, got {type(value).__name__}")
+    return value
+
+
+def _optional_bool(name: str, value: object) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise ConfigurationError(f"{name} must be True, False or None, got {value!r}")
+    return value
+
+
+def env_max_attempts(environ: Mapping[str, str] = os.environ) -> int | None:
+    raw = environ.get("AWS_MAX_ATTEMPTS")
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"AWS_MAX_ATTEMPTS must be an integer, got {raw!r}") from None
+    return _count("AWS_MAX_ATTEMPTS", value)
+
+
+def env_retry_mode(environ: Mapping[str, str] = os.environ) -> str:
+    raw = environ.get("AWS_RETRY_MODE") or "standard"
+    # boto3's default, "legacy", is not offered here: its nearest is "standard".
+    return "standard" if raw == "legacy" else raw
+
+
+def build_config(owner: str, given: Mapping[str, Any]) -> ClientConfig:
+    """Check ``given`` (keyword arguments) against `CLIENT_OPTIONS`; TypeError for unknown
+    names, as a function with that signature would raise; ConfigurationError for bad values."""
+    unknown = sorted(set(given) - OPTION_NAMES)
+    if unknown:
+        raise TypeError(f"{owner}() got an unexpected keyword argument {unknown[0]!r}")
+    o = {**_DEFAULTS, **given}
+    mode = o["retry_mode"] if o["retry_mode"] is not None else env_retry_mode()
+    if mode not in ("standard", "adaptive"):
+        raise ConfigurationError(f"retry_mode must be 'standard' or 'adaptive', got {mode!r}")
+    strategy = o["retry_strategy"]
+    if strategy is not None and not isinstance(strategy, RetryStrategy):
+        raise ConfigurationError("retry_strategy must implement the RetryStrategy protocol")
+    clock: object = o["clock"] if o["clock"] is not None else SYSTEM_CLOCK
+    if not isinstance(clock, Clock):
+        raise ConfigurationError("clock must have time(), monotonic() and async sleep()")
+    attempts = o["max_attempts"]
+    region = _optional_str("region", o["region"])
+    endpoint_url = _optional_str("endpoint_url", o["endpoint_url"])
+    return ClientConfig(
+        region=check_region(region) if region is not None else None,
+        endpoint_url=check_endpoint_url(endpoint_url) if endpoint_url is not None else None,
+        profile=_optional_str("profile", o["profile"]),
+        credentials=explicit_credentials(
+            _optional_str("aws_access_key_id", o["aws_access_key_id"]),
+            _optional_str("aws_secret_access_key", o["aws_secret_access_key"]),
+            _optional_str("aws_session_token", o["aws_session_token"]),
+        ),
+        http_client=o["http_client"],
+        connect_timeout=_seconds("connect_timeout", o["connect_timeout"], optional=False) or 0.0,
+        read_timeout=_seconds("read_timeout", o["read_timeout"], optional=False) or 0.0,
+        call_timeout=_seconds("call_timeout", o["call_timeout"], optional=True),
+        pool_timeout=_seconds("pool_timeout", o["pool_timeout"], optional=True),
+        max_attempts=(
+            _count("max_attempts", attempts) if attempts is not None else env_max_attempts()
+        ),
+        retry_mode=mode,  # type: ignore[arg-type]  # checked above
+        retry_strategy=strategy,
+        max_connections=_count("max_connections", o["max_connections"]),
+        max_response_bytes=_count("max_response_bytes", o["max_response_bytes"]),
+        use_fips=_optional_bool("use_fips", o["use_fips"]),
+        use_dualstack=_optional_bool("use_dualstack", o["use_dualstack"]),
+        clock=clock,
+    )
