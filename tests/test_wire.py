@@ -247,3 +247,87 @@ async def test_debug_log_has_one_line_per_call_and_no_secrets(
     everything = text + " ".join(r.getMessage() for r in caplog.records)
     for canary in (canary_secret, canary_body, "canary-token-5b2c", "Authorization", "Signature="):
         assert canary not in everything
+
+
+# -- the built-in pool, byte by byte --------------------------------------------------------
+
+
+async def test_the_exact_bytes_the_pool_writes_for_create_model() -> None:
+    """The same call as above, through the built-in pool to a loopback socket: every byte."""
+    import asyncio
+    import sys
+
+    from clocks import FakeClock
+
+    received: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+        received.append(head + await reader.readexactly(length))
+        body = json.dumps(CREATE_MODEL_OUTPUT).encode()
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    clock = FakeClock(wall=datetime(2024, 1, 1, tzinfo=UTC).timestamp())
+    try:
+        async with SageMakerClient(
+            region="us-east-1",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+            max_attempts=1,
+            clock=clock,
+        ) as sm:
+            out = await sm.create_model(
+                model_name="m",
+                primary_container=ContainerDefinition(image="img:1", environment={"A": "1"}),
+                execution_role_arn="arn:aws:iam::123456789012:role/r",
+                tags=[Tag(key="team", value="ml")],
+            )
+    finally:
+        server.close()
+    assert out.model_arn == CREATE_MODEL_OUTPUT["ModelArn"]
+    body = (
+        b'{"ModelName":"m","PrimaryContainer":{"Image":"img:1","Environment":{"A":"1"}},'
+        b'"ExecutionRoleArn":"arn:aws:iam::123456789012:role/r","Tags":[{"Key":"team","Value":"ml"}]}'
+    )
+    signed = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "SageMaker.CreateModel",
+        "X-Amz-Date": "20240101T000000Z",
+    }
+    reference = botocore_signature(
+        method="POST",
+        url=f"http://127.0.0.1:{port}/",
+        headers=signed,
+        body=body,
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+        token=None,
+        region="us-east-1",
+        service="sagemaker",
+        amz_date="20240101T000000Z",
+    )
+    request = received[0]
+    invocation = re.search(rb"amz-sdk-invocation-id: ([0-9a-f-]{36})\r\n", request)
+    assert invocation is not None and uuid.UUID(invocation.group(1).decode()).version == 4
+    python = "{}.{}.{}".format(*sys.version_info[:3])
+    expected = (
+        "POST / HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{port}\r\n"
+        "Content-Type: application/x-amz-json-1.1\r\n"
+        "X-Amz-Target: SageMaker.CreateModel\r\n"
+        f"User-Agent: sm_typed/0.1.0 python/{python}\r\n"
+        "X-Amz-Date: 20240101T000000Z\r\n"
+        f"Authorization: AWS4-HMAC-SHA256 Credential={ACCESS_KEY}/20240101/us-east-1/sagemaker/"
+        "aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, "
+        f"Signature={reference['signature']}\r\n"
+        f"amz-sdk-invocation-id: {invocation.group(1).decode()}\r\n"
+        "amz-sdk-request: attempt=1; max=1\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    assert request == expected

@@ -68,26 +68,21 @@ class Route:
         return f"Route({self.url!r}, region={self.signing_region!r}, name={self.signing_name!r})"
 
 
+# RFC 3986 pchar and "/"; "%" is kept as written (an escape, or a literal httpx also
+# leaves alone), so both transports write the same bytes.
 _PATH_CHARS = frozenset(
-    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/"
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/%"
 )
-_HEX = frozenset(b"0123456789abcdefABCDEF")
 
 
 def encode_path(path: str) -> str:
     """The path as ASCII, the way httpx writes it: UTF-8, percent-encoded where RFC 3986
-    does not allow the character, existing ``%XX`` escapes kept. Both transports write
-    these bytes and SigV4 signs them, so they cannot disagree."""
+    does not allow the character. Both transports write these bytes and SigV4 signs them,
+    so they cannot disagree."""
     raw = path.encode("utf-8", "surrogatepass")
-    out: list[str] = []
-    for i, b in enumerate(raw):
-        if b in _PATH_CHARS or (
-            b == 0x25 and len(raw) > i + 2 and _HEX.issuperset(raw[i + 1 : i + 3])
-        ):
-            out.append(chr(b))
-        else:
-            out.append(f"%{b:02X}")
-    return "".join(out)
+    if _PATH_CHARS.issuperset(raw):
+        return path
+    return "".join(chr(b) if b in _PATH_CHARS else f"%{b:02X}" for b in raw)
 
 
 def _route(url: str, signing_region: str, signing_name: str) -> Route:
