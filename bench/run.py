@@ -1,10 +1,12 @@
-"""sm_typed beside aiobotocore and a raw aiohttp POST, in one run, on one loopback server.
+"""sm_typed beside aiobotocore, a raw aiohttp POST and the asyncio floor, on one loopback server.
 
     nox -s bench                 # installs the peers, runs everything, updates README figures
     python bench/run.py --smoke  # a few hundred calls, sm_typed only: keeps the harness alive in CI
 
 Measures (each in fresh processes, the stub server in its own process):
-  1. client CPU per create_model call (nested container, environment, tags), c = 1, 16, 64;
+  1. client CPU per create_model call (nested container, environment, tags), c = 1, 16, 64,
+     beside the floor: a raw asyncio protocol writing a pre-built, pre-signed request and
+     json.loads-ing the answer (the physical limit of a Python asyncio client);
   2. the same for describe_model with a ~3.7 KB response (decode cost);
   3. start-up: import + client construction + first call, and peak RSS (median of fresh
      processes, bytecode caching on);
@@ -31,7 +33,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
-CLIENTS = ("sm_typed", "aiobotocore", "aiohttp")
+CLIENTS = ("sm_typed", "aiobotocore", "aiohttp", "floor")
+# The floor is a CPU measure only: it has no start-up or memory story of its own.
+STARTUP_CLIENTS = ("sm_typed", "aiobotocore", "aiohttp")
 
 STARTUP = {
     "sm_typed": """
@@ -89,7 +93,12 @@ print(json.dumps({"import_ms": (t1 - t0) * 1e3, "construct_ms": (t2 - t1) * 1e3,
 
 
 def available(client: str) -> bool:
-    module = {"sm_typed": "sm_typed", "aiobotocore": "aiobotocore", "aiohttp": "aiohttp"}[client]
+    module = {
+        "sm_typed": "sm_typed",
+        "aiobotocore": "aiobotocore",
+        "aiohttp": "aiohttp",
+        "floor": "asyncio",
+    }[client]
     probe = subprocess.run(
         [sys.executable, "-c", f"import {module}"], capture_output=True, check=False
     )
@@ -151,7 +160,7 @@ def codegen_seconds(runs: int) -> float:
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
-    clients = [c for c in (("sm_typed",) if args.smoke else CLIENTS) if available(c)]
+    clients = [c for c in (("sm_typed", "floor") if args.smoke else CLIENTS) if available(c)]
     proc, port = start_server()
     results: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -183,7 +192,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                         f"cpu {op:<15} c={c:<3} {client:<12} {r['cpu_us']:8.0f} µs/call {r['calls_per_s']:8.0f} calls/s",
                         flush=True,
                     )
-        for client in clients:
+        for client in [c for c in clients if c in STARTUP_CLIENTS]:
             results["startup"][client] = startup(client, port, args.startup_runs)
             s = results["startup"][client]
             print(
@@ -206,12 +215,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
 def table(results: dict[str, Any]) -> str:
     clients = results["clients"]
-    peers = [c for c in clients if c != "sm_typed"]
-    names = {"aiohttp": "raw aiohttp POST (floor)"}
+    peers = [c for c in clients if c not in ("sm_typed", "floor")]
+    names = {"aiohttp": "raw aiohttp POST", "floor": "asyncio floor"}
+    floor = "floor" in clients
     columns = [
         "measure",
         *(names.get(c, c) for c in clients),
         *(f"{names.get(p, p)} / sm_typed" for p in peers),
+        *(["sm_typed / floor"] if floor else []),
     ]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
 
@@ -223,9 +234,13 @@ def table(results: dict[str, Any]) -> str:
             ours = level["sm_typed"]["cpu_us"]
             cells = [f"{level[k]['cpu_us']:.0f} µs" for k in clients]
             cells += [f"{level[p]['cpu_us'] / ours:.2f}×" for p in peers]
+            if floor:
+                cells.append(f"{ours / level['floor']['cpu_us']:.2f}×")
             lines.append(row(f"{op} CPU/call, c={c}", cells))
     st = results["startup"]
     first = st["sm_typed"]
+    clients = [c for c in clients if c in st]
+    peers = [c for c in peers if c in st]
     for key, label, unit in (
         ("total_ms", "start-up: import + client + first call", "ms"),
         # An async program has imported asyncio before it imports a client: this row is
@@ -236,6 +251,8 @@ def table(results: dict[str, Any]) -> str:
         cells = [f"{st[k][key]:.0f} {unit}" for k in clients] + [
             f"{st[p][key] / first[key]:.2f}×" for p in peers
         ]
+        if floor:  # no start-up figures for the floor, nor a ratio to it
+            cells = [*cells[: len(clients)], "", *cells[len(clients) :], ""]
         lines.append(row(label, cells))
     mem = results["memory"]
     lines.append(

@@ -221,3 +221,17 @@ def test_pinned_model_files_are_json() -> None:
     for path in (ROOT / "service-models").rglob("*.json"):
         json.loads(path.read_text())
     assert gzip  # (kept for botocore_model)
+
+
+def test_invocation_ids_and_tokens_are_uuid4() -> None:
+    import uuid
+
+    from sm_typed_runtime._request import new_invocation_id, new_token
+
+    seen = set()
+    for make in [new_invocation_id, new_token] * 500:
+        text = make()
+        value = uuid.UUID(text)
+        assert value.version == 4 and value.variant == uuid.RFC_4122 and str(value) == text
+        seen.add(text)
+    assert len(seen) == 1000

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
+
 from ._decode import DecodeFailure, decode_error_members
 from ._error_body import parse_error
 from ._retry import RetryKind
@@ -136,6 +138,12 @@ def crc32_mismatch(response: HTTPResponse) -> bool:
 def decode_output(op: OperationSpec[Any, Any], response: HTTPResponse) -> Any:
     if op.output is None:
         return None
+    strict = op.decode_strict
+    if strict is not None and response.body:
+        try:
+            return strict(response.body)
+        except (msgspec.DecodeError, RecursionError):
+            pass  # corrected (or reported) by the full decoder below
     try:
         return op.decode(response.body)
     except DecodeFailure as exc:

@@ -109,6 +109,7 @@ class CredentialResolver:
         "_profile",
         "_refreshable",
         "current",
+        "static",
     )
 
     def __init__(
@@ -126,6 +127,9 @@ class CredentialResolver:
         # The credentials to sign with, once `ensure` has run. Written only here, by
         # the environment read, and by the completion of a load (all on the loop).
         self.current: Credentials | None = explicit
+        # True while `current` needs no refresh, ever (explicit, environment, static profile):
+        # the check every attempt makes is then one attribute read.
+        self.static = explicit is not None
         self._refreshable: Any = None  # botocore's credentials object when it may expire
         self._loading: asyncio.Task[Credentials] | None = None
         self._checked_at = -1.0  # monotonic time of the last refresh_needed() that said no
@@ -157,6 +161,7 @@ class CredentialResolver:
             env = env_credentials()  # no I/O: read on the loop, not in a worker thread
             if env is not None:
                 self.current = env
+                self.static = True
                 return
         loading = self._loading
         if loading is None:
@@ -183,6 +188,7 @@ class CredentialResolver:
             self._loading = None
         self.current = creds
         self._refreshable = refreshable
+        self.static = refreshable is None
         self._checked_at = -1.0
         return creds
 

@@ -3,9 +3,12 @@
 msgspec writes a Struct's JSON in C, and writes it right for AWS JSON unless the value
 holds a timestamp (AWS wants epoch seconds, msgspec writes ISO 8601), a non-finite float
 (AWS wants "NaN"/"Infinity", msgspec writes null) or a document (which may hold either).
-Whether a Struct type can hold one is known from its type alone, once per type: such a
-type is encoded by a compiled walk that rewrites only the members that can need it and
-hands everything else to msgspec as is. Nothing depends on validation having run.
+
+So every encode first asks a per-class check, compiled on first use from that class's
+own annotations (nested classes as their values first appear), whether such a value is
+present. Usually none is, and msgspec writes the body alone. Otherwise a walk built from
+the type rewrites only the members that can need it and hands the rest to msgspec as is.
+Nothing depends on validation having run.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import math
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, cast
+from types import NoneType, UnionType
+from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 import msgspec
 import msgspec.inspect as mi
@@ -38,13 +42,105 @@ def encode_body(params: msgspec.Struct | None) -> bytes:
         return EMPTY_OBJECT
     cls = type(params)
     try:
-        walk = _WALKS[cls]
-    except KeyError:
-        walk = _walk_for(cls)
-    try:
+        special = _SPECIAL.get(cls) or _special_check(cls)
+        if not special(params):
+            return _ENCODER.encode(params)
+        walk = _WALKS[cls] if cls in _WALKS else _walk_for(cls)
         return _ENCODER.encode(params if walk is None else walk(params))
     except (TypeError, ValueError, OverflowError, RecursionError) as exc:
         raise EncodeError(f"cannot be written as JSON: {type(exc).__name__}: {exc}") from None
+
+
+# -- is a value msgspec would write wrongly present? (compiled per class) ----------------
+
+_Check = Callable[[Any], bool]
+_SPECIAL: dict[type[Any], _Check] = {}
+
+
+def _special_check(cls: type[Any]) -> _Check:
+    with _LOCK:
+        found = _SPECIAL.get(cls)
+        if found is None:
+            found = _SPECIAL[cls] = _compile_special(cls)  # published complete
+        return found
+
+
+def _compile_special(cls: type[Any]) -> _Check:
+    names: dict[str, Any] = {"_cls": cls, "_isfinite": math.isfinite}
+    lines = ["def special(v):", "    if type(v) is not _cls:", "        return False"]
+    for i, f in enumerate(msgspec.structs.fields(cls)):
+        body: list[str] = []
+        _emit_special(f.type, f"x{i}", "        ", body, names, 0)
+        if body:
+            lines += [f"    x{i} = v.{f.name}", f"    if x{i} is not None:", *body]
+    lines.append("    return False")
+    exec("\n".join(lines), names)
+    check: _Check = names["special"]
+    return check
+
+
+def _emit_special(
+    t: Any, v: str, indent: str, lines: list[str], names: dict[str, Any], depth: int
+) -> None:
+    """Statements that return True when ``v`` (never None) holds a value needing the walk."""
+    origin = get_origin(t)
+    if origin is Annotated:
+        args = get_args(t)
+        fmt = next(
+            (
+                m.extra.get(TIMESTAMP_FORMAT)
+                for m in args[1:]
+                if isinstance(m, msgspec.Meta) and m.extra
+            ),
+            None,
+        )
+        if fmt is not None:
+            lines.append(f"{indent}return True")
+            return None
+        return _emit_special(args[0], v, indent, lines, names, depth)
+    if origin is Union or origin is UnionType:
+        inner = [x for x in get_args(t) if x is not NoneType]
+        if len(inner) == 1:
+            return _emit_special(inner[0], v, indent, lines, names, depth)
+        lines.append(f"{indent}return True")  # a document or mixed union: the walk decides
+        return None
+    if origin in (list, tuple, set, frozenset) or origin is dict:
+        args = get_args(t)
+        item_type = (args[1] if origin is dict else args[0]) if args else Any
+        item = f"y{depth}"
+        each_item: list[str] = []
+        _emit_special(item_type, item, indent + "        ", each_item, names, depth + 1)
+        if each_item:
+            each = f"{v}.values()" if origin is dict else v
+            lines += [
+                f"{indent}if isinstance({v}, {'dict' if origin is dict else '(list, tuple)'}):",
+                f"{indent}    for {item} in {each}:",
+                f"{indent}        if {item} is None:",
+                f"{indent}            continue",
+                *each_item,
+            ]
+        return None
+    if origin is not None or t is Any or t is datetime:
+        lines.append(f"{indent}return True")
+    elif t is float:
+        lines += [
+            f"{indent}if type({v}) is float and not _isfinite({v}):",
+            f"{indent}    return True",
+        ]
+    elif isinstance(t, type) and issubclass(t, msgspec.Struct):
+        name = f"_c{len(names)}"
+        found = _SPECIAL.get(t)
+        if found is None:
+
+            def first(value: Any, t: type[Any] = t, name: str = name) -> bool:
+                check = _SPECIAL.get(t) or _special_check(t)
+                names[name] = check  # later calls go straight to it
+                return check(value)
+
+            found = first
+        names[name] = found
+        lines += [f"{indent}if {name}({v}):", f"{indent}    return True"]
+    return None
 
 
 def _special_float(value: float) -> Any:

@@ -155,100 +155,17 @@ class ResponseParser:
                 return None
 
     def _read_head(self, head: bytes) -> None:
-        text = head.decode("latin-1")
-        lines = text.replace("\r\n", "")
-        if not (lines.isascii() and lines.isprintable()) and head.translate(
-            None, _HEAD_BYTES
-        ) != b"\r\n" * head.count(b"\r\n"):
-            raise ProtocolError("the response head holds a control character or a bare CR/LF")
-        eol = text.find("\r\n")
-        line = text if eol < 0 else text[:eol]
-        version = line[:9]
-        code = line[9:12]
-        if (
-            (version != "HTTP/1.1 " and version != "HTTP/1.0 ")
-            or not ("100" <= code <= "599" and code.isdigit() and code.isascii())
-            or line[12:13] not in ("", " ")
-        ):
-            raise ProtocolError(
-                f"not an HTTP/1.x status line with a status of 100-599: {line[:40]!r}"
-            )
-        status = int(code)
-        if status < 200:
+        found = read_head(head, self._max_body)
+        if found is None:
             self._interim += 1
             if self._interim > MAX_INTERIM_RESPONSES:
                 raise ProtocolError("too many interim (1xx) responses")
             return  # 100 Continue and friends: the final response follows
-        block = "" if eol < 0 else text[eol:]
-        if block and _field_lines().fullmatch(block) is None:
-            raise ProtocolError("a response header line is malformed")
-        self._status = status
-        # Only the framing fields are read now (in lower case, which is all framing needs);
-        # the header dict is built if someone asks for it: a successful call never does.
-        self._headers = Headers(block)
-        length = transfer = connection = keep_alive = None
-        for name, value in _framing().findall(block.lower()):
-            if name == "content-length":
-                length = value if length is None else f"{length}, {value}"
-            elif name == "transfer-encoding":
-                transfer = value if transfer is None else f"{transfer}, {value}"
-            elif name == "connection":
-                connection = value if connection is None else f"{connection}, {value}"
-            else:
-                keep_alive = value if keep_alive is None else f"{keep_alive}, {value}"
-        if connection is not None or version == "HTTP/1.0 ":
-            tokens: set[str] = {t.strip() for t in connection.split(",")} if connection else set()
-            if "close" in tokens or (version == "HTTP/1.0 " and "keep-alive" not in tokens):
-                self.keep_alive = False
-        if keep_alive:
-            self.idle_timeout = _keep_alive_timeout(keep_alive)
-        if (
-            length is not None
-            and transfer is None
-            and length.isdigit()
-            and length.isascii()
-            and len(length) <= _MAX_LENGTH_DIGITS
-            and status != 204
-            and status != 304
-        ):
-            size = int(length)  # the usual case: one plain Content-Length
-            if size > self._max_body:
-                raise BodyTooLarge(
-                    f"the response announces {size} bytes; the limit is {self._max_body}"
-                )
-            self._remaining = size
-            self._state = _LENGTH if size else _DONE
-        else:
-            self._frame(status, length, transfer)
-
-    def _frame(self, status: int, length: str | None, transfer: str | None) -> None:
-        """RFC 9112 6.3: how the body is delimited."""
-        if status in _NO_BODY:
-            self._state = _DONE
-        elif transfer is not None:
-            if transfer.strip().lower() != "chunked":
-                raise ProtocolError("unsupported Transfer-Encoding (only chunked is accepted)")
-            if length is not None:
-                self.keep_alive = False  # both framings: answer it, then do not trust the rest
-            self._state = _CHUNK_SIZE
-        elif length is not None:
-            # Repeated identical values are allowed (RFC 9110 8.6); anything else is not a length.
-            values = {v.strip() for v in length.split(",")}
-            value = values.pop() if len(values) == 1 else ""
-            if not (value.isascii() and value.isdigit()) or len(value) > _MAX_LENGTH_DIGITS:
-                raise ProtocolError("bad Content-Length")
-            self._set_length(int(value))
-        else:
+        self._status, self._headers, keep_alive, self.idle_timeout, self._state, self._remaining = (
+            found
+        )
+        if not keep_alive:
             self.keep_alive = False
-            self._state = _UNTIL_CLOSE
-
-    def _set_length(self, length: int) -> None:
-        if length > self._max_body:
-            raise BodyTooLarge(
-                f"the response announces {length} bytes; the limit is {self._max_body}"
-            )
-        self._remaining = length
-        self._state = _LENGTH if length else _DONE
 
     # -- the body ----------------------------------------------------------------------
     def _body_bytes(self, data: bytes) -> HTTPResponse | None:
@@ -352,6 +269,91 @@ class ResponseParser:
         self._body = bytearray()  # an idle connection must not hold on to its last answer
         self._buf = bytearray()
         return HTTPResponse(self._status, self._headers, body)
+
+
+Head = tuple[int, Headers, bool, "float | None", int, int]
+
+
+def read_head(head: bytes, max_body: int) -> Head | None:
+    """A response head (without its final CRLF CRLF): (status, headers, keep-alive,
+    Keep-Alive timeout, body framing state, Content-Length); None for an interim 1xx."""
+    text = head.decode("latin-1")
+    lines = text.replace("\r\n", "")
+    if not (lines.isascii() and lines.isprintable()) and head.translate(
+        None, _HEAD_BYTES
+    ) != b"\r\n" * head.count(b"\r\n"):
+        raise ProtocolError("the response head holds a control character or a bare CR/LF")
+    eol = text.find("\r\n")
+    line = text if eol < 0 else text[:eol]
+    version = line[:9]
+    code = line[9:12]
+    if (
+        (version != "HTTP/1.1 " and version != "HTTP/1.0 ")
+        or not ("100" <= code <= "599" and code.isdigit() and code.isascii())
+        or line[12:13] not in ("", " ")
+    ):
+        raise ProtocolError(f"not an HTTP/1.x status line with a status of 100-599: {line[:40]!r}")
+    status = int(code)
+    if status < 200:
+        return None
+    block = "" if eol < 0 else text[eol:]
+    if block and _field_lines().fullmatch(block) is None:
+        raise ProtocolError("a response header line is malformed")
+    # Only the framing fields are read now (in lower case, which is all framing needs); the
+    # header dict is built if someone asks for it: a successful call never does.
+    length = transfer = connection = keep_alive = None
+    for name, value in _framing().findall(block.lower()):
+        if name == "content-length":
+            length = value if length is None else f"{length}, {value}"
+        elif name == "transfer-encoding":
+            transfer = value if transfer is None else f"{transfer}, {value}"
+        elif name == "connection":
+            connection = value if connection is None else f"{connection}, {value}"
+        else:
+            keep_alive = value if keep_alive is None else f"{keep_alive}, {value}"
+    reuse = True
+    if connection is not None or version == "HTTP/1.0 ":
+        tokens: set[str] = {t.strip() for t in connection.split(",")} if connection else set()
+        if "close" in tokens or (version == "HTTP/1.0 " and "keep-alive" not in tokens):
+            reuse = False
+    idle = _keep_alive_timeout(keep_alive) if keep_alive else None
+    if (
+        length is not None
+        and transfer is None
+        and length.isdigit()
+        and length.isascii()
+        and len(length) <= _MAX_LENGTH_DIGITS
+        and status != 204
+        and status != 304
+    ):
+        size = int(length)  # the usual case: one plain Content-Length
+        state = _LENGTH if size else _DONE
+    else:
+        state, size = _frame(status, length, transfer)
+        if state == _UNTIL_CLOSE or (state == _CHUNK_SIZE and length is not None):
+            reuse = False  # read until close; or both framings: answer it, then trust no more
+    if size > max_body:
+        raise BodyTooLarge(f"the response announces {size} bytes; the limit is {max_body}")
+    return status, Headers(block), reuse, idle, state, size
+
+
+def _frame(status: int, length: str | None, transfer: str | None) -> tuple[int, int]:
+    """RFC 9112 6.3: how the body is delimited, and its announced length."""
+    if status in _NO_BODY:
+        return _DONE, 0
+    if transfer is not None:
+        if transfer.strip().lower() != "chunked":
+            raise ProtocolError("unsupported Transfer-Encoding (only chunked is accepted)")
+        return _CHUNK_SIZE, 0
+    if length is not None:
+        # Repeated identical values are allowed (RFC 9110 8.6); anything else is not a length.
+        values = {v.strip() for v in length.split(",")}
+        value = values.pop() if len(values) == 1 else ""
+        if not (value.isascii() and value.isdigit()) or len(value) > _MAX_LENGTH_DIGITS:
+            raise ProtocolError("bad Content-Length")
+        size = int(value)
+        return (_LENGTH if size else _DONE), size
+    return _UNTIL_CLOSE, 0
 
 
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"

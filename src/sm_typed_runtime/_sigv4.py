@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
+from typing import Protocol
 
 import msgspec
 
@@ -158,6 +159,15 @@ def sign(
     return Signature(creq, sts, sig, auth, tuple(added))
 
 
+class SigningCredentials(Protocol):
+    @property
+    def access_key(self) -> str: ...
+    @property
+    def secret_key(self) -> str: ...
+    @property
+    def token(self) -> str | None: ...
+
+
 class SigningTemplate:
     """What every attempt of one operation on one route signs the same way, worked out once.
 
@@ -191,18 +201,16 @@ class SigningTemplate:
 
     def sign(
         self,
-        *,
-        credentials: object,
-        access_key: str,
-        secret_key: str,
-        session_token: str | None,
+        credentials: SigningCredentials,
         payload_hash: str,
         amz_date: str,
         region: str,
         service: str,
     ) -> str:
-        """The ``Authorization`` value (``credentials`` only keys the derived-key cache)."""
+        """The ``Authorization`` value. Positional: this runs on every attempt."""
         date = amz_date[:8]
+        access_key = credentials.access_key
+        session_token = credentials.token
         cached = self._key
         if (
             cached is not None
@@ -213,7 +221,7 @@ class SigningTemplate:
         ):
             key = cached[4]
         else:
-            key = signing_key(secret_key, date, region, service)
+            key = signing_key(credentials.secret_key, date, region, service)
             self._key = (credentials, date, region, service, key)
         if session_token is None:
             signed = self._signed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -79,6 +79,7 @@ class OperationSpec(Generic[InT, OutT]):
     __slots__ = (
         "_decoder",
         "compress",
+        "decode_strict",
         "errors",
         "host_labels",
         "host_prefix",
@@ -115,6 +116,8 @@ class OperationSpec(Generic[InT, OutT]):
         # The model allows gzip for this operation's request body.
         self.compress = compress
         self._decoder: BodyDecoder[OutT] | None = None
+        # The output's msgspec decoder itself, once built: the usual answer needs no more.
+        self.decode_strict: Callable[[bytes], OutT] | None = None
 
     def __repr__(self) -> str:
         return f"OperationSpec({self.target!r})"
@@ -125,4 +128,5 @@ class OperationSpec(Generic[InT, OutT]):
             assert self.output is not None
             output: type[OutT] = self.service.shape(self.output)
             decoder = self._decoder = BodyDecoder(output)
+            self.decode_strict = decoder.strict
         return decoder.decode(body)

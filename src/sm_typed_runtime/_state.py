@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 
-from ._adaptive import AdaptiveRetryStrategy
 from ._clock import AmzDate, Clock
 from ._credentials import CredentialResolver
 from ._httpx import HttpxTransport
@@ -70,6 +69,8 @@ class ClientState:
     def strategy_for(self, mode: str) -> RetryStrategy:
         """A strategy of ``mode`` on this client's quota (views with another mode share it)."""
         if mode == "adaptive":
+            from ._adaptive import AdaptiveRetryStrategy  # imported only when chosen
+
             return AdaptiveRetryStrategy(
                 quota=self.quota, service_id=self.service.service_id, clock=self.clock
             )

@@ -6,12 +6,26 @@ class SageMakerClient(BaseClient):
         return await self._invoke(_CreateModel, CreateModelInput(...))
 """
 
-from ._adaptive import AdaptiveRetryStrategy
+from typing import TYPE_CHECKING, Any
+
 from ._client import BaseClient
 from ._clock import Clock, SystemClock
 from ._options import CLIENT_OPTIONS, Option
 from ._retry import CallRetries, Decision, Failure, RetryQuota, RetryStrategy, StandardRetryStrategy
 from ._specs import OperationSpec, ServiceSpec
+
+if TYPE_CHECKING:
+    from ._adaptive import AdaptiveRetryStrategy
+
+
+def __getattr__(name: str) -> Any:
+    # The adaptive limiter is imported only by the programs that use it.
+    if name == "AdaptiveRetryStrategy":
+        from ._adaptive import AdaptiveRetryStrategy
+
+        return AdaptiveRetryStrategy
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CLIENT_OPTIONS",
