@@ -17,6 +17,7 @@ tests/test_retries_botocore.py drives these and botocore's own classes step by s
 
 from __future__ import annotations
 
+import random as _random
 from collections.abc import Callable
 from typing import Literal, Protocol, runtime_checkable
 
@@ -148,7 +149,7 @@ class StandardRetryStrategy:
         service_id: str = "",
     ) -> None:
         self.quota = quota if quota is not None else RetryQuota()
-        self._random = random  # None: the random module's, imported at the first backoff
+        self._random = random if random is not None else _random.random
         self._defaults = service_defaults(service_id)
 
     def __repr__(self) -> str:
@@ -164,12 +165,7 @@ class StandardRetryStrategy:
         base = (
             THROTTLING_BASE if failure.kind == "throttling" else self._defaults.non_throttling_base
         )
-        rand = self._random
-        if rand is None:
-            import random  # only a client that retries needs it: off the import path
-
-            rand = self._random = random.random
-        delay = rand() * min(base * 2.0 ** (attempt - 1), MAX_BACKOFF)
+        delay = self._random() * min(base * 2.0 ** (attempt - 1), MAX_BACKOFF)
         if failure.retry_after is not None:
             return max(delay, min(failure.retry_after, RETRY_AFTER_MAX_ADDITIONAL + delay))
         return delay
