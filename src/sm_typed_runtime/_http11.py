@@ -21,10 +21,8 @@ _MAX_LENGTH_DIGITS = 19  # every Content-Length up to 2**63 - 1
 _MAX_CHUNK_DIGITS = 16
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _NO_BODY = frozenset({204, 304})
-# Bytes a response head may hold besides CR LF: every byte but the other controls (HTAB and
-# obs-text 0x80-0xFF are allowed). ``head.translate(None, _HEAD_BYTES)`` leaves only CR/LF
-# and forbidden bytes: one C call checks a whole head.
-_HEAD_BYTES = bytes(b for b in range(256) if (b >= 0x20 and b != 0x7F) or b == 0x09)
+
+_NO_HEADERS = Headers()
 
 # Parser states.
 _HEAD, _LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_END, _TRAILERS, _UNTIL_CLOSE, _DONE = range(8)
@@ -77,7 +75,7 @@ class ResponseParser:
         self._scanned: int = 0  # where the next search for a line end starts, in _buf
         self._state = _HEAD
         self._status = 0
-        self._headers = Headers()
+        self._headers = _NO_HEADERS
         self._body = bytearray()
         self._remaining = 0
         self._interim = 0
@@ -278,13 +276,11 @@ def read_head(head: bytes, max_body: int) -> Head | None:
     """A response head (without its final CRLF CRLF): (status, headers, keep-alive,
     Keep-Alive timeout, body framing state, Content-Length); None for an interim 1xx."""
     text = head.decode("latin-1")
-    lines = text.replace("\r\n", "")
-    if not (lines.isascii() and lines.isprintable()) and head.translate(
-        None, _HEAD_BYTES
-    ) != b"\r\n" * head.count(b"\r\n"):
-        raise ProtocolError("the response head holds a control character or a bare CR/LF")
     eol = text.find("\r\n")
     line = text if eol < 0 else text[:eol]
+    # The header lines' pattern refuses control characters; the status line is checked here.
+    if not (line.isascii() and line.isprintable()) and _has_control(line):
+        raise ProtocolError("the response status line holds a control character")
     version = line[:9]
     code = line[9:12]
     if (
@@ -298,7 +294,9 @@ def read_head(head: bytes, max_body: int) -> Head | None:
         return None
     block = "" if eol < 0 else text[eol:]
     if block and _field_lines().fullmatch(block) is None:
-        raise ProtocolError("a response header line is malformed")
+        raise ProtocolError(
+            "a response header line is malformed or holds a control character or a bare CR/LF"
+        )
     # Only the framing fields are read now (in lower case, which is all framing needs); the
     # header dict is built if someone asks for it: a successful call never does.
     length = transfer = connection = keep_alive = None
@@ -361,10 +359,18 @@ _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 
 @functools.cache
 def _field_lines() -> re.Pattern[str]:
-    """Every line "name: value", the name a token (compiled on the first response, not at
-    import). Control characters and bare CR/LF were refused before, by the whole-head check,
-    so ``.*`` stops at the line's CRLF."""
-    return re.compile(rf"(?:\r\n{_TOKEN}:.*)+")
+    """Every line "name: value", the name a token, the value HTAB, SP, visible ASCII or
+    obs-text (RFC 9110 5.5): no control character, no bare CR or LF. Compiled on the first
+    response, not at import."""
+    return re.compile(rf"(?:\r\n{_TOKEN}:[\t\x20-\x7e\x80-\xff]*+)+")
+
+
+def _has_control(text: str) -> bool:
+    return bool(text.translate(_CONTROLS))
+
+
+# str.translate table deleting every allowed character: what is left is a control character.
+_CONTROLS = {c: None for c in range(256) if c == 9 or 0x20 <= c <= 0x7E or c >= 0x80}
 
 
 @functools.cache
