@@ -23,6 +23,8 @@ from typing import Annotated, Any, Union, cast, get_args, get_origin
 import msgspec
 import msgspec.inspect as mi
 
+from ._compiled import Check, PerClass, compile_function
+
 _ENCODER = msgspec.json.Encoder()
 EMPTY_OBJECT = b"{}"
 TIMESTAMP_FORMAT = "timestampFormat"  # key in msgspec.Meta(extra=...) of a timestamp member
@@ -42,7 +44,7 @@ def encode_body(params: msgspec.Struct | None) -> bytes:
         return EMPTY_OBJECT
     cls = type(params)
     try:
-        special = _SPECIAL.get(cls) or _special_check(cls)
+        special = SPECIAL.found.get(cls) or SPECIAL.get(cls)
         if not special(params):
             return _ENCODER.encode(params)
         walk = _WALKS[cls] if cls in _WALKS else _walk_for(cls)
@@ -53,34 +55,30 @@ def encode_body(params: msgspec.Struct | None) -> bytes:
 
 # -- is a value msgspec would write wrongly present? (compiled per class) ----------------
 
-_Check = Callable[[Any], bool]
-_SPECIAL: dict[type[Any], _Check] = {}
 
-
-def _special_check(cls: type[Any]) -> _Check:
-    with _LOCK:
-        found = _SPECIAL.get(cls)
-        if found is None:
-            found = _SPECIAL[cls] = _compile_special(cls)  # published complete
-        return found
-
-
-def _compile_special(cls: type[Any]) -> _Check:
+def _compile_special(cls: type[Any], checks: PerClass) -> Check:
     names: dict[str, Any] = {"_cls": cls, "_isfinite": math.isfinite}
     lines = ["def special(v):", "    if type(v) is not _cls:", "        return False"]
     for i, f in enumerate(msgspec.structs.fields(cls)):
         body: list[str] = []
-        _emit_special(f.type, f"x{i}", "        ", body, names, 0)
+        _emit_special(f.type, f"x{i}", "        ", body, names, checks, 0)
         if body:
             lines += [f"    x{i} = v.{f.name}", f"    if x{i} is not None:", *body]
     lines.append("    return False")
-    exec("\n".join(lines), names)
-    check: _Check = names["special"]
-    return check
+    return compile_function(lines, names, "special")
+
+
+SPECIAL = PerClass(_compile_special)
 
 
 def _emit_special(
-    t: Any, v: str, indent: str, lines: list[str], names: dict[str, Any], depth: int
+    t: Any,
+    v: str,
+    indent: str,
+    lines: list[str],
+    names: dict[str, Any],
+    checks: PerClass,
+    depth: int,
 ) -> None:
     """Statements that return True when ``v`` (never None) holds a value needing the walk."""
     origin = get_origin(t)
@@ -97,11 +95,11 @@ def _emit_special(
         if fmt is not None:
             lines.append(f"{indent}return True")
             return None
-        return _emit_special(args[0], v, indent, lines, names, depth)
+        return _emit_special(args[0], v, indent, lines, names, checks, depth)
     if origin is Union or origin is UnionType:
         inner = [x for x in get_args(t) if x is not NoneType]
         if len(inner) == 1:
-            return _emit_special(inner[0], v, indent, lines, names, depth)
+            return _emit_special(inner[0], v, indent, lines, names, checks, depth)
         lines.append(f"{indent}return True")  # a document or mixed union: the walk decides
         return None
     if origin in (list, tuple, set, frozenset) or origin is dict:
@@ -109,7 +107,7 @@ def _emit_special(
         item_type = (args[1] if origin is dict else args[0]) if args else Any
         item = f"y{depth}"
         each_item: list[str] = []
-        _emit_special(item_type, item, indent + "        ", each_item, names, depth + 1)
+        _emit_special(item_type, item, indent + "        ", each_item, names, checks, depth + 1)
         if each_item:
             each = f"{v}.values()" if origin is dict else v
             lines += [
@@ -128,18 +126,7 @@ def _emit_special(
             f"{indent}    return True",
         ]
     elif isinstance(t, type) and issubclass(t, msgspec.Struct):
-        name = f"_c{len(names)}"
-        found = _SPECIAL.get(t)
-        if found is None:
-
-            def first(value: Any, t: type[Any] = t, name: str = name) -> bool:
-                check = _SPECIAL.get(t) or _special_check(t)
-                names[name] = check  # later calls go straight to it
-                return check(value)
-
-            found = first
-        names[name] = found
-        lines += [f"{indent}if {name}({v}):", f"{indent}    return True"]
+        lines += [f"{indent}if {checks.reference(t, names)}({v}):", f"{indent}    return True"]
     return None
 
 

@@ -19,7 +19,7 @@ from ._head import HeadPrefix, head_prefix
 from ._routing import Route
 from ._sigv4 import SigningTemplate, sha256_hex
 from ._specs import OperationSpec
-from ._validate import _FAST, is_valid, report  # pyright: ignore[reportPrivateUsage]
+from ._validate import FAST, report
 from .errors import ParamValidationError
 
 USER_AGENT = "sm_typed/0.1.0 python/{}.{}.{}".format(*sys.version_info[:3])
@@ -59,8 +59,8 @@ def serialize(op: OperationSpec[Any, Any], params: msgspec.Struct | None) -> byt
         if getattr(params, attr) is None:
             setattr(params, attr, new_token())
     try:
-        check = _FAST.get(type(params))
-        valid = check(params) if check is not None else is_valid(params)
+        cls = type(params)
+        valid = (FAST.found.get(cls) or FAST.get(cls))(params)
     except RecursionError:
         raise ParamValidationError(op.name, ["the input is nested too deeply"]) from None
     if not valid:

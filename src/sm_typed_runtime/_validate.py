@@ -12,7 +12,6 @@ share one reading of the annotations:
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from types import NoneType, UnionType
@@ -20,6 +19,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import msgspec
 
+from ._compiled import Check, PerClass, compile_function
 from .shapes import UnionShape
 
 
@@ -208,28 +208,13 @@ def report(params: msgspec.Struct) -> list[str]:
 def is_valid(params: msgspec.Struct) -> bool:
     """The fast check: True when `report` would find nothing."""
     cls = type(params)
-    check = _FAST.get(cls)
-    if check is None:
-        check = _fast_check(cls)
-    return check(params)
+    return (FAST.found.get(cls) or FAST.get(cls))(params)
 
 
 # -- the fast check, compiled ------------------------------------------------------------
 
-FastCheck = Callable[[Any], bool]
-_FAST: dict[type[Any], FastCheck] = {}
-_FAST_LOCK = threading.Lock()
 
-
-def _fast_check(cls: type[Any]) -> FastCheck:
-    with _FAST_LOCK:
-        found = _FAST.get(cls)
-        if found is None:
-            found = _FAST[cls] = _compile_fast(cls)  # published complete
-        return found
-
-
-def _compile_fast(cls: type[Any]) -> FastCheck:
+def _compile_fast(cls: type[Any], checks: PerClass) -> Check:
     names: dict[str, Any] = {"_cls": cls, "_aware": _aware}
     lines = [
         "def check(v):",
@@ -242,10 +227,10 @@ def _compile_fast(cls: type[Any]) -> FastCheck:
         lines.append(f"    {var} = v.{f.name}")
         if f.required:
             lines += [f"    if {var} is None:", "        return False"]
-            _emit(f.type, var, "    ", lines, names, 0)
+            _emit(f.type, var, "    ", lines, names, checks, 0)
         else:
             body: list[str] = []
-            _emit(f.type, var, "        ", body, names, 0)
+            _emit(f.type, var, "        ", body, names, checks, 0)
             if body:
                 lines.append(f"    if {var} is not None:")
                 lines += body
@@ -254,26 +239,10 @@ def _compile_fast(cls: type[Any]) -> FastCheck:
         lines.append(f"    return ({' + '.join(set_count) or '0'}) == 1")
     else:
         lines.append("    return True")
-    exec("\n".join(lines), names)
-    check: FastCheck = names["check"]
-    return check
+    return compile_function(lines, names, "check")
 
 
-def _nested(t: type[Any], names: dict[str, Any]) -> str:
-    """The name a compiled check calls for a nested Struct: its check, or until that is
-    compiled (on the first value of it), a stand-in that compiles it and takes its place."""
-    name = f"_c{len(names)}"
-    found = _FAST.get(t)
-    if found is None:
-
-        def first(v: Any) -> bool:
-            check = _FAST.get(t) or _fast_check(t)
-            names[name] = check
-            return check(v)
-
-        found = first
-    names[name] = found
-    return name
+FAST = PerClass(_compile_fast)
 
 
 def _aware(x: Any) -> bool:
@@ -292,15 +261,23 @@ _FAST_SIMPLE: dict[object, str] = {
 }
 
 
-def _emit(t: Any, v: str, indent: str, lines: list[str], names: dict[str, Any], depth: int) -> None:
+def _emit(
+    t: Any,
+    v: str,
+    indent: str,
+    lines: list[str],
+    names: dict[str, Any],
+    checks: PerClass,
+    depth: int,
+) -> None:
     """Statements that return False unless ``v`` (never None here) fits ``t``."""
     origin = get_origin(t)
     if origin is Annotated:
-        return _emit(get_args(t)[0], v, indent, lines, names, depth)
+        return _emit(get_args(t)[0], v, indent, lines, names, checks, depth)
     if origin is Union or origin is UnionType:
         inner = [x for x in get_args(t) if x is not NoneType]
         if len(inner) == 1:
-            _emit(inner[0], v, indent, lines, names, depth)
+            _emit(inner[0], v, indent, lines, names, checks, depth)
         return None
     if origin is Literal:
         t = str
@@ -317,7 +294,7 @@ def _emit(t: Any, v: str, indent: str, lines: list[str], names: dict[str, Any], 
             f"{indent}        return False",
         ]
         if args:
-            _emit(args[0], item, indent + "    ", lines, names, depth + 1)
+            _emit(args[0], item, indent + "    ", lines, names, checks, depth + 1)
         return None
     elif origin is dict:
         key, value = get_args(t) or (Any, Any)
@@ -329,8 +306,8 @@ def _emit(t: Any, v: str, indent: str, lines: list[str], names: dict[str, Any], 
             f"{indent}    if {item} is None:",
             f"{indent}        return False",
         ]
-        _emit(key, k, indent + "    ", lines, names, depth + 1)
-        _emit(value, item, indent + "    ", lines, names, depth + 1)
+        _emit(key, k, indent + "    ", lines, names, checks, depth + 1)
+        _emit(value, item, indent + "    ", lines, names, checks, depth + 1)
         return None
     elif origin is not None:
         return None
@@ -338,5 +315,5 @@ def _emit(t: Any, v: str, indent: str, lines: list[str], names: dict[str, Any], 
     if simple is not None:
         lines += [f"{indent}if {simple.format(v=v)}:", f"{indent}    return False"]
     elif isinstance(t, type) and issubclass(t, msgspec.Struct):
-        lines += [f"{indent}if not {_nested(t, names)}({v}):", f"{indent}    return False"]
+        lines += [f"{indent}if not {checks.reference(t, names)}({v}):", f"{indent}    return False"]
     return None
