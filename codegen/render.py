@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from sm_typed_runtime import errors as runtime_errors
-from sm_typed_runtime.client import CLIENT_OPTIONS, Option
+from sm_typed_runtime.client import CALL_OPTIONS, CLIENT_OPTIONS, Option
 
 from . import naming
 from .docs import docstring, html_to_text
@@ -54,6 +54,26 @@ def client_init_stub(options: tuple[Option, ...] = CLIENT_OPTIONS) -> str:
         "    ) -> None:\n"
         '        """Create a client. Nothing is resolved or connected until the first call\n'
         "        (or ``async with``), so constructing one never blocks.\n"
+        "\n"
+        "        Args:\n"
+        f"{args}"
+        '        """'
+    )
+
+
+def with_options_stub(returns: str, options: tuple[Option, ...] = CALL_OPTIONS) -> str:
+    """``with_options`` of a generated client's stub, from the runtime's per-call options."""
+    params = "".join(f"        {o.name}: {o.annotation} = ...,\n" for o in options)
+    args = "".join(_arg_doc(o.name, o.doc) for o in options)
+    return (
+        "    def with_options(\n"
+        "        self,\n"
+        "        *,\n"
+        f"{params}"
+        f"    ) -> {returns}:\n"
+        '        """A view of this client with other call options, for one call or many. It\n'
+        "        shares the client's connections, credentials and retry quota; options left out\n"
+        "        keep their current value.\n"
         "\n"
         "        Args:\n"
         f"{args}"
@@ -514,6 +534,8 @@ class Renderer:
             "common_errors": common_errors,
             "runtime_errors": RUNTIME_ERROR_NAMES,
             "client_init": client_init_stub(),
+            "with_options": with_options_stub(self.client_class),
+            "raw_with_options": with_options_stub(f"{self.client_class}WithRawResponse"),
             "imported_errors": sorted([*RUNTIME_ERROR_NAMES, *common_errors], key=str.lower),
             "quote": _quote,
             "endpoint_lines": self.endpoint_lines(),
@@ -526,6 +548,7 @@ class Renderer:
             "_client.py": "client.py.j2",
             "_client.pyi": "client.pyi.j2",
             "_shapes/__init__.py": "shapes_package.py.j2",
+            "otel.py": "otel.py.j2",
         }
         out = {name: self.env.get_template(t).render(ctx) for name, t in files.items()}
         # One runtime module per structure, loaded on first use (see shapes.py.j2).

@@ -34,6 +34,9 @@ PUBLIC = {
     "sm_typed_runtime.shapes",
     "sm_typed_runtime.errors",
     "sm_typed_runtime.types",
+    "sm_typed_runtime.interceptors",
+    "sm_typed_runtime.responses",
+    "sm_typed_runtime.otel",
 }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import msgspec
 
 from sm_typed import SageMakerClient, shapes
-from sm_typed_runtime.client import CLIENT_OPTIONS
+from sm_typed_runtime.client import CALL_OPTIONS, CLIENT_OPTIONS
 
 PKG = Path(__file__).resolve().parent.parent / "src" / "sm_typed"
 
@@ -77,9 +77,27 @@ def test_client_stub_matches_the_runtime_client() -> None:
         name
         for name, value in inspect.getmembers(SageMakerClient)
         if not name.startswith("_")
-        and (inspect.iscoroutinefunction(value) or isinstance(value, property))
+        and (inspect.isfunction(value) or isinstance(value, property))
     }
     assert public_runtime == {n for n in methods if not n.startswith("_")}
+    # with_options is written from the per-call option table: every name, none other.
+    assert _params(methods["with_options"]) == [(o.name, "...") for o in CALL_OPTIONS]
+    # The raw-response twin has every operation, each returning RawResponse of its output.
+    raw = next(
+        n
+        for n in tree.body
+        if isinstance(n, ast.ClassDef) and n.name == "SageMakerClientWithRawResponse"
+    )
+    raw_methods = {n.name: n for n in raw.body if isinstance(n, ast.AsyncFunctionDef)}
+    plain = {n: m for n, m in methods.items() if isinstance(m, ast.AsyncFunctionDef)}
+    assert set(raw_methods) == set(plain) - {"__aenter__", "__aexit__"}
+    for name, node in raw_methods.items():
+        if name == "close":
+            continue
+        assert _params(node) == _params(plain[name]), name
+        returns = plain[name].returns
+        assert returns is not None and node.returns is not None
+        assert ast.unparse(node.returns) == f"RawResponse[{ast.unparse(returns)}]", name
     for name, node in methods.items():
         if name.startswith("_") or isinstance(node, ast.FunctionDef):
             continue
@@ -101,4 +119,6 @@ def test_stubs_do_not_pull_in_the_runtime_http_stack() -> None:
         assert {m for m in imported if m.startswith("sm_typed_runtime")} <= {
             "sm_typed_runtime.types",
             "sm_typed_runtime.shapes",
+            "sm_typed_runtime.interceptors",
+            "sm_typed_runtime.responses",
         }

@@ -122,6 +122,7 @@ def test_revealed_types(checker: object) -> None:
     assert set(types) == set(expected), output
     for line, want in expected.items():
         got = types[line].replace("sm_typed.shapes.", "").replace("sm_typed._client.", "")
+        got = got.replace("sm_typed_runtime.responses.", "")
         got = got.replace("builtins.", "").replace("Union[", "").replace(", None]", " | None")
         assert got == want, f"line {line}: {types[line]}"
 

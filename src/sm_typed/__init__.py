@@ -8,8 +8,36 @@
 Shapes live in ``sm_typed.shapes``, exceptions in ``sm_typed.errors``.
 """
 
+from sm_typed_runtime.interceptors import (
+    AttemptEnd,
+    AttemptStart,
+    CallEnd,
+    CallInfo,
+    CallStart,
+    HTTPRequest,
+    Interceptor,
+    SignedRequest,
+)
+from sm_typed_runtime.responses import RawResponse
+
 from . import errors, shapes
-from ._client import SageMakerClient
+from ._client import SageMakerClient, SageMakerClientWithRawResponse
 from .errors import ServiceError, SmTypedError
 
-__all__ = ["SageMakerClient", "ServiceError", "SmTypedError", "errors", "shapes"]
+__all__ = [
+    "AttemptEnd",
+    "AttemptStart",
+    "CallEnd",
+    "CallInfo",
+    "CallStart",
+    "HTTPRequest",
+    "Interceptor",
+    "RawResponse",
+    "SageMakerClient",
+    "SageMakerClientWithRawResponse",
+    "ServiceError",
+    "SignedRequest",
+    "SmTypedError",
+    "errors",
+    "shapes",
+]

@@ -13,7 +13,7 @@ from sm_typed_runtime.client import ServiceSpec as _ServiceSpec
 from . import shapes as _s
 from .errors import ERROR_CLASSES as _ERROR_CLASSES
 
-__all__ = ["SageMakerClient"]
+__all__ = ["SageMakerClient", "SageMakerClientWithRawResponse"]
 
 # botocore's endpoint rules, evaluated by the generator for every region the pinned
 # partitions list: the first call needs no rules engine. Other regions go to botocore.
@@ -13959,3 +13959,8 @@ class SageMakerClient(_BaseClient):
                 worker_access_configuration=worker_access_configuration,
             ),
         )
+
+
+class SageMakerClientWithRawResponse(SageMakerClient, raw_responses=True):
+    """`SageMakerClient.with_raw_response`: the same operations, each returning a
+    ``RawResponse`` of its output (the stub types them)."""

@@ -7,15 +7,18 @@ does not pull in the runtime and its HTTP stack.
 """
 
 import datetime as _dt
+from collections.abc import Mapping, Sequence
 from types import TracebackType as _TracebackType
 from typing import Literal
 
-# Names the constructor's signature uses (written from the runtime's option table).
+# Names the constructor's and with_options' signatures use (from the runtime's option tables).
+from sm_typed_runtime.interceptors import Interceptor
+from sm_typed_runtime.responses import RawResponse
 from sm_typed_runtime.types import AsyncHTTPClient, Clock, RetryStrategy
 
 from . import shapes as _s
 
-__all__ = ["SageMakerClient"]
+__all__ = ["SageMakerClient", "SageMakerClientWithRawResponse"]
 
 
 class SageMakerClient:
@@ -51,6 +54,7 @@ class SageMakerClient:
         max_response_bytes: int = 67108864,
         use_fips: bool | None = None,
         use_dualstack: bool | None = None,
+        interceptors: Sequence[Interceptor] = (),
         clock: Clock | None = None,
     ) -> None:
         """Create a client. Nothing is resolved or connected until the first call
@@ -85,6 +89,8 @@ class SageMakerClient:
                 ResponseTooLargeError.
             use_fips: use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``).
             use_dualstack: use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``).
+            interceptors: interceptors that see every call of this client
+                (``sm_typed.Interceptor``).
             clock: wall time, monotonic time and sleep, for tests and simulations (default: the
                 system's).
         """
@@ -102,6 +108,39 @@ class SageMakerClient:
     @property
     def region(self) -> str | None:
         """The region in use (``None`` until resolved on the first call)."""
+
+    def with_options(
+        self,
+        *,
+        call_timeout: float | None = ...,
+        read_timeout: float = ...,
+        connect_timeout: float = ...,
+        pool_timeout: float | None = ...,
+        max_attempts: int = ...,
+        retry_mode: Literal["standard", "adaptive"] = ...,
+        extra_headers: Mapping[str, str] = ...,
+        interceptors: Sequence[Interceptor] = ...,
+    ) -> SageMakerClient:
+        """A view of this client with other call options, for one call or many. It
+        shares the client's connections, credentials and retry quota; options left out
+        keep their current value.
+
+        Args:
+            call_timeout: seconds the whole call may take (None: no limit).
+            read_timeout: seconds to wait for each read of the response.
+            connect_timeout: seconds to wait for a connection (TCP and TLS).
+            pool_timeout: seconds to wait for a free connection.
+            max_attempts: attempts per call, the first included.
+            retry_mode: the retry mode; the view shares the client's retry quota.
+            extra_headers: headers added to every request (signed, except tracing headers); added to
+                the parent's, replacing one of the same name. Headers the client sets itself are
+                refused.
+            interceptors: interceptors run after the parent's, for the calls of this view.
+        """
+
+    @property
+    def with_raw_response(self) -> SageMakerClientWithRawResponse:
+        """This client with every operation returning a `RawResponse` of its output."""
 
     async def add_association(
         self,
@@ -7937,3 +7976,4089 @@ class SageMakerClient:
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
+
+
+class SageMakerClientWithRawResponse:
+    """`SageMakerClient.with_raw_response`: each operation returns `RawResponse[output]`
+    (``.parsed``, ``.request_id``, ``.status_code``, ``.headers``, ``.attempts``,
+    ``.retry_time``); the operations are documented on `SageMakerClient`."""
+
+    def with_options(
+        self,
+        *,
+        call_timeout: float | None = ...,
+        read_timeout: float = ...,
+        connect_timeout: float = ...,
+        pool_timeout: float | None = ...,
+        max_attempts: int = ...,
+        retry_mode: Literal["standard", "adaptive"] = ...,
+        extra_headers: Mapping[str, str] = ...,
+        interceptors: Sequence[Interceptor] = ...,
+    ) -> SageMakerClientWithRawResponse:
+        """A view of this client with other call options, for one call or many. It
+        shares the client's connections, credentials and retry quota; options left out
+        keep their current value.
+
+        Args:
+            call_timeout: seconds the whole call may take (None: no limit).
+            read_timeout: seconds to wait for each read of the response.
+            connect_timeout: seconds to wait for a connection (TCP and TLS).
+            pool_timeout: seconds to wait for a free connection.
+            max_attempts: attempts per call, the first included.
+            retry_mode: the retry mode; the view shares the client's retry quota.
+            extra_headers: headers added to every request (signed, except tracing headers); added to
+                the parent's, replacing one of the same name. Headers the client sets itself are
+                refused.
+            interceptors: interceptors run after the parent's, for the calls of this view.
+        """
+
+    @property
+    def with_raw_response(self) -> SageMakerClientWithRawResponse: ...
+    @property
+    def region(self) -> str | None: ...
+    async def close(self) -> None: ...
+    async def add_association(
+        self,
+        *,
+        source_arn: str,
+        destination_arn: str,
+        association_type: _s.AssociationEdgeType | None = None,
+    ) -> RawResponse[_s.AddAssociationResponse]:
+        ...
+    async def add_tags(
+        self,
+        *,
+        resource_arn: str,
+        tags: list[_s.Tag],
+    ) -> RawResponse[_s.AddTagsOutput]:
+        ...
+    async def associate_trial_component(
+        self,
+        *,
+        trial_component_name: str,
+        trial_name: str,
+    ) -> RawResponse[_s.AssociateTrialComponentResponse]:
+        ...
+    async def attach_cluster_node_network_interface(
+        self,
+        *,
+        cluster_name: str,
+        node_id: str,
+        network_interface_id: str,
+    ) -> RawResponse[_s.AttachClusterNodeNetworkInterfaceResponse]:
+        ...
+    async def attach_cluster_node_volume(
+        self,
+        *,
+        cluster_arn: str,
+        node_id: str,
+        volume_id: str,
+    ) -> RawResponse[_s.AttachClusterNodeVolumeResponse]:
+        ...
+    async def batch_add_cluster_nodes(
+        self,
+        *,
+        cluster_name: str,
+        client_token: str | None = None,
+        nodes_to_add: list[_s.AddClusterNodeSpecification],
+    ) -> RawResponse[_s.BatchAddClusterNodesResponse]:
+        ...
+    async def batch_delete_cluster_nodes(
+        self,
+        *,
+        cluster_name: str,
+        node_ids: list[str] | None = None,
+        node_logical_ids: list[str] | None = None,
+    ) -> RawResponse[_s.BatchDeleteClusterNodesResponse]:
+        ...
+    async def batch_describe_model_package(
+        self,
+        *,
+        model_package_arn_list: list[str],
+    ) -> RawResponse[_s.BatchDescribeModelPackageOutput]:
+        ...
+    async def batch_reboot_cluster_nodes(
+        self,
+        *,
+        cluster_name: str,
+        node_ids: list[str] | None = None,
+        node_logical_ids: list[str] | None = None,
+    ) -> RawResponse[_s.BatchRebootClusterNodesResponse]:
+        ...
+    async def batch_replace_cluster_nodes(
+        self,
+        *,
+        cluster_name: str,
+        node_ids: list[str] | None = None,
+        node_logical_ids: list[str] | None = None,
+    ) -> RawResponse[_s.BatchReplaceClusterNodesResponse]:
+        ...
+    async def create_ai_benchmark_job(
+        self,
+        *,
+        ai_benchmark_job_name: str,
+        benchmark_target: _s.AIBenchmarkTarget,
+        output_config: _s.AIBenchmarkOutputConfig,
+        ai_workload_config_identifier: str,
+        role_arn: str,
+        network_config: _s.AIBenchmarkNetworkConfig | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateAIBenchmarkJobResponse]:
+        ...
+    async def create_ai_recommendation_job(
+        self,
+        *,
+        ai_recommendation_job_name: str,
+        model_source: _s.AIModelSource,
+        output_config: _s.AIRecommendationOutputConfig,
+        ai_workload_config_identifier: str,
+        performance_target: _s.AIRecommendationPerformanceTarget,
+        role_arn: str,
+        inference_specification: _s.AIRecommendationInferenceSpecification | None = None,
+        optimize_model: bool | None = None,
+        compute_spec: _s.AIRecommendationComputeSpec | None = None,
+        adapter_source: _s.AIAdapterSource | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateAIRecommendationJobResponse]:
+        ...
+    async def create_ai_workload_config(
+        self,
+        *,
+        ai_workload_config_name: str,
+        dataset_config: _s.AIDatasetConfig | None = None,
+        ai_workload_configs: _s.AIWorkloadConfigs | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateAIWorkloadConfigResponse]:
+        ...
+    async def create_action(
+        self,
+        *,
+        action_name: str,
+        source: _s.ActionSource,
+        action_type: str,
+        description: str | None = None,
+        status: _s.ActionStatus | None = None,
+        properties: dict[str, str] | None = None,
+        metadata_properties: _s.MetadataProperties | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateActionResponse]:
+        ...
+    async def create_algorithm(
+        self,
+        *,
+        algorithm_name: str,
+        algorithm_description: str | None = None,
+        training_specification: _s.TrainingSpecification,
+        inference_specification: _s.InferenceSpecification | None = None,
+        validation_specification: _s.AlgorithmValidationSpecification | None = None,
+        certify_for_marketplace: bool | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateAlgorithmOutput]:
+        ...
+    async def create_app(
+        self,
+        *,
+        domain_id: str,
+        user_profile_name: str | None = None,
+        space_name: str | None = None,
+        app_type: _s.AppType,
+        app_name: str,
+        tags: list[_s.Tag] | None = None,
+        resource_spec: _s.ResourceSpec | None = None,
+        recovery_mode: bool | None = None,
+    ) -> RawResponse[_s.CreateAppResponse]:
+        ...
+    async def create_app_image_config(
+        self,
+        *,
+        app_image_config_name: str,
+        tags: list[_s.Tag] | None = None,
+        kernel_gateway_image_config: _s.KernelGatewayImageConfig | None = None,
+        jupyter_lab_app_image_config: _s.JupyterLabAppImageConfig | None = None,
+        code_editor_app_image_config: _s.CodeEditorAppImageConfig | None = None,
+    ) -> RawResponse[_s.CreateAppImageConfigResponse]:
+        ...
+    async def create_artifact(
+        self,
+        *,
+        artifact_name: str | None = None,
+        source: _s.ArtifactSource,
+        artifact_type: str,
+        properties: dict[str, str] | None = None,
+        metadata_properties: _s.MetadataProperties | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateArtifactResponse]:
+        ...
+    async def create_auto_ml_job(
+        self,
+        *,
+        auto_ml_job_name: str,
+        input_data_config: list[_s.AutoMLChannel],
+        output_data_config: _s.AutoMLOutputDataConfig,
+        problem_type: _s.ProblemType | None = None,
+        auto_ml_job_objective: _s.AutoMLJobObjective | None = None,
+        auto_ml_job_config: _s.AutoMLJobConfig | None = None,
+        role_arn: str,
+        generate_candidate_definitions_only: bool | None = None,
+        tags: list[_s.Tag] | None = None,
+        model_deploy_config: _s.ModelDeployConfig | None = None,
+    ) -> RawResponse[_s.CreateAutoMLJobResponse]:
+        ...
+    async def create_auto_ml_job_v2(
+        self,
+        *,
+        auto_ml_job_name: str,
+        auto_ml_job_input_data_config: list[_s.AutoMLJobChannel],
+        output_data_config: _s.AutoMLOutputDataConfig,
+        auto_ml_problem_type_config: _s.AutoMLProblemTypeConfig,
+        role_arn: str,
+        tags: list[_s.Tag] | None = None,
+        security_config: _s.AutoMLSecurityConfig | None = None,
+        auto_ml_job_objective: _s.AutoMLJobObjective | None = None,
+        model_deploy_config: _s.ModelDeployConfig | None = None,
+        data_split_config: _s.AutoMLDataSplitConfig | None = None,
+        auto_ml_compute_config: _s.AutoMLComputeConfig | None = None,
+    ) -> RawResponse[_s.CreateAutoMLJobV2Response]:
+        ...
+    async def create_cluster(
+        self,
+        *,
+        cluster_name: str,
+        instance_groups: list[_s.ClusterInstanceGroupSpecification] | None = None,
+        restricted_instance_groups: list[_s.ClusterRestrictedInstanceGroupSpecification] | None = None,
+        restricted_instance_groups_config: _s.ClusterRestrictedInstanceGroupsConfig | None = None,
+        vpc_config: _s.VpcConfig | None = None,
+        tags: list[_s.Tag] | None = None,
+        orchestrator: _s.ClusterOrchestrator | None = None,
+        node_recovery: _s.ClusterNodeRecovery | None = None,
+        tiered_storage_config: _s.ClusterTieredStorageConfig | None = None,
+        node_provisioning_mode: _s.ClusterNodeProvisioningMode | None = None,
+        cluster_role: str | None = None,
+        auto_scaling: _s.ClusterAutoScalingConfig | None = None,
+    ) -> RawResponse[_s.CreateClusterResponse]:
+        ...
+    async def create_cluster_extension(
+        self,
+        *,
+        cluster_arn: str,
+        extension_name: str,
+        extension_version: str | None = None,
+        configuration_values: str | None = None,
+        tags: list[_s.Tag] | None = None,
+        client_token: str | None = None,
+    ) -> RawResponse[_s.CreateClusterExtensionResponse]:
+        ...
+    async def create_cluster_scheduler_config(
+        self,
+        *,
+        name: str,
+        cluster_arn: str,
+        scheduler_config: _s.SchedulerConfig,
+        description: str | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateClusterSchedulerConfigResponse]:
+        ...
+    async def create_code_repository(
+        self,
+        *,
+        code_repository_name: str,
+        git_config: _s.GitConfig,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateCodeRepositoryOutput]:
+        ...
+    async def create_compilation_job(
+        self,
+        *,
+        compilation_job_name: str,
+        role_arn: str,
+        model_package_version_arn: str | None = None,
+        input_config: _s.InputConfig | None = None,
+        output_config: _s.OutputConfig,
+        vpc_config: _s.NeoVpcConfig | None = None,
+        stopping_condition: _s.StoppingCondition,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateCompilationJobResponse]:
+        ...
+    async def create_compute_quota(
+        self,
+        *,
+        name: str,
+        description: str | None = None,
+        cluster_arn: str,
+        compute_quota_config: _s.ComputeQuotaConfig,
+        compute_quota_target: _s.ComputeQuotaTarget,
+        activation_state: _s.ActivationState | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateComputeQuotaResponse]:
+        ...
+    async def create_context(
+        self,
+        *,
+        context_name: str,
+        source: _s.ContextSource,
+        context_type: str,
+        description: str | None = None,
+        properties: dict[str, str] | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateContextResponse]:
+        ...
+    async def create_data_quality_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+        data_quality_baseline_config: _s.DataQualityBaselineConfig | None = None,
+        data_quality_app_specification: _s.DataQualityAppSpecification,
+        data_quality_job_input: _s.DataQualityJobInput,
+        data_quality_job_output_config: _s.MonitoringOutputConfig,
+        job_resources: _s.MonitoringResources,
+        network_config: _s.MonitoringNetworkConfig | None = None,
+        role_arn: str,
+        stopping_condition: _s.MonitoringStoppingCondition | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateDataQualityJobDefinitionResponse]:
+        ...
+    async def create_device_fleet(
+        self,
+        *,
+        device_fleet_name: str,
+        role_arn: str | None = None,
+        description: str | None = None,
+        output_config: _s.EdgeOutputConfig,
+        tags: list[_s.Tag] | None = None,
+        enable_iot_role_alias: bool | None = None,
+    ) -> RawResponse[None]:
+        ...
+    async def create_domain(
+        self,
+        *,
+        domain_name: str,
+        auth_mode: _s.AuthMode,
+        default_user_settings: _s.UserSettings,
+        domain_settings: _s.DomainSettings | None = None,
+        subnet_ids: list[str] | None = None,
+        vpc_id: str | None = None,
+        tags: list[_s.Tag] | None = None,
+        app_network_access_type: _s.AppNetworkAccessType | None = None,
+        home_efs_file_system_kms_key_id: str | None = None,
+        kms_key_id: str | None = None,
+        app_security_group_management: _s.AppSecurityGroupManagement | None = None,
+        home_efs_file_system_creation: _s.HomeEfsFileSystemCreation | None = None,
+        tag_propagation: _s.TagPropagation | None = None,
+        default_space_settings: _s.DefaultSpaceSettings | None = None,
+    ) -> RawResponse[_s.CreateDomainResponse]:
+        ...
+    async def create_edge_deployment_plan(
+        self,
+        *,
+        edge_deployment_plan_name: str,
+        model_configs: list[_s.EdgeDeploymentModelConfig],
+        device_fleet_name: str,
+        stages: list[_s.DeploymentStage] | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateEdgeDeploymentPlanResponse]:
+        ...
+    async def create_edge_deployment_stage(
+        self,
+        *,
+        edge_deployment_plan_name: str,
+        stages: list[_s.DeploymentStage],
+    ) -> RawResponse[None]:
+        ...
+    async def create_edge_packaging_job(
+        self,
+        *,
+        edge_packaging_job_name: str,
+        compilation_job_name: str,
+        model_name: str,
+        model_version: str,
+        role_arn: str,
+        output_config: _s.EdgeOutputConfig,
+        resource_key: str | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[None]:
+        ...
+    async def create_endpoint(
+        self,
+        *,
+        endpoint_name: str,
+        endpoint_config_name: str,
+        deployment_config: _s.DeploymentConfig | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateEndpointOutput]:
+        ...
+    async def create_endpoint_config(
+        self,
+        *,
+        endpoint_config_name: str,
+        production_variants: list[_s.ProductionVariant],
+        data_capture_config: _s.DataCaptureConfig | None = None,
+        tags: list[_s.Tag] | None = None,
+        kms_key_id: str | None = None,
+        async_inference_config: _s.AsyncInferenceConfig | None = None,
+        explainer_config: _s.ExplainerConfig | None = None,
+        shadow_production_variants: list[_s.ProductionVariant] | None = None,
+        execution_role_arn: str | None = None,
+        vpc_config: _s.VpcConfig | None = None,
+        enable_network_isolation: bool | None = None,
+        metrics_config: _s.MetricsConfig | None = None,
+        cross_region_traffic_config: _s.CrossRegionTrafficConfig | None = None,
+    ) -> RawResponse[_s.CreateEndpointConfigOutput]:
+        ...
+    async def create_experiment(
+        self,
+        *,
+        experiment_name: str,
+        display_name: str | None = None,
+        description: str | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateExperimentResponse]:
+        ...
+    async def create_feature_group(
+        self,
+        *,
+        feature_group_name: str,
+        record_identifier_feature_name: str,
+        event_time_feature_name: str,
+        feature_definitions: list[_s.FeatureDefinition],
+        online_store_config: _s.OnlineStoreConfig | None = None,
+        offline_store_config: _s.OfflineStoreConfig | None = None,
+        throughput_config: _s.ThroughputConfig | None = None,
+        role_arn: str | None = None,
+        description: str | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateFeatureGroupResponse]:
+        ...
+    async def create_flow_definition(
+        self,
+        *,
+        flow_definition_name: str,
+        human_loop_request_source: _s.HumanLoopRequestSource | None = None,
+        human_loop_activation_config: _s.HumanLoopActivationConfig | None = None,
+        human_loop_config: _s.HumanLoopConfig | None = None,
+        output_config: _s.FlowDefinitionOutputConfig,
+        role_arn: str,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateFlowDefinitionResponse]:
+        ...
+    async def create_hub(
+        self,
+        *,
+        hub_name: str,
+        hub_description: str,
+        hub_display_name: str | None = None,
+        hub_search_keywords: list[str] | None = None,
+        s3_storage_config: _s.HubS3StorageConfig | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateHubResponse]:
+        ...
+    async def create_hub_content_presigned_urls(
+        self,
+        *,
+        hub_name: str,
+        hub_content_type: _s.HubContentType,
+        hub_content_name: str,
+        hub_content_version: str | None = None,
+        access_config: _s.PresignedUrlAccessConfig | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.CreateHubContentPresignedUrlsResponse]:
+        ...
+    async def create_hub_content_reference(
+        self,
+        *,
+        hub_name: str,
+        sage_maker_public_hub_content_arn: str,
+        hub_content_name: str | None = None,
+        min_version: str | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateHubContentReferenceResponse]:
+        ...
+    async def create_human_task_ui(
+        self,
+        *,
+        human_task_ui_name: str,
+        ui_template: _s.UiTemplate,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateHumanTaskUiResponse]:
+        ...
+    async def create_hyper_parameter_tuning_job(
+        self,
+        *,
+        hyper_parameter_tuning_job_name: str,
+        hyper_parameter_tuning_job_config: _s.HyperParameterTuningJobConfig,
+        training_job_definition: _s.HyperParameterTrainingJobDefinition | None = None,
+        training_job_definitions: list[_s.HyperParameterTrainingJobDefinition] | None = None,
+        warm_start_config: _s.HyperParameterTuningJobWarmStartConfig | None = None,
+        tags: list[_s.Tag] | None = None,
+        autotune: _s.Autotune | None = None,
+    ) -> RawResponse[_s.CreateHyperParameterTuningJobResponse]:
+        ...
+    async def create_image(
+        self,
+        *,
+        description: str | None = None,
+        display_name: str | None = None,
+        image_name: str,
+        role_arn: str,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateImageResponse]:
+        ...
+    async def create_image_version(
+        self,
+        *,
+        base_image: str,
+        client_token: str | None = None,
+        image_name: str,
+        aliases: list[str] | None = None,
+        vendor_guidance: _s.VendorGuidance | None = None,
+        job_type: _s.JobType | None = None,
+        ml_framework: str | None = None,
+        programming_lang: str | None = None,
+        processor: _s.Processor | None = None,
+        horovod: bool | None = None,
+        release_notes: str | None = None,
+    ) -> RawResponse[_s.CreateImageVersionResponse]:
+        ...
+    async def create_inference_component(
+        self,
+        *,
+        inference_component_name: str,
+        endpoint_name: str,
+        variant_name: str | None = None,
+        specification: _s.InferenceComponentSpecification | None = None,
+        specifications: list[_s.InferenceComponentSpecification] | None = None,
+        runtime_config: _s.InferenceComponentRuntimeConfig | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateInferenceComponentOutput]:
+        ...
+    async def create_inference_experiment(
+        self,
+        *,
+        name: str,
+        type: _s.InferenceExperimentType,
+        schedule: _s.InferenceExperimentSchedule | None = None,
+        description: str | None = None,
+        role_arn: str,
+        endpoint_name: str,
+        model_variants: list[_s.ModelVariantConfig],
+        data_storage_config: _s.InferenceExperimentDataStorageConfig | None = None,
+        shadow_mode_config: _s.ShadowModeConfig,
+        kms_key: str | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateInferenceExperimentResponse]:
+        ...
+    async def create_inference_recommendations_job(
+        self,
+        *,
+        job_name: str,
+        job_type: _s.RecommendationJobType,
+        role_arn: str,
+        input_config: _s.RecommendationJobInputConfig,
+        job_description: str | None = None,
+        stopping_conditions: _s.RecommendationJobStoppingConditions | None = None,
+        output_config: _s.RecommendationJobOutputConfig | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateInferenceRecommendationsJobResponse]:
+        ...
+    async def create_inference_router(
+        self,
+        *,
+        inference_router_name: str,
+        routing_targets: list[_s.RoutingTarget],
+        client_token: str | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateInferenceRouterOutput]:
+        ...
+    async def create_job(
+        self,
+        *,
+        job_name: str,
+        role_arn: str,
+        job_category: _s.JobCategory,
+        job_config_schema_version: str,
+        job_config_document: str,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateJobResponse]:
+        ...
+    async def create_labeling_job(
+        self,
+        *,
+        labeling_job_name: str,
+        label_attribute_name: str,
+        input_config: _s.LabelingJobInputConfig,
+        output_config: _s.LabelingJobOutputConfig,
+        role_arn: str,
+        label_category_config_s3_uri: str | None = None,
+        stopping_conditions: _s.LabelingJobStoppingConditions | None = None,
+        labeling_job_algorithms_config: _s.LabelingJobAlgorithmsConfig | None = None,
+        human_task_config: _s.HumanTaskConfig,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateLabelingJobResponse]:
+        ...
+    async def create_mlflow_app(
+        self,
+        *,
+        name: str,
+        artifact_store_uri: str,
+        role_arn: str,
+        kms_key_id: str | None = None,
+        model_registration_mode: _s.ModelRegistrationMode | None = None,
+        weekly_maintenance_window_start: str | None = None,
+        account_default_status: _s.AccountDefaultStatus | None = None,
+        default_domain_id_list: list[str] | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateMlflowAppResponse]:
+        ...
+    async def create_mlflow_tracking_server(
+        self,
+        *,
+        tracking_server_name: str,
+        artifact_store_uri: str,
+        tracking_server_size: _s.TrackingServerSize | None = None,
+        mlflow_version: str | None = None,
+        role_arn: str,
+        automatic_model_registration: bool | None = None,
+        weekly_maintenance_window_start: str | None = None,
+        tags: list[_s.Tag] | None = None,
+        s3_bucket_owner_account_id: str | None = None,
+        s3_bucket_owner_verification: bool | None = None,
+    ) -> RawResponse[_s.CreateMlflowTrackingServerResponse]:
+        ...
+    async def create_model(
+        self,
+        *,
+        model_name: str,
+        primary_container: _s.ContainerDefinition | None = None,
+        containers: list[_s.ContainerDefinition] | None = None,
+        inference_execution_config: _s.InferenceExecutionConfig | None = None,
+        execution_role_arn: str | None = None,
+        tags: list[_s.Tag] | None = None,
+        vpc_config: _s.VpcConfig | None = None,
+        enable_network_isolation: bool | None = None,
+    ) -> RawResponse[_s.CreateModelOutput]:
+        ...
+    async def create_model_bias_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+        model_bias_baseline_config: _s.ModelBiasBaselineConfig | None = None,
+        model_bias_app_specification: _s.ModelBiasAppSpecification,
+        model_bias_job_input: _s.ModelBiasJobInput,
+        model_bias_job_output_config: _s.MonitoringOutputConfig,
+        job_resources: _s.MonitoringResources,
+        network_config: _s.MonitoringNetworkConfig | None = None,
+        role_arn: str,
+        stopping_condition: _s.MonitoringStoppingCondition | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateModelBiasJobDefinitionResponse]:
+        ...
+    async def create_model_card(
+        self,
+        *,
+        model_card_name: str,
+        security_config: _s.ModelCardSecurityConfig | None = None,
+        content: str,
+        model_card_status: _s.ModelCardStatus,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateModelCardResponse]:
+        ...
+    async def create_model_card_export_job(
+        self,
+        *,
+        model_card_name: str,
+        model_card_version: int | None = None,
+        model_card_export_job_name: str,
+        output_config: _s.ModelCardExportOutputConfig,
+    ) -> RawResponse[_s.CreateModelCardExportJobResponse]:
+        ...
+    async def create_model_explainability_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+        model_explainability_baseline_config: _s.ModelExplainabilityBaselineConfig | None = None,
+        model_explainability_app_specification: _s.ModelExplainabilityAppSpecification,
+        model_explainability_job_input: _s.ModelExplainabilityJobInput,
+        model_explainability_job_output_config: _s.MonitoringOutputConfig,
+        job_resources: _s.MonitoringResources,
+        network_config: _s.MonitoringNetworkConfig | None = None,
+        role_arn: str,
+        stopping_condition: _s.MonitoringStoppingCondition | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateModelExplainabilityJobDefinitionResponse]:
+        ...
+    async def create_model_package(
+        self,
+        *,
+        model_package_name: str | None = None,
+        model_package_group_name: str | None = None,
+        model_package_description: str | None = None,
+        model_package_registration_type: _s.ModelPackageRegistrationType | None = None,
+        inference_specification: _s.InferenceSpecification | None = None,
+        validation_specification: _s.ModelPackageValidationSpecification | None = None,
+        source_algorithm_specification: _s.SourceAlgorithmSpecification | None = None,
+        certify_for_marketplace: bool | None = None,
+        tags: list[_s.Tag] | None = None,
+        model_approval_status: _s.ModelApprovalStatus | None = None,
+        metadata_properties: _s.MetadataProperties | None = None,
+        model_metrics: _s.ModelMetrics | None = None,
+        client_token: str | None = None,
+        domain: str | None = None,
+        task: str | None = None,
+        sample_payload_url: str | None = None,
+        customer_metadata_properties: dict[str, str] | None = None,
+        drift_check_baselines: _s.DriftCheckBaselines | None = None,
+        additional_inference_specifications: list[_s.AdditionalInferenceSpecificationDefinition] | None = None,
+        skip_model_validation: _s.SkipModelValidation | None = None,
+        source_uri: str | None = None,
+        security_config: _s.ModelPackageSecurityConfig | None = None,
+        model_card: _s.ModelPackageModelCard | None = None,
+        model_life_cycle: _s.ModelLifeCycle | None = None,
+        managed_storage_type: _s.ManagedStorageType | None = None,
+    ) -> RawResponse[_s.CreateModelPackageOutput]:
+        ...
+    async def create_model_package_group(
+        self,
+        *,
+        model_package_group_name: str,
+        model_package_group_description: str | None = None,
+        tags: list[_s.Tag] | None = None,
+        managed_configuration: _s.ManagedConfiguration | None = None,
+    ) -> RawResponse[_s.CreateModelPackageGroupOutput]:
+        ...
+    async def create_model_quality_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+        model_quality_baseline_config: _s.ModelQualityBaselineConfig | None = None,
+        model_quality_app_specification: _s.ModelQualityAppSpecification,
+        model_quality_job_input: _s.ModelQualityJobInput,
+        model_quality_job_output_config: _s.MonitoringOutputConfig,
+        job_resources: _s.MonitoringResources,
+        network_config: _s.MonitoringNetworkConfig | None = None,
+        role_arn: str,
+        stopping_condition: _s.MonitoringStoppingCondition | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateModelQualityJobDefinitionResponse]:
+        ...
+    async def create_monitoring_schedule(
+        self,
+        *,
+        monitoring_schedule_name: str,
+        monitoring_schedule_config: _s.MonitoringScheduleConfig,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateMonitoringScheduleResponse]:
+        ...
+    async def create_notebook_instance(
+        self,
+        *,
+        notebook_instance_name: str,
+        instance_type: _s.InstanceType,
+        subnet_id: str | None = None,
+        security_group_ids: list[str] | None = None,
+        ip_address_type: _s.IPAddressType | None = None,
+        role_arn: str,
+        kms_key_id: str | None = None,
+        tags: list[_s.Tag] | None = None,
+        lifecycle_config_name: str | None = None,
+        direct_internet_access: _s.DirectInternetAccess | None = None,
+        volume_size_in_gb: int | None = None,
+        accelerator_types: list[_s.NotebookInstanceAcceleratorType] | None = None,
+        default_code_repository: str | None = None,
+        additional_code_repositories: list[str] | None = None,
+        root_access: _s.RootAccess | None = None,
+        platform_identifier: str | None = None,
+        instance_metadata_service_configuration: _s.InstanceMetadataServiceConfiguration | None = None,
+    ) -> RawResponse[_s.CreateNotebookInstanceOutput]:
+        ...
+    async def create_notebook_instance_lifecycle_config(
+        self,
+        *,
+        notebook_instance_lifecycle_config_name: str,
+        on_create: list[_s.NotebookInstanceLifecycleHook] | None = None,
+        on_start: list[_s.NotebookInstanceLifecycleHook] | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateNotebookInstanceLifecycleConfigOutput]:
+        ...
+    async def create_optimization_job(
+        self,
+        *,
+        optimization_job_name: str,
+        role_arn: str,
+        model_source: _s.OptimizationJobModelSource,
+        deployment_instance_type: _s.OptimizationJobDeploymentInstanceType,
+        max_instance_count: int | None = None,
+        optimization_environment: dict[str, str] | None = None,
+        optimization_configs: list[_s.OptimizationConfig],
+        output_config: _s.OptimizationJobOutputConfig,
+        stopping_condition: _s.StoppingCondition,
+        tags: list[_s.Tag] | None = None,
+        vpc_config: _s.OptimizationVpcConfig | None = None,
+        training_plan_arns: list[str] | None = None,
+    ) -> RawResponse[_s.CreateOptimizationJobResponse]:
+        ...
+    async def create_partner_app(
+        self,
+        *,
+        name: str,
+        type: _s.PartnerAppType,
+        execution_role_arn: str,
+        kms_key_id: str | None = None,
+        maintenance_config: _s.PartnerAppMaintenanceConfig | None = None,
+        tier: str,
+        application_config: _s.PartnerAppConfig | None = None,
+        idc_config: _s.IdcConfigInput | None = None,
+        auth_type: _s.PartnerAppAuthType,
+        enable_iam_session_based_identity: bool | None = None,
+        enable_auto_minor_version_upgrade: bool | None = None,
+        client_token: str | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreatePartnerAppResponse]:
+        ...
+    async def create_partner_app_presigned_url(
+        self,
+        *,
+        arn: str,
+        expires_in_seconds: int | None = None,
+        session_expiration_duration_in_seconds: int | None = None,
+    ) -> RawResponse[_s.CreatePartnerAppPresignedUrlResponse]:
+        ...
+    async def create_pipeline(
+        self,
+        *,
+        pipeline_name: str,
+        pipeline_display_name: str | None = None,
+        pipeline_definition: str | None = None,
+        pipeline_definition_s3_location: _s.PipelineDefinitionS3Location | None = None,
+        pipeline_description: str | None = None,
+        client_request_token: str | None = None,
+        role_arn: str,
+        tags: list[_s.Tag] | None = None,
+        parallelism_configuration: _s.ParallelismConfiguration | None = None,
+        pipeline_version_aliases: list[str] | None = None,
+    ) -> RawResponse[_s.CreatePipelineResponse]:
+        ...
+    async def create_presigned_domain_url(
+        self,
+        *,
+        domain_id: str,
+        user_profile_name: str,
+        session_expiration_duration_in_seconds: int | None = None,
+        expires_in_seconds: int | None = None,
+        space_name: str | None = None,
+        landing_uri: str | None = None,
+    ) -> RawResponse[_s.CreatePresignedDomainUrlResponse]:
+        ...
+    async def create_presigned_mlflow_app_url(
+        self,
+        *,
+        arn: str,
+        expires_in_seconds: int | None = None,
+        session_expiration_duration_in_seconds: int | None = None,
+    ) -> RawResponse[_s.CreatePresignedMlflowAppUrlResponse]:
+        ...
+    async def create_presigned_mlflow_tracking_server_url(
+        self,
+        *,
+        tracking_server_name: str,
+        expires_in_seconds: int | None = None,
+        session_expiration_duration_in_seconds: int | None = None,
+    ) -> RawResponse[_s.CreatePresignedMlflowTrackingServerUrlResponse]:
+        ...
+    async def create_presigned_notebook_instance_url(
+        self,
+        *,
+        notebook_instance_name: str,
+        session_expiration_duration_in_seconds: int | None = None,
+    ) -> RawResponse[_s.CreatePresignedNotebookInstanceUrlOutput]:
+        ...
+    async def create_processing_job(
+        self,
+        *,
+        processing_inputs: list[_s.ProcessingInput] | None = None,
+        processing_output_config: _s.ProcessingOutputConfig | None = None,
+        processing_job_name: str,
+        processing_resources: _s.ProcessingResources,
+        stopping_condition: _s.ProcessingStoppingCondition | None = None,
+        app_specification: _s.AppSpecification,
+        environment: dict[str, str] | None = None,
+        network_config: _s.NetworkConfig | None = None,
+        role_arn: str,
+        tags: list[_s.Tag] | None = None,
+        experiment_config: _s.ExperimentConfig | None = None,
+    ) -> RawResponse[_s.CreateProcessingJobResponse]:
+        ...
+    async def create_project(
+        self,
+        *,
+        project_name: str,
+        project_description: str | None = None,
+        service_catalog_provisioning_details: _s.ServiceCatalogProvisioningDetails | None = None,
+        tags: list[_s.Tag] | None = None,
+        template_providers: list[_s.CreateTemplateProvider] | None = None,
+    ) -> RawResponse[_s.CreateProjectOutput]:
+        ...
+    async def create_space(
+        self,
+        *,
+        domain_id: str,
+        space_name: str,
+        tags: list[_s.Tag] | None = None,
+        space_settings: _s.SpaceSettings | None = None,
+        ownership_settings: _s.OwnershipSettings | None = None,
+        space_sharing_settings: _s.SpaceSharingSettings | None = None,
+        space_display_name: str | None = None,
+    ) -> RawResponse[_s.CreateSpaceResponse]:
+        ...
+    async def create_studio_lifecycle_config(
+        self,
+        *,
+        studio_lifecycle_config_name: str,
+        studio_lifecycle_config_content: str,
+        studio_lifecycle_config_app_type: _s.StudioLifecycleConfigAppType,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateStudioLifecycleConfigResponse]:
+        ...
+    async def create_training_job(
+        self,
+        *,
+        training_job_name: str,
+        hyper_parameters: dict[str, str] | None = None,
+        algorithm_specification: _s.AlgorithmSpecification | None = None,
+        role_arn: str,
+        input_data_config: list[_s.Channel] | None = None,
+        output_data_config: _s.OutputDataConfig,
+        resource_config: _s.ResourceConfig | None = None,
+        vpc_config: _s.VpcConfig | None = None,
+        stopping_condition: _s.StoppingCondition | None = None,
+        tags: list[_s.Tag] | None = None,
+        enable_network_isolation: bool | None = None,
+        enable_inter_container_traffic_encryption: bool | None = None,
+        enable_managed_spot_training: bool | None = None,
+        checkpoint_config: _s.CheckpointConfig | None = None,
+        debug_hook_config: _s.DebugHookConfig | None = None,
+        debug_rule_configurations: list[_s.DebugRuleConfiguration] | None = None,
+        tensor_board_output_config: _s.TensorBoardOutputConfig | None = None,
+        experiment_config: _s.ExperimentConfig | None = None,
+        profiler_config: _s.ProfilerConfig | None = None,
+        profiler_rule_configurations: list[_s.ProfilerRuleConfiguration] | None = None,
+        environment: dict[str, str] | None = None,
+        retry_strategy: _s.RetryStrategy | None = None,
+        remote_debug_config: _s.RemoteDebugConfig | None = None,
+        infra_check_config: _s.InfraCheckConfig | None = None,
+        session_chaining_config: _s.SessionChainingConfig | None = None,
+        serverless_job_config: _s.ServerlessJobConfig | None = None,
+        mlflow_config: _s.MlflowConfig | None = None,
+        model_package_config: _s.ModelPackageConfig | None = None,
+    ) -> RawResponse[_s.CreateTrainingJobResponse]:
+        ...
+    async def create_training_plan(
+        self,
+        *,
+        training_plan_name: str,
+        training_plan_offering_id: str,
+        spare_instance_count_per_ultra_server: int | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateTrainingPlanResponse]:
+        ...
+    async def create_training_session(
+        self,
+        *,
+        training_session_name: str,
+        model_package_group_arn: str | None = None,
+        lora_config: _s.LoraConfig,
+        role_arn: str,
+        vpc_config: _s.VpcConfig | None = None,
+        model_config: _s.TrainingSessionModelConfig,
+        output_config: _s.TrainingSessionOutputConfig,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateTrainingSessionResponse]:
+        ...
+    async def create_transform_job(
+        self,
+        *,
+        transform_job_name: str,
+        model_name: str,
+        max_concurrent_transforms: int | None = None,
+        model_client_config: _s.ModelClientConfig | None = None,
+        max_payload_in_mb: int | None = None,
+        batch_strategy: _s.BatchStrategy | None = None,
+        environment: dict[str, str] | None = None,
+        transform_input: _s.TransformInput,
+        transform_output: _s.TransformOutput,
+        data_capture_config: _s.BatchDataCaptureConfig | None = None,
+        transform_resources: _s.TransformResources,
+        data_processing: _s.DataProcessing | None = None,
+        tags: list[_s.Tag] | None = None,
+        experiment_config: _s.ExperimentConfig | None = None,
+    ) -> RawResponse[_s.CreateTransformJobResponse]:
+        ...
+    async def create_trial(
+        self,
+        *,
+        trial_name: str,
+        display_name: str | None = None,
+        experiment_name: str,
+        metadata_properties: _s.MetadataProperties | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateTrialResponse]:
+        ...
+    async def create_trial_component(
+        self,
+        *,
+        trial_component_name: str,
+        display_name: str | None = None,
+        status: _s.TrialComponentStatus | None = None,
+        start_time: _dt.datetime | None = None,
+        end_time: _dt.datetime | None = None,
+        parameters: dict[str, _s.TrialComponentParameterValue] | None = None,
+        input_artifacts: dict[str, _s.TrialComponentArtifact] | None = None,
+        output_artifacts: dict[str, _s.TrialComponentArtifact] | None = None,
+        metadata_properties: _s.MetadataProperties | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateTrialComponentResponse]:
+        ...
+    async def create_user_profile(
+        self,
+        *,
+        domain_id: str,
+        user_profile_name: str,
+        single_sign_on_user_identifier: str | None = None,
+        single_sign_on_user_value: str | None = None,
+        tags: list[_s.Tag] | None = None,
+        user_settings: _s.UserSettings | None = None,
+    ) -> RawResponse[_s.CreateUserProfileResponse]:
+        ...
+    async def create_workforce(
+        self,
+        *,
+        cognito_config: _s.CognitoConfig | None = None,
+        oidc_config: _s.OidcConfig | None = None,
+        source_ip_config: _s.SourceIpConfig | None = None,
+        workforce_name: str,
+        tags: list[_s.Tag] | None = None,
+        workforce_vpc_config: _s.WorkforceVpcConfigRequest | None = None,
+        ip_address_type: _s.WorkforceIpAddressType | None = None,
+    ) -> RawResponse[_s.CreateWorkforceResponse]:
+        ...
+    async def create_workteam(
+        self,
+        *,
+        workteam_name: str,
+        workforce_name: str | None = None,
+        member_definitions: list[_s.MemberDefinition],
+        description: str,
+        notification_configuration: _s.NotificationConfiguration | None = None,
+        worker_access_configuration: _s.WorkerAccessConfiguration | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.CreateWorkteamResponse]:
+        ...
+    async def delete_ai_benchmark_job(
+        self,
+        *,
+        ai_benchmark_job_name: str,
+    ) -> RawResponse[_s.DeleteAIBenchmarkJobResponse]:
+        ...
+    async def delete_ai_recommendation_job(
+        self,
+        *,
+        ai_recommendation_job_name: str,
+    ) -> RawResponse[_s.DeleteAIRecommendationJobResponse]:
+        ...
+    async def delete_ai_workload_config(
+        self,
+        *,
+        ai_workload_config_name: str,
+    ) -> RawResponse[_s.DeleteAIWorkloadConfigResponse]:
+        ...
+    async def delete_action(
+        self,
+        *,
+        action_name: str,
+    ) -> RawResponse[_s.DeleteActionResponse]:
+        ...
+    async def delete_algorithm(
+        self,
+        *,
+        algorithm_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_app(
+        self,
+        *,
+        domain_id: str,
+        user_profile_name: str | None = None,
+        space_name: str | None = None,
+        app_type: _s.AppType,
+        app_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_app_image_config(
+        self,
+        *,
+        app_image_config_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_artifact(
+        self,
+        *,
+        artifact_arn: str | None = None,
+        source: _s.ArtifactSource | None = None,
+    ) -> RawResponse[_s.DeleteArtifactResponse]:
+        ...
+    async def delete_association(
+        self,
+        *,
+        source_arn: str,
+        destination_arn: str,
+    ) -> RawResponse[_s.DeleteAssociationResponse]:
+        ...
+    async def delete_cluster(
+        self,
+        *,
+        cluster_name: str,
+    ) -> RawResponse[_s.DeleteClusterResponse]:
+        ...
+    async def delete_cluster_extension(
+        self,
+        *,
+        cluster_arn: str,
+        extension_arn: str,
+    ) -> RawResponse[_s.DeleteClusterExtensionResponse]:
+        ...
+    async def delete_cluster_scheduler_config(
+        self,
+        *,
+        cluster_scheduler_config_id: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_code_repository(
+        self,
+        *,
+        code_repository_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_compilation_job(
+        self,
+        *,
+        compilation_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_compute_quota(
+        self,
+        *,
+        compute_quota_id: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_context(
+        self,
+        *,
+        context_name: str,
+    ) -> RawResponse[_s.DeleteContextResponse]:
+        ...
+    async def delete_data_quality_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_device_fleet(
+        self,
+        *,
+        device_fleet_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_domain(
+        self,
+        *,
+        domain_id: str,
+        retention_policy: _s.RetentionPolicy | None = None,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_edge_deployment_plan(
+        self,
+        *,
+        edge_deployment_plan_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_edge_deployment_stage(
+        self,
+        *,
+        edge_deployment_plan_name: str,
+        stage_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_endpoint(
+        self,
+        *,
+        endpoint_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_endpoint_config(
+        self,
+        *,
+        endpoint_config_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_endpoint_policy(
+        self,
+        *,
+        endpoint_name: str,
+    ) -> RawResponse[_s.DeleteEndpointPolicyResponse]:
+        ...
+    async def delete_experiment(
+        self,
+        *,
+        experiment_name: str,
+    ) -> RawResponse[_s.DeleteExperimentResponse]:
+        ...
+    async def delete_feature_group(
+        self,
+        *,
+        feature_group_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_flow_definition(
+        self,
+        *,
+        flow_definition_name: str,
+    ) -> RawResponse[_s.DeleteFlowDefinitionResponse]:
+        ...
+    async def delete_hub(
+        self,
+        *,
+        hub_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_hub_content(
+        self,
+        *,
+        hub_name: str,
+        hub_content_type: _s.HubContentType,
+        hub_content_name: str,
+        hub_content_version: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_hub_content_reference(
+        self,
+        *,
+        hub_name: str,
+        hub_content_type: _s.HubContentType,
+        hub_content_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_human_task_ui(
+        self,
+        *,
+        human_task_ui_name: str,
+    ) -> RawResponse[_s.DeleteHumanTaskUiResponse]:
+        ...
+    async def delete_hyper_parameter_tuning_job(
+        self,
+        *,
+        hyper_parameter_tuning_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_image(
+        self,
+        *,
+        image_name: str,
+    ) -> RawResponse[_s.DeleteImageResponse]:
+        ...
+    async def delete_image_version(
+        self,
+        *,
+        image_name: str,
+        version: int | None = None,
+        alias: str | None = None,
+    ) -> RawResponse[_s.DeleteImageVersionResponse]:
+        ...
+    async def delete_inference_component(
+        self,
+        *,
+        inference_component_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_inference_experiment(
+        self,
+        *,
+        name: str,
+    ) -> RawResponse[_s.DeleteInferenceExperimentResponse]:
+        ...
+    async def delete_inference_router(
+        self,
+        *,
+        inference_router_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_job(
+        self,
+        *,
+        job_name: str,
+        job_category: _s.JobCategory,
+    ) -> RawResponse[_s.DeleteJobResponse]:
+        ...
+    async def delete_mlflow_app(
+        self,
+        *,
+        arn: str,
+    ) -> RawResponse[_s.DeleteMlflowAppResponse]:
+        ...
+    async def delete_mlflow_tracking_server(
+        self,
+        *,
+        tracking_server_name: str,
+    ) -> RawResponse[_s.DeleteMlflowTrackingServerResponse]:
+        ...
+    async def delete_model(
+        self,
+        *,
+        model_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_model_bias_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_model_card(
+        self,
+        *,
+        model_card_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_model_explainability_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_model_package(
+        self,
+        *,
+        model_package_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_model_package_group(
+        self,
+        *,
+        model_package_group_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_model_package_group_policy(
+        self,
+        *,
+        model_package_group_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_model_quality_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_monitoring_schedule(
+        self,
+        *,
+        monitoring_schedule_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_notebook_instance(
+        self,
+        *,
+        notebook_instance_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_notebook_instance_lifecycle_config(
+        self,
+        *,
+        notebook_instance_lifecycle_config_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_optimization_job(
+        self,
+        *,
+        optimization_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_partner_app(
+        self,
+        *,
+        arn: str,
+        client_token: str | None = None,
+    ) -> RawResponse[_s.DeletePartnerAppResponse]:
+        ...
+    async def delete_pipeline(
+        self,
+        *,
+        pipeline_name: str,
+        client_request_token: str | None = None,
+    ) -> RawResponse[_s.DeletePipelineResponse]:
+        ...
+    async def delete_processing_job(
+        self,
+        *,
+        processing_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_project(
+        self,
+        *,
+        project_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_space(
+        self,
+        *,
+        domain_id: str,
+        space_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_studio_lifecycle_config(
+        self,
+        *,
+        studio_lifecycle_config_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_tags(
+        self,
+        *,
+        resource_arn: str,
+        tag_keys: list[str],
+    ) -> RawResponse[_s.DeleteTagsOutput]:
+        ...
+    async def delete_training_job(
+        self,
+        *,
+        training_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_training_session(
+        self,
+        *,
+        training_session_name: str,
+    ) -> RawResponse[_s.DeleteTrainingSessionResponse]:
+        ...
+    async def delete_trial(
+        self,
+        *,
+        trial_name: str,
+    ) -> RawResponse[_s.DeleteTrialResponse]:
+        ...
+    async def delete_trial_component(
+        self,
+        *,
+        trial_component_name: str,
+    ) -> RawResponse[_s.DeleteTrialComponentResponse]:
+        ...
+    async def delete_user_profile(
+        self,
+        *,
+        domain_id: str,
+        user_profile_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def delete_workforce(
+        self,
+        *,
+        workforce_name: str,
+    ) -> RawResponse[_s.DeleteWorkforceResponse]:
+        ...
+    async def delete_workteam(
+        self,
+        *,
+        workteam_name: str,
+    ) -> RawResponse[_s.DeleteWorkteamResponse]:
+        ...
+    async def deregister_devices(
+        self,
+        *,
+        device_fleet_name: str,
+        device_names: list[str],
+    ) -> RawResponse[None]:
+        ...
+    async def describe_ai_benchmark_job(
+        self,
+        *,
+        ai_benchmark_job_name: str,
+    ) -> RawResponse[_s.DescribeAIBenchmarkJobResponse]:
+        ...
+    async def describe_ai_recommendation_job(
+        self,
+        *,
+        ai_recommendation_job_name: str,
+    ) -> RawResponse[_s.DescribeAIRecommendationJobResponse]:
+        ...
+    async def describe_ai_workload_config(
+        self,
+        *,
+        ai_workload_config_name: str,
+    ) -> RawResponse[_s.DescribeAIWorkloadConfigResponse]:
+        ...
+    async def describe_action(
+        self,
+        *,
+        action_name: str,
+    ) -> RawResponse[_s.DescribeActionResponse]:
+        ...
+    async def describe_algorithm(
+        self,
+        *,
+        algorithm_name: str,
+    ) -> RawResponse[_s.DescribeAlgorithmOutput]:
+        ...
+    async def describe_app(
+        self,
+        *,
+        domain_id: str,
+        user_profile_name: str | None = None,
+        space_name: str | None = None,
+        app_type: _s.AppType,
+        app_name: str,
+    ) -> RawResponse[_s.DescribeAppResponse]:
+        ...
+    async def describe_app_image_config(
+        self,
+        *,
+        app_image_config_name: str,
+    ) -> RawResponse[_s.DescribeAppImageConfigResponse]:
+        ...
+    async def describe_artifact(
+        self,
+        *,
+        artifact_arn: str,
+    ) -> RawResponse[_s.DescribeArtifactResponse]:
+        ...
+    async def describe_auto_ml_job(
+        self,
+        *,
+        auto_ml_job_name: str,
+    ) -> RawResponse[_s.DescribeAutoMLJobResponse]:
+        ...
+    async def describe_auto_ml_job_v2(
+        self,
+        *,
+        auto_ml_job_name: str,
+    ) -> RawResponse[_s.DescribeAutoMLJobV2Response]:
+        ...
+    async def describe_cluster(
+        self,
+        *,
+        cluster_name: str,
+    ) -> RawResponse[_s.DescribeClusterResponse]:
+        ...
+    async def describe_cluster_event(
+        self,
+        *,
+        event_id: str,
+        cluster_name: str,
+    ) -> RawResponse[_s.DescribeClusterEventResponse]:
+        ...
+    async def describe_cluster_extension(
+        self,
+        *,
+        cluster_arn: str,
+        extension_arn: str,
+    ) -> RawResponse[_s.DescribeClusterExtensionResponse]:
+        ...
+    async def describe_cluster_node(
+        self,
+        *,
+        cluster_name: str,
+        node_id: str | None = None,
+        node_logical_id: str | None = None,
+    ) -> RawResponse[_s.DescribeClusterNodeResponse]:
+        ...
+    async def describe_cluster_operation(
+        self,
+        *,
+        cluster_name: str,
+        operation_id: str,
+    ) -> RawResponse[_s.DescribeClusterOperationResponse]:
+        ...
+    async def describe_cluster_scheduler_config(
+        self,
+        *,
+        cluster_scheduler_config_id: str,
+        cluster_scheduler_config_version: int | None = None,
+    ) -> RawResponse[_s.DescribeClusterSchedulerConfigResponse]:
+        ...
+    async def describe_code_repository(
+        self,
+        *,
+        code_repository_name: str,
+    ) -> RawResponse[_s.DescribeCodeRepositoryOutput]:
+        ...
+    async def describe_compilation_job(
+        self,
+        *,
+        compilation_job_name: str,
+    ) -> RawResponse[_s.DescribeCompilationJobResponse]:
+        ...
+    async def describe_compute_quota(
+        self,
+        *,
+        compute_quota_id: str,
+        compute_quota_version: int | None = None,
+    ) -> RawResponse[_s.DescribeComputeQuotaResponse]:
+        ...
+    async def describe_context(
+        self,
+        *,
+        context_name: str,
+    ) -> RawResponse[_s.DescribeContextResponse]:
+        ...
+    async def describe_data_quality_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+    ) -> RawResponse[_s.DescribeDataQualityJobDefinitionResponse]:
+        ...
+    async def describe_device(
+        self,
+        *,
+        next_token: str | None = None,
+        device_name: str,
+        device_fleet_name: str,
+    ) -> RawResponse[_s.DescribeDeviceResponse]:
+        ...
+    async def describe_device_fleet(
+        self,
+        *,
+        device_fleet_name: str,
+    ) -> RawResponse[_s.DescribeDeviceFleetResponse]:
+        ...
+    async def describe_domain(
+        self,
+        *,
+        domain_id: str,
+    ) -> RawResponse[_s.DescribeDomainResponse]:
+        ...
+    async def describe_edge_deployment_plan(
+        self,
+        *,
+        edge_deployment_plan_name: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.DescribeEdgeDeploymentPlanResponse]:
+        ...
+    async def describe_edge_packaging_job(
+        self,
+        *,
+        edge_packaging_job_name: str,
+    ) -> RawResponse[_s.DescribeEdgePackagingJobResponse]:
+        ...
+    async def describe_endpoint(
+        self,
+        *,
+        endpoint_name: str,
+    ) -> RawResponse[_s.DescribeEndpointOutput]:
+        ...
+    async def describe_endpoint_config(
+        self,
+        *,
+        endpoint_config_name: str,
+    ) -> RawResponse[_s.DescribeEndpointConfigOutput]:
+        ...
+    async def describe_experiment(
+        self,
+        *,
+        experiment_name: str,
+    ) -> RawResponse[_s.DescribeExperimentResponse]:
+        ...
+    async def describe_feature_group(
+        self,
+        *,
+        feature_group_name: str,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.DescribeFeatureGroupResponse]:
+        ...
+    async def describe_feature_metadata(
+        self,
+        *,
+        feature_group_name: str,
+        feature_name: str,
+    ) -> RawResponse[_s.DescribeFeatureMetadataResponse]:
+        ...
+    async def describe_flow_definition(
+        self,
+        *,
+        flow_definition_name: str,
+    ) -> RawResponse[_s.DescribeFlowDefinitionResponse]:
+        ...
+    async def describe_hub(
+        self,
+        *,
+        hub_name: str,
+    ) -> RawResponse[_s.DescribeHubResponse]:
+        ...
+    async def describe_hub_content(
+        self,
+        *,
+        hub_name: str,
+        hub_content_type: _s.HubContentType,
+        hub_content_name: str,
+        hub_content_version: str | None = None,
+    ) -> RawResponse[_s.DescribeHubContentResponse]:
+        ...
+    async def describe_human_task_ui(
+        self,
+        *,
+        human_task_ui_name: str,
+    ) -> RawResponse[_s.DescribeHumanTaskUiResponse]:
+        ...
+    async def describe_hyper_parameter_tuning_job(
+        self,
+        *,
+        hyper_parameter_tuning_job_name: str,
+    ) -> RawResponse[_s.DescribeHyperParameterTuningJobResponse]:
+        ...
+    async def describe_image(
+        self,
+        *,
+        image_name: str,
+    ) -> RawResponse[_s.DescribeImageResponse]:
+        ...
+    async def describe_image_version(
+        self,
+        *,
+        image_name: str,
+        version: int | None = None,
+        alias: str | None = None,
+    ) -> RawResponse[_s.DescribeImageVersionResponse]:
+        ...
+    async def describe_inference_component(
+        self,
+        *,
+        inference_component_name: str,
+    ) -> RawResponse[_s.DescribeInferenceComponentOutput]:
+        ...
+    async def describe_inference_experiment(
+        self,
+        *,
+        name: str,
+    ) -> RawResponse[_s.DescribeInferenceExperimentResponse]:
+        ...
+    async def describe_inference_recommendations_job(
+        self,
+        *,
+        job_name: str,
+    ) -> RawResponse[_s.DescribeInferenceRecommendationsJobResponse]:
+        ...
+    async def describe_inference_router(
+        self,
+        *,
+        inference_router_name: str,
+    ) -> RawResponse[_s.DescribeInferenceRouterOutput]:
+        ...
+    async def describe_job(
+        self,
+        *,
+        job_name: str,
+        job_category: _s.JobCategory,
+    ) -> RawResponse[_s.DescribeJobResponse]:
+        ...
+    async def describe_job_schema_version(
+        self,
+        *,
+        job_category: _s.JobCategory,
+        job_config_schema_version: str | None = None,
+    ) -> RawResponse[_s.DescribeJobSchemaVersionResponse]:
+        ...
+    async def describe_labeling_job(
+        self,
+        *,
+        labeling_job_name: str,
+    ) -> RawResponse[_s.DescribeLabelingJobResponse]:
+        ...
+    async def describe_lineage_group(
+        self,
+        *,
+        lineage_group_name: str,
+    ) -> RawResponse[_s.DescribeLineageGroupResponse]:
+        ...
+    async def describe_mlflow_app(
+        self,
+        *,
+        arn: str,
+    ) -> RawResponse[_s.DescribeMlflowAppResponse]:
+        ...
+    async def describe_mlflow_tracking_server(
+        self,
+        *,
+        tracking_server_name: str,
+    ) -> RawResponse[_s.DescribeMlflowTrackingServerResponse]:
+        ...
+    async def describe_model(
+        self,
+        *,
+        model_name: str,
+    ) -> RawResponse[_s.DescribeModelOutput]:
+        ...
+    async def describe_model_bias_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+    ) -> RawResponse[_s.DescribeModelBiasJobDefinitionResponse]:
+        ...
+    async def describe_model_card(
+        self,
+        *,
+        model_card_name: str,
+        model_card_version: int | None = None,
+        included_data: _s.IncludedData | None = None,
+    ) -> RawResponse[_s.DescribeModelCardResponse]:
+        ...
+    async def describe_model_card_export_job(
+        self,
+        *,
+        model_card_export_job_arn: str,
+    ) -> RawResponse[_s.DescribeModelCardExportJobResponse]:
+        ...
+    async def describe_model_explainability_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+    ) -> RawResponse[_s.DescribeModelExplainabilityJobDefinitionResponse]:
+        ...
+    async def describe_model_package(
+        self,
+        *,
+        model_package_name: str,
+        included_data: _s.IncludedData | None = None,
+    ) -> RawResponse[_s.DescribeModelPackageOutput]:
+        ...
+    async def describe_model_package_group(
+        self,
+        *,
+        model_package_group_name: str,
+    ) -> RawResponse[_s.DescribeModelPackageGroupOutput]:
+        ...
+    async def describe_model_quality_job_definition(
+        self,
+        *,
+        job_definition_name: str,
+    ) -> RawResponse[_s.DescribeModelQualityJobDefinitionResponse]:
+        ...
+    async def describe_monitoring_schedule(
+        self,
+        *,
+        monitoring_schedule_name: str,
+    ) -> RawResponse[_s.DescribeMonitoringScheduleResponse]:
+        ...
+    async def describe_notebook_instance(
+        self,
+        *,
+        notebook_instance_name: str,
+    ) -> RawResponse[_s.DescribeNotebookInstanceOutput]:
+        ...
+    async def describe_notebook_instance_lifecycle_config(
+        self,
+        *,
+        notebook_instance_lifecycle_config_name: str,
+    ) -> RawResponse[_s.DescribeNotebookInstanceLifecycleConfigOutput]:
+        ...
+    async def describe_optimization_job(
+        self,
+        *,
+        optimization_job_name: str,
+    ) -> RawResponse[_s.DescribeOptimizationJobResponse]:
+        ...
+    async def describe_partner_app(
+        self,
+        *,
+        arn: str,
+        include_available_upgrade: bool | None = None,
+    ) -> RawResponse[_s.DescribePartnerAppResponse]:
+        ...
+    async def describe_pipeline(
+        self,
+        *,
+        pipeline_name: str,
+        pipeline_version_id: int | None = None,
+        pipeline_version_alias: str | None = None,
+    ) -> RawResponse[_s.DescribePipelineResponse]:
+        ...
+    async def describe_pipeline_definition_for_execution(
+        self,
+        *,
+        pipeline_execution_arn: str,
+    ) -> RawResponse[_s.DescribePipelineDefinitionForExecutionResponse]:
+        ...
+    async def describe_pipeline_execution(
+        self,
+        *,
+        pipeline_execution_arn: str,
+    ) -> RawResponse[_s.DescribePipelineExecutionResponse]:
+        ...
+    async def describe_processing_job(
+        self,
+        *,
+        processing_job_name: str,
+    ) -> RawResponse[_s.DescribeProcessingJobResponse]:
+        ...
+    async def describe_project(
+        self,
+        *,
+        project_name: str,
+    ) -> RawResponse[_s.DescribeProjectOutput]:
+        ...
+    async def describe_reserved_capacity(
+        self,
+        *,
+        reserved_capacity_arn: str,
+    ) -> RawResponse[_s.DescribeReservedCapacityResponse]:
+        ...
+    async def describe_space(
+        self,
+        *,
+        domain_id: str,
+        space_name: str,
+    ) -> RawResponse[_s.DescribeSpaceResponse]:
+        ...
+    async def describe_studio_lifecycle_config(
+        self,
+        *,
+        studio_lifecycle_config_name: str,
+    ) -> RawResponse[_s.DescribeStudioLifecycleConfigResponse]:
+        ...
+    async def describe_subscribed_workteam(
+        self,
+        *,
+        workteam_arn: str,
+    ) -> RawResponse[_s.DescribeSubscribedWorkteamResponse]:
+        ...
+    async def describe_training_job(
+        self,
+        *,
+        training_job_name: str,
+    ) -> RawResponse[_s.DescribeTrainingJobResponse]:
+        ...
+    async def describe_training_plan(
+        self,
+        *,
+        training_plan_name: str,
+    ) -> RawResponse[_s.DescribeTrainingPlanResponse]:
+        ...
+    async def describe_training_plan_extension_history(
+        self,
+        *,
+        training_plan_arn: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.DescribeTrainingPlanExtensionHistoryResponse]:
+        ...
+    async def describe_training_session(
+        self,
+        *,
+        training_session_name: str,
+    ) -> RawResponse[_s.DescribeTrainingSessionResponse]:
+        ...
+    async def describe_transform_job(
+        self,
+        *,
+        transform_job_name: str,
+    ) -> RawResponse[_s.DescribeTransformJobResponse]:
+        ...
+    async def describe_trial(
+        self,
+        *,
+        trial_name: str,
+    ) -> RawResponse[_s.DescribeTrialResponse]:
+        ...
+    async def describe_trial_component(
+        self,
+        *,
+        trial_component_name: str,
+    ) -> RawResponse[_s.DescribeTrialComponentResponse]:
+        ...
+    async def describe_user_profile(
+        self,
+        *,
+        domain_id: str,
+        user_profile_name: str,
+    ) -> RawResponse[_s.DescribeUserProfileResponse]:
+        ...
+    async def describe_workforce(
+        self,
+        *,
+        workforce_name: str,
+    ) -> RawResponse[_s.DescribeWorkforceResponse]:
+        ...
+    async def describe_workteam(
+        self,
+        *,
+        workteam_name: str,
+    ) -> RawResponse[_s.DescribeWorkteamResponse]:
+        ...
+    async def detach_cluster_node_volume(
+        self,
+        *,
+        cluster_arn: str,
+        node_id: str,
+        volume_id: str,
+    ) -> RawResponse[_s.DetachClusterNodeVolumeResponse]:
+        ...
+    async def disable_sagemaker_servicecatalog_portfolio(self) -> RawResponse[_s.DisableSagemakerServicecatalogPortfolioOutput]:
+        ...
+    async def disassociate_trial_component(
+        self,
+        *,
+        trial_component_name: str,
+        trial_name: str,
+    ) -> RawResponse[_s.DisassociateTrialComponentResponse]:
+        ...
+    async def enable_sagemaker_servicecatalog_portfolio(self) -> RawResponse[_s.EnableSagemakerServicecatalogPortfolioOutput]:
+        ...
+    async def extend_training_plan(
+        self,
+        *,
+        training_plan_extension_offering_id: str,
+    ) -> RawResponse[_s.ExtendTrainingPlanResponse]:
+        ...
+    async def get_device_fleet_report(
+        self,
+        *,
+        device_fleet_name: str,
+    ) -> RawResponse[_s.GetDeviceFleetReportResponse]:
+        ...
+    async def get_endpoint_policy(
+        self,
+        *,
+        endpoint_name: str,
+    ) -> RawResponse[_s.GetEndpointPolicyResponse]:
+        ...
+    async def get_lineage_group_policy(
+        self,
+        *,
+        lineage_group_name: str,
+    ) -> RawResponse[_s.GetLineageGroupPolicyResponse]:
+        ...
+    async def get_model_package_group_policy(
+        self,
+        *,
+        model_package_group_name: str,
+    ) -> RawResponse[_s.GetModelPackageGroupPolicyOutput]:
+        ...
+    async def get_sagemaker_servicecatalog_portfolio_status(self) -> RawResponse[_s.GetSagemakerServicecatalogPortfolioStatusOutput]:
+        ...
+    async def get_scaling_configuration_recommendation(
+        self,
+        *,
+        inference_recommendations_job_name: str,
+        recommendation_id: str | None = None,
+        endpoint_name: str | None = None,
+        target_cpu_utilization_per_core: int | None = None,
+        scaling_policy_objective: _s.ScalingPolicyObjective | None = None,
+    ) -> RawResponse[_s.GetScalingConfigurationRecommendationResponse]:
+        ...
+    async def get_search_suggestions(
+        self,
+        *,
+        resource: _s.ResourceType,
+        suggestion_query: _s.SuggestionQuery | None = None,
+    ) -> RawResponse[_s.GetSearchSuggestionsResponse]:
+        ...
+    async def import_hub_content(
+        self,
+        *,
+        hub_content_name: str,
+        hub_content_version: str | None = None,
+        hub_content_type: _s.HubContentType,
+        document_schema_version: str,
+        hub_name: str,
+        hub_content_display_name: str | None = None,
+        hub_content_description: str | None = None,
+        hub_content_markdown: str | None = None,
+        hub_content_document: str,
+        support_status: _s.HubContentSupportStatus | None = None,
+        hub_content_search_keywords: list[str] | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.ImportHubContentResponse]:
+        ...
+    async def list_ai_benchmark_jobs(
+        self,
+        *,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.AIBenchmarkJobStatus | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ListAIBenchmarkJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListAIBenchmarkJobsResponse]:
+        ...
+    async def list_ai_recommendation_jobs(
+        self,
+        *,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.AIRecommendationJobStatus | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ListAIRecommendationJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListAIRecommendationJobsResponse]:
+        ...
+    async def list_ai_workload_configs(
+        self,
+        *,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        name_contains: str | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ListAIWorkloadConfigsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListAIWorkloadConfigsResponse]:
+        ...
+    async def list_actions(
+        self,
+        *,
+        source_uri: str | None = None,
+        action_type: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortActionsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListActionsResponse]:
+        ...
+    async def list_algorithms(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        next_token: str | None = None,
+        sort_by: _s.AlgorithmSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListAlgorithmsOutput]:
+        ...
+    async def list_aliases(
+        self,
+        *,
+        image_name: str,
+        alias: str | None = None,
+        version: int | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListAliasesResponse]:
+        ...
+    async def list_app_image_configs(
+        self,
+        *,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        modified_time_before: _dt.datetime | None = None,
+        modified_time_after: _dt.datetime | None = None,
+        sort_by: _s.AppImageConfigSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListAppImageConfigsResponse]:
+        ...
+    async def list_apps(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        sort_order: _s.SortOrder | None = None,
+        sort_by: _s.AppSortKey | None = None,
+        domain_id_equals: str | None = None,
+        user_profile_name_equals: str | None = None,
+        space_name_equals: str | None = None,
+    ) -> RawResponse[_s.ListAppsResponse]:
+        ...
+    async def list_artifacts(
+        self,
+        *,
+        source_uri: str | None = None,
+        artifact_type: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortArtifactsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListArtifactsResponse]:
+        ...
+    async def list_associations(
+        self,
+        *,
+        source_arn: str | None = None,
+        destination_arn: str | None = None,
+        source_type: str | None = None,
+        destination_type: str | None = None,
+        association_type: _s.AssociationEdgeType | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortAssociationsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListAssociationsResponse]:
+        ...
+    async def list_auto_ml_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.AutoMLJobStatus | None = None,
+        sort_order: _s.AutoMLSortOrder | None = None,
+        sort_by: _s.AutoMLSortBy | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListAutoMLJobsResponse]:
+        ...
+    async def list_candidates_for_auto_ml_job(
+        self,
+        *,
+        auto_ml_job_name: str,
+        status_equals: _s.CandidateStatus | None = None,
+        candidate_name_equals: str | None = None,
+        sort_order: _s.AutoMLSortOrder | None = None,
+        sort_by: _s.CandidateSortBy | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListCandidatesForAutoMLJobResponse]:
+        ...
+    async def list_cluster_events(
+        self,
+        *,
+        cluster_name: str,
+        instance_group_name: str | None = None,
+        node_id: str | None = None,
+        event_time_after: _dt.datetime | None = None,
+        event_time_before: _dt.datetime | None = None,
+        sort_by: _s.EventSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        resource_type: _s.ClusterEventResourceType | None = None,
+        operation_id: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListClusterEventsResponse]:
+        ...
+    async def list_cluster_extension_versions(
+        self,
+        *,
+        extension_name: str,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListClusterExtensionVersionsResponse]:
+        ...
+    async def list_cluster_extensions(
+        self,
+        *,
+        cluster_arn: str,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+    ) -> RawResponse[_s.ListClusterExtensionsResponse]:
+        ...
+    async def list_cluster_nodes(
+        self,
+        *,
+        cluster_name: str,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        instance_group_name_contains: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        sort_by: _s.ClusterSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        include_node_logical_ids: bool | None = None,
+    ) -> RawResponse[_s.ListClusterNodesResponse]:
+        ...
+    async def list_cluster_operations(
+        self,
+        *,
+        cluster_name: str,
+        status: _s.ClusterOperationStatus | None = None,
+        type: _s.ClusterOperationType | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ClusterOperationSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListClusterOperationsResponse]:
+        ...
+    async def list_cluster_scheduler_configs(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        cluster_arn: str | None = None,
+        status: _s.SchedulerResourceStatus | None = None,
+        sort_by: _s.SortClusterSchedulerConfigBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListClusterSchedulerConfigsResponse]:
+        ...
+    async def list_clusters(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        next_token: str | None = None,
+        sort_by: _s.ClusterSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        training_plan_arn: str | None = None,
+    ) -> RawResponse[_s.ListClustersResponse]:
+        ...
+    async def list_code_repositories(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        next_token: str | None = None,
+        sort_by: _s.CodeRepositorySortBy | None = None,
+        sort_order: _s.CodeRepositorySortOrder | None = None,
+    ) -> RawResponse[_s.ListCodeRepositoriesOutput]:
+        ...
+    async def list_compilation_jobs(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.CompilationJobStatus | None = None,
+        sort_by: _s.ListCompilationJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListCompilationJobsResponse]:
+        ...
+    async def list_compute_quotas(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status: _s.SchedulerResourceStatus | None = None,
+        cluster_arn: str | None = None,
+        sort_by: _s.SortQuotaBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListComputeQuotasResponse]:
+        ...
+    async def list_contexts(
+        self,
+        *,
+        source_uri: str | None = None,
+        context_type: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortContextsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListContextsResponse]:
+        ...
+    async def list_data_quality_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+    ) -> RawResponse[_s.ListDataQualityJobDefinitionsResponse]:
+        ...
+    async def list_device_fleets(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.ListDeviceFleetsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListDeviceFleetsResponse]:
+        ...
+    async def list_devices(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        latest_heartbeat_after: _dt.datetime | None = None,
+        model_name: str | None = None,
+        device_fleet_name: str | None = None,
+    ) -> RawResponse[_s.ListDevicesResponse]:
+        ...
+    async def list_domains(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListDomainsResponse]:
+        ...
+    async def list_edge_deployment_plans(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        device_fleet_name_contains: str | None = None,
+        sort_by: _s.ListEdgeDeploymentPlansSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListEdgeDeploymentPlansResponse]:
+        ...
+    async def list_edge_packaging_jobs(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        model_name_contains: str | None = None,
+        status_equals: _s.EdgePackagingJobStatus | None = None,
+        sort_by: _s.ListEdgePackagingJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListEdgePackagingJobsResponse]:
+        ...
+    async def list_endpoint_configs(
+        self,
+        *,
+        sort_by: _s.EndpointConfigSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+    ) -> RawResponse[_s.ListEndpointConfigsOutput]:
+        ...
+    async def list_endpoints(
+        self,
+        *,
+        sort_by: _s.EndpointSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.EndpointStatus | None = None,
+    ) -> RawResponse[_s.ListEndpointsOutput]:
+        ...
+    async def list_experiments(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortExperimentsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListExperimentsResponse]:
+        ...
+    async def list_feature_groups(
+        self,
+        *,
+        name_contains: str | None = None,
+        feature_group_status_equals: _s.FeatureGroupStatus | None = None,
+        offline_store_status_equals: _s.OfflineStoreStatusValue | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.FeatureGroupSortOrder | None = None,
+        sort_by: _s.FeatureGroupSortBy | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListFeatureGroupsResponse]:
+        ...
+    async def list_flow_definitions(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListFlowDefinitionsResponse]:
+        ...
+    async def list_hub_content_versions(
+        self,
+        *,
+        hub_name: str,
+        hub_content_type: _s.HubContentType,
+        hub_content_name: str,
+        min_version: str | None = None,
+        max_schema_version: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        sort_by: _s.HubContentSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListHubContentVersionsResponse]:
+        ...
+    async def list_hub_contents(
+        self,
+        *,
+        hub_name: str,
+        hub_content_type: _s.HubContentType,
+        name_contains: str | None = None,
+        max_schema_version: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        sort_by: _s.HubContentSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListHubContentsResponse]:
+        ...
+    async def list_hubs(
+        self,
+        *,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        sort_by: _s.HubSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListHubsResponse]:
+        ...
+    async def list_human_task_uis(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListHumanTaskUisResponse]:
+        ...
+    async def list_hyper_parameter_tuning_jobs(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        sort_by: _s.HyperParameterTuningJobSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        status_equals: _s.HyperParameterTuningJobStatus | None = None,
+    ) -> RawResponse[_s.ListHyperParameterTuningJobsResponse]:
+        ...
+    async def list_image_versions(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        image_name: str,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        sort_by: _s.ImageVersionSortBy | None = None,
+        sort_order: _s.ImageVersionSortOrder | None = None,
+    ) -> RawResponse[_s.ListImageVersionsResponse]:
+        ...
+    async def list_images(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        next_token: str | None = None,
+        sort_by: _s.ImageSortBy | None = None,
+        sort_order: _s.ImageSortOrder | None = None,
+    ) -> RawResponse[_s.ListImagesResponse]:
+        ...
+    async def list_inference_components(
+        self,
+        *,
+        sort_by: _s.InferenceComponentSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.InferenceComponentStatus | None = None,
+        endpoint_name_equals: str | None = None,
+        variant_name_equals: str | None = None,
+    ) -> RawResponse[_s.ListInferenceComponentsOutput]:
+        ...
+    async def list_inference_experiments(
+        self,
+        *,
+        name_contains: str | None = None,
+        type: _s.InferenceExperimentType | None = None,
+        status_equals: _s.InferenceExperimentStatus | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        sort_by: _s.SortInferenceExperimentsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListInferenceExperimentsResponse]:
+        ...
+    async def list_inference_recommendations_job_steps(
+        self,
+        *,
+        job_name: str,
+        status: _s.RecommendationJobStatus | None = None,
+        step_type: _s.RecommendationStepType | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListInferenceRecommendationsJobStepsResponse]:
+        ...
+    async def list_inference_recommendations_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.RecommendationJobStatus | None = None,
+        sort_by: _s.ListInferenceRecommendationsJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        model_name_equals: str | None = None,
+        model_package_version_arn_equals: str | None = None,
+    ) -> RawResponse[_s.ListInferenceRecommendationsJobsResponse]:
+        ...
+    async def list_inference_routers(
+        self,
+        *,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListInferenceRoutersOutput]:
+        ...
+    async def list_job_schema_versions(
+        self,
+        *,
+        job_category: _s.JobCategory,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListJobSchemaVersionsResponse]:
+        ...
+    async def list_jobs(
+        self,
+        *,
+        job_category: _s.JobCategory,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        status_equals: _s.JobStatus | None = None,
+    ) -> RawResponse[_s.ListJobsResponse]:
+        ...
+    async def list_labeling_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        status_equals: _s.LabelingJobStatus | None = None,
+    ) -> RawResponse[_s.ListLabelingJobsResponse]:
+        ...
+    async def list_labeling_jobs_for_workteam(
+        self,
+        *,
+        workteam_arn: str,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        job_reference_code_contains: str | None = None,
+        sort_by: _s.ListLabelingJobsForWorkteamSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListLabelingJobsForWorkteamResponse]:
+        ...
+    async def list_lineage_groups(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortLineageGroupsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListLineageGroupsResponse]:
+        ...
+    async def list_mlflow_apps(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        status: _s.MlflowAppStatus | None = None,
+        mlflow_version: str | None = None,
+        default_for_domain_id: str | None = None,
+        account_default_status: _s.AccountDefaultStatus | None = None,
+        sort_by: _s.SortMlflowAppBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListMlflowAppsResponse]:
+        ...
+    async def list_mlflow_tracking_servers(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        tracking_server_status: _s.TrackingServerStatus | None = None,
+        mlflow_version: str | None = None,
+        sort_by: _s.SortTrackingServerBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListMlflowTrackingServersResponse]:
+        ...
+    async def list_model_bias_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+    ) -> RawResponse[_s.ListModelBiasJobDefinitionsResponse]:
+        ...
+    async def list_model_card_export_jobs(
+        self,
+        *,
+        model_card_name: str,
+        model_card_version: int | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        model_card_export_job_name_contains: str | None = None,
+        status_equals: _s.ModelCardExportJobStatus | None = None,
+        sort_by: _s.ModelCardExportJobSortBy | None = None,
+        sort_order: _s.ModelCardExportJobSortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListModelCardExportJobsResponse]:
+        ...
+    async def list_model_card_versions(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        max_results: int | None = None,
+        model_card_name: str,
+        model_card_status: _s.ModelCardStatus | None = None,
+        next_token: str | None = None,
+        sort_by: _s.ModelCardVersionSortBy | None = None,
+        sort_order: _s.ModelCardSortOrder | None = None,
+    ) -> RawResponse[_s.ListModelCardVersionsResponse]:
+        ...
+    async def list_model_cards(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        model_card_status: _s.ModelCardStatus | None = None,
+        next_token: str | None = None,
+        sort_by: _s.ModelCardSortBy | None = None,
+        sort_order: _s.ModelCardSortOrder | None = None,
+    ) -> RawResponse[_s.ListModelCardsResponse]:
+        ...
+    async def list_model_explainability_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+    ) -> RawResponse[_s.ListModelExplainabilityJobDefinitionsResponse]:
+        ...
+    async def list_model_metadata(
+        self,
+        *,
+        search_expression: _s.ModelMetadataSearchExpression | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListModelMetadataResponse]:
+        ...
+    async def list_model_package_groups(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        next_token: str | None = None,
+        sort_by: _s.ModelPackageGroupSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        cross_account_filter_option: _s.CrossAccountFilterOption | None = None,
+    ) -> RawResponse[_s.ListModelPackageGroupsOutput]:
+        ...
+    async def list_model_packages(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        model_approval_status: _s.ModelApprovalStatus | None = None,
+        model_package_group_name: str | None = None,
+        model_package_type: _s.ModelPackageType | None = None,
+        next_token: str | None = None,
+        sort_by: _s.ModelPackageSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListModelPackagesOutput]:
+        ...
+    async def list_model_quality_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+    ) -> RawResponse[_s.ListModelQualityJobDefinitionsResponse]:
+        ...
+    async def list_models(
+        self,
+        *,
+        sort_by: _s.ModelSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+    ) -> RawResponse[_s.ListModelsOutput]:
+        ...
+    async def list_monitoring_alert_history(
+        self,
+        *,
+        monitoring_schedule_name: str | None = None,
+        monitoring_alert_name: str | None = None,
+        sort_by: _s.MonitoringAlertHistorySortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        status_equals: _s.MonitoringAlertStatus | None = None,
+    ) -> RawResponse[_s.ListMonitoringAlertHistoryResponse]:
+        ...
+    async def list_monitoring_alerts(
+        self,
+        *,
+        monitoring_schedule_name: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListMonitoringAlertsResponse]:
+        ...
+    async def list_monitoring_executions(
+        self,
+        *,
+        monitoring_schedule_name: str | None = None,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringExecutionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        scheduled_time_before: _dt.datetime | None = None,
+        scheduled_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.ExecutionStatus | None = None,
+        monitoring_job_definition_name: str | None = None,
+        monitoring_type_equals: _s.MonitoringType | None = None,
+    ) -> RawResponse[_s.ListMonitoringExecutionsResponse]:
+        ...
+    async def list_monitoring_schedules(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringScheduleSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.ScheduleStatus | None = None,
+        monitoring_job_definition_name: str | None = None,
+        monitoring_type_equals: _s.MonitoringType | None = None,
+    ) -> RawResponse[_s.ListMonitoringSchedulesResponse]:
+        ...
+    async def list_notebook_instance_lifecycle_configs(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        sort_by: _s.NotebookInstanceLifecycleConfigSortKey | None = None,
+        sort_order: _s.NotebookInstanceLifecycleConfigSortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+    ) -> RawResponse[_s.ListNotebookInstanceLifecycleConfigsOutput]:
+        ...
+    async def list_notebook_instances(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        sort_by: _s.NotebookInstanceSortKey | None = None,
+        sort_order: _s.NotebookInstanceSortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.NotebookInstanceStatus | None = None,
+        notebook_instance_lifecycle_config_name_contains: str | None = None,
+        default_code_repository_contains: str | None = None,
+        additional_code_repository_equals: str | None = None,
+    ) -> RawResponse[_s.ListNotebookInstancesOutput]:
+        ...
+    async def list_optimization_jobs(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        optimization_contains: str | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.OptimizationJobStatus | None = None,
+        sort_by: _s.ListOptimizationJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListOptimizationJobsResponse]:
+        ...
+    async def list_partner_apps(
+        self,
+        *,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListPartnerAppsResponse]:
+        ...
+    async def list_pipeline_execution_steps(
+        self,
+        *,
+        pipeline_execution_arn: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListPipelineExecutionStepsResponse]:
+        ...
+    async def list_pipeline_executions(
+        self,
+        *,
+        pipeline_name: str,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortPipelineExecutionsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        pipeline_version_alias: str | None = None,
+    ) -> RawResponse[_s.ListPipelineExecutionsResponse]:
+        ...
+    async def list_pipeline_parameters_for_execution(
+        self,
+        *,
+        pipeline_execution_arn: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListPipelineParametersForExecutionResponse]:
+        ...
+    async def list_pipeline_versions(
+        self,
+        *,
+        pipeline_name: str,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListPipelineVersionsResponse]:
+        ...
+    async def list_pipelines(
+        self,
+        *,
+        pipeline_name_prefix: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortPipelinesBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        managed_by: _s.PipelineManagedBy | None = None,
+    ) -> RawResponse[_s.ListPipelinesResponse]:
+        ...
+    async def list_processing_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.ProcessingJobStatus | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListProcessingJobsResponse]:
+        ...
+    async def list_projects(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        max_results: int | None = None,
+        name_contains: str | None = None,
+        next_token: str | None = None,
+        sort_by: _s.ProjectSortBy | None = None,
+        sort_order: _s.ProjectSortOrder | None = None,
+    ) -> RawResponse[_s.ListProjectsOutput]:
+        ...
+    async def list_resource_catalogs(
+        self,
+        *,
+        name_contains: str | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.ResourceCatalogSortOrder | None = None,
+        sort_by: _s.ResourceCatalogSortBy | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListResourceCatalogsResponse]:
+        ...
+    async def list_spaces(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        sort_order: _s.SortOrder | None = None,
+        sort_by: _s.SpaceSortKey | None = None,
+        domain_id_equals: str | None = None,
+        space_name_contains: str | None = None,
+    ) -> RawResponse[_s.ListSpacesResponse]:
+        ...
+    async def list_stage_devices(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        edge_deployment_plan_name: str,
+        exclude_devices_deployed_in_other_stage: bool | None = None,
+        stage_name: str,
+    ) -> RawResponse[_s.ListStageDevicesResponse]:
+        ...
+    async def list_studio_lifecycle_configs(
+        self,
+        *,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        name_contains: str | None = None,
+        app_type_equals: _s.StudioLifecycleConfigAppType | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        modified_time_before: _dt.datetime | None = None,
+        modified_time_after: _dt.datetime | None = None,
+        sort_by: _s.StudioLifecycleConfigSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListStudioLifecycleConfigsResponse]:
+        ...
+    async def list_subscribed_workteams(
+        self,
+        *,
+        name_contains: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListSubscribedWorkteamsResponse]:
+        ...
+    async def list_tags(
+        self,
+        *,
+        resource_arn: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListTagsOutput]:
+        ...
+    async def list_training_jobs(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.TrainingJobStatus | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        warm_pool_status_equals: _s.WarmPoolResourceStatus | None = None,
+        training_plan_arn_equals: str | None = None,
+    ) -> RawResponse[_s.ListTrainingJobsResponse]:
+        ...
+    async def list_training_jobs_for_hyper_parameter_tuning_job(
+        self,
+        *,
+        hyper_parameter_tuning_job_name: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        status_equals: _s.TrainingJobStatus | None = None,
+        sort_by: _s.TrainingJobSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+    ) -> RawResponse[_s.ListTrainingJobsForHyperParameterTuningJobResponse]:
+        ...
+    async def list_training_plans(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        start_time_after: _dt.datetime | None = None,
+        start_time_before: _dt.datetime | None = None,
+        sort_by: _s.TrainingPlanSortBy | None = None,
+        sort_order: _s.TrainingPlanSortOrder | None = None,
+        filters: list[_s.TrainingPlanFilter] | None = None,
+    ) -> RawResponse[_s.ListTrainingPlansResponse]:
+        ...
+    async def list_training_sessions(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.TrainingSessionStatus | None = None,
+    ) -> RawResponse[_s.ListTrainingSessionsResponse]:
+        ...
+    async def list_transform_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.TransformJobStatus | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListTransformJobsResponse]:
+        ...
+    async def list_trial_components(
+        self,
+        *,
+        experiment_name: str | None = None,
+        trial_name: str | None = None,
+        source_arn: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortTrialComponentsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListTrialComponentsResponse]:
+        ...
+    async def list_trials(
+        self,
+        *,
+        experiment_name: str | None = None,
+        trial_component_name: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortTrialsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListTrialsResponse]:
+        ...
+    async def list_ultra_servers_by_reserved_capacity(
+        self,
+        *,
+        reserved_capacity_arn: str,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.ListUltraServersByReservedCapacityResponse]:
+        ...
+    async def list_user_profiles(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        sort_order: _s.SortOrder | None = None,
+        sort_by: _s.UserProfileSortKey | None = None,
+        domain_id_equals: str | None = None,
+        user_profile_name_contains: str | None = None,
+    ) -> RawResponse[_s.ListUserProfilesResponse]:
+        ...
+    async def list_workforces(
+        self,
+        *,
+        sort_by: _s.ListWorkforcesSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListWorkforcesResponse]:
+        ...
+    async def list_workteams(
+        self,
+        *,
+        sort_by: _s.ListWorkteamsSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> RawResponse[_s.ListWorkteamsResponse]:
+        ...
+    async def put_endpoint_policy(
+        self,
+        *,
+        endpoint_name: str,
+        resource_policy: str,
+    ) -> RawResponse[_s.PutEndpointPolicyResponse]:
+        ...
+    async def put_model_package_group_policy(
+        self,
+        *,
+        model_package_group_name: str,
+        resource_policy: str,
+    ) -> RawResponse[_s.PutModelPackageGroupPolicyOutput]:
+        ...
+    async def query_lineage(
+        self,
+        *,
+        start_arns: list[str] | None = None,
+        direction: _s.Direction | None = None,
+        include_edges: bool | None = None,
+        filters: _s.QueryFilters | None = None,
+        max_depth: int | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> RawResponse[_s.QueryLineageResponse]:
+        ...
+    async def register_devices(
+        self,
+        *,
+        device_fleet_name: str,
+        devices: list[_s.Device],
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[None]:
+        ...
+    async def render_ui_template(
+        self,
+        *,
+        ui_template: _s.UiTemplate | None = None,
+        task: _s.RenderableTask,
+        role_arn: str,
+        human_task_ui_arn: str | None = None,
+    ) -> RawResponse[_s.RenderUiTemplateResponse]:
+        ...
+    async def retry_pipeline_execution(
+        self,
+        *,
+        pipeline_execution_arn: str,
+        client_request_token: str | None = None,
+        parallelism_configuration: _s.ParallelismConfiguration | None = None,
+    ) -> RawResponse[_s.RetryPipelineExecutionResponse]:
+        ...
+    async def search(
+        self,
+        *,
+        resource: _s.ResourceType,
+        search_expression: _s.SearchExpression | None = None,
+        sort_by: str | None = None,
+        sort_order: _s.SearchSortOrder | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        cross_account_filter_option: _s.CrossAccountFilterOption | None = None,
+        visibility_conditions: list[_s.VisibilityConditions] | None = None,
+    ) -> RawResponse[_s.SearchResponse]:
+        ...
+    async def search_training_plan_offerings(
+        self,
+        *,
+        instance_type: _s.ReservedCapacityInstanceType | None = None,
+        instance_count: int | None = None,
+        ultra_server_type: str | None = None,
+        ultra_server_count: int | None = None,
+        start_time_after: _dt.datetime | None = None,
+        end_time_before: _dt.datetime | None = None,
+        duration_hours: int | None = None,
+        target_resources: list[_s.SageMakerResourceName] | None = None,
+        training_plan_arn: str | None = None,
+    ) -> RawResponse[_s.SearchTrainingPlanOfferingsResponse]:
+        ...
+    async def send_pipeline_execution_step_failure(
+        self,
+        *,
+        callback_token: str,
+        failure_reason: str | None = None,
+        client_request_token: str | None = None,
+    ) -> RawResponse[_s.SendPipelineExecutionStepFailureResponse]:
+        ...
+    async def send_pipeline_execution_step_success(
+        self,
+        *,
+        callback_token: str,
+        output_parameters: list[_s.OutputParameter] | None = None,
+        client_request_token: str | None = None,
+    ) -> RawResponse[_s.SendPipelineExecutionStepSuccessResponse]:
+        ...
+    async def start_cluster_health_check(
+        self,
+        *,
+        cluster_name: str,
+        deep_health_check_configurations: list[_s.InstanceGroupHealthCheckConfiguration],
+    ) -> RawResponse[_s.StartClusterHealthCheckResponse]:
+        ...
+    async def start_edge_deployment_stage(
+        self,
+        *,
+        edge_deployment_plan_name: str,
+        stage_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def start_inference_experiment(
+        self,
+        *,
+        name: str,
+    ) -> RawResponse[_s.StartInferenceExperimentResponse]:
+        ...
+    async def start_mlflow_tracking_server(
+        self,
+        *,
+        tracking_server_name: str,
+    ) -> RawResponse[_s.StartMlflowTrackingServerResponse]:
+        ...
+    async def start_monitoring_schedule(
+        self,
+        *,
+        monitoring_schedule_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def start_notebook_instance(
+        self,
+        *,
+        notebook_instance_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def start_pipeline_execution(
+        self,
+        *,
+        pipeline_name: str,
+        pipeline_execution_display_name: str | None = None,
+        pipeline_parameters: list[_s.Parameter] | None = None,
+        pipeline_execution_description: str | None = None,
+        client_request_token: str | None = None,
+        parallelism_configuration: _s.ParallelismConfiguration | None = None,
+        selective_execution_config: _s.SelectiveExecutionConfig | None = None,
+        pipeline_version_id: int | None = None,
+        mlflow_experiment_name: str | None = None,
+        pipeline_version_alias: str | None = None,
+        role_arn: str | None = None,
+    ) -> RawResponse[_s.StartPipelineExecutionResponse]:
+        ...
+    async def start_session(
+        self,
+        *,
+        resource_identifier: str,
+    ) -> RawResponse[_s.StartSessionResponse]:
+        ...
+    async def stop_ai_benchmark_job(
+        self,
+        *,
+        ai_benchmark_job_name: str,
+    ) -> RawResponse[_s.StopAIBenchmarkJobResponse]:
+        ...
+    async def stop_ai_recommendation_job(
+        self,
+        *,
+        ai_recommendation_job_name: str,
+    ) -> RawResponse[_s.StopAIRecommendationJobResponse]:
+        ...
+    async def stop_auto_ml_job(
+        self,
+        *,
+        auto_ml_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_compilation_job(
+        self,
+        *,
+        compilation_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_edge_deployment_stage(
+        self,
+        *,
+        edge_deployment_plan_name: str,
+        stage_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_edge_packaging_job(
+        self,
+        *,
+        edge_packaging_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_hyper_parameter_tuning_job(
+        self,
+        *,
+        hyper_parameter_tuning_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_inference_experiment(
+        self,
+        *,
+        name: str,
+        model_variant_actions: dict[str, _s.ModelVariantAction],
+        desired_model_variants: list[_s.ModelVariantConfig] | None = None,
+        desired_state: _s.InferenceExperimentStopDesiredState | None = None,
+        reason: str | None = None,
+    ) -> RawResponse[_s.StopInferenceExperimentResponse]:
+        ...
+    async def stop_inference_recommendations_job(
+        self,
+        *,
+        job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_job(
+        self,
+        *,
+        job_name: str,
+        job_category: _s.JobCategory,
+    ) -> RawResponse[_s.StopJobResponse]:
+        ...
+    async def stop_labeling_job(
+        self,
+        *,
+        labeling_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_mlflow_tracking_server(
+        self,
+        *,
+        tracking_server_name: str,
+    ) -> RawResponse[_s.StopMlflowTrackingServerResponse]:
+        ...
+    async def stop_monitoring_schedule(
+        self,
+        *,
+        monitoring_schedule_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_notebook_instance(
+        self,
+        *,
+        notebook_instance_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_optimization_job(
+        self,
+        *,
+        optimization_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_pipeline_execution(
+        self,
+        *,
+        pipeline_execution_arn: str,
+        client_request_token: str | None = None,
+    ) -> RawResponse[_s.StopPipelineExecutionResponse]:
+        ...
+    async def stop_processing_job(
+        self,
+        *,
+        processing_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_training_job(
+        self,
+        *,
+        training_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def stop_training_session(
+        self,
+        *,
+        training_session_name: str,
+    ) -> RawResponse[_s.StopTrainingSessionResponse]:
+        ...
+    async def stop_transform_job(
+        self,
+        *,
+        transform_job_name: str,
+    ) -> RawResponse[None]:
+        ...
+    async def update_action(
+        self,
+        *,
+        action_name: str,
+        description: str | None = None,
+        status: _s.ActionStatus | None = None,
+        properties: dict[str, str] | None = None,
+        properties_to_remove: list[str] | None = None,
+    ) -> RawResponse[_s.UpdateActionResponse]:
+        ...
+    async def update_app_image_config(
+        self,
+        *,
+        app_image_config_name: str,
+        kernel_gateway_image_config: _s.KernelGatewayImageConfig | None = None,
+        jupyter_lab_app_image_config: _s.JupyterLabAppImageConfig | None = None,
+        code_editor_app_image_config: _s.CodeEditorAppImageConfig | None = None,
+    ) -> RawResponse[_s.UpdateAppImageConfigResponse]:
+        ...
+    async def update_artifact(
+        self,
+        *,
+        artifact_arn: str,
+        artifact_name: str | None = None,
+        properties: dict[str, str] | None = None,
+        properties_to_remove: list[str] | None = None,
+    ) -> RawResponse[_s.UpdateArtifactResponse]:
+        ...
+    async def update_cluster(
+        self,
+        *,
+        cluster_name: str,
+        instance_groups: list[_s.ClusterInstanceGroupSpecification] | None = None,
+        restricted_instance_groups: list[_s.ClusterRestrictedInstanceGroupSpecification] | None = None,
+        restricted_instance_groups_config: _s.ClusterRestrictedInstanceGroupsConfig | None = None,
+        tiered_storage_config: _s.ClusterTieredStorageConfig | None = None,
+        node_recovery: _s.ClusterNodeRecovery | None = None,
+        instance_groups_to_delete: list[str] | None = None,
+        node_provisioning_mode: _s.ClusterNodeProvisioningMode | None = None,
+        cluster_role: str | None = None,
+        auto_scaling: _s.ClusterAutoScalingConfig | None = None,
+        orchestrator: _s.ClusterOrchestrator | None = None,
+    ) -> RawResponse[_s.UpdateClusterResponse]:
+        ...
+    async def update_cluster_extension(
+        self,
+        *,
+        cluster_arn: str,
+        extension_arn: str,
+        extension_version: str | None = None,
+        configuration_values: str | None = None,
+        client_token: str | None = None,
+    ) -> RawResponse[_s.UpdateClusterExtensionResponse]:
+        ...
+    async def update_cluster_scheduler_config(
+        self,
+        *,
+        cluster_scheduler_config_id: str,
+        target_version: int,
+        scheduler_config: _s.SchedulerConfig | None = None,
+        description: str | None = None,
+    ) -> RawResponse[_s.UpdateClusterSchedulerConfigResponse]:
+        ...
+    async def update_cluster_software(
+        self,
+        *,
+        cluster_name: str,
+        instance_groups: list[_s.UpdateClusterSoftwareInstanceGroupSpecification] | None = None,
+        deployment_config: _s.DeploymentConfiguration | None = None,
+        image_id: str | None = None,
+    ) -> RawResponse[_s.UpdateClusterSoftwareResponse]:
+        ...
+    async def update_code_repository(
+        self,
+        *,
+        code_repository_name: str,
+        git_config: _s.GitConfigForUpdate | None = None,
+    ) -> RawResponse[_s.UpdateCodeRepositoryOutput]:
+        ...
+    async def update_compute_quota(
+        self,
+        *,
+        compute_quota_id: str,
+        target_version: int,
+        compute_quota_config: _s.ComputeQuotaConfig | None = None,
+        compute_quota_target: _s.ComputeQuotaTarget | None = None,
+        activation_state: _s.ActivationState | None = None,
+        description: str | None = None,
+    ) -> RawResponse[_s.UpdateComputeQuotaResponse]:
+        ...
+    async def update_context(
+        self,
+        *,
+        context_name: str,
+        description: str | None = None,
+        properties: dict[str, str] | None = None,
+        properties_to_remove: list[str] | None = None,
+    ) -> RawResponse[_s.UpdateContextResponse]:
+        ...
+    async def update_device_fleet(
+        self,
+        *,
+        device_fleet_name: str,
+        role_arn: str | None = None,
+        description: str | None = None,
+        output_config: _s.EdgeOutputConfig,
+        enable_iot_role_alias: bool | None = None,
+    ) -> RawResponse[None]:
+        ...
+    async def update_devices(
+        self,
+        *,
+        device_fleet_name: str,
+        devices: list[_s.Device],
+    ) -> RawResponse[None]:
+        ...
+    async def update_domain(
+        self,
+        *,
+        domain_id: str,
+        default_user_settings: _s.UserSettings | None = None,
+        domain_settings_for_update: _s.DomainSettingsForUpdate | None = None,
+        app_security_group_management: _s.AppSecurityGroupManagement | None = None,
+        default_space_settings: _s.DefaultSpaceSettings | None = None,
+        subnet_ids: list[str] | None = None,
+        app_network_access_type: _s.AppNetworkAccessType | None = None,
+        tag_propagation: _s.TagPropagation | None = None,
+        home_efs_file_system_creation: _s.HomeEfsFileSystemCreation | None = None,
+        vpc_id: str | None = None,
+    ) -> RawResponse[_s.UpdateDomainResponse]:
+        ...
+    async def update_endpoint(
+        self,
+        *,
+        endpoint_name: str,
+        endpoint_config_name: str,
+        retain_all_variant_properties: bool | None = None,
+        exclude_retained_variant_properties: list[_s.VariantProperty] | None = None,
+        deployment_config: _s.DeploymentConfig | None = None,
+        retain_deployment_config: bool | None = None,
+    ) -> RawResponse[_s.UpdateEndpointOutput]:
+        ...
+    async def update_endpoint_weights_and_capacities(
+        self,
+        *,
+        endpoint_name: str,
+        desired_weights_and_capacities: list[_s.DesiredWeightAndCapacity],
+    ) -> RawResponse[_s.UpdateEndpointWeightsAndCapacitiesOutput]:
+        ...
+    async def update_experiment(
+        self,
+        *,
+        experiment_name: str,
+        display_name: str | None = None,
+        description: str | None = None,
+    ) -> RawResponse[_s.UpdateExperimentResponse]:
+        ...
+    async def update_feature_group(
+        self,
+        *,
+        feature_group_name: str,
+        feature_additions: list[_s.FeatureDefinition] | None = None,
+        online_store_config: _s.OnlineStoreConfigUpdate | None = None,
+        throughput_config: _s.ThroughputConfigUpdate | None = None,
+    ) -> RawResponse[_s.UpdateFeatureGroupResponse]:
+        ...
+    async def update_feature_metadata(
+        self,
+        *,
+        feature_group_name: str,
+        feature_name: str,
+        description: str | None = None,
+        parameter_additions: list[_s.FeatureParameter] | None = None,
+        parameter_removals: list[str] | None = None,
+    ) -> RawResponse[None]:
+        ...
+    async def update_hub(
+        self,
+        *,
+        hub_name: str,
+        hub_description: str | None = None,
+        hub_display_name: str | None = None,
+        hub_search_keywords: list[str] | None = None,
+    ) -> RawResponse[_s.UpdateHubResponse]:
+        ...
+    async def update_hub_content(
+        self,
+        *,
+        hub_name: str,
+        hub_content_name: str,
+        hub_content_type: _s.HubContentType,
+        hub_content_version: str,
+        hub_content_display_name: str | None = None,
+        hub_content_description: str | None = None,
+        hub_content_markdown: str | None = None,
+        hub_content_search_keywords: list[str] | None = None,
+        support_status: _s.HubContentSupportStatus | None = None,
+    ) -> RawResponse[_s.UpdateHubContentResponse]:
+        ...
+    async def update_hub_content_reference(
+        self,
+        *,
+        hub_name: str,
+        hub_content_name: str,
+        hub_content_type: _s.HubContentType,
+        min_version: str | None = None,
+    ) -> RawResponse[_s.UpdateHubContentReferenceResponse]:
+        ...
+    async def update_image(
+        self,
+        *,
+        delete_properties: list[str] | None = None,
+        description: str | None = None,
+        display_name: str | None = None,
+        image_name: str,
+        role_arn: str | None = None,
+    ) -> RawResponse[_s.UpdateImageResponse]:
+        ...
+    async def update_image_version(
+        self,
+        *,
+        image_name: str,
+        alias: str | None = None,
+        version: int | None = None,
+        aliases_to_add: list[str] | None = None,
+        aliases_to_delete: list[str] | None = None,
+        vendor_guidance: _s.VendorGuidance | None = None,
+        job_type: _s.JobType | None = None,
+        ml_framework: str | None = None,
+        programming_lang: str | None = None,
+        processor: _s.Processor | None = None,
+        horovod: bool | None = None,
+        release_notes: str | None = None,
+    ) -> RawResponse[_s.UpdateImageVersionResponse]:
+        ...
+    async def update_inference_component(
+        self,
+        *,
+        inference_component_name: str,
+        specification: _s.InferenceComponentSpecification | None = None,
+        specifications: list[_s.InferenceComponentSpecification] | None = None,
+        runtime_config: _s.InferenceComponentRuntimeConfig | None = None,
+        deployment_config: _s.InferenceComponentDeploymentConfig | None = None,
+    ) -> RawResponse[_s.UpdateInferenceComponentOutput]:
+        ...
+    async def update_inference_component_runtime_config(
+        self,
+        *,
+        inference_component_name: str,
+        desired_runtime_config: _s.InferenceComponentRuntimeConfig,
+    ) -> RawResponse[_s.UpdateInferenceComponentRuntimeConfigOutput]:
+        ...
+    async def update_inference_experiment(
+        self,
+        *,
+        name: str,
+        schedule: _s.InferenceExperimentSchedule | None = None,
+        description: str | None = None,
+        model_variants: list[_s.ModelVariantConfig] | None = None,
+        data_storage_config: _s.InferenceExperimentDataStorageConfig | None = None,
+        shadow_mode_config: _s.ShadowModeConfig | None = None,
+    ) -> RawResponse[_s.UpdateInferenceExperimentResponse]:
+        ...
+    async def update_inference_router(
+        self,
+        *,
+        inference_router_name: str,
+        routing_targets: list[_s.RoutingTarget],
+    ) -> RawResponse[_s.UpdateInferenceRouterOutput]:
+        ...
+    async def update_mlflow_app(
+        self,
+        *,
+        arn: str,
+        name: str | None = None,
+        artifact_store_uri: str | None = None,
+        model_registration_mode: _s.ModelRegistrationMode | None = None,
+        weekly_maintenance_window_start: str | None = None,
+        default_domain_id_list: list[str] | None = None,
+        account_default_status: _s.AccountDefaultStatus | None = None,
+    ) -> RawResponse[_s.UpdateMlflowAppResponse]:
+        ...
+    async def update_mlflow_tracking_server(
+        self,
+        *,
+        tracking_server_name: str,
+        artifact_store_uri: str | None = None,
+        tracking_server_size: _s.TrackingServerSize | None = None,
+        automatic_model_registration: bool | None = None,
+        weekly_maintenance_window_start: str | None = None,
+        s3_bucket_owner_account_id: str | None = None,
+        s3_bucket_owner_verification: bool | None = None,
+    ) -> RawResponse[_s.UpdateMlflowTrackingServerResponse]:
+        ...
+    async def update_model_card(
+        self,
+        *,
+        model_card_name: str,
+        content: str | None = None,
+        model_card_status: _s.ModelCardStatus | None = None,
+    ) -> RawResponse[_s.UpdateModelCardResponse]:
+        ...
+    async def update_model_package(
+        self,
+        *,
+        model_package_arn: str,
+        model_approval_status: _s.ModelApprovalStatus | None = None,
+        model_package_registration_type: _s.ModelPackageRegistrationType | None = None,
+        approval_description: str | None = None,
+        customer_metadata_properties: dict[str, str] | None = None,
+        customer_metadata_properties_to_remove: list[str] | None = None,
+        additional_inference_specifications_to_add: list[_s.AdditionalInferenceSpecificationDefinition] | None = None,
+        inference_specification: _s.InferenceSpecification | None = None,
+        source_uri: str | None = None,
+        model_card: _s.ModelPackageModelCard | None = None,
+        model_life_cycle: _s.ModelLifeCycle | None = None,
+        client_token: str | None = None,
+    ) -> RawResponse[_s.UpdateModelPackageOutput]:
+        ...
+    async def update_monitoring_alert(
+        self,
+        *,
+        monitoring_schedule_name: str,
+        monitoring_alert_name: str,
+        datapoints_to_alert: int,
+        evaluation_period: int,
+    ) -> RawResponse[_s.UpdateMonitoringAlertResponse]:
+        ...
+    async def update_monitoring_schedule(
+        self,
+        *,
+        monitoring_schedule_name: str,
+        monitoring_schedule_config: _s.MonitoringScheduleConfig,
+    ) -> RawResponse[_s.UpdateMonitoringScheduleResponse]:
+        ...
+    async def update_notebook_instance(
+        self,
+        *,
+        notebook_instance_name: str,
+        instance_type: _s.InstanceType | None = None,
+        ip_address_type: _s.IPAddressType | None = None,
+        platform_identifier: str | None = None,
+        role_arn: str | None = None,
+        lifecycle_config_name: str | None = None,
+        disassociate_lifecycle_config: bool | None = None,
+        volume_size_in_gb: int | None = None,
+        default_code_repository: str | None = None,
+        additional_code_repositories: list[str] | None = None,
+        accelerator_types: list[_s.NotebookInstanceAcceleratorType] | None = None,
+        disassociate_accelerator_types: bool | None = None,
+        disassociate_default_code_repository: bool | None = None,
+        disassociate_additional_code_repositories: bool | None = None,
+        root_access: _s.RootAccess | None = None,
+        instance_metadata_service_configuration: _s.InstanceMetadataServiceConfiguration | None = None,
+    ) -> RawResponse[_s.UpdateNotebookInstanceOutput]:
+        ...
+    async def update_notebook_instance_lifecycle_config(
+        self,
+        *,
+        notebook_instance_lifecycle_config_name: str,
+        on_create: list[_s.NotebookInstanceLifecycleHook] | None = None,
+        on_start: list[_s.NotebookInstanceLifecycleHook] | None = None,
+    ) -> RawResponse[_s.UpdateNotebookInstanceLifecycleConfigOutput]:
+        ...
+    async def update_partner_app(
+        self,
+        *,
+        arn: str,
+        maintenance_config: _s.PartnerAppMaintenanceConfig | None = None,
+        tier: str | None = None,
+        application_config: _s.PartnerAppConfig | None = None,
+        idc_config: _s.IdcConfigInput | None = None,
+        auth_type: _s.PartnerAppAuthType | None = None,
+        enable_iam_session_based_identity: bool | None = None,
+        enable_auto_minor_version_upgrade: bool | None = None,
+        app_version: str | None = None,
+        client_token: str | None = None,
+        tags: list[_s.Tag] | None = None,
+    ) -> RawResponse[_s.UpdatePartnerAppResponse]:
+        ...
+    async def update_pipeline(
+        self,
+        *,
+        pipeline_name: str,
+        pipeline_display_name: str | None = None,
+        pipeline_definition: str | None = None,
+        pipeline_definition_s3_location: _s.PipelineDefinitionS3Location | None = None,
+        pipeline_description: str | None = None,
+        role_arn: str | None = None,
+        parallelism_configuration: _s.ParallelismConfiguration | None = None,
+        pipeline_version_aliases: list[str] | None = None,
+    ) -> RawResponse[_s.UpdatePipelineResponse]:
+        ...
+    async def update_pipeline_execution(
+        self,
+        *,
+        pipeline_execution_arn: str,
+        pipeline_execution_description: str | None = None,
+        pipeline_execution_display_name: str | None = None,
+        parallelism_configuration: _s.ParallelismConfiguration | None = None,
+    ) -> RawResponse[_s.UpdatePipelineExecutionResponse]:
+        ...
+    async def update_pipeline_version(
+        self,
+        *,
+        pipeline_arn: str,
+        pipeline_version_id: int,
+        pipeline_version_display_name: str | None = None,
+        pipeline_version_description: str | None = None,
+        pipeline_version_alias_operations: _s.AliasOperations | None = None,
+    ) -> RawResponse[_s.UpdatePipelineVersionResponse]:
+        ...
+    async def update_project(
+        self,
+        *,
+        project_name: str,
+        project_description: str | None = None,
+        service_catalog_provisioning_update_details: _s.ServiceCatalogProvisioningUpdateDetails | None = None,
+        tags: list[_s.Tag] | None = None,
+        template_providers_to_update: list[_s.UpdateTemplateProvider] | None = None,
+    ) -> RawResponse[_s.UpdateProjectOutput]:
+        ...
+    async def update_space(
+        self,
+        *,
+        domain_id: str,
+        space_name: str,
+        space_settings: _s.SpaceSettings | None = None,
+        space_display_name: str | None = None,
+    ) -> RawResponse[_s.UpdateSpaceResponse]:
+        ...
+    async def update_training_job(
+        self,
+        *,
+        training_job_name: str,
+        profiler_config: _s.ProfilerConfigForUpdate | None = None,
+        profiler_rule_configurations: list[_s.ProfilerRuleConfiguration] | None = None,
+        resource_config: _s.ResourceConfigForUpdate | None = None,
+        remote_debug_config: _s.RemoteDebugConfigForUpdate | None = None,
+    ) -> RawResponse[_s.UpdateTrainingJobResponse]:
+        ...
+    async def update_trial(
+        self,
+        *,
+        trial_name: str,
+        display_name: str | None = None,
+    ) -> RawResponse[_s.UpdateTrialResponse]:
+        ...
+    async def update_trial_component(
+        self,
+        *,
+        trial_component_name: str,
+        display_name: str | None = None,
+        status: _s.TrialComponentStatus | None = None,
+        start_time: _dt.datetime | None = None,
+        end_time: _dt.datetime | None = None,
+        parameters: dict[str, _s.TrialComponentParameterValue] | None = None,
+        parameters_to_remove: list[str] | None = None,
+        input_artifacts: dict[str, _s.TrialComponentArtifact] | None = None,
+        input_artifacts_to_remove: list[str] | None = None,
+        output_artifacts: dict[str, _s.TrialComponentArtifact] | None = None,
+        output_artifacts_to_remove: list[str] | None = None,
+    ) -> RawResponse[_s.UpdateTrialComponentResponse]:
+        ...
+    async def update_user_profile(
+        self,
+        *,
+        domain_id: str,
+        user_profile_name: str,
+        user_settings: _s.UserSettings | None = None,
+    ) -> RawResponse[_s.UpdateUserProfileResponse]:
+        ...
+    async def update_workforce(
+        self,
+        *,
+        workforce_name: str,
+        source_ip_config: _s.SourceIpConfig | None = None,
+        oidc_config: _s.OidcConfig | None = None,
+        workforce_vpc_config: _s.WorkforceVpcConfigRequest | None = None,
+        ip_address_type: _s.WorkforceIpAddressType | None = None,
+    ) -> RawResponse[_s.UpdateWorkforceResponse]:
+        ...
+    async def update_workteam(
+        self,
+        *,
+        workteam_name: str,
+        member_definitions: list[_s.MemberDefinition] | None = None,
+        description: str | None = None,
+        notification_configuration: _s.NotificationConfiguration | None = None,
+        worker_access_configuration: _s.WorkerAccessConfiguration | None = None,
+    ) -> RawResponse[_s.UpdateWorkteamResponse]:
+        ...

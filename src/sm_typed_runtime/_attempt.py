@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._head import UNSIGNED_FIELDS
+from ._hooks import Hook, redacted, run_hooks
 from ._request import Request
-from ._transport import HTTPResponse
+from ._sigv4 import sign
+from ._transport import HTTPResponse, Lease
+from .interceptors import CallInfo, HTTPRequest, SignedRequest
 
 if TYPE_CHECKING:
-    from ._pipeline import CallSettings
+    from ._call_options import CallSettings
     from ._state import ClientState
+
+Fields = list[tuple[str, str]]
 
 
 async def exchange(
@@ -25,7 +31,12 @@ async def exchange(
     attempt: int,
     max_attempts: int,
     skew: float,
+    added: Fields | None = None,
+    signed_hooks: tuple[Hook, ...] | None = None,
+    call: CallInfo | None = None,
 ) -> HTTPResponse:
+    """``added``: headers interceptors added to this attempt (checked); ``signed_hooks``:
+    the ``after_signing`` hooks, shown the signed request before it is written."""
     credentials = state.credentials
     if not credentials.static and not credentials.fresh():
         await credentials.ensure(settings.credential_timeout)
@@ -34,17 +45,94 @@ async def exchange(
     timeouts = settings.timeouts
     lease = transport.try_acquire(target, timeouts) or await transport.acquire(target, timeouts)
     try:
-        lease.send(
-            request.prepared.prefix,
-            signed_fields(state, request, attempt, max_attempts, skew),
-            request.body,
-        )
+        if added is None and signed_hooks is None:
+            lease.send(
+                request.prepared.prefix,
+                signed_fields(state, request, attempt, max_attempts, skew),
+                request.body,
+            )
+        else:
+            await _send_intercepted(
+                lease, state, request, attempt, max_attempts, skew, added, signed_hooks, call
+            )
         response = await lease.receive()
     except BaseException:
         lease.discard()  # cancelled or failed mid-exchange: the connection is not reused
         raise
     lease.release()
     return response
+
+
+async def _send_intercepted(
+    lease: Lease,
+    state: ClientState,
+    request: Request,
+    attempt: int,
+    max_attempts: int,
+    skew: float,
+    added: Fields | None,
+    signed_hooks: tuple[Hook, ...] | None,
+    call: CallInfo | None,
+) -> None:
+    # This frame returns before the answer is awaited: the signed fields leave with it.
+    fields = (
+        signed_fields(state, request, attempt, max_attempts, skew)
+        if not added
+        else signed_fields_with(state, request, attempt, max_attempts, skew, added)
+    )
+    if signed_hooks is not None:
+        assert call is not None
+        shown = HTTPRequest(
+            "POST",
+            request.route.url,
+            redacted(
+                [
+                    *request.prepared.prefix.fields,
+                    *fields,
+                    ("Content-Length", str(len(request.body))),
+                ]
+            ),
+        )
+        context = SignedRequest(call, attempt, shown)
+        await run_hooks(signed_hooks, "after_signing", context, request.op.name)
+    lease.send(request.prepared.prefix, fields, request.body)
+
+
+def signed_fields_with(
+    state: ClientState,
+    request: Request,
+    attempt: int,
+    max_attempts: int,
+    skew: float,
+    added: Fields,
+) -> Fields:
+    """`signed_fields` with headers an interceptor added: the general signer signs them
+    with the template's fields (tracing headers unsigned, as botocore leaves them)."""
+    creds = state.credentials.current
+    assert creds is not None
+    route = request.route
+    signature = sign(
+        method="POST",
+        path=route.path,
+        query="",
+        headers=[
+            *request.prepared.signed,
+            *((n, v) for n, v in added if n.lower() not in UNSIGNED_FIELDS),
+        ],
+        payload_hash=request.payload_hash,
+        access_key=creds.access_key,
+        secret_key=creds.secret_key,
+        session_token=creds.token,
+        region=route.signing_region,
+        service=route.signing_name,
+        amz_date=state.amz_date(state.clock.time() + skew),
+    )
+    return [
+        *added,
+        *signature.headers,
+        ("amz-sdk-invocation-id", request.invocation_id),
+        ("amz-sdk-request", f"attempt={attempt}; max={max_attempts}"),
+    ]
 
 
 def signed_fields(

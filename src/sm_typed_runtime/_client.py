@@ -6,11 +6,13 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any, ClassVar
 
+import msgspec
+
+from ._call_options import CallSettings, client_settings, view_settings
 from ._options import build_config
-from ._pipeline import CallSettings, Invoke, Pipeline
+from ._pipeline import Invoke, Pipeline
 from ._specs import ServiceSpec
 from ._state import ClientState
-from ._transport import timeouts
 
 
 class BaseClient:
@@ -22,22 +24,54 @@ class BaseClient:
     """
 
     _service: ClassVar[ServiceSpec]
+    # The generated client's twin whose methods return RawResponse (the same methods at
+    # run time: only `_invoke` differs), declared with ``raw_responses=True``.
+    _raw_class: ClassVar[type[BaseClient] | None] = None
+
+    def __init_subclass__(cls, *, raw_responses: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if raw_responses:
+            parent = cls.__mro__[1]
+            if not issubclass(parent, BaseClient) or parent is BaseClient:
+                raise TypeError("raw_responses=True needs a generated client as the base")
+            parent._raw_class = cls
+            cls._raw_class = cls
 
     def __init__(self, **options: Any) -> None:
         config = build_config(type(self).__name__, options)
         state = ClientState(self._service, config)
-        settings = CallSettings(
-            timeouts=timeouts(
-                connect=config.connect_timeout, read=config.read_timeout, pool=config.pool_timeout
-            ),
-            call_timeout=config.call_timeout,
-            max_attempts=config.max_attempts or self._service.retry_defaults.max_attempts,
-            credential_timeout=config.connect_timeout + config.read_timeout,
-            strategy=state.strategy,
-        )
-        self._pipeline = Pipeline(state, settings)
+        self._bind(Pipeline(state, client_settings(config, state)))
+
+    def _bind(self, pipeline: Pipeline) -> None:
+        self._pipeline = pipeline
         # Generated methods await this directly: no frame of BaseClient's on the call path.
-        self._invoke: Invoke = self._pipeline.call
+        self._invoke: Invoke = pipeline.call
+        self._raw_view: BaseClient | None = None
+
+    def _view(self, cls: type[BaseClient], settings: CallSettings) -> Any:
+        view = cls.__new__(cls)
+        view._bind(Pipeline(self._pipeline.state, settings))
+        return view
+
+    def with_options(self, **options: Any) -> Any:
+        """A view of this client with other call options (see the stub for the names),
+        sharing its connections, credentials and retry quota. Checked once, here."""
+        settings = view_settings(
+            self._pipeline.settings, self._pipeline.state, type(self).__name__, options
+        )
+        return self._view(type(self), settings)
+
+    @property
+    def with_raw_response(self) -> Any:
+        """A view whose methods return `RawResponse` (output, request id, status, headers)."""
+        view = self._raw_view
+        if view is None:
+            settings = self._pipeline.settings
+            if settings.raw:
+                return self
+            cls = self._raw_class or type(self)
+            view = self._raw_view = self._view(cls, msgspec.structs.replace(settings, raw=True))
+        return view
 
     def __repr__(self) -> str:
         state = self._pipeline.state

@@ -55,3 +55,55 @@ def encode_request(prefix: HeadPrefix, fields: Sequence[tuple[str, str]], body: 
     length = f"Content-Length: {len(body)}\r\n\r\n"
     head = (f"{lines}\r\n{length}" if lines else length).encode("latin-1")
     return prefix.encoded + head + body
+
+
+# What the client writes itself, in any case: an extra header may not replace or repeat it.
+OWNED_FIELDS = frozenset(
+    {
+        # the transport's framing and connection management
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "te",
+        "trailer",
+        "upgrade",
+        "expect",
+        # signing
+        "authorization",
+        "x-amz-date",
+        "x-amz-security-token",
+        "x-amz-content-sha256",
+        # the operation and the SDK's own
+        "x-amz-target",
+        "content-type",
+        "content-encoding",
+        "user-agent",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+    }
+)
+# Extra headers botocore leaves out of the signature (tracing that proxies may rewrite).
+UNSIGNED_FIELDS = frozenset({"baggage", "traceparent", "tracestate", "x-amzn-trace-id"})
+
+
+def extra_field_problems(
+    fields: Sequence[tuple[object, object]], taken: Sequence[tuple[str, str]] = ()
+) -> list[str]:
+    """Why each of ``fields`` (headers a caller adds) cannot be sent; values never echoed."""
+    problems: list[str] = []
+    seen = {name.lower() for name, _ in taken}
+    for name, value in fields:
+        problem = field_problem(name, value)
+        if problem is None:
+            assert isinstance(name, str)
+            lower = name.lower()
+            if lower in OWNED_FIELDS:
+                problem = f"header {name}: the client sets this header itself"
+            elif lower in seen:
+                problem = f"header {name}: given twice"
+            seen.add(lower)
+        if problem is not None:
+            problems.append(problem)
+    return problems

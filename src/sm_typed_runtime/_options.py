@@ -17,6 +17,7 @@ import msgspec
 from ._clock import SYSTEM_CLOCK, Clock
 from ._credentials import Credentials, explicit_credentials
 from ._endpoints import check_endpoint_url, check_region
+from ._hooks import checked_interceptors
 from ._retry import RetryStrategy
 from .errors import ConfigurationError
 
@@ -29,7 +30,7 @@ class Option(msgspec.Struct, frozen=True):
 
     @property
     def default_source(self) -> str:
-        return repr(self.default)
+        return "..." if self.default is ... else repr(self.default)
 
 
 MiB = 1024 * 1024
@@ -129,6 +130,12 @@ CLIENT_OPTIONS: tuple[Option, ...] = (
         "use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``).",
     ),
     Option(
+        "interceptors",
+        "Sequence[Interceptor]",
+        (),
+        "interceptors that see every call of this client (``sm_typed.Interceptor``).",
+    ),
+    Option(
         "clock",
         "Clock | None",
         None,
@@ -159,9 +166,10 @@ class ClientConfig(msgspec.Struct, frozen=True):
     use_fips: bool | None
     use_dualstack: bool | None
     clock: Any  # Clock
+    interceptors: tuple[Any, ...]  # Interceptor instances
 
 
-def _seconds(name: str, value: object, *, optional: bool) -> float | None:
+def check_seconds(name: str, value: object, *, optional: bool = False) -> float | None:
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
@@ -174,7 +182,7 @@ def _seconds(name: str, value: object, *, optional: bool) -> float | None:
     return float(value)
 
 
-def _count(name: str, value: object) -> int:
+def check_count(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigurationError(f"{name} must be a positive int, got {value!r}")
     return value
@@ -200,7 +208,7 @@ def env_max_attempts(environ: Mapping[str, str] = os.environ) -> int | None:
         value = int(raw)
     except ValueError:
         raise ConfigurationError(f"AWS_MAX_ATTEMPTS must be an integer, got {raw!r}") from None
-    return _count("AWS_MAX_ATTEMPTS", value)
+    return check_count("AWS_MAX_ATTEMPTS", value)
 
 
 def env_retry_mode(environ: Mapping[str, str] = os.environ) -> str:
@@ -216,9 +224,7 @@ def build_config(owner: str, given: Mapping[str, Any]) -> ClientConfig:
     if unknown:
         raise TypeError(f"{owner}() got an unexpected keyword argument {unknown[0]!r}")
     o = {**_DEFAULTS, **given}
-    mode = o["retry_mode"] if o["retry_mode"] is not None else env_retry_mode()
-    if mode not in ("standard", "adaptive"):
-        raise ConfigurationError(f"retry_mode must be 'standard' or 'adaptive', got {mode!r}")
+    mode = check_retry_mode(o["retry_mode"] if o["retry_mode"] is not None else env_retry_mode())
     strategy = o["retry_strategy"]
     if strategy is not None and not isinstance(strategy, RetryStrategy):
         raise ConfigurationError("retry_strategy must implement the RetryStrategy protocol")
@@ -238,18 +244,28 @@ def build_config(owner: str, given: Mapping[str, Any]) -> ClientConfig:
             _optional_str("aws_session_token", o["aws_session_token"]),
         ),
         http_client=o["http_client"],
-        connect_timeout=_seconds("connect_timeout", o["connect_timeout"], optional=False) or 0.0,
-        read_timeout=_seconds("read_timeout", o["read_timeout"], optional=False) or 0.0,
-        call_timeout=_seconds("call_timeout", o["call_timeout"], optional=True),
-        pool_timeout=_seconds("pool_timeout", o["pool_timeout"], optional=True),
+        connect_timeout=check_seconds("connect_timeout", o["connect_timeout"], optional=False)
+        or 0.0,
+        read_timeout=check_seconds("read_timeout", o["read_timeout"], optional=False) or 0.0,
+        call_timeout=check_seconds("call_timeout", o["call_timeout"], optional=True),
+        pool_timeout=check_seconds("pool_timeout", o["pool_timeout"], optional=True),
         max_attempts=(
-            _count("max_attempts", attempts) if attempts is not None else env_max_attempts()
+            check_count("max_attempts", attempts) if attempts is not None else env_max_attempts()
         ),
-        retry_mode=mode,  # type: ignore[arg-type]  # checked above
+        retry_mode=mode,
         retry_strategy=strategy,
-        max_connections=_count("max_connections", o["max_connections"]),
-        max_response_bytes=_count("max_response_bytes", o["max_response_bytes"]),
+        max_connections=check_count("max_connections", o["max_connections"]),
+        max_response_bytes=check_count("max_response_bytes", o["max_response_bytes"]),
         use_fips=_optional_bool("use_fips", o["use_fips"]),
         use_dualstack=_optional_bool("use_dualstack", o["use_dualstack"]),
         clock=clock,
+        interceptors=checked_interceptors(o["interceptors"], owner),
     )
+
+
+def check_retry_mode(mode: object) -> Literal["standard", "adaptive"]:
+    if mode == "standard":
+        return "standard"
+    if mode == "adaptive":
+        return "adaptive"
+    raise ConfigurationError(f"retry_mode must be 'standard' or 'adaptive', got {mode!r}")

@@ -12,11 +12,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable
-from typing import Any, Protocol
-
-import msgspec
+from typing import Any, Protocol, cast
 
 from ._attempt import exchange
+from ._call_options import CallSettings
 from ._classify import (
     CLOCK_SKEW_CODES,
     crc32_mismatch,
@@ -27,13 +26,22 @@ from ._classify import (
     transport_error,
     transport_retry_kind,
 )
-from ._head import HeaderError
-from ._request import COMPRESSION_MIN_BYTES, Request, compressed, prepared, serialize
+from ._head import HeaderError, extra_field_problems
+from ._hooks import Hook, run_after_call, run_hooks
+from ._request import (
+    COMPRESSION_MIN_BYTES,
+    Prepared,
+    Request,
+    build_prepared,
+    compressed,
+    prepared,
+    serialize,
+)
 from ._retry import CallRetries, Failure, RetryKind, RetryStrategy
-from ._routing import with_host_prefix
+from ._routing import Route, with_host_prefix
 from ._specs import InT, OperationSpec, OutT
 from ._state import ClientState
-from ._transport import Timeouts, TransportError
+from ._transport import Headers, TransportError
 from .errors import (
     CallTimeoutError,
     ClientClosedError,
@@ -42,21 +50,13 @@ from .errors import (
     ServiceError,
     SmTypedError,
 )
+from .interceptors import AttemptEnd, AttemptStart, CallEnd, CallInfo, CallStart, HTTPRequest
+from .responses import RawResponse
 
 logger = logging.getLogger("sm_typed")
 
 # A Date header this far from our clock, on a signature/expiry error, means our clock is wrong.
 CLOCK_SKEW_THRESHOLD = 60.0
-
-
-class CallSettings(msgspec.Struct, frozen=True):
-    """What a call is bounded and retried by: one immutable value per client (or view)."""
-
-    timeouts: Timeouts
-    call_timeout: float | None
-    max_attempts: int
-    credential_timeout: float
-    strategy: Any  # RetryStrategy
 
 
 class Invoke(Protocol):
@@ -65,35 +65,103 @@ class Invoke(Protocol):
     def __call__(self, op: OperationSpec[InT, OutT], params: InT, /) -> Awaitable[OutT]: ...
 
 
+class Progress:
+    """What a call has done so far, for what wraps `Pipeline.run` (deadline, interceptors)."""
+
+    __slots__ = ("attempts", "headers", "retry_time", "status")
+
+    def __init__(self) -> None:
+        self.attempts = 0
+        self.status: int | None = None  # of the last response
+        self.headers: Headers | None = None
+        self.retry_time = 0.0
+
+
 class Pipeline:
-    __slots__ = ("_crc32", "call", "settings", "state")
+    __slots__ = ("_crc32", "_prepared", "call", "settings", "state")
 
     def __init__(self, state: ClientState, settings: CallSettings) -> None:
         self.state = state
         self.settings = settings
         self._crc32 = state.service.retry_defaults.crc32
-        # What generated methods await: the deadline wrapper only when there is a deadline.
-        self.call: Invoke = self.run if settings.call_timeout is None else self.run_with_deadline
+        self._prepared: dict[tuple[object, str, bool], Prepared] = {}  # with extra headers
+        # What generated methods await: a wrapper only where there is something to wrap.
+        self.call: Invoke
+        if settings.hooks is not None:
+            self.call = self.run_intercepted
+        elif settings.call_timeout is not None:
+            self.call = self.run_with_deadline
+        else:
+            self.call = self.run
 
-    async def run_with_deadline(self, op: OperationSpec[InT, OutT], params: InT) -> OutT:
+    async def run_intercepted(self, op: OperationSpec[InT, OutT], params: InT) -> OutT:
+        hooks = self.settings.hooks
+        assert hooks is not None
+        route = self.state.route
+        call = CallInfo(
+            op.service.service_id,
+            op.name,
+            params,
+            route.signing_region if route else self.state.config.region,
+        )
+        progress = Progress()
+        try:
+            if hooks.before_call is not None:
+                await run_hooks(hooks.before_call, "before_call", CallStart(call), op.name)
+            if self.settings.call_timeout is None:
+                result = await self.run(op, params, progress, call)
+            else:
+                result = await self.run_with_deadline(op, params, progress, call)
+        except BaseException as exc:
+            if hooks.after_call is not None:
+                await run_after_call(hooks.after_call, _ended(call, None, exc, progress), op.name)
+            raise
+        if hooks.after_call is not None:
+            output: Any = cast(RawResponse[Any], result).parsed if self.settings.raw else result
+            await run_after_call(hooks.after_call, _ended(call, output, None, progress), op.name)
+        return result
+
+    async def run_with_deadline(
+        self,
+        op: OperationSpec[InT, OutT],
+        params: InT,
+        progress: Progress | None = None,
+        call: CallInfo | None = None,
+    ) -> OutT:
         timeout = self.settings.call_timeout
         assert timeout is not None
-        progress = [0]  # attempts made, for the error if the deadline cuts the call short
+        progress = progress or Progress()  # attempts made, for the error if the deadline hits
         started = time.monotonic()
         deadline = asyncio.timeout(timeout)
         try:
             async with deadline:
-                return await self.run(op, params, progress)
+                return await self.run(op, params, progress, call)
         except TimeoutError as exc:
             if not deadline.expired():
                 raise
             error = CallTimeoutError(op.name, timeout)
-            error.attempts = progress[0]
+            error.attempts = progress.attempts
             error.retry_time = time.monotonic() - started
             raise error from exc
 
+    def _prepared_with_extra(
+        self, op: OperationSpec[Any, Any], route: Route, gzipped: bool
+    ) -> Prepared:
+        key = (op, route.url, gzipped)
+        found = self._prepared.get(key)
+        if found is None:
+            if len(self._prepared) >= 256:
+                self._prepared.clear()  # host-prefixed routes from inputs: kept bounded
+            found = build_prepared(op, route, gzipped, self.settings.extra_headers)
+            self._prepared[key] = found
+        return found
+
     async def run(
-        self, op: OperationSpec[InT, OutT], params: InT, progress: list[int] | None = None
+        self,
+        op: OperationSpec[InT, OutT],
+        params: InT,
+        progress: Progress | None = None,
+        call: CallInfo | None = None,
     ) -> OutT:
         state = self.state
         lifecycle = state.lifecycle
@@ -106,9 +174,20 @@ class Pipeline:
         gzipped = op.compress and len(body) >= COMPRESSION_MIN_BYTES
         if gzipped:
             body = compressed(body)
-        ready = None if gzipped else route.prepared.get(op)
-        request = Request(op, route, body, ready or prepared(op, route, gzipped))
         settings = self.settings
+        ready: Prepared | None
+        if settings.extra_headers:
+            ready = self._prepared_with_extra(op, route, gzipped)
+        else:
+            ready = None if gzipped else route.prepared.get(op)
+        request = Request(op, route, body, ready or prepared(op, route, gzipped))
+        hooks = settings.hooks
+        before_attempt = after_signing = after_attempt = None
+        if hooks is not None:
+            assert call is not None
+            call.region = route.signing_region
+            before_attempt, after_signing = hooks.before_attempt, hooks.after_signing
+            after_attempt = hooks.after_attempt
         strategy: RetryStrategy = settings.strategy
         paced = strategy.limits_send_rate
         clock = state.clock
@@ -121,33 +200,66 @@ class Pipeline:
         while True:
             attempt += 1
             if progress is not None:
-                progress[0] = attempt
+                progress.attempts = attempt
             if paced:
                 await strategy.before_attempt()
+            added = None
+            if before_attempt is not None:
+                assert call is not None
+                added = await _before_attempt(before_attempt, call, request, attempt)
             skew = state.skew
-            sent = time.monotonic() if debug else 0.0
+            sent = time.monotonic() if debug or after_attempt is not None else 0.0
             kind: RetryKind | None
             try:
-                response = await exchange(state, settings, request, attempt, max_attempts, skew)
+                response = await exchange(
+                    state,
+                    settings,
+                    request,
+                    attempt,
+                    max_attempts,
+                    skew,
+                    added,
+                    after_signing,
+                    call,
+                )
             except TransportError as exc:
                 error = transport_error(op, exc)
                 kind = transport_retry_kind(exc)
                 status: int | str = exc.kind
                 wait: float | None = None
                 server_date = None
+                headers: Headers | None = None
             except HeaderError as exc:
                 raise ParamValidationError(op.name, [str(exc)]) from None
             else:
                 status = response.status
+                headers = response.headers
+                if progress is not None:
+                    progress.status, progress.headers = status, headers
                 if status < 300 and not (self._crc32 and crc32_mismatch(response)):
                     if paced:
                         strategy.after_attempt(False)
                     strategy.record_success(retries)
                     if debug:
-                        request_id = response.headers.get("x-amzn-requestid")
+                        request_id = headers.get("x-amzn-requestid")
                         _log(op, attempt, max_attempts, sent, status, request_id, "")
-                    return decode_output(op, response)  # type: ignore[no-any-return]
-                headers = response.headers
+                    if after_attempt is not None:
+                        assert call is not None
+                        ended = AttemptEnd(call, attempt, status, headers, _since(sent), None)
+                        await run_hooks(after_attempt, "after_attempt", ended, op.name)
+                    output = decode_output(op, response)
+                    if progress is not None:
+                        progress.retry_time = time.monotonic() - started
+                    if settings.raw:
+                        return RawResponse(  # type: ignore[return-value]
+                            output,
+                            headers.get("x-amzn-requestid"),
+                            status,
+                            headers,
+                            attempt,
+                            time.monotonic() - started,
+                        )
+                    return output  # type: ignore[no-any-return]
                 if status < 300:
                     error = ResponseParseError(
                         op.name, status, headers.get("x-amzn-requestid"), "CRC32 mismatch"
@@ -164,6 +276,11 @@ class Pipeline:
             error.retry_time = time.monotonic() - started
             if debug:
                 _log_failure(op, attempt, max_attempts, sent, status, error)
+            if after_attempt is not None:
+                assert call is not None
+                code = status if isinstance(status, int) else None
+                ended = AttemptEnd(call, attempt, code, headers, _since(sent), error)
+                await run_hooks(after_attempt, "after_attempt", ended, op.name)
             if state.lifecycle.closed:
                 raise ClientClosedError(
                     f"{op.name}: the client was closed during the call"
@@ -207,6 +324,39 @@ class Pipeline:
             logger.debug("clock skew of %.0fs detected; signing with the server's time", skew)
             state.skew = skew
         return True
+
+
+async def _before_attempt(
+    hooks: tuple[Hook, ...], call: CallInfo, request: Request, attempt: int
+) -> list[tuple[str, str]] | None:
+    """Show the unsigned request; return the headers the hooks added (checked), if any."""
+    fields = request.prepared.prefix.fields
+    shown = HTTPRequest(
+        "POST", request.route.url, (*fields, ("Content-Length", str(len(request.body))))
+    )
+    context = AttemptStart(call, attempt, shown)
+    await run_hooks(hooks, "before_attempt", context, call.operation)
+    added = context.added
+    if not added:
+        return None
+    problems = extra_field_problems(added, fields)
+    if problems:
+        raise ParamValidationError(call.operation, problems)
+    return list(added)
+
+
+def _ended(call: CallInfo, output: Any, error: BaseException | None, progress: Progress) -> CallEnd:
+    headers = progress.headers
+    request_id = headers.get("x-amzn-requestid") if headers is not None else None
+    attempts, retry_time = progress.attempts, progress.retry_time
+    if isinstance(error, SmTypedError):
+        attempts, retry_time = error.attempts or attempts, error.retry_time
+        request_id = getattr(error, "request_id", request_id)
+    return CallEnd(call, output, error, attempts, retry_time, progress.status, request_id)
+
+
+def _since(started: float) -> float:
+    return time.monotonic() - started
 
 
 def _log(

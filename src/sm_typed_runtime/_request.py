@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 
 from ._encode import EncodeError, encode_body
-from ._head import HeadPrefix, head_prefix
+from ._head import UNSIGNED_FIELDS, HeadPrefix, head_prefix
 from ._routing import Route
 from ._sigv4 import SigningTemplate, sha256_hex
 from ._specs import OperationSpec
@@ -30,6 +30,7 @@ COMPRESSION_MIN_BYTES = 10240
 class Prepared(msgspec.Struct, frozen=True):
     prefix: HeadPrefix
     signer: SigningTemplate
+    signed: tuple[tuple[str, str], ...]  # the fields the template signs (for `sign` with more)
 
 
 class Request:
@@ -88,19 +89,32 @@ def prepared(op: OperationSpec[Any, Any], route: Route, gzipped: bool) -> Prepar
     key: Any = (op, True) if gzipped else op
     found: Prepared | None = route.prepared.get(key)
     if found is None:
-        signed = [
-            ("Host", route.host),
-            ("Content-Type", op.service.content_type),
-            ("X-Amz-Target", op.target),
-        ]
-        if gzipped:
-            signed.append(("Content-Encoding", "gzip"))
-        found = Prepared(
-            prefix=head_prefix(route.target, [*signed, ("User-Agent", USER_AGENT)]),
-            signer=SigningTemplate(path=route.path, headers=signed),
-        )
-        route.prepared[key] = found
+        found = route.prepared[key] = build_prepared(op, route, gzipped, ())
     return found
+
+
+def build_prepared(
+    op: OperationSpec[Any, Any],
+    route: Route,
+    gzipped: bool,
+    extra: tuple[tuple[str, str], ...],
+) -> Prepared:
+    """``extra``: a view's extra headers, already checked by `extra_field_problems`."""
+    signed = [
+        ("Host", route.host),
+        ("Content-Type", op.service.content_type),
+        ("X-Amz-Target", op.target),
+    ]
+    if gzipped:
+        signed.append(("Content-Encoding", "gzip"))
+    unsigned = [("User-Agent", USER_AGENT)]
+    for name, value in extra:
+        (unsigned if name.lower() in UNSIGNED_FIELDS else signed).append((name, value))
+    return Prepared(
+        prefix=head_prefix(route.target, [*signed, *unsigned]),
+        signer=SigningTemplate(path=route.path, headers=signed),
+        signed=tuple(signed),
+    )
 
 
 def new_token() -> str:

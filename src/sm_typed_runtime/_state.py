@@ -25,6 +25,7 @@ class ClientState:
     __slots__ = (
         "_check_proxy",
         "_route_lock",
+        "_strategies",
         "amz_date",
         "clock",
         "config",
@@ -60,6 +61,7 @@ class ClientState:
         # The pool until the route is known: a proxy configured for its scheme swaps in httpx.
         self._check_proxy = config.http_client is None
         self.quota = RetryQuota()
+        self._strategies: dict[str, RetryStrategy] = {}
         self.strategy: RetryStrategy = config.retry_strategy or self.strategy_for(config.retry_mode)
         self.skew = 0.0  # seconds to add to our clock when signing (clock-skew correction)
         self.amz_date = AmzDate()
@@ -67,14 +69,22 @@ class ClientState:
         self._route_lock = asyncio.Lock()
 
     def strategy_for(self, mode: str) -> RetryStrategy:
-        """A strategy of ``mode`` on this client's quota (views with another mode share it)."""
-        if mode == "adaptive":
-            from ._adaptive import AdaptiveRetryStrategy  # imported only when chosen
+        """The strategy of ``mode`` on this client's quota: one per mode, so views of the
+        client with the same mode share its adaptive limiter too."""
+        strategy = self._strategies.get(mode)
+        if strategy is None:
+            if mode == "adaptive":
+                from ._adaptive import AdaptiveRetryStrategy  # imported only when chosen
 
-            return AdaptiveRetryStrategy(
-                quota=self.quota, service_id=self.service.service_id, clock=self.clock
-            )
-        return StandardRetryStrategy(quota=self.quota, service_id=self.service.service_id)
+                strategy = AdaptiveRetryStrategy(
+                    quota=self.quota, service_id=self.service.service_id, clock=self.clock
+                )
+            else:
+                strategy = StandardRetryStrategy(
+                    quota=self.quota, service_id=self.service.service_id
+                )
+            self._strategies[mode] = strategy
+        return strategy
 
     def route_settings(self) -> RouteSettings:
         c = self.config

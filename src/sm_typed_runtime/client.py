@@ -8,6 +8,7 @@ class SageMakerClient(BaseClient):
 
 from typing import TYPE_CHECKING, Any
 
+from ._call_options import CALL_OPTIONS
 from ._client import BaseClient
 from ._clock import Clock, SystemClock
 from ._options import CLIENT_OPTIONS, Option
@@ -28,6 +29,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "CALL_OPTIONS",
     "CLIENT_OPTIONS",
     "AdaptiveRetryStrategy",
     "BaseClient",

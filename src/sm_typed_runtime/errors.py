@@ -57,6 +57,23 @@ class ParamValidationError(SmTypedError, ValueError):
         )
 
 
+class InterceptorError(SmTypedError):
+    """An interceptor's hook raised: the call ended there and is not retried.
+
+    ``interceptor`` is the interceptor's class name, ``hook`` the hook that raised
+    (``before_call`` ... ``after_call``); the exception it raised is ``__cause__``.
+    """
+
+    def __init__(self, operation: str, interceptor: str, hook: str, error: BaseException) -> None:
+        self.operation = operation
+        self.interceptor = interceptor
+        self.hook = hook
+        super().__init__(
+            f"{operation}: the interceptor {interceptor}.{hook} raised "
+            f"{type(error).__name__}: {error}"
+        )
+
+
 class ConfigurationError(SmTypedError, ValueError):
     """The client's configuration cannot work (bad region, endpoint, options)."""
 
@@ -440,6 +457,7 @@ LIBRARY_ERRORS: tuple[str, ...] = (
     "SmTypedError",
     "ServiceError",
     "ParamValidationError",
+    "InterceptorError",
     "ConfigurationError",
     "NoRegionError",
     "NoCredentialsError",

@@ -11,3 +11,10 @@ async def reveal(sm: SageMakerClient) -> None:
     reveal_type((await sm.list_models()).models)  # list[ModelSummary]
     async with SageMakerClient() as client:
         reveal_type(client)  # SageMakerClient
+    reveal_type(sm.with_options(call_timeout=1.0))  # SageMakerClient
+    reveal_type(sm.with_raw_response)  # SageMakerClientWithRawResponse
+    raw = await sm.with_options(max_attempts=1).with_raw_response.create_model(model_name="m")
+    reveal_type(raw)  # RawResponse[CreateModelOutput]
+    reveal_type(raw.parsed)  # CreateModelOutput
+    reveal_type(raw.request_id)  # str | None
+    reveal_type((await sm.with_raw_response.delete_model(model_name="m")).parsed)  # None

@@ -1,0 +1,313 @@
+"""Interceptors: each hook at its stage, headers added before signing, secrets redacted,
+a raising hook ends the call (typed, not retried, no connection leaked). Both transports."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from botocore_signer import botocore_signature
+from fault_server import FaultServer, ok, throttle
+from helpers import ACCESS_KEY, SECRET_KEY
+
+from sm_typed import (
+    AttemptEnd,
+    AttemptStart,
+    CallEnd,
+    CallStart,
+    Interceptor,
+    SageMakerClient,
+    SignedRequest,
+)
+from sm_typed.errors import (
+    ConfigurationError,
+    InterceptorError,
+    ParamValidationError,
+    ThrottlingException,
+)
+from sm_typed.shapes import CreateModelOutput
+
+TOKEN = "SESSION-TOKEN-secret/+="
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FaultServer]:
+    s = await FaultServer(default=ok({"ModelArn": "arn:m"})).start()
+    yield s
+    while HTTP_CLIENTS:  # closed on this test's loop: their sockets belong to it
+        await HTTP_CLIENTS.pop().aclose()
+    await s.stop()
+
+
+HTTP_CLIENTS: list[httpx.AsyncClient] = []
+
+
+def make(server: FaultServer, transport: str, **options: Any) -> SageMakerClient:
+    kwargs: dict[str, Any] = {
+        "region": "us-east-1",
+        "endpoint_url": server.url,
+        "aws_access_key_id": ACCESS_KEY,
+        "aws_secret_access_key": SECRET_KEY,
+        "aws_session_token": TOKEN,
+        "max_attempts": 3,
+        **options,
+    }
+    if transport == "httpx":
+        http = httpx.AsyncClient()
+        HTTP_CLIENTS.append(http)
+        kwargs["http_client"] = http
+    return SageMakerClient(**kwargs)
+
+
+TRANSPORTS = pytest.mark.parametrize("transport", ["pool", "httpx"])
+
+
+class Recording(Interceptor):
+    """Every hook, alternately sync and async, recording what it was shown."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, Any]] = []
+
+    def before_call(self, context: CallStart) -> None:
+        self.seen.append(("before_call", (context.operation, context.service, context.input)))
+        context.properties["mine"] = 1
+
+    async def before_attempt(self, context: AttemptStart) -> None:
+        await asyncio.sleep(0)
+        self.seen.append(("before_attempt", (context.attempt, context.request)))
+
+    def after_signing(self, context: SignedRequest) -> None:
+        self.seen.append(("after_signing", (context.attempt, context.request)))
+
+    async def after_attempt(self, context: AttemptEnd) -> None:
+        self.seen.append(
+            (
+                "after_attempt",
+                (
+                    context.attempt,
+                    context.status_code,
+                    context.request_id,
+                    type(context.error),
+                    context.duration >= 0,
+                ),
+            )
+        )
+
+    def after_call(self, context: CallEnd) -> None:
+        assert context.properties["mine"] == 1  # one dict across the stages of a call
+        self.seen.append(
+            (
+                "after_call",
+                (
+                    context.output,
+                    type(context.error),
+                    context.attempts,
+                    context.request_id,
+                    context.status_code,
+                ),
+            )
+        )
+
+    def stages(self) -> list[str]:
+        return [s for s, _ in self.seen]
+
+
+@TRANSPORTS
+async def test_every_hook_runs_at_its_stage_with_what_it_should_see(
+    server: FaultServer, transport: str
+) -> None:
+    server.script([throttle(), ok({"ModelArn": "arn:m"})])
+    rec = Recording()
+    async with make(server, transport, interceptors=[rec]) as sm:
+        out = await sm.create_model(model_name="m")
+    assert out == CreateModelOutput(model_arn="arn:m")
+    assert rec.stages() == [
+        "before_call",
+        "before_attempt",
+        "after_signing",
+        "after_attempt",
+        "before_attempt",
+        "after_signing",
+        "after_attempt",
+        "after_call",
+    ]
+    op, service, given = rec.seen[0][1]
+    assert (op, service, type(given).__name__) == ("CreateModel", "SageMaker", "CreateModelInput")
+    attempt, request = rec.seen[1][1]
+    assert attempt == 1 and request.method == "POST" and request.url == server.url + "/"
+    names = [n for n, _ in request.headers]
+    assert names == ["Host", "Content-Type", "X-Amz-Target", "User-Agent", "Content-Length"]
+    _, signed = rec.seen[2][1]
+    shown = dict(signed.headers)
+    assert shown["Authorization"] == "<redacted>"
+    assert shown["X-Amz-Security-Token"] == "<redacted>"
+    assert shown["X-Amz-Target"] == "SageMaker.CreateModel"
+    assert shown["amz-sdk-request"] == "attempt=1; max=3"
+    assert rec.seen[3][1] == (1, 400, "fault-request", ThrottlingException, True)
+    assert rec.seen[6][1] == (2, 200, "fault-request", type(None), True)
+    assert rec.seen[7][1] == (out, type(None), 2, "fault-request", 200)
+    # What the server got was signed and carried the token: only the hooks saw it redacted.
+    assert server.requests[-1].headers["x-amz-security-token"] == TOKEN
+    assert TOKEN not in repr(rec.seen) and SECRET_KEY not in repr(rec.seen)
+
+
+@TRANSPORTS
+async def test_a_header_added_before_signing_is_sent_and_signed(
+    server: FaultServer, transport: str
+) -> None:
+    class Tagger(Interceptor):
+        def before_attempt(self, context: AttemptStart) -> None:
+            context.add_header("X-Custom-Tag", f"attempt-{context.attempt}")
+            context.add_header("X-Amzn-Trace-Id", "Root=1-abc")
+
+    async with make(server, transport, interceptors=[Tagger()]) as sm:
+        await sm.create_model(model_name="m")
+    got = server.requests[-1]
+    assert got.headers["x-custom-tag"] == "attempt-1"
+    assert got.headers["x-amzn-trace-id"] == "Root=1-abc"
+    auth = got.headers["authorization"]
+    assert (
+        "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target;"
+        "x-custom-tag," in auth
+    )  # the trace header stays unsigned, as botocore leaves it
+    reference = botocore_signature(
+        method="POST",
+        url=f"{server.url}/",
+        headers={
+            "Content-Type": got.headers["content-type"],
+            "X-Amz-Target": got.headers["x-amz-target"],
+            "X-Amz-Date": got.headers["x-amz-date"],
+            "X-Amz-Security-Token": TOKEN,
+            "X-Custom-Tag": "attempt-1",
+            "X-Amzn-Trace-Id": "Root=1-abc",
+        },
+        body=got.body,
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+        token=TOKEN,
+        region="us-east-1",
+        service="sagemaker",
+        amz_date=got.headers["x-amz-date"],
+    )
+    assert auth.endswith("Signature=" + reference["signature"])
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("Authorization", "AWS4-HMAC-SHA256 forged"),
+        ("host", "evil.example"),
+        ("X-Amz-Date", "20240101T000000Z"),
+        ("x-amz-security-token", "forged-token-value"),
+        ("Content-Length", "0"),
+        ("X-Amz-Target", "SageMaker.DeleteModel"),
+        ("X-Ok", "a\r\nX-Injected: 1"),
+        ("X-Ok", "nul\x00"),
+        ("X-Ok", "snow\u2603"),
+        ("Bad Name", "value-of-bad-name"),
+    ],
+)
+async def test_a_header_a_hook_may_not_add_is_refused_before_anything_is_sent(
+    server: FaultServer, name: str, value: str
+) -> None:
+    class Bad(Interceptor):
+        def before_attempt(self, context: AttemptStart) -> None:
+            context.add_header(name, value)
+
+    async with make(server, "pool", interceptors=[Bad()]) as sm:
+        with pytest.raises(ParamValidationError) as info:
+            await sm.create_model(model_name="m")
+    assert server.request_count == 0
+    assert value not in str(info.value)  # values are never echoed: they may be secrets
+
+
+def raising_once_at(stage: str) -> Interceptor:
+    raised: list[bool] = []
+
+    def boom(self: Interceptor, context: object) -> None:
+        if not raised:
+            raised.append(True)
+            raise RuntimeError(f"hook failed at {stage}")
+
+    return type(f"Raises_{stage}", (Interceptor,), {stage: boom})()
+
+
+@TRANSPORTS
+@pytest.mark.parametrize(
+    "stage", ["before_call", "before_attempt", "after_signing", "after_attempt", "after_call"]
+)
+async def test_a_raising_hook_ends_the_call_typed_not_retried_and_leaks_no_connection(
+    server: FaultServer, transport: str, stage: str
+) -> None:
+    ended: list[CallEnd] = []
+
+    class Watcher(Interceptor):
+        def after_call(self, context: CallEnd) -> None:
+            ended.append(context)
+
+    options: dict[str, Any] = {"max_connections": 1, "pool_timeout": 2.0}
+    async with make(
+        server, transport, interceptors=[raising_once_at(stage), Watcher()], **options
+    ) as sm:
+        with pytest.raises(InterceptorError) as info:
+            await sm.create_model(model_name="m")
+        error = info.value
+        assert (error.hook, error.operation) == (stage, "CreateModel")
+        assert isinstance(error.__cause__, RuntimeError)
+        assert f"Raises_{stage}.{stage}" in str(error)
+        sent = {"before_call": 0, "before_attempt": 0, "after_signing": 0}.get(stage, 1)
+        assert server.request_count == sent  # never retried as if the server had failed
+        # The other interceptors' after_call still ran, with the outcome.
+        assert len(ended) == 1
+        if stage != "after_call":
+            assert isinstance(ended[0].error, InterceptorError)
+        # The one connection slot is free again (pool_timeout would say otherwise).
+        assert (await sm.create_model(model_name="m")).model_arn == "arn:m"
+
+
+async def test_hooks_run_in_order_client_ones_first_then_the_views(server: FaultServer) -> None:
+    order: list[str] = []
+
+    def named(label: str) -> Interceptor:
+        class Named(Interceptor):
+            def before_call(self, context: CallStart) -> None:
+                order.append(label)
+
+        return Named()
+
+    async with make(server, "pool", interceptors=[named("a"), named("b")]) as sm:
+        await sm.with_options(interceptors=[named("c")]).create_model(model_name="m")
+        await sm.create_model(model_name="m")
+    assert order == ["a", "b", "c", "a", "b"]
+
+
+async def test_a_cancelled_call_still_ends_with_after_call(server: FaultServer) -> None:
+    from fault_server import slow
+
+    server.script([slow(30.0)])
+    rec = Recording()
+    async with make(server, "pool", interceptors=[rec]) as sm:
+        task = asyncio.create_task(sm.create_model(model_name="m"))
+        while server.request_count == 0:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert rec.stages()[-1] == "after_call"
+    assert rec.seen[-1][1][1] is asyncio.CancelledError
+
+
+@pytest.mark.parametrize("bad", [[object()], "not-a-list", [Interceptor, Interceptor()]])
+def test_interceptors_must_be_interceptor_instances(bad: Any) -> None:
+    with pytest.raises(ConfigurationError):
+        SageMakerClient(region="us-east-1", interceptors=bad)
+    with pytest.raises(ConfigurationError):
+        SageMakerClient(region="us-east-1").with_options(interceptors=bad)
+
+
+async def test_an_interceptor_overriding_nothing_changes_nothing(server: FaultServer) -> None:
+    async with make(server, "pool", interceptors=[Interceptor()]) as sm:
+        assert (await sm.create_model(model_name="m")).model_arn == "arn:m"

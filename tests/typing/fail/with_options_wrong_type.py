@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from sm_typed import SageMakerClient
+
+
+async def misuse(sm: SageMakerClient) -> None:
+    await sm.with_options(max_attempts="3").list_models()  # error
