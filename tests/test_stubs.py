@@ -76,8 +76,7 @@ def test_client_stub_matches_the_runtime_client() -> None:
     public_runtime = {
         name
         for name, value in inspect.getmembers(SageMakerClient)
-        if not name.startswith("_")
-        and (inspect.isfunction(value) or isinstance(value, property))
+        if not name.startswith("_") and (inspect.isfunction(value) or isinstance(value, property))
     }
     assert public_runtime == {n for n in methods if not n.startswith("_")}
     # with_options is written from the per-call option table: every name, none other.
