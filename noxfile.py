@@ -39,6 +39,10 @@ def codegen(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """sm_typed beside aiobotocore and raw aiohttp; updates the README figures."""
     session.install(
-        "-e", ".[codegen]", "aiobotocore==3.10.0", "types-aiobotocore[sagemaker]==3.10.0", "aiohttp"
+        "-e",
+        ".[codegen,otel]",
+        "aiobotocore==3.10.0",
+        "types-aiobotocore[sagemaker]==3.10.0",
+        "aiohttp",
     )
     session.run("python", "bench/run.py", "--update-readme", *session.posargs)

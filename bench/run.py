@@ -233,6 +233,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                         f"cpu {op:<15} c={c:<3} {client:<12} {r['cpu_us']:8.0f} µs/call {r['calls_per_s']:8.0f} calls/s",
                         flush=True,
                     )
+        results["hooks"] = hooks_cost(port, args.calls, 1 if args.smoke else args.repeat + 2)
+        for variant, extra in results["hooks"].items():
+            print(f"hooks {variant:<14} +{extra:5.1f} µs/call over sm_typed", flush=True)
         for client in [c for c in clients if c in STARTUP_CLIENTS]:
             results["startup"][client] = startup(client, port, args.startup_runs)
             s = results["startup"][client]
@@ -252,6 +255,37 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         proc.terminate()
     results["codegen_s"] = codegen_seconds(1 if args.smoke else 3)
     return results
+
+
+HOOK_VARIANTS = {
+    "sm_typed+idle": "an interceptor overriding all five hooks, each doing nothing",
+    "sm_typed+otel": "OpenTelemetryInterceptor, no-op tracer provider",
+}
+
+
+def hooks_cost(port: int, calls: int, repeat: int) -> dict[str, float]:
+    """CPU per create_model call (c=1) a variant adds over plain sm_typed: runs interleaved
+    A B C A B C ..., the median of each, so a drift of the machine hits all alike."""
+    kinds = ["sm_typed", *HOOK_VARIANTS]
+    runs: dict[str, list[float]] = {k: [] for k in kinds}
+    for _ in range(repeat):
+        for kind in kinds:
+            r = runner(
+                "cpu",
+                "--client",
+                kind,
+                "--op",
+                "create_model",
+                "--concurrency",
+                "1",
+                "--calls",
+                str(calls),
+                "--port",
+                str(port),
+            )
+            runs[kind].append(r["cpu_us"])
+    base = statistics.median(runs["sm_typed"])
+    return {k: statistics.median(runs[k]) - base for k in HOOK_VARIANTS}
 
 
 def table(results: dict[str, Any]) -> str:
@@ -295,6 +329,11 @@ def table(results: dict[str, Any]) -> str:
         if floor:  # no start-up figures for the floor, nor a ratio to it
             cells = [*cells[: len(clients)], "", *cells[len(clients) :], ""]
         lines.append(row(label, cells))
+    for variant, extra in results.get("hooks", {}).items():
+        lines.append(
+            f"\nCost over sm_typed, create_model CPU/call at c=1 (interleaved runs, medians): "
+            f"{HOOK_VARIANTS[variant]}: {extra:+.1f} µs"
+        )
     mem = results["memory"]
     lines.append(
         f"\nsm_typed: {mem['idle_client_kb']:.0f} KB per idle client; RSS across {mem['calls']:,} calls: "

@@ -4,7 +4,9 @@
     python bench/runners.py startup --client aiobotocore --port P
     python bench/runners.py memory --client sm_typed --port P --calls 100000
 
-Clients: ``sm_typed``, ``aiobotocore`` (with its types), ``aiohttp`` (a raw POST of a
+Clients: ``sm_typed`` (also ``sm_typed+idle``: with an interceptor whose five hooks do
+nothing, and ``sm_typed+otel``: with the OpenTelemetry interceptor on a no-op provider),
+``aiobotocore`` (with its types), ``aiohttp`` (a raw POST of a
 pre-built, pre-signed body through aiohttp), and ``floor``: a raw asyncio protocol on
 kept-alive connections that writes one pre-built, pre-signed request per call, reads the
 Content-Length-framed response and ``json.loads`` it, with no validation, signing or typed
@@ -49,16 +51,55 @@ def vm_rss_mb() -> float:
     return 0.0
 
 
+def bench_interceptors(kind: str) -> list[Any]:
+    if kind == "sm_typed":
+        return []
+    if kind == "sm_typed+otel":
+        from opentelemetry.trace import NoOpTracerProvider
+
+        from sm_typed.otel import OpenTelemetryInterceptor
+
+        return [OpenTelemetryInterceptor(tracer_provider=NoOpTracerProvider())]
+    assert kind == "sm_typed+idle", kind
+    from sm_typed import Interceptor
+
+    class Idle(Interceptor):
+        """Every hook overridden, none doing anything: what registering costs."""
+
+        def before_call(self, context: Any) -> None:
+            pass
+
+        def before_attempt(self, context: Any) -> None:
+            pass
+
+        def after_signing(self, context: Any) -> None:
+            pass
+
+        def after_attempt(self, context: Any) -> None:
+            pass
+
+        def after_call(self, context: Any) -> None:
+            pass
+
+    return [Idle()]
+
+
 async def open_client(kind: str, url: str, stack: AsyncExitStack) -> dict[str, Call]:
     """The client's create_model and describe_model calls, doing the same work as the others."""
-    if kind == "sm_typed":
+    if kind.startswith("sm_typed"):
         from payloads import CREATE_MODEL_PARAMS, MODEL_NAME
 
         from sm_typed import SageMakerClient
         from sm_typed.shapes import ContainerDefinition, Tag
 
         sm = await stack.enter_async_context(
-            SageMakerClient(region=REGION, endpoint_url=url, max_connections=100, **CREDS)
+            SageMakerClient(
+                region=REGION,
+                endpoint_url=url,
+                max_connections=100,
+                interceptors=bench_interceptors(kind),
+                **CREDS,
+            )
         )
         container = CREATE_MODEL_PARAMS["PrimaryContainer"]
 

@@ -264,8 +264,10 @@ async def test_a_raising_hook_ends_the_call_typed_not_retried_and_leaks_no_conne
         assert len(ended) == 1
         if stage != "after_call":
             assert isinstance(ended[0].error, InterceptorError)
-        # The one connection slot is free again (pool_timeout would say otherwise).
+        # The one connection slot is free again (pool_timeout would say otherwise), and
+        # the connection itself was kept: nothing half-written was left on it.
         assert (await sm.create_model(model_name="m")).model_arn == "arn:m"
+        assert server.connections == 1
 
 
 async def test_hooks_run_in_order_client_ones_first_then_the_views(server: FaultServer) -> None:
@@ -311,3 +313,33 @@ def test_interceptors_must_be_interceptor_instances(bad: Any) -> None:
 async def test_an_interceptor_overriding_nothing_changes_nothing(server: FaultServer) -> None:
     async with make(server, "pool", interceptors=[Interceptor()]) as sm:
         assert (await sm.create_model(model_name="m")).model_arn == "arn:m"
+
+
+async def test_sync_and_async_hooks_keep_their_order_and_every_after_call_runs(
+    server: FaultServer,
+) -> None:
+    order: list[str] = []
+
+    class Slow(Interceptor):
+        async def before_call(self, context: CallStart) -> None:
+            await asyncio.sleep(0.01)
+            order.append("slow")
+
+        async def after_call(self, context: CallEnd) -> None:
+            await asyncio.sleep(0)
+            order.append("slow-end")
+            raise ValueError("first")
+
+    class Quick(Interceptor):
+        def before_call(self, context: CallStart) -> None:
+            order.append("quick")
+
+        def after_call(self, context: CallEnd) -> None:
+            order.append("quick-end")
+            raise KeyError("second")
+
+    async with make(server, "pool", interceptors=[Slow(), Quick()]) as sm:
+        with pytest.raises(InterceptorError) as info:
+            await sm.create_model(model_name="m")
+    assert order == ["slow", "quick", "slow-end", "quick-end"]
+    assert info.value.interceptor == "Slow" and isinstance(info.value.__cause__, ValueError)

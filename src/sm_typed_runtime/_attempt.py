@@ -8,14 +8,16 @@ session token or the signature in a local.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from ._head import UNSIGNED_FIELDS
-from ._hooks import Hook, redacted, run_hooks
+from ._hooks import SECRET_FIELDS, Hook, run_hooks
 from ._request import Request
 from ._sigv4 import sign
 from ._transport import HTTPResponse, Lease
-from .interceptors import CallInfo, HTTPRequest, SignedRequest
+from .errors import InterceptorError
+from .interceptors import REDACTED, CallInfo, SignedRequest
 
 if TYPE_CHECKING:
     from ._call_options import CallSettings
@@ -44,6 +46,7 @@ async def exchange(
     target = request.route.target
     timeouts = settings.timeouts
     lease = transport.try_acquire(target, timeouts) or await transport.acquire(target, timeouts)
+    held = True
     try:
         if added is None and signed_hooks is None:
             lease.send(
@@ -52,18 +55,26 @@ async def exchange(
                 request.body,
             )
         else:
-            await _send_intercepted(
-                lease, state, request, attempt, max_attempts, skew, added, signed_hooks, call
-            )
+            try:
+                pending = send_intercepted(
+                    lease, state, request, attempt, max_attempts, skew, added, signed_hooks, call
+                )
+                if pending is not None:
+                    await pending
+            except InterceptorError:
+                held = False
+                lease.release()  # an after_signing hook raised: nothing was written
+                raise
         response = await lease.receive()
     except BaseException:
-        lease.discard()  # cancelled or failed mid-exchange: the connection is not reused
+        if held:
+            lease.discard()  # cancelled or failed mid-exchange: the connection is not reused
         raise
     lease.release()
     return response
 
 
-async def _send_intercepted(
+def send_intercepted(
     lease: Lease,
     state: ClientState,
     request: Request,
@@ -73,28 +84,34 @@ async def _send_intercepted(
     added: Fields | None,
     signed_hooks: tuple[Hook, ...] | None,
     call: CallInfo | None,
-) -> None:
-    # This frame returns before the answer is awaited: the signed fields leave with it.
+) -> Awaitable[None] | None:
+    """Sign (with the headers hooks added), show ``after_signing`` hooks, send. An awaitable
+    when a hook is async: the request is written once it is done."""
+    # The signed fields live in this frame (or `_send_after`'s), which is gone before the
+    # answer is awaited.
     fields = (
         signed_fields(state, request, attempt, max_attempts, skew)
         if not added
         else signed_fields_with(state, request, attempt, max_attempts, skew, added)
     )
+    prefix = request.prepared.prefix
     if signed_hooks is not None:
         assert call is not None
-        shown = HTTPRequest(
-            "POST",
-            request.route.url,
-            redacted(
-                [
-                    *request.prepared.prefix.fields,
-                    *fields,
-                    ("Content-Length", str(len(request.body))),
-                ]
-            ),
+        shown = [(n, REDACTED) if n in SECRET_FIELDS else (n, v) for n, v in fields]
+        context = SignedRequest(
+            call, attempt, request.route.url, prefix.fields, shown, len(request.body)
         )
-        context = SignedRequest(call, attempt, shown)
-        await run_hooks(signed_hooks, "after_signing", context, request.op.name)
+        pending = run_hooks(signed_hooks, "after_signing", context, request.op.name)
+        if pending is not None:
+            return _send_after(pending, lease, request, fields)
+    lease.send(prefix, fields, request.body)
+    return None
+
+
+async def _send_after(
+    pending: Awaitable[None], lease: Lease, request: Request, fields: Fields
+) -> None:
+    await pending
     lease.send(request.prepared.prefix, fields, request.body)
 
 

@@ -21,6 +21,7 @@ import msgspec
 
 from ._decode import DecodeFailure, decode_error_members
 from ._error_body import parse_error
+from ._metadata import request_id_of
 from ._retry import RetryKind
 from ._specs import OperationSpec
 from ._transport import HTTPResponse, TransportError
@@ -148,5 +149,5 @@ def decode_output(op: OperationSpec[Any, Any], response: HTTPResponse) -> Any:
         return op.decode(response.body)
     except DecodeFailure as exc:
         raise ResponseParseError(
-            op.name, response.status, response.headers.get("x-amzn-requestid"), str(exc)
+            op.name, response.status, request_id_of(response.headers), str(exc)
         ) from None

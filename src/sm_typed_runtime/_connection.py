@@ -45,6 +45,7 @@ class Connection(asyncio.Protocol):
     # -- asyncio.Protocol ------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # a stream transport
+        self.last_read = time.monotonic()  # idle since now, if released before any request
 
     def data_received(self, data: bytes) -> None:
         waiter = self._waiter

@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 
 from ._decode import DecodeFailure, decode_any
+from ._metadata import request_id_of
 
 
 class ErrorInfo(msgspec.Struct, frozen=True):
@@ -41,7 +42,7 @@ def error_code(raw: str) -> str:
 def parse_error(status: int, headers: Mapping[str, str], body: bytes) -> ErrorInfo:
     """Read the code, message and request id of an error response, whatever its body."""
     header_code = headers.get("x-amzn-errortype")
-    request_id = headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
+    request_id = request_id_of(headers)
     obj: dict[str, Any] | None = None
     if body.strip():
         try:

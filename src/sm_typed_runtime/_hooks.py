@@ -8,15 +8,13 @@ retries; ``after_call`` hooks all run even when one of them raises.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, cast
 
 from .errors import ConfigurationError, InterceptorError
-from .interceptors import REDACTED, Interceptor
+from .interceptors import Interceptor
 
 HOOK_NAMES = ("before_call", "before_attempt", "after_signing", "after_attempt", "after_call")
-# Values an interceptor is shown as REDACTED.
-SECRET_FIELDS = frozenset({"authorization", "x-amz-security-token"})
 
 Hook = tuple[Interceptor, Callable[[Any], Any]]
 
@@ -60,33 +58,92 @@ def hooks_for(interceptors: tuple[Interceptor, ...]) -> Hooks | None:
     return hooks if hooks.any() else None
 
 
-async def run_hooks(hooks: tuple[Hook, ...], stage: str, context: object, operation: str) -> None:
-    for owner, hook in hooks:
+def run_hooks(
+    hooks: tuple[Hook, ...], stage: str, context: object, operation: str
+) -> Awaitable[None] | None:
+    """Run ``hooks`` in order: plain ones here and now, so a call whose hooks are all plain
+    awaits nothing more. From the first that returns an awaitable on, the rest run after it:
+    that is returned, for the caller to await."""
+    for pair in hooks:
         try:
-            result = hook(context)
-            if result is not None:
-                await result
+            result = pair[1](context)
         except Exception as exc:
-            raise InterceptorError(operation, type(owner).__name__, stage, exc) from exc
+            raise InterceptorError(operation, type(pair[0]).__name__, stage, exc) from exc
+        if result is not None:
+            rest = hooks[_position(hooks, pair) + 1 :]
+            return _after(result, pair[0], rest, stage, context, operation)
+    return None
 
 
-async def run_after_call(hooks: tuple[Hook, ...], context: object, operation: str) -> None:
-    """Every ``after_call`` hook runs; the first one that raised is raised after the rest."""
+def _position(hooks: tuple[Hook, ...], pair: Hook) -> int:
+    return next(i for i, p in enumerate(hooks) if p is pair)
+
+
+async def _after(
+    pending: Any,
+    owner: Interceptor,
+    rest: tuple[Hook, ...],
+    stage: str,
+    context: object,
+    operation: str,
+) -> None:
+    try:
+        await pending
+    except Exception as exc:
+        raise InterceptorError(operation, type(owner).__name__, stage, exc) from exc
+    more = run_hooks(rest, stage, context, operation)
+    if more is not None:
+        await more
+
+
+def run_after_call(
+    hooks: tuple[Hook, ...], context: object, operation: str
+) -> Awaitable[None] | None:
+    """Every ``after_call`` hook runs, in order, even after one raised; the first error is
+    raised once all ran. Plain hooks run here; an awaitable is returned as in `run_hooks`."""
     first: InterceptorError | None = None
-    for owner, hook in hooks:
+    for pair in hooks:
         try:
-            result = hook(context)
-            if result is not None:
-                await result
+            result = pair[1](context)
         except Exception as exc:  # noqa: BLE001 - raised below, after the other hooks ran
-            if first is None:
-                first = InterceptorError(operation, type(owner).__name__, "after_call", exc)
-                first.__cause__ = exc
+            first = first or _hook_error(operation, pair[0], exc)
+            continue
+        if result is not None:
+            rest = hooks[_position(hooks, pair) + 1 :]
+            return _after_call_rest(result, pair[0], rest, context, operation, first)
+    if first is not None:
+        raise first
+    return None
+
+
+async def _after_call_rest(
+    pending: Any,
+    owner: Interceptor,
+    rest: tuple[Hook, ...],
+    context: object,
+    operation: str,
+    first: InterceptorError | None,
+) -> None:
+    try:
+        await pending
+    except Exception as exc:  # noqa: BLE001 - raised below, after the other hooks ran
+        first = first or _hook_error(operation, owner, exc)
+    try:
+        more = run_after_call(rest, context, operation)
+        if more is not None:
+            await more
+    except InterceptorError as later:
+        first = first or later
     if first is not None:
         raise first
 
 
-def redacted(fields: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (name, REDACTED if name.lower() in SECRET_FIELDS else value) for name, value in fields
-    )
+def _hook_error(operation: str, owner: Interceptor, exc: Exception) -> InterceptorError:
+    error = InterceptorError(operation, type(owner).__name__, "after_call", exc)
+    error.__cause__ = exc
+    return error
+
+
+# Shown to hooks as REDACTED, as the runtime spells them in the fields it signs (a caller
+# cannot add these: the client owns them).
+SECRET_FIELDS = frozenset({"Authorization", "X-Amz-Security-Token"})

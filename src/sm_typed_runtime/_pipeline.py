@@ -12,7 +12,9 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
+
+import msgspec
 
 from ._attempt import exchange
 from ._call_options import CallSettings
@@ -27,7 +29,8 @@ from ._classify import (
     transport_retry_kind,
 )
 from ._head import HeaderError, extra_field_problems
-from ._hooks import Hook, run_after_call, run_hooks
+from ._hooks import run_after_call, run_hooks
+from ._metadata import request_id_of
 from ._request import (
     COMPRESSION_MIN_BYTES,
     Prepared,
@@ -50,7 +53,7 @@ from .errors import (
     ServiceError,
     SmTypedError,
 )
-from .interceptors import AttemptEnd, AttemptStart, CallEnd, CallInfo, CallStart, HTTPRequest
+from .interceptors import AttemptEnd, AttemptStart, CallEnd, CallInfo, CallStart
 from .responses import RawResponse
 
 logger = logging.getLogger("sm_typed")
@@ -65,16 +68,13 @@ class Invoke(Protocol):
     def __call__(self, op: OperationSpec[InT, OutT], params: InT, /) -> Awaitable[OutT]: ...
 
 
-class Progress:
+class Progress(msgspec.Struct):
     """What a call has done so far, for what wraps `Pipeline.run` (deadline, interceptors)."""
 
-    __slots__ = ("attempts", "headers", "retry_time", "status")
-
-    def __init__(self) -> None:
-        self.attempts = 0
-        self.status: int | None = None  # of the last response
-        self.headers: Headers | None = None
-        self.retry_time = 0.0
+    attempts: int = 0
+    status: int | None = None  # of the last response
+    headers: Headers | None = None
+    retry_time: float = 0.0
 
 
 class Pipeline:
@@ -107,18 +107,27 @@ class Pipeline:
         progress = Progress()
         try:
             if hooks.before_call is not None:
-                await run_hooks(hooks.before_call, "before_call", CallStart(call), op.name)
+                pending = run_hooks(hooks.before_call, "before_call", CallStart(call), op.name)
+                if pending is not None:
+                    await pending
             if self.settings.call_timeout is None:
                 result = await self.run(op, params, progress, call)
             else:
                 result = await self.run_with_deadline(op, params, progress, call)
         except BaseException as exc:
             if hooks.after_call is not None:
-                await run_after_call(hooks.after_call, _ended(call, None, exc, progress), op.name)
+                ended = _ended(call, None, exc, progress)
+                pending = run_after_call(hooks.after_call, ended, op.name)
+                if pending is not None:
+                    await pending
             raise
         if hooks.after_call is not None:
-            output: Any = cast(RawResponse[Any], result).parsed if self.settings.raw else result
-            await run_after_call(hooks.after_call, _ended(call, output, None, progress), op.name)
+            output: Any = result.parsed if self.settings.raw else result  # type: ignore[attr-defined]
+            pending = run_after_call(
+                hooks.after_call, _ended(call, output, None, progress), op.name
+            )
+            if pending is not None:
+                await pending
         return result
 
     async def run_with_deadline(
@@ -206,7 +215,13 @@ class Pipeline:
             added = None
             if before_attempt is not None:
                 assert call is not None
-                added = await _before_attempt(before_attempt, call, request, attempt)
+                fields = request.prepared.prefix.fields
+                starting = AttemptStart(call, attempt, route.url, fields, [], len(request.body))
+                pending = run_hooks(before_attempt, "before_attempt", starting, op.name)
+                if pending is not None:
+                    await pending
+                if starting.added:
+                    added = _checked_added(starting.added, fields, op.name)
             skew = state.skew
             sent = time.monotonic() if debug or after_attempt is not None else 0.0
             kind: RetryKind | None
@@ -241,19 +256,22 @@ class Pipeline:
                         strategy.after_attempt(False)
                     strategy.record_success(retries)
                     if debug:
-                        request_id = headers.get("x-amzn-requestid")
-                        _log(op, attempt, max_attempts, sent, status, request_id, "")
+                        _log(op, attempt, max_attempts, sent, status, request_id_of(headers), "")
                     if after_attempt is not None:
                         assert call is not None
-                        ended = AttemptEnd(call, attempt, status, headers, _since(sent), None)
-                        await run_hooks(after_attempt, "after_attempt", ended, op.name)
+                        ended = AttemptEnd(
+                            call, attempt, status, headers, time.monotonic() - sent, None
+                        )
+                        pending = run_hooks(after_attempt, "after_attempt", ended, op.name)
+                        if pending is not None:
+                            await pending
                     output = decode_output(op, response)
                     if progress is not None:
                         progress.retry_time = time.monotonic() - started
                     if settings.raw:
                         return RawResponse(  # type: ignore[return-value]
                             output,
-                            headers.get("x-amzn-requestid"),
+                            request_id_of(headers),
                             status,
                             headers,
                             attempt,
@@ -262,7 +280,7 @@ class Pipeline:
                     return output  # type: ignore[no-any-return]
                 if status < 300:
                     error = ResponseParseError(
-                        op.name, status, headers.get("x-amzn-requestid"), "CRC32 mismatch"
+                        op.name, status, request_id_of(headers), "CRC32 mismatch"
                     )
                     kind = "transient"
                 else:
@@ -279,8 +297,10 @@ class Pipeline:
             if after_attempt is not None:
                 assert call is not None
                 code = status if isinstance(status, int) else None
-                ended = AttemptEnd(call, attempt, code, headers, _since(sent), error)
-                await run_hooks(after_attempt, "after_attempt", ended, op.name)
+                ended = AttemptEnd(call, attempt, code, headers, time.monotonic() - sent, error)
+                pending = run_hooks(after_attempt, "after_attempt", ended, op.name)
+                if pending is not None:
+                    await pending
             if state.lifecycle.closed:
                 raise ClientClosedError(
                     f"{op.name}: the client was closed during the call"
@@ -326,37 +346,21 @@ class Pipeline:
         return True
 
 
-async def _before_attempt(
-    hooks: tuple[Hook, ...], call: CallInfo, request: Request, attempt: int
-) -> list[tuple[str, str]] | None:
-    """Show the unsigned request; return the headers the hooks added (checked), if any."""
-    fields = request.prepared.prefix.fields
-    shown = HTTPRequest(
-        "POST", request.route.url, (*fields, ("Content-Length", str(len(request.body))))
-    )
-    context = AttemptStart(call, attempt, shown)
-    await run_hooks(hooks, "before_attempt", context, call.operation)
-    added = context.added
-    if not added:
-        return None
+def _checked_added(
+    added: list[tuple[str, str]], fields: tuple[tuple[str, str], ...], operation: str
+) -> list[tuple[str, str]]:
+    """The headers hooks added to an attempt, if each can be sent (else nothing is)."""
     problems = extra_field_problems(added, fields)
     if problems:
-        raise ParamValidationError(call.operation, problems)
+        raise ParamValidationError(operation, problems)
     return list(added)
 
 
 def _ended(call: CallInfo, output: Any, error: BaseException | None, progress: Progress) -> CallEnd:
-    headers = progress.headers
-    request_id = headers.get("x-amzn-requestid") if headers is not None else None
     attempts, retry_time = progress.attempts, progress.retry_time
     if isinstance(error, SmTypedError):
         attempts, retry_time = error.attempts or attempts, error.retry_time
-        request_id = getattr(error, "request_id", request_id)
-    return CallEnd(call, output, error, attempts, retry_time, progress.status, request_id)
-
-
-def _since(started: float) -> float:
-    return time.monotonic() - started
+    return CallEnd(call, output, error, attempts, retry_time, progress.status, progress.headers)
 
 
 def _log(

@@ -20,6 +20,8 @@ from typing import Any
 
 import msgspec
 
+from ._metadata import request_id_of
+
 __all__ = [
     "REDACTED",
     "AttemptEnd",
@@ -35,19 +37,22 @@ __all__ = [
 REDACTED = "<redacted>"
 
 
-class CallInfo:
+def _new_dict() -> dict[Any, Any]:
+    return {}
+
+
+def _new_list() -> list[tuple[str, str]]:
+    return []
+
+
+class CallInfo(msgspec.Struct):
     """What every stage context of one call shares."""
 
-    __slots__ = ("input", "operation", "properties", "region", "service")
-
-    def __init__(
-        self, service: str, operation: str, input: msgspec.Struct | None, region: str | None
-    ) -> None:
-        self.service = service  # the model's serviceId: "SageMaker"
-        self.operation = operation  # the wire name: "CreateModel"
-        self.input = input  # the input Struct as given (None for operations without one)
-        self.region = region  # None until the route is resolved
-        self.properties: dict[Any, Any] = {}
+    service: str  # the model's serviceId: "SageMaker"
+    operation: str  # the wire name: "CreateModel"
+    input: msgspec.Struct | None  # the input Struct as given (None: the operation has none)
+    region: str | None  # None until the route is resolved
+    properties: dict[Any, Any] = msgspec.field(default_factory=_new_dict)  # interceptors' own
 
     def __repr__(self) -> str:
         return f"CallInfo({self.service}.{self.operation})"
@@ -61,11 +66,12 @@ class HTTPRequest(msgspec.Struct, frozen=True):
     headers: tuple[tuple[str, str], ...]
 
 
-class _Stage:
-    __slots__ = ("call",)
+# The contexts are Structs (built in C: a few of them per attempt) with a repr that never
+# shows the input or headers.
 
-    def __init__(self, call: CallInfo) -> None:
-        self.call = call
+
+class _Stage(msgspec.Struct):
+    call: CallInfo
 
     @property
     def operation(self) -> str:
@@ -83,27 +89,40 @@ class _Stage:
     def properties(self) -> dict[Any, Any]:
         return self.call.properties
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.call.service}.{self.call.operation})"
+
 
 class CallStart(_Stage):
     """``before_call``: the operation and its input, before validation."""
 
-    __slots__ = ()
+
+class _RequestStage(_Stage):
+    attempt: int  # 1 for the first
+    _url: str
+    _fields: tuple[tuple[str, str], ...]  # the fields every attempt has (no secret in them)
+    _more: list[tuple[str, str]]  # this attempt's, secrets already redacted
+    _length: int
+    _request: HTTPRequest | None = None
+
+    @property
+    def request(self) -> HTTPRequest:
+        """The request as written: method, URL and every header in order."""
+        request = self._request
+        if request is None:
+            fields = (*self._fields, *self._more, ("Content-Length", str(self._length)))
+            request = self._request = HTTPRequest("POST", self._url, fields)
+        return request
 
 
-class AttemptStart(_Stage):
+class AttemptStart(_RequestStage):
     """``before_attempt``: the request before a connection is held and before signing.
 
     `add_header` adds a header to this attempt (it is signed, unless it is a tracing
     header botocore also leaves unsigned). Headers the client owns are refused.
     """
 
-    __slots__ = ("added", "attempt", "request")
-
-    def __init__(self, call: CallInfo, attempt: int, request: HTTPRequest) -> None:
-        super().__init__(call)
-        self.attempt = attempt  # 1 for the first
-        self.request = request
-        self.added: list[tuple[str, str]] = []  # by `add_header`, in order
+    added: list[tuple[str, str]] = msgspec.field(default_factory=_new_list)  # by add_header
 
     def add_header(self, name: str, value: str) -> None:
         """Add ``name: value`` to this attempt's request; checked before anything is sent
@@ -112,64 +131,43 @@ class AttemptStart(_Stage):
         self.added.append((name, value))
 
 
-class SignedRequest(_Stage):
-    """``after_signing``: the signed request, just before it is written."""
-
-    __slots__ = ("attempt", "request")
-
-    def __init__(self, call: CallInfo, attempt: int, request: HTTPRequest) -> None:
-        super().__init__(call)
-        self.attempt = attempt
-        self.request = request
+class SignedRequest(_RequestStage):
+    """``after_signing``: the signed request, just before it is written (the signature and
+    the session token shown as ``<redacted>``)."""
 
 
 class AttemptEnd(_Stage):
     """``after_attempt``: how one attempt ended: a response (``status_code``, ``headers``),
     a transport failure (``status_code`` None), and the error it became, if any."""
 
-    __slots__ = ("attempt", "duration", "error", "headers", "request_id", "status_code")
+    attempt: int
+    status_code: int | None
+    headers: Mapping[str, str] | None
+    duration: float  # seconds, from before the connection wait to the answer
+    error: BaseException | None  # None when the attempt succeeded
 
-    def __init__(
-        self,
-        call: CallInfo,
-        attempt: int,
-        status_code: int | None,
-        headers: Mapping[str, str] | None,
-        duration: float,
-        error: BaseException | None,
-    ) -> None:
-        super().__init__(call)
-        self.attempt = attempt
-        self.status_code = status_code
-        self.headers = headers
-        self.request_id = headers.get("x-amzn-requestid") if headers is not None else None
-        self.duration = duration  # seconds, from before the connection wait to the answer
-        self.error = error  # None when the attempt succeeded
+    @property
+    def request_id(self) -> str | None:
+        """The response's request id (None without a response)."""
+        return request_id_of(self.headers)
 
 
 class CallEnd(_Stage):
     """``after_call``: the call's outcome: ``output`` (None for an operation without one)
     or the ``error`` it raises."""
 
-    __slots__ = ("attempts", "error", "output", "request_id", "retry_time", "status_code")
+    output: msgspec.Struct | None
+    error: BaseException | None
+    attempts: int
+    retry_time: float
+    status_code: int | None  # of the last response, if one came
+    _headers: Mapping[str, str] | None
 
-    def __init__(
-        self,
-        call: CallInfo,
-        output: msgspec.Struct | None,
-        error: BaseException | None,
-        attempts: int,
-        retry_time: float,
-        status_code: int | None,
-        request_id: str | None,
-    ) -> None:
-        super().__init__(call)
-        self.output = output
-        self.error = error
-        self.attempts = attempts
-        self.retry_time = retry_time
-        self.status_code = status_code  # of the last response, if one came
-        self.request_id = request_id
+    @property
+    def request_id(self) -> str | None:
+        """The request id of the last response (a service error's own, when it raised one)."""
+        found = getattr(self.error, "request_id", None)
+        return found if isinstance(found, str) else request_id_of(self._headers)
 
 
 class Interceptor:
