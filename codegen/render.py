@@ -44,36 +44,38 @@ RUNTIME_ERROR_NAMES: tuple[str, ...] = tuple(runtime_errors.LIBRARY_ERRORS)
 
 def client_init_stub(options: tuple[Option, ...] = CLIENT_OPTIONS) -> str:
     """The constructor of every generated client's stub, from the runtime's option table."""
-    params = "".join(f"        {o.name}: {o.annotation} = {o.default_source},\n" for o in options)
-    args = "".join(_arg_doc(o.name, o.doc) for o in options)
-    return (
-        "    def __init__(\n"
-        "        self,\n"
-        "        *,\n"
-        f"{params}"
-        "    ) -> None:\n"
-        '        """Create a client. Nothing is resolved or connected until the first call\n'
-        "        (or ``async with``), so constructing one never blocks.\n"
-        "\n"
-        "        Args:\n"
-        f"{args}"
-        '        """'
+    return _options_method(
+        "__init__",
+        options,
+        "None",
+        "Create a client. Nothing is resolved or connected until the first call\n"
+        "        (or ``async with``), so constructing one never blocks.",
     )
 
 
 def with_options_stub(returns: str, options: tuple[Option, ...] = CALL_OPTIONS) -> str:
     """``with_options`` of a generated client's stub, from the runtime's per-call options."""
-    params = "".join(f"        {o.name}: {o.annotation} = ...,\n" for o in options)
+    return _options_method(
+        "with_options",
+        options,
+        returns,
+        "A view of this client with other call options, for one call or many. It\n"
+        "        shares the client's connections, credentials and retry quota; options left out\n"
+        "        keep their current value.",
+    )
+
+
+def _options_method(name: str, options: tuple[Option, ...], returns: str, summary: str) -> str:
+    """A keyword-only method taking ``options``, documented from their table."""
+    params = "".join(f"        {o.name}: {o.annotation} = {o.default_source},\n" for o in options)
     args = "".join(_arg_doc(o.name, o.doc) for o in options)
     return (
-        "    def with_options(\n"
+        f"    def {name}(\n"
         "        self,\n"
         "        *,\n"
         f"{params}"
         f"    ) -> {returns}:\n"
-        '        """A view of this client with other call options, for one call or many. It\n'
-        "        shares the client's connections, credentials and retry quota; options left out\n"
-        "        keep their current value.\n"
+        f'        """{summary}\n'
         "\n"
         "        Args:\n"
         f"{args}"

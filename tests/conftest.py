@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,8 @@ sys.path.insert(0, str(ROOT / "examples"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from moto_local import MotoServer  # noqa: E402
+
+from sm_typed import SageMakerClient  # noqa: E402
 
 AWS_ENV = (
     "AWS_ACCESS_KEY_ID",
@@ -70,6 +72,18 @@ def close_http_clients() -> Iterator[None]:
 def moto_server() -> Iterator[MotoServer]:
     with MotoServer() as server:
         yield server
+
+
+@pytest.fixture
+async def sm(moto_server: MotoServer) -> AsyncIterator[SageMakerClient]:
+    """A client of the moto server, through the default transport (modules may override)."""
+    async with SageMakerClient(
+        region="us-east-1",
+        endpoint_url=moto_server.url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ) as client:
+        yield client
 
 
 _conformance: dict[str, int] = {"passed": 0, "skipped": 0, "failed": 0}

@@ -64,3 +64,37 @@ def client(recorder: Recorder, **options: Any) -> SageMakerClient:
     }
     kwargs.update(options)
     return SageMakerClient(**kwargs)
+
+
+class RawCapture:
+    """A loopback server that records every request's exact bytes and answers ``reply``
+    (a JSON body, 200), one request per connection: for byte-for-byte wire checks."""
+
+    def __init__(self, reply: object) -> None:
+        self.received: list[bytes] = []
+        self._body = json.dumps(reply).encode()
+        self._server: Any = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def __aenter__(self) -> RawCapture:
+        import asyncio
+
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._server.close()
+
+    async def _handle(self, reader: Any, writer: Any) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+        self.received.append(head + await reader.readexactly(length))
+        body = self._body
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+        writer.close()

@@ -3,8 +3,6 @@ extra headers are checked before anything is sent and written (and signed) exact
 
 from __future__ import annotations
 
-import asyncio
-import json
 import re
 import sys
 from collections.abc import AsyncIterator
@@ -17,7 +15,7 @@ import respx
 from botocore_signer import botocore_signature
 from clocks import FakeClock
 from fault_server import FaultServer, ok, slow, throttle
-from helpers import ACCESS_KEY, ENDPOINT, SECRET_KEY
+from helpers import ACCESS_KEY, ENDPOINT, SECRET_KEY, RawCapture
 
 from sm_typed import SageMakerClient
 from sm_typed.errors import (
@@ -70,23 +68,11 @@ def signature_for(url: str, headers: dict[str, str], body: bytes, amz_date: str)
 
 
 async def test_the_exact_bytes_a_view_with_extra_headers_writes() -> None:
-    received: list[bytes] = []
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
-        received.append(head + await reader.readexactly(length))
-        body = json.dumps(OUTPUT).encode()
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
-        await writer.drain()
-        writer.close()
-
-    tcp = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = tcp.sockets[0].getsockname()[1]
-    try:
+    async with RawCapture(OUTPUT) as server:
+        port = server.port
         async with SageMakerClient(
             region="us-east-1",
-            endpoint_url=f"http://127.0.0.1:{port}",
+            endpoint_url=server.url,
             aws_access_key_id=ACCESS_KEY,
             aws_secret_access_key=SECRET_KEY,
             max_attempts=1,
@@ -96,8 +82,7 @@ async def test_the_exact_bytes_a_view_with_extra_headers_writes() -> None:
                 extra_headers={"X-Tenant": "team-a", "X-Amzn-Trace-Id": "Root=1-5759e988"}
             )
             await view.create_model(model_name="m")
-    finally:
-        tcp.close()
+    received = server.received
     body = b'{"ModelName":"m"}'
     signature = signature_for(
         f"http://127.0.0.1:{port}/",

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from moto_local import MotoServer
 
 from sm_typed import SageMakerClient
 from sm_typed.errors import ServiceError, ValidationException
 from sm_typed.shapes import ContainerDefinition, DescribeModelOutput, Tag, VpcConfig
 
 ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
-
-
-@pytest.fixture
-async def sm(moto_server: MotoServer) -> AsyncIterator[SageMakerClient]:
-    async with SageMakerClient(
-        region="us-east-1",
-        endpoint_url=moto_server.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    ) as client:
-        yield client
 
 
 async def test_create_describe_list_delete_model(sm: SageMakerClient) -> None:

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from fault_server import FaultServer, ok, throttle
 from helpers import ACCESS_KEY, SECRET_KEY
-from moto_local import MotoServer
 
 from sm_typed import RawResponse, SageMakerClient, SageMakerClientWithRawResponse
 from sm_typed.errors import ValidationException
 from sm_typed.shapes import CreateModelOutput, DescribeModelOutput
 
 ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
-
-
-@pytest.fixture
-async def sm(moto_server: MotoServer) -> AsyncIterator[SageMakerClient]:
-    async with SageMakerClient(
-        region="us-east-1",
-        endpoint_url=moto_server.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    ) as client:
-        yield client
 
 
 async def test_raw_round_trip_against_moto(

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import respx
 from botocore_signer import botocore_signature
-from helpers import ACCESS_KEY, ENDPOINT, SECRET_KEY
+from helpers import ACCESS_KEY, ENDPOINT, SECRET_KEY, RawCapture
 
 from sm_typed import SageMakerClient
 from sm_typed.shapes import (
@@ -254,29 +254,16 @@ async def test_debug_log_has_one_line_per_call_and_no_secrets(
 
 async def test_the_exact_bytes_the_pool_writes_for_create_model() -> None:
     """The same call as above, through the built-in pool to a loopback socket: every byte."""
-    import asyncio
     import sys
 
     from clocks import FakeClock
 
-    received: list[bytes] = []
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
-        received.append(head + await reader.readexactly(length))
-        body = json.dumps(CREATE_MODEL_OUTPUT).encode()
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
     clock = FakeClock(wall=datetime(2024, 1, 1, tzinfo=UTC).timestamp())
-    try:
+    async with RawCapture(CREATE_MODEL_OUTPUT) as server:
+        port = server.port
         async with SageMakerClient(
             region="us-east-1",
-            endpoint_url=f"http://127.0.0.1:{port}",
+            endpoint_url=server.url,
             aws_access_key_id=ACCESS_KEY,
             aws_secret_access_key=SECRET_KEY,
             max_attempts=1,
@@ -288,8 +275,7 @@ async def test_the_exact_bytes_the_pool_writes_for_create_model() -> None:
                 execution_role_arn="arn:aws:iam::123456789012:role/r",
                 tags=[Tag(key="team", value="ml")],
             )
-    finally:
-        server.close()
+    received = server.received
     assert out.model_arn == CREATE_MODEL_OUTPUT["ModelArn"]
     body = (
         b'{"ModelName":"m","PrimaryContainer":{"Image":"img:1","Environment":{"A":"1"}},'
