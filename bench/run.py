@@ -258,6 +258,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
 
 HOOK_VARIANTS = {
+    "sm_typed+noop": "an interceptor overriding no hook",
     "sm_typed+idle": "an interceptor overriding all five hooks, each doing nothing",
     "sm_typed+otel": "OpenTelemetryInterceptor, no-op tracer provider",
 }
@@ -329,10 +330,14 @@ def table(results: dict[str, Any]) -> str:
         if floor:  # no start-up figures for the floor, nor a ratio to it
             cells = [*cells[: len(clients)], "", *cells[len(clients) :], ""]
         lines.append(row(label, cells))
-    for variant, extra in results.get("hooks", {}).items():
-        lines.append(
-            f"\nCost over sm_typed, create_model CPU/call at c=1 (interleaved runs, medians): "
+    if results.get("hooks"):
+        costs = "; ".join(
             f"{HOOK_VARIANTS[variant]}: {extra:+.1f} µs"
+            for variant, extra in results["hooks"].items()
+        )
+        lines.append(
+            f"\nInterceptors, CPU per create_model call at c=1 over plain sm_typed "
+            f"(interleaved runs, medians): {costs}"
         )
     mem = results["memory"]
     lines.append(

@@ -4,8 +4,8 @@
     python bench/runners.py startup --client aiobotocore --port P
     python bench/runners.py memory --client sm_typed --port P --calls 100000
 
-Clients: ``sm_typed`` (also ``sm_typed+idle``: with an interceptor whose five hooks do
-nothing, and ``sm_typed+otel``: with the OpenTelemetry interceptor on a no-op provider),
+Clients: ``sm_typed`` (also ``sm_typed+noop``: with an interceptor that overrides no hook,
+``sm_typed+idle``: with one whose five hooks are overridden and do nothing, and ``sm_typed+otel``: with the OpenTelemetry interceptor on a no-op provider),
 ``aiobotocore`` (with its types), ``aiohttp`` (a raw POST of a
 pre-built, pre-signed body through aiohttp), and ``floor``: a raw asyncio protocol on
 kept-alive connections that writes one pre-built, pre-signed request per call, reads the
@@ -60,8 +60,11 @@ def bench_interceptors(kind: str) -> list[Any]:
         from sm_typed.otel import OpenTelemetryInterceptor
 
         return [OpenTelemetryInterceptor(tracer_provider=NoOpTracerProvider())]
-    assert kind == "sm_typed+idle", kind
     from sm_typed import Interceptor
+
+    if kind == "sm_typed+noop":
+        return [Interceptor()]  # registered, overriding nothing
+    assert kind == "sm_typed+idle", kind
 
     class Idle(Interceptor):
         """Every hook overridden, none doing anything: what registering costs."""
