@@ -62,3 +62,23 @@ RESPONSES = {
     "CreateModel": json.dumps({"ModelArn": DESCRIBE_MODEL_BODY["ModelArn"]}).encode(),
     "DescribeModel": json.dumps(DESCRIBE_MODEL_BODY).encode(),
 }
+
+
+# ListModels, for the pagination benchmark: 10 pages of 100 models, page i answering the
+# request whose NextToken is "p<i>" (the first has none).
+LIST_PAGES = 10
+
+
+def list_models_page(index: int) -> bytes:
+    models = [
+        {
+            "ModelName": f"model-{index:02d}-{i:03d}",
+            "ModelArn": f"arn:aws:sagemaker:us-east-1:123456789012:model/model-{index:02d}-{i:03d}",
+            "CreationTime": 1700000000 + i,
+        }
+        for i in range(100)
+    ]
+    page: dict[str, object] = {"Models": models}
+    if index + 1 < LIST_PAGES:
+        page["NextToken"] = f"p{index + 1}"
+    return json.dumps(page).encode()

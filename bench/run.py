@@ -244,6 +244,21 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 f"own {s['own_ms']:5.1f})  {s['rss_mb']:5.1f} MB",
                 flush=True,
             )
+        results["pagination"] = runner(
+            "pagination",
+            "--port",
+            str(port),
+            "--client",
+            "sm_typed",
+            "--calls",
+            "10" if args.smoke else "200",
+        )
+        p = results["pagination"]
+        print(
+            f"pagination: .items() {p['paginated_ms']:.2f} ms, by hand {p['by_hand_ms']:.2f} ms "
+            f"for 1,000 items ({p['ratio']:.2f}×)",
+            flush=True,
+        )
         results["memory"] = runner(
             "memory", "--client", "sm_typed", "--port", str(port), "--calls", str(args.memory_calls)
         )
@@ -338,6 +353,12 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"\nInterceptors, CPU per create_model call at c=1 over plain sm_typed "
             f"(interleaved runs, medians): {costs}"
+        )
+    if "pagination" in results:
+        p = results["pagination"]
+        lines.append(
+            f"\nPagination, 1,000 items in pages of 100, CPU: `.items()` {p['paginated_ms']:.2f} ms, "
+            f"the same 10 calls by hand {p['by_hand_ms']:.2f} ms ({p['ratio']:.2f}×)"
         )
     mem = results["memory"]
     lines.append(

@@ -3,7 +3,8 @@
 Runs in its own process so a client's CPU can be measured alone:
     python bench/stub_server.py PORT
 It prints "ready" once listening. CreateModel gets a small body, DescribeModel a
-large one (bench/payloads.py); anything else gets ``{}``.
+large one (bench/payloads.py), ListModels pages of 100 by their NextToken; anything
+else gets ``{}``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from payloads import RESPONSES
+from payloads import LIST_PAGES, RESPONSES, list_models_page
 
 
 def build_response(body: bytes) -> bytes:
@@ -28,6 +29,7 @@ def build_response(body: bytes) -> bytes:
 
 ROUTES = {target.lower().encode(): build_response(body) for target, body in RESPONSES.items()}
 DEFAULT = build_response(b"{}")
+LIST_MODELS = [build_response(list_models_page(i)) for i in range(LIST_PAGES)]
 
 
 class _Handler(asyncio.Protocol):
@@ -56,9 +58,14 @@ class _Handler(asyncio.Protocol):
             total = end + 4 + length
             if len(self.buffer) < total:
                 return
-            self.buffer = self.buffer[total:]
+            body, self.buffer = self.buffer[end + 4 : total], self.buffer[total:]
             assert self.transport is not None
-            self.transport.write(ROUTES.get(target, DEFAULT))
+            if target == b"listmodels":
+                at = body.find(b'"NextToken":"p')
+                page = int(body[at + 14 : body.index(b'"', at + 14)]) if at >= 0 else 0
+                self.transport.write(LIST_MODELS[page])
+            else:
+                self.transport.write(ROUTES.get(target, DEFAULT))
 
 
 async def serve(port: int) -> None:

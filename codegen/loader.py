@@ -13,6 +13,7 @@ from .endpoints import PARTITIONS_FILE, RULES_FILE, endpoint_table
 from .errors import CodegenError
 from .model import Member, Operation, Paginator, Service, Shape, ShapeType, Waiter
 from .overrides import OPTIONAL_MEMBERS
+from .waiter_checks import check_expected_values, own_waiters
 
 SOURCE_FILE = "SOURCE.json"
 _SHAPE_TYPES = frozenset(get_args(ShapeType))
@@ -66,7 +67,13 @@ def load_service(model_path: Path, service_name: str | None = None) -> Service:
         paginators = _read_json(model_dir / "paginators-1.json").get("pagination", {})
     if (model_dir / "waiters-2.json").exists():
         waiters = _read_json(model_dir / "waiters-2.json").get("waiters", {})
+    ours = own_waiters(name)
+    clash = sorted(set(ours) & set(waiters))
+    if clash:
+        raise CodegenError(f"codegen/waiters/{name}.json redefines the model's {clash[0]}")
+    waiters = {**waiters, **ours}
     service = service_from_dict(raw, name, paginators=paginators, waiters=waiters)
+    check_expected_values(service)
     if botocore_version is not None:
         service = replace(service, botocore_version=botocore_version)
     # Only files pinned beside the model: a table is as exact as the files it came from.
@@ -289,6 +296,8 @@ def _paginator(name: str, p: JsonObj) -> Paginator:
         output_token=_keys(p.get("output_token")),
         result_key=_keys(p.get("result_key")),
         limit_key=p.get("limit_key"),
+        more_results=p.get("more_results"),
+        non_aggregate_keys=_keys(p.get("non_aggregate_keys")),
     )
 
 

@@ -85,6 +85,8 @@ class Paginator:
     output_token: tuple[str, ...]
     result_key: tuple[str, ...]
     limit_key: str | None = None
+    more_results: str | None = None
+    non_aggregate_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

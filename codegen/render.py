@@ -17,6 +17,7 @@ from . import naming
 from .docs import docstring, html_to_text
 from .errors import CodegenError
 from .model import Member, Operation, Service, Shape
+from .waiter_checks import own_waiters
 
 TEMPLATES = Path(__file__).parent / "templates"
 LINE = 100
@@ -213,6 +214,31 @@ class OperationView:
     @property
     def returns(self) -> str:
         return f"_s.{self.output_class}" if self.output_class else "None"
+
+
+@dataclass(frozen=True)
+class PaginatorView:
+    method: str  # paginate_list_models
+    op: OperationView
+    spec_name: str  # _P_ListModels
+    params: tuple[ParamView, ...]  # the operation's, less its input tokens and limit key
+    item: str  # the annotation of one element of the first result key
+    spec_line: str
+
+    @property
+    def returns(self) -> str:
+        return f"_Paginator[{self.op.returns}, {self.item}]"
+
+
+@dataclass(frozen=True)
+class WaiterView:
+    method: str  # wait_until_endpoint_in_service
+    name: str  # EndpointInService
+    op: OperationView
+    spec_name: str  # _W_EndpointInService
+    returns: str
+    spec_line: str
+    doc: str
 
 
 @dataclass(frozen=True)
@@ -428,6 +454,128 @@ class Renderer:
             ),
         )
 
+    def paginators(self, operations: list[OperationView]) -> list[PaginatorView]:
+        by_name = {op.name: op for op in operations}
+        views: list[PaginatorView] = []
+        for name, p in sorted(self.service.paginators.items()):
+            op = by_name[name]
+            model_op = self.service.operations[name]
+            inp = self.service.shapes[model_op.input] if model_op.input else None
+            attrs = self.attrs(inp) if inp is not None else {}
+            by_wire = {m.wire_name: attrs[m.name] for m in inp.members} if inp else {}
+            dropped = {
+                by_wire[t]
+                for t in (*p.input_token, *([p.limit_key] if p.limit_key else []))
+                if t in by_wire
+            }
+            missing = [t for t in p.input_token if t not in by_wire]
+            if missing:
+                raise CodegenError(f"paginator {name}: input token {missing[0]} is not a member")
+            params = tuple(pv for pv in op.params if pv.name not in dropped)
+            for control in ("page_size", "max_items", "starting_token"):
+                if any(pv.name == control for pv in params):
+                    raise CodegenError(f"paginator {name}: a parameter is named {control}")
+            args = [
+                op.spec_name,
+                f"input_token={_tuple(p.input_token)}",
+                f"output_token={_tuple(p.output_token)}",
+            ]
+            if p.result_key:
+                args.append(f"result_key={_tuple(p.result_key)}")
+            if p.limit_key:
+                args.append(f"limit_key={_quote(p.limit_key)}")
+            if p.more_results:
+                args.append(f"more_results={_quote(p.more_results)}")
+            spec_name = f"_P_{name}"
+            body = "".join(f"    {a},\n" for a in args)
+            views.append(
+                PaginatorView(
+                    method=f"paginate_{op.method}",
+                    op=op,
+                    spec_name=spec_name,
+                    params=params,
+                    item=self._item_annotation(model_op.output, p.result_key),
+                    spec_line=f"{spec_name} = _PaginatorSpec(\n{body})",
+                )
+            )
+        return views
+
+    def _item_annotation(self, output: str | None, result_key: tuple[str, ...]) -> str:
+        """The element type of the first result key, following its wire-named path."""
+        if output is None or not result_key:
+            return "_t.Any"
+        shape = self.service.shapes[output]
+        for step in result_key[0].split("."):
+            member = next((m for m in shape.members if m.wire_name == step), None)
+            if member is None:
+                return "_t.Any"  # a JMESPath expression: typed loosely
+            shape = self.service.shapes[member.target]
+        if shape.type != "list" or shape.list_member is None:
+            return "_t.Any"
+        return self.annotation(shape.list_member, "_s.")
+
+    def waiters(self, operations: list[OperationView]) -> list[WaiterView]:
+        by_name = {op.name: op for op in operations}
+        own = own_waiters(self.service.service_name)
+        views: list[WaiterView] = []
+        for name, w in sorted(self.service.waiters.items()):
+            op = by_name[w.operation]
+            for control in ("delay", "max_attempts", "max_wait", "on_attempt"):
+                if any(pv.name == control for pv in op.params):
+                    raise CodegenError(f"waiter {name}: a parameter is named {control}")
+            acceptors: list[str] = []
+            none_on_success = False
+            for a in w.acceptors:
+                state, matcher = str(a["state"]), str(a["matcher"])
+                if state == "success" and matcher in ("error", "status"):
+                    none_on_success = True
+                fields = [f"{_quote(state)}", f"{_quote(matcher)}", repr(a.get("expected"))]
+                if "argument" in a:
+                    fields.append(f"argument={_quote(str(a['argument']))}")
+                acceptors.append(f"        _Acceptor({', '.join(fields)}),\n")
+            spec_name = f"_W_{name}"
+            returns = op.returns if not none_on_success else f"{op.returns} | None"
+            if op.returns == "None":
+                returns = "None"
+            spec_line = (
+                f"{spec_name} = _WaiterSpec(\n"
+                f"    {_quote(name)},\n"
+                f"    {op.spec_name},\n"
+                f"    delay={w.delay},\n"
+                f"    max_attempts={w.max_attempts},\n"
+                f"    acceptors=(\n{''.join(acceptors)}    ),\n"
+                ")"
+            )
+            summary = textwrap.fill(
+                f"Poll `{op.method}` every {w.delay} s (``delay``) until {name}, at most "
+                f"{w.max_attempts} times (``max_attempts``) and ``max_wait`` seconds.",
+                width=LINE - 8,
+            )
+            if name in own:
+                summary += (
+                    "\n\nsm_typed's own waiter (codegen/waiters/): botocore's model has none "
+                    "for this."
+                )
+            doc = (
+                f"{summary}\n\n"
+                "Returns the last output. Raises `WaiterFailed` when a failure state is\n"
+                "reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an\n"
+                "error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain\n"
+                "or async, is called after each poll."
+            )
+            views.append(
+                WaiterView(
+                    method=f"wait_until_{naming.snake(name)}",
+                    name=name,
+                    op=op,
+                    spec_name=spec_name,
+                    returns=returns,
+                    spec_line=spec_line,
+                    doc=docstring(doc, 8),
+                )
+            )
+        return views
+
     def _host_prefix(self, op: Operation) -> tuple[str | None, tuple[str, ...]]:
         """``foo.{Label}.`` with member names turned into attribute names."""
         if op.host_prefix is None:
@@ -516,10 +664,13 @@ class Renderer:
         """File name (relative to the package) -> source."""
         error_views = self.errors()
         operations = self.operations()
+        paginators = self.paginators(operations)
+        waiters = self.waiters(operations)
         structs = self.structs()
         # Common AWS errors the model does not redefine: re-exported from the runtime as they are.
         common_errors = [n for n in COMMON_ERROR_NAMES if n not in {e.name for e in error_views}]
         annotations = [p.annotation for op in operations for p in op.params]
+        annotations += [p.item for p in paginators]
         ctx: dict[str, object] = {
             "uses_datetime": any("_dt." in a for a in annotations),
             "uses_typing": any("_t." in a for a in annotations),
@@ -531,6 +682,8 @@ class Renderer:
             "structs": structs,
             "enums": self.enums(),
             "operations": operations,
+            "paginators": paginators,
+            "waiters": waiters,
             "errors": error_views,
             "errors_use_shapes": any("_s." in ann for e in error_views for _, ann in e.members),
             "common_errors": common_errors,

@@ -37,6 +37,8 @@ PUBLIC = {
     "sm_typed_runtime.interceptors",
     "sm_typed_runtime.responses",
     "sm_typed_runtime.otel",
+    "sm_typed_runtime.paginators",
+    "sm_typed_runtime.waiters",
 }
 
 

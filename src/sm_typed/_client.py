@@ -5,13 +5,20 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from sm_typed_runtime.client import Acceptor as _Acceptor
 from sm_typed_runtime.client import BaseClient as _BaseClient
 from sm_typed_runtime.client import OperationSpec as _OperationSpec
+from sm_typed_runtime.client import Paginator as _Paginator
+from sm_typed_runtime.client import PaginatorSpec as _PaginatorSpec
 from sm_typed_runtime.client import ServiceSpec as _ServiceSpec
+from sm_typed_runtime.client import WaiterSpec as _WaiterSpec
+from sm_typed_runtime.client import wait as _wait
 
 from . import shapes as _s
 from .errors import ERROR_CLASSES as _ERROR_CLASSES
+from .errors import ServiceError as _ServiceError
 
 __all__ = ["SageMakerClient", "SageMakerClientWithRawResponse"]
 
@@ -2062,6 +2069,887 @@ _UpdateWorkforce: _OperationSpec[_s.UpdateWorkforceRequest, _s.UpdateWorkforceRe
 )
 _UpdateWorkteam: _OperationSpec[_s.UpdateWorkteamRequest, _s.UpdateWorkteamResponse] = _OperationSpec(
     _SERVICE, "UpdateWorkteam", "UpdateWorkteamResponse", errors=("ResourceLimitExceeded",)
+)
+
+# paginators-1.json, in wire names.
+_P_CreateHubContentPresignedUrls = _PaginatorSpec(
+    _CreateHubContentPresignedUrls,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("AuthorizedUrlConfigs",),
+    limit_key="MaxResults",
+)
+_P_DescribeTrainingPlanExtensionHistory = _PaginatorSpec(
+    _DescribeTrainingPlanExtensionHistory,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("TrainingPlanExtensions",),
+    limit_key="MaxResults",
+)
+_P_ListAIBenchmarkJobs = _PaginatorSpec(
+    _ListAIBenchmarkJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("AIBenchmarkJobs",),
+    limit_key="MaxResults",
+)
+_P_ListAIRecommendationJobs = _PaginatorSpec(
+    _ListAIRecommendationJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("AIRecommendationJobs",),
+    limit_key="MaxResults",
+)
+_P_ListAIWorkloadConfigs = _PaginatorSpec(
+    _ListAIWorkloadConfigs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("AIWorkloadConfigs",),
+    limit_key="MaxResults",
+)
+_P_ListActions = _PaginatorSpec(
+    _ListActions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ActionSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListAlgorithms = _PaginatorSpec(
+    _ListAlgorithms,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("AlgorithmSummaryList",),
+    limit_key="MaxResults",
+)
+_P_ListAliases = _PaginatorSpec(
+    _ListAliases,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("SageMakerImageVersionAliases",),
+    limit_key="MaxResults",
+)
+_P_ListAppImageConfigs = _PaginatorSpec(
+    _ListAppImageConfigs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("AppImageConfigs",),
+    limit_key="MaxResults",
+)
+_P_ListApps = _PaginatorSpec(
+    _ListApps,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Apps",),
+    limit_key="MaxResults",
+)
+_P_ListArtifacts = _PaginatorSpec(
+    _ListArtifacts,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ArtifactSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListAssociations = _PaginatorSpec(
+    _ListAssociations,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("AssociationSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListAutoMLJobs = _PaginatorSpec(
+    _ListAutoMLJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("AutoMLJobSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListCandidatesForAutoMLJob = _PaginatorSpec(
+    _ListCandidatesForAutoMLJob,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Candidates",),
+    limit_key="MaxResults",
+)
+_P_ListClusterEvents = _PaginatorSpec(
+    _ListClusterEvents,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Events",),
+    limit_key="MaxResults",
+)
+_P_ListClusterExtensionVersions = _PaginatorSpec(
+    _ListClusterExtensionVersions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ExtensionVersions",),
+    limit_key="MaxResults",
+)
+_P_ListClusterExtensions = _PaginatorSpec(
+    _ListClusterExtensions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Extensions",),
+    limit_key="MaxResults",
+)
+_P_ListClusterNodes = _PaginatorSpec(
+    _ListClusterNodes,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ClusterNodeSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListClusterOperations = _PaginatorSpec(
+    _ListClusterOperations,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ClusterOperationSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListClusterSchedulerConfigs = _PaginatorSpec(
+    _ListClusterSchedulerConfigs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ClusterSchedulerConfigSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListClusters = _PaginatorSpec(
+    _ListClusters,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ClusterSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListCodeRepositories = _PaginatorSpec(
+    _ListCodeRepositories,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("CodeRepositorySummaryList",),
+    limit_key="MaxResults",
+)
+_P_ListCompilationJobs = _PaginatorSpec(
+    _ListCompilationJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("CompilationJobSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListComputeQuotas = _PaginatorSpec(
+    _ListComputeQuotas,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ComputeQuotaSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListContexts = _PaginatorSpec(
+    _ListContexts,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ContextSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListDataQualityJobDefinitions = _PaginatorSpec(
+    _ListDataQualityJobDefinitions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("JobDefinitionSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListDeviceFleets = _PaginatorSpec(
+    _ListDeviceFleets,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("DeviceFleetSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListDevices = _PaginatorSpec(
+    _ListDevices,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("DeviceSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListDomains = _PaginatorSpec(
+    _ListDomains,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Domains",),
+    limit_key="MaxResults",
+)
+_P_ListEdgeDeploymentPlans = _PaginatorSpec(
+    _ListEdgeDeploymentPlans,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("EdgeDeploymentPlanSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListEdgePackagingJobs = _PaginatorSpec(
+    _ListEdgePackagingJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("EdgePackagingJobSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListEndpointConfigs = _PaginatorSpec(
+    _ListEndpointConfigs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("EndpointConfigs",),
+    limit_key="MaxResults",
+)
+_P_ListEndpoints = _PaginatorSpec(
+    _ListEndpoints,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Endpoints",),
+    limit_key="MaxResults",
+)
+_P_ListExperiments = _PaginatorSpec(
+    _ListExperiments,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ExperimentSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListFeatureGroups = _PaginatorSpec(
+    _ListFeatureGroups,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("FeatureGroupSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListFlowDefinitions = _PaginatorSpec(
+    _ListFlowDefinitions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("FlowDefinitionSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListHumanTaskUis = _PaginatorSpec(
+    _ListHumanTaskUis,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("HumanTaskUiSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListHyperParameterTuningJobs = _PaginatorSpec(
+    _ListHyperParameterTuningJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("HyperParameterTuningJobSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListImageVersions = _PaginatorSpec(
+    _ListImageVersions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ImageVersions",),
+    limit_key="MaxResults",
+)
+_P_ListImages = _PaginatorSpec(
+    _ListImages,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Images",),
+    limit_key="MaxResults",
+)
+_P_ListInferenceComponents = _PaginatorSpec(
+    _ListInferenceComponents,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("InferenceComponents",),
+    limit_key="MaxResults",
+)
+_P_ListInferenceExperiments = _PaginatorSpec(
+    _ListInferenceExperiments,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("InferenceExperiments",),
+    limit_key="MaxResults",
+)
+_P_ListInferenceRecommendationsJobSteps = _PaginatorSpec(
+    _ListInferenceRecommendationsJobSteps,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Steps",),
+    limit_key="MaxResults",
+)
+_P_ListInferenceRecommendationsJobs = _PaginatorSpec(
+    _ListInferenceRecommendationsJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("InferenceRecommendationsJobs",),
+    limit_key="MaxResults",
+)
+_P_ListInferenceRouters = _PaginatorSpec(
+    _ListInferenceRouters,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("InferenceRouters",),
+    limit_key="MaxResults",
+)
+_P_ListJobSchemaVersions = _PaginatorSpec(
+    _ListJobSchemaVersions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("JobConfigSchemas",),
+    limit_key="MaxResults",
+)
+_P_ListJobs = _PaginatorSpec(
+    _ListJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("JobSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListLabelingJobs = _PaginatorSpec(
+    _ListLabelingJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("LabelingJobSummaryList",),
+    limit_key="MaxResults",
+)
+_P_ListLabelingJobsForWorkteam = _PaginatorSpec(
+    _ListLabelingJobsForWorkteam,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("LabelingJobSummaryList",),
+    limit_key="MaxResults",
+)
+_P_ListLineageGroups = _PaginatorSpec(
+    _ListLineageGroups,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("LineageGroupSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListMlflowApps = _PaginatorSpec(
+    _ListMlflowApps,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Summaries",),
+    limit_key="MaxResults",
+)
+_P_ListMlflowTrackingServers = _PaginatorSpec(
+    _ListMlflowTrackingServers,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("TrackingServerSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListModelBiasJobDefinitions = _PaginatorSpec(
+    _ListModelBiasJobDefinitions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("JobDefinitionSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListModelCardExportJobs = _PaginatorSpec(
+    _ListModelCardExportJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ModelCardExportJobSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListModelCardVersions = _PaginatorSpec(
+    _ListModelCardVersions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ModelCardVersionSummaryList",),
+    limit_key="MaxResults",
+)
+_P_ListModelCards = _PaginatorSpec(
+    _ListModelCards,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ModelCardSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListModelExplainabilityJobDefinitions = _PaginatorSpec(
+    _ListModelExplainabilityJobDefinitions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("JobDefinitionSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListModelMetadata = _PaginatorSpec(
+    _ListModelMetadata,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ModelMetadataSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListModelPackageGroups = _PaginatorSpec(
+    _ListModelPackageGroups,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ModelPackageGroupSummaryList",),
+    limit_key="MaxResults",
+)
+_P_ListModelPackages = _PaginatorSpec(
+    _ListModelPackages,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ModelPackageSummaryList",),
+    limit_key="MaxResults",
+)
+_P_ListModelQualityJobDefinitions = _PaginatorSpec(
+    _ListModelQualityJobDefinitions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("JobDefinitionSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListModels = _PaginatorSpec(
+    _ListModels,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Models",),
+    limit_key="MaxResults",
+)
+_P_ListMonitoringAlertHistory = _PaginatorSpec(
+    _ListMonitoringAlertHistory,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("MonitoringAlertHistory",),
+    limit_key="MaxResults",
+)
+_P_ListMonitoringAlerts = _PaginatorSpec(
+    _ListMonitoringAlerts,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("MonitoringAlertSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListMonitoringExecutions = _PaginatorSpec(
+    _ListMonitoringExecutions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("MonitoringExecutionSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListMonitoringSchedules = _PaginatorSpec(
+    _ListMonitoringSchedules,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("MonitoringScheduleSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListNotebookInstanceLifecycleConfigs = _PaginatorSpec(
+    _ListNotebookInstanceLifecycleConfigs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("NotebookInstanceLifecycleConfigs",),
+    limit_key="MaxResults",
+)
+_P_ListNotebookInstances = _PaginatorSpec(
+    _ListNotebookInstances,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("NotebookInstances",),
+    limit_key="MaxResults",
+)
+_P_ListOptimizationJobs = _PaginatorSpec(
+    _ListOptimizationJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("OptimizationJobSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListPartnerApps = _PaginatorSpec(
+    _ListPartnerApps,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Summaries",),
+    limit_key="MaxResults",
+)
+_P_ListPipelineExecutionSteps = _PaginatorSpec(
+    _ListPipelineExecutionSteps,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("PipelineExecutionSteps",),
+    limit_key="MaxResults",
+)
+_P_ListPipelineExecutions = _PaginatorSpec(
+    _ListPipelineExecutions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("PipelineExecutionSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListPipelineParametersForExecution = _PaginatorSpec(
+    _ListPipelineParametersForExecution,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("PipelineParameters",),
+    limit_key="MaxResults",
+)
+_P_ListPipelineVersions = _PaginatorSpec(
+    _ListPipelineVersions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("PipelineVersionSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListPipelines = _PaginatorSpec(
+    _ListPipelines,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("PipelineSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListProcessingJobs = _PaginatorSpec(
+    _ListProcessingJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ProcessingJobSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListProjects = _PaginatorSpec(
+    _ListProjects,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ProjectSummaryList",),
+    limit_key="MaxResults",
+)
+_P_ListResourceCatalogs = _PaginatorSpec(
+    _ListResourceCatalogs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("ResourceCatalogs",),
+    limit_key="MaxResults",
+)
+_P_ListSpaces = _PaginatorSpec(
+    _ListSpaces,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Spaces",),
+    limit_key="MaxResults",
+)
+_P_ListStageDevices = _PaginatorSpec(
+    _ListStageDevices,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("DeviceDeploymentSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListStudioLifecycleConfigs = _PaginatorSpec(
+    _ListStudioLifecycleConfigs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("StudioLifecycleConfigs",),
+    limit_key="MaxResults",
+)
+_P_ListSubscribedWorkteams = _PaginatorSpec(
+    _ListSubscribedWorkteams,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("SubscribedWorkteams",),
+    limit_key="MaxResults",
+)
+_P_ListTags = _PaginatorSpec(
+    _ListTags,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Tags",),
+    limit_key="MaxResults",
+)
+_P_ListTrainingJobs = _PaginatorSpec(
+    _ListTrainingJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("TrainingJobSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListTrainingJobsForHyperParameterTuningJob = _PaginatorSpec(
+    _ListTrainingJobsForHyperParameterTuningJob,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("TrainingJobSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListTrainingPlans = _PaginatorSpec(
+    _ListTrainingPlans,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("TrainingPlanSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListTrainingSessions = _PaginatorSpec(
+    _ListTrainingSessions,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("TrainingSessionSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListTransformJobs = _PaginatorSpec(
+    _ListTransformJobs,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("TransformJobSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListTrialComponents = _PaginatorSpec(
+    _ListTrialComponents,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("TrialComponentSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListTrials = _PaginatorSpec(
+    _ListTrials,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("TrialSummaries",),
+    limit_key="MaxResults",
+)
+_P_ListUltraServersByReservedCapacity = _PaginatorSpec(
+    _ListUltraServersByReservedCapacity,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("UltraServers",),
+    limit_key="MaxResults",
+)
+_P_ListUserProfiles = _PaginatorSpec(
+    _ListUserProfiles,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("UserProfiles",),
+    limit_key="MaxResults",
+)
+_P_ListWorkforces = _PaginatorSpec(
+    _ListWorkforces,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Workforces",),
+    limit_key="MaxResults",
+)
+_P_ListWorkteams = _PaginatorSpec(
+    _ListWorkteams,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Workteams",),
+    limit_key="MaxResults",
+)
+_P_Search = _PaginatorSpec(
+    _Search,
+    input_token=("NextToken",),
+    output_token=("NextToken",),
+    result_key=("Results",),
+    limit_key="MaxResults",
+)
+
+# waiters-2.json (and sm_typed's own, codegen/waiters/), in wire names.
+_W_CompilationJobCompletedOrStopped = _WaiterSpec(
+    "CompilationJobCompletedOrStopped",
+    _DescribeCompilationJob,
+    delay=30,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "path", 'COMPLETED', argument="CompilationJobStatus"),
+        _Acceptor("success", "path", 'STOPPED', argument="CompilationJobStatus"),
+        _Acceptor("failure", "path", 'FAILED', argument="CompilationJobStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_EndpointDeleted = _WaiterSpec(
+    "EndpointDeleted",
+    _DescribeEndpoint,
+    delay=30,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "error", 'ValidationException'),
+        _Acceptor("failure", "path", 'Failed', argument="EndpointStatus"),
+    ),
+)
+_W_EndpointInService = _WaiterSpec(
+    "EndpointInService",
+    _DescribeEndpoint,
+    delay=30,
+    max_attempts=120,
+    acceptors=(
+        _Acceptor("success", "path", 'InService', argument="EndpointStatus"),
+        _Acceptor("failure", "path", 'Failed', argument="EndpointStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_HyperParameterTuningJobCompletedOrStopped = _WaiterSpec(
+    "HyperParameterTuningJobCompletedOrStopped",
+    _DescribeHyperParameterTuningJob,
+    delay=120,
+    max_attempts=180,
+    acceptors=(
+        _Acceptor("success", "path", 'Completed', argument="HyperParameterTuningJobStatus"),
+        _Acceptor("success", "path", 'Stopped', argument="HyperParameterTuningJobStatus"),
+        _Acceptor("failure", "path", 'Failed', argument="HyperParameterTuningJobStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_ImageCreated = _WaiterSpec(
+    "ImageCreated",
+    _DescribeImage,
+    delay=60,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "path", 'CREATED', argument="ImageStatus"),
+        _Acceptor("failure", "path", 'CREATE_FAILED', argument="ImageStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_ImageDeleted = _WaiterSpec(
+    "ImageDeleted",
+    _DescribeImage,
+    delay=60,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "error", 'ResourceNotFound'),
+        _Acceptor("failure", "path", 'DELETE_FAILED', argument="ImageStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_ImageUpdated = _WaiterSpec(
+    "ImageUpdated",
+    _DescribeImage,
+    delay=60,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "path", 'CREATED', argument="ImageStatus"),
+        _Acceptor("failure", "path", 'UPDATE_FAILED', argument="ImageStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_ImageVersionCreated = _WaiterSpec(
+    "ImageVersionCreated",
+    _DescribeImageVersion,
+    delay=60,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "path", 'CREATED', argument="ImageVersionStatus"),
+        _Acceptor("failure", "path", 'CREATE_FAILED', argument="ImageVersionStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_ImageVersionDeleted = _WaiterSpec(
+    "ImageVersionDeleted",
+    _DescribeImageVersion,
+    delay=60,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "error", 'ResourceNotFound'),
+        _Acceptor("failure", "path", 'DELETE_FAILED', argument="ImageVersionStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_InferenceComponentInService = _WaiterSpec(
+    "InferenceComponentInService",
+    _DescribeInferenceComponent,
+    delay=30,
+    max_attempts=120,
+    acceptors=(
+        _Acceptor("success", "path", 'InService', argument="InferenceComponentStatus"),
+        _Acceptor("failure", "path", 'Failed', argument="InferenceComponentStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_ModelPackageCompleted = _WaiterSpec(
+    "ModelPackageCompleted",
+    _DescribeModelPackage,
+    delay=30,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "path", 'Completed', argument="ModelPackageStatus"),
+        _Acceptor("failure", "path", 'Failed', argument="ModelPackageStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_NotebookInstanceDeleted = _WaiterSpec(
+    "NotebookInstanceDeleted",
+    _DescribeNotebookInstance,
+    delay=30,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "error", 'ValidationException'),
+        _Acceptor("failure", "path", 'Failed', argument="NotebookInstanceStatus"),
+    ),
+)
+_W_NotebookInstanceInService = _WaiterSpec(
+    "NotebookInstanceInService",
+    _DescribeNotebookInstance,
+    delay=30,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "path", 'InService', argument="NotebookInstanceStatus"),
+        _Acceptor("failure", "path", 'Failed', argument="NotebookInstanceStatus"),
+    ),
+)
+_W_NotebookInstanceStopped = _WaiterSpec(
+    "NotebookInstanceStopped",
+    _DescribeNotebookInstance,
+    delay=30,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "path", 'Stopped', argument="NotebookInstanceStatus"),
+        _Acceptor("failure", "path", 'Failed', argument="NotebookInstanceStatus"),
+    ),
+)
+_W_PipelineExecutionCompleted = _WaiterSpec(
+    "PipelineExecutionCompleted",
+    _DescribePipelineExecution,
+    delay=30,
+    max_attempts=120,
+    acceptors=(
+        _Acceptor("success", "path", 'Succeeded', argument="PipelineExecutionStatus"),
+        _Acceptor("failure", "path", 'Failed', argument="PipelineExecutionStatus"),
+        _Acceptor("failure", "path", 'Stopped', argument="PipelineExecutionStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_ProcessingJobCompletedOrStopped = _WaiterSpec(
+    "ProcessingJobCompletedOrStopped",
+    _DescribeProcessingJob,
+    delay=60,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "path", 'Completed', argument="ProcessingJobStatus"),
+        _Acceptor("success", "path", 'Stopped', argument="ProcessingJobStatus"),
+        _Acceptor("failure", "path", 'Failed', argument="ProcessingJobStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_TrainingJobCompletedOrStopped = _WaiterSpec(
+    "TrainingJobCompletedOrStopped",
+    _DescribeTrainingJob,
+    delay=120,
+    max_attempts=180,
+    acceptors=(
+        _Acceptor("success", "path", 'Completed', argument="TrainingJobStatus"),
+        _Acceptor("success", "path", 'Stopped', argument="TrainingJobStatus"),
+        _Acceptor("failure", "path", 'Failed', argument="TrainingJobStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_TransformJobCompletedOrStopped = _WaiterSpec(
+    "TransformJobCompletedOrStopped",
+    _DescribeTransformJob,
+    delay=60,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "path", 'Completed', argument="TransformJobStatus"),
+        _Acceptor("success", "path", 'Stopped', argument="TransformJobStatus"),
+        _Acceptor("failure", "path", 'Failed', argument="TransformJobStatus"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
+)
+_W_UserProfileInService = _WaiterSpec(
+    "UserProfileInService",
+    _DescribeUserProfile,
+    delay=30,
+    max_attempts=60,
+    acceptors=(
+        _Acceptor("success", "path", 'InService', argument="Status"),
+        _Acceptor("failure", "path", 'Failed', argument="Status"),
+        _Acceptor("failure", "path", 'Update_Failed', argument="Status"),
+        _Acceptor("failure", "error", 'ValidationException'),
+    ),
 )
 
 
@@ -13960,6 +14848,3573 @@ class SageMakerClient(_BaseClient):
             ),
         )
 
+    def paginate_create_hub_content_presigned_urls(
+        self,
+        *,
+        hub_name: str,
+        hub_content_type: _s.HubContentType,
+        hub_content_name: str,
+        hub_content_version: str | None = None,
+        access_config: _s.PresignedUrlAccessConfig | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.CreateHubContentPresignedUrlsResponse, _s.AuthorizedUrl]:
+        """Pages of `create_hub_content_presigned_urls` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_CreateHubContentPresignedUrls,
+            _s.CreateHubContentPresignedUrlsRequest(
+                hub_name=hub_name,
+                hub_content_type=hub_content_type,
+                hub_content_name=hub_content_name,
+                hub_content_version=hub_content_version,
+                access_config=access_config,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_describe_training_plan_extension_history(
+        self,
+        *,
+        training_plan_arn: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.DescribeTrainingPlanExtensionHistoryResponse, _s.TrainingPlanExtension]:
+        """Pages of `describe_training_plan_extension_history` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_DescribeTrainingPlanExtensionHistory,
+            _s.DescribeTrainingPlanExtensionHistoryRequest(
+                training_plan_arn=training_plan_arn,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_ai_benchmark_jobs(
+        self,
+        *,
+        name_contains: str | None = None,
+        status_equals: _s.AIBenchmarkJobStatus | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ListAIBenchmarkJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAIBenchmarkJobsResponse, _s.AIBenchmarkJobSummary]:
+        """Pages of `list_ai_benchmark_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListAIBenchmarkJobs,
+            _s.ListAIBenchmarkJobsRequest(
+                name_contains=name_contains,
+                status_equals=status_equals,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_ai_recommendation_jobs(
+        self,
+        *,
+        name_contains: str | None = None,
+        status_equals: _s.AIRecommendationJobStatus | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ListAIRecommendationJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAIRecommendationJobsResponse, _s.AIRecommendationJobSummary]:
+        """Pages of `list_ai_recommendation_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListAIRecommendationJobs,
+            _s.ListAIRecommendationJobsRequest(
+                name_contains=name_contains,
+                status_equals=status_equals,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_ai_workload_configs(
+        self,
+        *,
+        name_contains: str | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ListAIWorkloadConfigsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAIWorkloadConfigsResponse, _s.AIWorkloadConfigSummary]:
+        """Pages of `list_ai_workload_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListAIWorkloadConfigs,
+            _s.ListAIWorkloadConfigsRequest(
+                name_contains=name_contains,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_actions(
+        self,
+        *,
+        source_uri: str | None = None,
+        action_type: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortActionsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListActionsResponse, _s.ActionSummary]:
+        """Pages of `list_actions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListActions,
+            _s.ListActionsRequest(
+                source_uri=source_uri,
+                action_type=action_type,
+                created_after=created_after,
+                created_before=created_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_algorithms(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.AlgorithmSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAlgorithmsOutput, _s.AlgorithmSummary]:
+        """Pages of `list_algorithms` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListAlgorithms,
+            _s.ListAlgorithmsInput(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                name_contains=name_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_aliases(
+        self,
+        *,
+        image_name: str,
+        alias: str | None = None,
+        version: int | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAliasesResponse, str]:
+        """Pages of `list_aliases` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListAliases,
+            _s.ListAliasesRequest(
+                image_name=image_name,
+                alias=alias,
+                version=version,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_app_image_configs(
+        self,
+        *,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        modified_time_before: _dt.datetime | None = None,
+        modified_time_after: _dt.datetime | None = None,
+        sort_by: _s.AppImageConfigSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAppImageConfigsResponse, _s.AppImageConfigDetails]:
+        """Pages of `list_app_image_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListAppImageConfigs,
+            _s.ListAppImageConfigsRequest(
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+                modified_time_before=modified_time_before,
+                modified_time_after=modified_time_after,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_apps(
+        self,
+        *,
+        sort_order: _s.SortOrder | None = None,
+        sort_by: _s.AppSortKey | None = None,
+        domain_id_equals: str | None = None,
+        user_profile_name_equals: str | None = None,
+        space_name_equals: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAppsResponse, _s.AppDetails]:
+        """Pages of `list_apps` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListApps,
+            _s.ListAppsRequest(
+                sort_order=sort_order,
+                sort_by=sort_by,
+                domain_id_equals=domain_id_equals,
+                user_profile_name_equals=user_profile_name_equals,
+                space_name_equals=space_name_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_artifacts(
+        self,
+        *,
+        source_uri: str | None = None,
+        artifact_type: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortArtifactsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListArtifactsResponse, _s.ArtifactSummary]:
+        """Pages of `list_artifacts` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListArtifacts,
+            _s.ListArtifactsRequest(
+                source_uri=source_uri,
+                artifact_type=artifact_type,
+                created_after=created_after,
+                created_before=created_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_associations(
+        self,
+        *,
+        source_arn: str | None = None,
+        destination_arn: str | None = None,
+        source_type: str | None = None,
+        destination_type: str | None = None,
+        association_type: _s.AssociationEdgeType | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortAssociationsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAssociationsResponse, _s.AssociationSummary]:
+        """Pages of `list_associations` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListAssociations,
+            _s.ListAssociationsRequest(
+                source_arn=source_arn,
+                destination_arn=destination_arn,
+                source_type=source_type,
+                destination_type=destination_type,
+                association_type=association_type,
+                created_after=created_after,
+                created_before=created_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_auto_ml_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.AutoMLJobStatus | None = None,
+        sort_order: _s.AutoMLSortOrder | None = None,
+        sort_by: _s.AutoMLSortBy | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAutoMLJobsResponse, _s.AutoMLJobSummary]:
+        """Pages of `list_auto_ml_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListAutoMLJobs,
+            _s.ListAutoMLJobsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                status_equals=status_equals,
+                sort_order=sort_order,
+                sort_by=sort_by,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_candidates_for_auto_ml_job(
+        self,
+        *,
+        auto_ml_job_name: str,
+        status_equals: _s.CandidateStatus | None = None,
+        candidate_name_equals: str | None = None,
+        sort_order: _s.AutoMLSortOrder | None = None,
+        sort_by: _s.CandidateSortBy | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListCandidatesForAutoMLJobResponse, _s.AutoMLCandidate]:
+        """Pages of `list_candidates_for_auto_ml_job` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListCandidatesForAutoMLJob,
+            _s.ListCandidatesForAutoMLJobRequest(
+                auto_ml_job_name=auto_ml_job_name,
+                status_equals=status_equals,
+                candidate_name_equals=candidate_name_equals,
+                sort_order=sort_order,
+                sort_by=sort_by,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_cluster_events(
+        self,
+        *,
+        cluster_name: str,
+        instance_group_name: str | None = None,
+        node_id: str | None = None,
+        event_time_after: _dt.datetime | None = None,
+        event_time_before: _dt.datetime | None = None,
+        sort_by: _s.EventSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        resource_type: _s.ClusterEventResourceType | None = None,
+        operation_id: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterEventsResponse, _s.ClusterEventSummary]:
+        """Pages of `list_cluster_events` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListClusterEvents,
+            _s.ListClusterEventsRequest(
+                cluster_name=cluster_name,
+                instance_group_name=instance_group_name,
+                node_id=node_id,
+                event_time_after=event_time_after,
+                event_time_before=event_time_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                resource_type=resource_type,
+                operation_id=operation_id,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_cluster_extension_versions(
+        self,
+        *,
+        extension_name: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterExtensionVersionsResponse, _s.ExtensionVersionSummary]:
+        """Pages of `list_cluster_extension_versions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListClusterExtensionVersions,
+            _s.ListClusterExtensionVersionsRequest(
+                extension_name=extension_name,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_cluster_extensions(
+        self,
+        *,
+        cluster_arn: str,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterExtensionsResponse, _s.ExtensionSummary]:
+        """Pages of `list_cluster_extensions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListClusterExtensions,
+            _s.ListClusterExtensionsRequest(
+                cluster_arn=cluster_arn,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_cluster_nodes(
+        self,
+        *,
+        cluster_name: str,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        instance_group_name_contains: str | None = None,
+        sort_by: _s.ClusterSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        include_node_logical_ids: bool | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterNodesResponse, _s.ClusterNodeSummary]:
+        """Pages of `list_cluster_nodes` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListClusterNodes,
+            _s.ListClusterNodesRequest(
+                cluster_name=cluster_name,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                instance_group_name_contains=instance_group_name_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                include_node_logical_ids=include_node_logical_ids,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_cluster_operations(
+        self,
+        *,
+        cluster_name: str,
+        status: _s.ClusterOperationStatus | None = None,
+        type: _s.ClusterOperationType | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ClusterOperationSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterOperationsResponse, _s.ClusterOperationSummary]:
+        """Pages of `list_cluster_operations` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListClusterOperations,
+            _s.ListClusterOperationsRequest(
+                cluster_name=cluster_name,
+                status=status,
+                type=type,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_cluster_scheduler_configs(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        cluster_arn: str | None = None,
+        status: _s.SchedulerResourceStatus | None = None,
+        sort_by: _s.SortClusterSchedulerConfigBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterSchedulerConfigsResponse, _s.ClusterSchedulerConfigSummary]:
+        """Pages of `list_cluster_scheduler_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListClusterSchedulerConfigs,
+            _s.ListClusterSchedulerConfigsRequest(
+                created_after=created_after,
+                created_before=created_before,
+                name_contains=name_contains,
+                cluster_arn=cluster_arn,
+                status=status,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_clusters(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.ClusterSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        training_plan_arn: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClustersResponse, _s.ClusterSummary]:
+        """Pages of `list_clusters` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListClusters,
+            _s.ListClustersRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                name_contains=name_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                training_plan_arn=training_plan_arn,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_code_repositories(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.CodeRepositorySortBy | None = None,
+        sort_order: _s.CodeRepositorySortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListCodeRepositoriesOutput, _s.CodeRepositorySummary]:
+        """Pages of `list_code_repositories` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListCodeRepositories,
+            _s.ListCodeRepositoriesInput(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_compilation_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.CompilationJobStatus | None = None,
+        sort_by: _s.ListCompilationJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListCompilationJobsResponse, _s.CompilationJobSummary]:
+        """Pages of `list_compilation_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListCompilationJobs,
+            _s.ListCompilationJobsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                status_equals=status_equals,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_compute_quotas(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status: _s.SchedulerResourceStatus | None = None,
+        cluster_arn: str | None = None,
+        sort_by: _s.SortQuotaBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListComputeQuotasResponse, _s.ComputeQuotaSummary]:
+        """Pages of `list_compute_quotas` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListComputeQuotas,
+            _s.ListComputeQuotasRequest(
+                created_after=created_after,
+                created_before=created_before,
+                name_contains=name_contains,
+                status=status,
+                cluster_arn=cluster_arn,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_contexts(
+        self,
+        *,
+        source_uri: str | None = None,
+        context_type: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortContextsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListContextsResponse, _s.ContextSummary]:
+        """Pages of `list_contexts` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListContexts,
+            _s.ListContextsRequest(
+                source_uri=source_uri,
+                context_type=context_type,
+                created_after=created_after,
+                created_before=created_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_data_quality_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListDataQualityJobDefinitionsResponse, _s.MonitoringJobDefinitionSummary]:
+        """Pages of `list_data_quality_job_definitions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListDataQualityJobDefinitions,
+            _s.ListDataQualityJobDefinitionsRequest(
+                endpoint_name=endpoint_name,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_device_fleets(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.ListDeviceFleetsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListDeviceFleetsResponse, _s.DeviceFleetSummary]:
+        """Pages of `list_device_fleets` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListDeviceFleets,
+            _s.ListDeviceFleetsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_devices(
+        self,
+        *,
+        latest_heartbeat_after: _dt.datetime | None = None,
+        model_name: str | None = None,
+        device_fleet_name: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListDevicesResponse, _s.DeviceSummary]:
+        """Pages of `list_devices` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListDevices,
+            _s.ListDevicesRequest(
+                latest_heartbeat_after=latest_heartbeat_after,
+                model_name=model_name,
+                device_fleet_name=device_fleet_name,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_domains(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListDomainsResponse, _s.DomainDetails]:
+        """Pages of `list_domains` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListDomains,
+            _s.ListDomainsRequest(
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_edge_deployment_plans(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        device_fleet_name_contains: str | None = None,
+        sort_by: _s.ListEdgeDeploymentPlansSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListEdgeDeploymentPlansResponse, _s.EdgeDeploymentPlanSummary]:
+        """Pages of `list_edge_deployment_plans` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListEdgeDeploymentPlans,
+            _s.ListEdgeDeploymentPlansRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                device_fleet_name_contains=device_fleet_name_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_edge_packaging_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        model_name_contains: str | None = None,
+        status_equals: _s.EdgePackagingJobStatus | None = None,
+        sort_by: _s.ListEdgePackagingJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListEdgePackagingJobsResponse, _s.EdgePackagingJobSummary]:
+        """Pages of `list_edge_packaging_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListEdgePackagingJobs,
+            _s.ListEdgePackagingJobsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                model_name_contains=model_name_contains,
+                status_equals=status_equals,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_endpoint_configs(
+        self,
+        *,
+        sort_by: _s.EndpointConfigSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListEndpointConfigsOutput, _s.EndpointConfigSummary]:
+        """Pages of `list_endpoint_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListEndpointConfigs,
+            _s.ListEndpointConfigsInput(
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_endpoints(
+        self,
+        *,
+        sort_by: _s.EndpointSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.EndpointStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListEndpointsOutput, _s.EndpointSummary]:
+        """Pages of `list_endpoints` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListEndpoints,
+            _s.ListEndpointsInput(
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+                last_modified_time_before=last_modified_time_before,
+                last_modified_time_after=last_modified_time_after,
+                status_equals=status_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_experiments(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortExperimentsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListExperimentsResponse, _s.ExperimentSummary]:
+        """Pages of `list_experiments` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListExperiments,
+            _s.ListExperimentsRequest(
+                created_after=created_after,
+                created_before=created_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_feature_groups(
+        self,
+        *,
+        name_contains: str | None = None,
+        feature_group_status_equals: _s.FeatureGroupStatus | None = None,
+        offline_store_status_equals: _s.OfflineStoreStatusValue | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.FeatureGroupSortOrder | None = None,
+        sort_by: _s.FeatureGroupSortBy | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListFeatureGroupsResponse, _s.FeatureGroupSummary]:
+        """Pages of `list_feature_groups` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListFeatureGroups,
+            _s.ListFeatureGroupsRequest(
+                name_contains=name_contains,
+                feature_group_status_equals=feature_group_status_equals,
+                offline_store_status_equals=offline_store_status_equals,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                sort_order=sort_order,
+                sort_by=sort_by,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_flow_definitions(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListFlowDefinitionsResponse, _s.FlowDefinitionSummary]:
+        """Pages of `list_flow_definitions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListFlowDefinitions,
+            _s.ListFlowDefinitionsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_human_task_uis(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListHumanTaskUisResponse, _s.HumanTaskUiSummary]:
+        """Pages of `list_human_task_uis` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListHumanTaskUis,
+            _s.ListHumanTaskUisRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_hyper_parameter_tuning_jobs(
+        self,
+        *,
+        sort_by: _s.HyperParameterTuningJobSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        status_equals: _s.HyperParameterTuningJobStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListHyperParameterTuningJobsResponse, _s.HyperParameterTuningJobSummary]:
+        """Pages of `list_hyper_parameter_tuning_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListHyperParameterTuningJobs,
+            _s.ListHyperParameterTuningJobsRequest(
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                status_equals=status_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_image_versions(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        image_name: str,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        sort_by: _s.ImageVersionSortBy | None = None,
+        sort_order: _s.ImageVersionSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListImageVersionsResponse, _s.ImageVersion]:
+        """Pages of `list_image_versions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListImageVersions,
+            _s.ListImageVersionsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                image_name=image_name,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_images(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.ImageSortBy | None = None,
+        sort_order: _s.ImageSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListImagesResponse, _s.Image]:
+        """Pages of `list_images` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListImages,
+            _s.ListImagesRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_inference_components(
+        self,
+        *,
+        sort_by: _s.InferenceComponentSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.InferenceComponentStatus | None = None,
+        endpoint_name_equals: str | None = None,
+        variant_name_equals: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListInferenceComponentsOutput, _s.InferenceComponentSummary]:
+        """Pages of `list_inference_components` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListInferenceComponents,
+            _s.ListInferenceComponentsInput(
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+                last_modified_time_before=last_modified_time_before,
+                last_modified_time_after=last_modified_time_after,
+                status_equals=status_equals,
+                endpoint_name_equals=endpoint_name_equals,
+                variant_name_equals=variant_name_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_inference_experiments(
+        self,
+        *,
+        name_contains: str | None = None,
+        type: _s.InferenceExperimentType | None = None,
+        status_equals: _s.InferenceExperimentStatus | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        sort_by: _s.SortInferenceExperimentsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListInferenceExperimentsResponse, _s.InferenceExperimentSummary]:
+        """Pages of `list_inference_experiments` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListInferenceExperiments,
+            _s.ListInferenceExperimentsRequest(
+                name_contains=name_contains,
+                type=type,
+                status_equals=status_equals,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_inference_recommendations_job_steps(
+        self,
+        *,
+        job_name: str,
+        status: _s.RecommendationJobStatus | None = None,
+        step_type: _s.RecommendationStepType | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListInferenceRecommendationsJobStepsResponse, _s.InferenceRecommendationsJobStep]:
+        """Pages of `list_inference_recommendations_job_steps` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListInferenceRecommendationsJobSteps,
+            _s.ListInferenceRecommendationsJobStepsRequest(
+                job_name=job_name,
+                status=status,
+                step_type=step_type,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_inference_recommendations_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.RecommendationJobStatus | None = None,
+        sort_by: _s.ListInferenceRecommendationsJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        model_name_equals: str | None = None,
+        model_package_version_arn_equals: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListInferenceRecommendationsJobsResponse, _s.InferenceRecommendationsJob]:
+        """Pages of `list_inference_recommendations_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListInferenceRecommendationsJobs,
+            _s.ListInferenceRecommendationsJobsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                status_equals=status_equals,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                model_name_equals=model_name_equals,
+                model_package_version_arn_equals=model_package_version_arn_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_inference_routers(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListInferenceRoutersOutput, _s.InferenceRouterSummary]:
+        """Pages of `list_inference_routers` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListInferenceRouters,
+            _s.ListInferenceRoutersInput(
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_job_schema_versions(
+        self,
+        *,
+        job_category: _s.JobCategory,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListJobSchemaVersionsResponse, _s.JobConfigSchemaVersionSummary]:
+        """Pages of `list_job_schema_versions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListJobSchemaVersions,
+            _s.ListJobSchemaVersionsRequest(
+                job_category=job_category,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_jobs(
+        self,
+        *,
+        job_category: _s.JobCategory,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        status_equals: _s.JobStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListJobsResponse, _s.JobSummary]:
+        """Pages of `list_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListJobs,
+            _s.ListJobsRequest(
+                job_category=job_category,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                status_equals=status_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_labeling_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        status_equals: _s.LabelingJobStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListLabelingJobsResponse, _s.LabelingJobSummary]:
+        """Pages of `list_labeling_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListLabelingJobs,
+            _s.ListLabelingJobsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                status_equals=status_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_labeling_jobs_for_workteam(
+        self,
+        *,
+        workteam_arn: str,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        job_reference_code_contains: str | None = None,
+        sort_by: _s.ListLabelingJobsForWorkteamSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListLabelingJobsForWorkteamResponse, _s.LabelingJobForWorkteamSummary]:
+        """Pages of `list_labeling_jobs_for_workteam` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListLabelingJobsForWorkteam,
+            _s.ListLabelingJobsForWorkteamRequest(
+                workteam_arn=workteam_arn,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                job_reference_code_contains=job_reference_code_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_lineage_groups(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortLineageGroupsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListLineageGroupsResponse, _s.LineageGroupSummary]:
+        """Pages of `list_lineage_groups` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListLineageGroups,
+            _s.ListLineageGroupsRequest(
+                created_after=created_after,
+                created_before=created_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_mlflow_apps(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        status: _s.MlflowAppStatus | None = None,
+        mlflow_version: str | None = None,
+        default_for_domain_id: str | None = None,
+        account_default_status: _s.AccountDefaultStatus | None = None,
+        sort_by: _s.SortMlflowAppBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMlflowAppsResponse, _s.MlflowAppSummary]:
+        """Pages of `list_mlflow_apps` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListMlflowApps,
+            _s.ListMlflowAppsRequest(
+                created_after=created_after,
+                created_before=created_before,
+                status=status,
+                mlflow_version=mlflow_version,
+                default_for_domain_id=default_for_domain_id,
+                account_default_status=account_default_status,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_mlflow_tracking_servers(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        tracking_server_status: _s.TrackingServerStatus | None = None,
+        mlflow_version: str | None = None,
+        sort_by: _s.SortTrackingServerBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMlflowTrackingServersResponse, _s.TrackingServerSummary]:
+        """Pages of `list_mlflow_tracking_servers` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListMlflowTrackingServers,
+            _s.ListMlflowTrackingServersRequest(
+                created_after=created_after,
+                created_before=created_before,
+                tracking_server_status=tracking_server_status,
+                mlflow_version=mlflow_version,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_model_bias_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelBiasJobDefinitionsResponse, _s.MonitoringJobDefinitionSummary]:
+        """Pages of `list_model_bias_job_definitions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListModelBiasJobDefinitions,
+            _s.ListModelBiasJobDefinitionsRequest(
+                endpoint_name=endpoint_name,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_model_card_export_jobs(
+        self,
+        *,
+        model_card_name: str,
+        model_card_version: int | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        model_card_export_job_name_contains: str | None = None,
+        status_equals: _s.ModelCardExportJobStatus | None = None,
+        sort_by: _s.ModelCardExportJobSortBy | None = None,
+        sort_order: _s.ModelCardExportJobSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelCardExportJobsResponse, _s.ModelCardExportJobSummary]:
+        """Pages of `list_model_card_export_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListModelCardExportJobs,
+            _s.ListModelCardExportJobsRequest(
+                model_card_name=model_card_name,
+                model_card_version=model_card_version,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                model_card_export_job_name_contains=model_card_export_job_name_contains,
+                status_equals=status_equals,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_model_card_versions(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        model_card_name: str,
+        model_card_status: _s.ModelCardStatus | None = None,
+        sort_by: _s.ModelCardVersionSortBy | None = None,
+        sort_order: _s.ModelCardSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelCardVersionsResponse, _s.ModelCardVersionSummary]:
+        """Pages of `list_model_card_versions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListModelCardVersions,
+            _s.ListModelCardVersionsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                model_card_name=model_card_name,
+                model_card_status=model_card_status,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_model_cards(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        model_card_status: _s.ModelCardStatus | None = None,
+        sort_by: _s.ModelCardSortBy | None = None,
+        sort_order: _s.ModelCardSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelCardsResponse, _s.ModelCardSummary]:
+        """Pages of `list_model_cards` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListModelCards,
+            _s.ListModelCardsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                name_contains=name_contains,
+                model_card_status=model_card_status,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_model_explainability_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelExplainabilityJobDefinitionsResponse, _s.MonitoringJobDefinitionSummary]:
+        """Pages of `list_model_explainability_job_definitions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListModelExplainabilityJobDefinitions,
+            _s.ListModelExplainabilityJobDefinitionsRequest(
+                endpoint_name=endpoint_name,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_model_metadata(
+        self,
+        *,
+        search_expression: _s.ModelMetadataSearchExpression | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelMetadataResponse, _s.ModelMetadataSummary]:
+        """Pages of `list_model_metadata` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListModelMetadata,
+            _s.ListModelMetadataRequest(
+                search_expression=search_expression,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_model_package_groups(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.ModelPackageGroupSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        cross_account_filter_option: _s.CrossAccountFilterOption | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelPackageGroupsOutput, _s.ModelPackageGroupSummary]:
+        """Pages of `list_model_package_groups` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListModelPackageGroups,
+            _s.ListModelPackageGroupsInput(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                name_contains=name_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                cross_account_filter_option=cross_account_filter_option,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_model_packages(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        model_approval_status: _s.ModelApprovalStatus | None = None,
+        model_package_group_name: str | None = None,
+        model_package_type: _s.ModelPackageType | None = None,
+        sort_by: _s.ModelPackageSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelPackagesOutput, _s.ModelPackageSummary]:
+        """Pages of `list_model_packages` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListModelPackages,
+            _s.ListModelPackagesInput(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                name_contains=name_contains,
+                model_approval_status=model_approval_status,
+                model_package_group_name=model_package_group_name,
+                model_package_type=model_package_type,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_model_quality_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelQualityJobDefinitionsResponse, _s.MonitoringJobDefinitionSummary]:
+        """Pages of `list_model_quality_job_definitions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListModelQualityJobDefinitions,
+            _s.ListModelQualityJobDefinitionsRequest(
+                endpoint_name=endpoint_name,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_models(
+        self,
+        *,
+        sort_by: _s.ModelSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelsOutput, _s.ModelSummary]:
+        """Pages of `list_models` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListModels,
+            _s.ListModelsInput(
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_monitoring_alert_history(
+        self,
+        *,
+        monitoring_schedule_name: str | None = None,
+        monitoring_alert_name: str | None = None,
+        sort_by: _s.MonitoringAlertHistorySortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        status_equals: _s.MonitoringAlertStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMonitoringAlertHistoryResponse, _s.MonitoringAlertHistorySummary]:
+        """Pages of `list_monitoring_alert_history` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListMonitoringAlertHistory,
+            _s.ListMonitoringAlertHistoryRequest(
+                monitoring_schedule_name=monitoring_schedule_name,
+                monitoring_alert_name=monitoring_alert_name,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+                status_equals=status_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_monitoring_alerts(
+        self,
+        *,
+        monitoring_schedule_name: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMonitoringAlertsResponse, _s.MonitoringAlertSummary]:
+        """Pages of `list_monitoring_alerts` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListMonitoringAlerts,
+            _s.ListMonitoringAlertsRequest(
+                monitoring_schedule_name=monitoring_schedule_name,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_monitoring_executions(
+        self,
+        *,
+        monitoring_schedule_name: str | None = None,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringExecutionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        scheduled_time_before: _dt.datetime | None = None,
+        scheduled_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.ExecutionStatus | None = None,
+        monitoring_job_definition_name: str | None = None,
+        monitoring_type_equals: _s.MonitoringType | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMonitoringExecutionsResponse, _s.MonitoringExecutionSummary]:
+        """Pages of `list_monitoring_executions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListMonitoringExecutions,
+            _s.ListMonitoringExecutionsRequest(
+                monitoring_schedule_name=monitoring_schedule_name,
+                endpoint_name=endpoint_name,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                scheduled_time_before=scheduled_time_before,
+                scheduled_time_after=scheduled_time_after,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+                last_modified_time_before=last_modified_time_before,
+                last_modified_time_after=last_modified_time_after,
+                status_equals=status_equals,
+                monitoring_job_definition_name=monitoring_job_definition_name,
+                monitoring_type_equals=monitoring_type_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_monitoring_schedules(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringScheduleSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.ScheduleStatus | None = None,
+        monitoring_job_definition_name: str | None = None,
+        monitoring_type_equals: _s.MonitoringType | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMonitoringSchedulesResponse, _s.MonitoringScheduleSummary]:
+        """Pages of `list_monitoring_schedules` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListMonitoringSchedules,
+            _s.ListMonitoringSchedulesRequest(
+                endpoint_name=endpoint_name,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+                last_modified_time_before=last_modified_time_before,
+                last_modified_time_after=last_modified_time_after,
+                status_equals=status_equals,
+                monitoring_job_definition_name=monitoring_job_definition_name,
+                monitoring_type_equals=monitoring_type_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_notebook_instance_lifecycle_configs(
+        self,
+        *,
+        sort_by: _s.NotebookInstanceLifecycleConfigSortKey | None = None,
+        sort_order: _s.NotebookInstanceLifecycleConfigSortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListNotebookInstanceLifecycleConfigsOutput, _s.NotebookInstanceLifecycleConfigSummary]:
+        """Pages of `list_notebook_instance_lifecycle_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListNotebookInstanceLifecycleConfigs,
+            _s.ListNotebookInstanceLifecycleConfigsInput(
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+                last_modified_time_before=last_modified_time_before,
+                last_modified_time_after=last_modified_time_after,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_notebook_instances(
+        self,
+        *,
+        sort_by: _s.NotebookInstanceSortKey | None = None,
+        sort_order: _s.NotebookInstanceSortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.NotebookInstanceStatus | None = None,
+        notebook_instance_lifecycle_config_name_contains: str | None = None,
+        default_code_repository_contains: str | None = None,
+        additional_code_repository_equals: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListNotebookInstancesOutput, _s.NotebookInstanceSummary]:
+        """Pages of `list_notebook_instances` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListNotebookInstances,
+            _s.ListNotebookInstancesInput(
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+                last_modified_time_before=last_modified_time_before,
+                last_modified_time_after=last_modified_time_after,
+                status_equals=status_equals,
+                notebook_instance_lifecycle_config_name_contains=notebook_instance_lifecycle_config_name_contains,
+                default_code_repository_contains=default_code_repository_contains,
+                additional_code_repository_equals=additional_code_repository_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_optimization_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        optimization_contains: str | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.OptimizationJobStatus | None = None,
+        sort_by: _s.ListOptimizationJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListOptimizationJobsResponse, _s.OptimizationJobSummary]:
+        """Pages of `list_optimization_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListOptimizationJobs,
+            _s.ListOptimizationJobsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                optimization_contains=optimization_contains,
+                name_contains=name_contains,
+                status_equals=status_equals,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_partner_apps(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPartnerAppsResponse, _s.PartnerAppSummary]:
+        """Pages of `list_partner_apps` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListPartnerApps,
+            _s.ListPartnerAppsRequest(
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_pipeline_execution_steps(
+        self,
+        *,
+        pipeline_execution_arn: str | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPipelineExecutionStepsResponse, _s.PipelineExecutionStep]:
+        """Pages of `list_pipeline_execution_steps` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListPipelineExecutionSteps,
+            _s.ListPipelineExecutionStepsRequest(
+                pipeline_execution_arn=pipeline_execution_arn,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_pipeline_executions(
+        self,
+        *,
+        pipeline_name: str,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortPipelineExecutionsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        pipeline_version_alias: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPipelineExecutionsResponse, _s.PipelineExecutionSummary]:
+        """Pages of `list_pipeline_executions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListPipelineExecutions,
+            _s.ListPipelineExecutionsRequest(
+                pipeline_name=pipeline_name,
+                created_after=created_after,
+                created_before=created_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                pipeline_version_alias=pipeline_version_alias,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_pipeline_parameters_for_execution(
+        self,
+        *,
+        pipeline_execution_arn: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPipelineParametersForExecutionResponse, _s.Parameter]:
+        """Pages of `list_pipeline_parameters_for_execution` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListPipelineParametersForExecution,
+            _s.ListPipelineParametersForExecutionRequest(
+                pipeline_execution_arn=pipeline_execution_arn,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_pipeline_versions(
+        self,
+        *,
+        pipeline_name: str,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPipelineVersionsResponse, _s.PipelineVersionSummary]:
+        """Pages of `list_pipeline_versions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListPipelineVersions,
+            _s.ListPipelineVersionsRequest(
+                pipeline_name=pipeline_name,
+                created_after=created_after,
+                created_before=created_before,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_pipelines(
+        self,
+        *,
+        pipeline_name_prefix: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortPipelinesBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        managed_by: _s.PipelineManagedBy | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPipelinesResponse, _s.PipelineSummary]:
+        """Pages of `list_pipelines` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListPipelines,
+            _s.ListPipelinesRequest(
+                pipeline_name_prefix=pipeline_name_prefix,
+                created_after=created_after,
+                created_before=created_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                managed_by=managed_by,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_processing_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.ProcessingJobStatus | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListProcessingJobsResponse, _s.ProcessingJobSummary]:
+        """Pages of `list_processing_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListProcessingJobs,
+            _s.ListProcessingJobsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                status_equals=status_equals,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_projects(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.ProjectSortBy | None = None,
+        sort_order: _s.ProjectSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListProjectsOutput, _s.ProjectSummary]:
+        """Pages of `list_projects` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListProjects,
+            _s.ListProjectsInput(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                name_contains=name_contains,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_resource_catalogs(
+        self,
+        *,
+        name_contains: str | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.ResourceCatalogSortOrder | None = None,
+        sort_by: _s.ResourceCatalogSortBy | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListResourceCatalogsResponse, _s.ResourceCatalog]:
+        """Pages of `list_resource_catalogs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListResourceCatalogs,
+            _s.ListResourceCatalogsRequest(
+                name_contains=name_contains,
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                sort_order=sort_order,
+                sort_by=sort_by,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_spaces(
+        self,
+        *,
+        sort_order: _s.SortOrder | None = None,
+        sort_by: _s.SpaceSortKey | None = None,
+        domain_id_equals: str | None = None,
+        space_name_contains: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListSpacesResponse, _s.SpaceDetails]:
+        """Pages of `list_spaces` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListSpaces,
+            _s.ListSpacesRequest(
+                sort_order=sort_order,
+                sort_by=sort_by,
+                domain_id_equals=domain_id_equals,
+                space_name_contains=space_name_contains,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_stage_devices(
+        self,
+        *,
+        edge_deployment_plan_name: str,
+        exclude_devices_deployed_in_other_stage: bool | None = None,
+        stage_name: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListStageDevicesResponse, _s.DeviceDeploymentSummary]:
+        """Pages of `list_stage_devices` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListStageDevices,
+            _s.ListStageDevicesRequest(
+                edge_deployment_plan_name=edge_deployment_plan_name,
+                exclude_devices_deployed_in_other_stage=exclude_devices_deployed_in_other_stage,
+                stage_name=stage_name,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_studio_lifecycle_configs(
+        self,
+        *,
+        name_contains: str | None = None,
+        app_type_equals: _s.StudioLifecycleConfigAppType | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        modified_time_before: _dt.datetime | None = None,
+        modified_time_after: _dt.datetime | None = None,
+        sort_by: _s.StudioLifecycleConfigSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListStudioLifecycleConfigsResponse, _s.StudioLifecycleConfigDetails]:
+        """Pages of `list_studio_lifecycle_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListStudioLifecycleConfigs,
+            _s.ListStudioLifecycleConfigsRequest(
+                name_contains=name_contains,
+                app_type_equals=app_type_equals,
+                creation_time_before=creation_time_before,
+                creation_time_after=creation_time_after,
+                modified_time_before=modified_time_before,
+                modified_time_after=modified_time_after,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_subscribed_workteams(
+        self,
+        *,
+        name_contains: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListSubscribedWorkteamsResponse, _s.SubscribedWorkteam]:
+        """Pages of `list_subscribed_workteams` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListSubscribedWorkteams,
+            _s.ListSubscribedWorkteamsRequest(
+                name_contains=name_contains,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_tags(
+        self,
+        *,
+        resource_arn: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTagsOutput, _s.Tag]:
+        """Pages of `list_tags` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListTags,
+            _s.ListTagsInput(
+                resource_arn=resource_arn,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_training_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.TrainingJobStatus | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        warm_pool_status_equals: _s.WarmPoolResourceStatus | None = None,
+        training_plan_arn_equals: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrainingJobsResponse, _s.TrainingJobSummary]:
+        """Pages of `list_training_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListTrainingJobs,
+            _s.ListTrainingJobsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                status_equals=status_equals,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                warm_pool_status_equals=warm_pool_status_equals,
+                training_plan_arn_equals=training_plan_arn_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_training_jobs_for_hyper_parameter_tuning_job(
+        self,
+        *,
+        hyper_parameter_tuning_job_name: str,
+        status_equals: _s.TrainingJobStatus | None = None,
+        sort_by: _s.TrainingJobSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrainingJobsForHyperParameterTuningJobResponse, _s.HyperParameterTrainingJobSummary]:
+        """Pages of `list_training_jobs_for_hyper_parameter_tuning_job` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListTrainingJobsForHyperParameterTuningJob,
+            _s.ListTrainingJobsForHyperParameterTuningJobRequest(
+                hyper_parameter_tuning_job_name=hyper_parameter_tuning_job_name,
+                status_equals=status_equals,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_training_plans(
+        self,
+        *,
+        start_time_after: _dt.datetime | None = None,
+        start_time_before: _dt.datetime | None = None,
+        sort_by: _s.TrainingPlanSortBy | None = None,
+        sort_order: _s.TrainingPlanSortOrder | None = None,
+        filters: list[_s.TrainingPlanFilter] | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrainingPlansResponse, _s.TrainingPlanSummary]:
+        """Pages of `list_training_plans` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListTrainingPlans,
+            _s.ListTrainingPlansRequest(
+                start_time_after=start_time_after,
+                start_time_before=start_time_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                filters=filters,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_training_sessions(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.TrainingSessionStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrainingSessionsResponse, _s.TrainingSessionSummary]:
+        """Pages of `list_training_sessions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListTrainingSessions,
+            _s.ListTrainingSessionsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                name_contains=name_contains,
+                status_equals=status_equals,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_transform_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.TransformJobStatus | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTransformJobsResponse, _s.TransformJobSummary]:
+        """Pages of `list_transform_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListTransformJobs,
+            _s.ListTransformJobsRequest(
+                creation_time_after=creation_time_after,
+                creation_time_before=creation_time_before,
+                last_modified_time_after=last_modified_time_after,
+                last_modified_time_before=last_modified_time_before,
+                name_contains=name_contains,
+                status_equals=status_equals,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_trial_components(
+        self,
+        *,
+        experiment_name: str | None = None,
+        trial_name: str | None = None,
+        source_arn: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortTrialComponentsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrialComponentsResponse, _s.TrialComponentSummary]:
+        """Pages of `list_trial_components` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListTrialComponents,
+            _s.ListTrialComponentsRequest(
+                experiment_name=experiment_name,
+                trial_name=trial_name,
+                source_arn=source_arn,
+                created_after=created_after,
+                created_before=created_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_trials(
+        self,
+        *,
+        experiment_name: str | None = None,
+        trial_component_name: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortTrialsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrialsResponse, _s.TrialSummary]:
+        """Pages of `list_trials` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListTrials,
+            _s.ListTrialsRequest(
+                experiment_name=experiment_name,
+                trial_component_name=trial_component_name,
+                created_after=created_after,
+                created_before=created_before,
+                sort_by=sort_by,
+                sort_order=sort_order,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_ultra_servers_by_reserved_capacity(
+        self,
+        *,
+        reserved_capacity_arn: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListUltraServersByReservedCapacityResponse, _s.UltraServer]:
+        """Pages of `list_ultra_servers_by_reserved_capacity` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListUltraServersByReservedCapacity,
+            _s.ListUltraServersByReservedCapacityRequest(
+                reserved_capacity_arn=reserved_capacity_arn,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_user_profiles(
+        self,
+        *,
+        sort_order: _s.SortOrder | None = None,
+        sort_by: _s.UserProfileSortKey | None = None,
+        domain_id_equals: str | None = None,
+        user_profile_name_contains: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListUserProfilesResponse, _s.UserProfileDetails]:
+        """Pages of `list_user_profiles` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListUserProfiles,
+            _s.ListUserProfilesRequest(
+                sort_order=sort_order,
+                sort_by=sort_by,
+                domain_id_equals=domain_id_equals,
+                user_profile_name_contains=user_profile_name_contains,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_workforces(
+        self,
+        *,
+        sort_by: _s.ListWorkforcesSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListWorkforcesResponse, _s.Workforce]:
+        """Pages of `list_workforces` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListWorkforces,
+            _s.ListWorkforcesRequest(
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_workteams(
+        self,
+        *,
+        sort_by: _s.ListWorkteamsSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListWorkteamsResponse, _s.Workteam]:
+        """Pages of `list_workteams` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_ListWorkteams,
+            _s.ListWorkteamsRequest(
+                sort_by=sort_by,
+                sort_order=sort_order,
+                name_contains=name_contains,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    def paginate_search(
+        self,
+        *,
+        resource: _s.ResourceType,
+        search_expression: _s.SearchExpression | None = None,
+        sort_by: str | None = None,
+        sort_order: _s.SearchSortOrder | None = None,
+        cross_account_filter_option: _s.CrossAccountFilterOption | None = None,
+        visibility_conditions: list[_s.VisibilityConditions] | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.SearchResponse, _s.SearchRecord]:
+        """Pages of `search` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+        return _Paginator(
+            self._calls(raw=False),
+            _P_Search,
+            _s.SearchRequest(
+                resource=resource,
+                search_expression=search_expression,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                cross_account_filter_option=cross_account_filter_option,
+                visibility_conditions=visibility_conditions,
+            ),
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+
+    async def wait_until_compilation_job_completed_or_stopped(
+        self,
+        *,
+        compilation_job_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeCompilationJobResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeCompilationJobResponse:
+        """
+        Poll `describe_compilation_job` every 30 s (``delay``) until
+        CompilationJobCompletedOrStopped, at most 60 times (``max_attempts``) and ``max_wait``
+        seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_CompilationJobCompletedOrStopped,
+            _s.DescribeCompilationJobRequest(
+                compilation_job_name=compilation_job_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_endpoint_deleted(
+        self,
+        *,
+        endpoint_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeEndpointOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeEndpointOutput | None:
+        """
+        Poll `describe_endpoint` every 30 s (``delay``) until EndpointDeleted, at most 60 times
+        (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_EndpointDeleted,
+            _s.DescribeEndpointInput(
+                endpoint_name=endpoint_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_endpoint_in_service(
+        self,
+        *,
+        endpoint_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeEndpointOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeEndpointOutput:
+        """
+        Poll `describe_endpoint` every 30 s (``delay``) until EndpointInService, at most 120 times
+        (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_EndpointInService,
+            _s.DescribeEndpointInput(
+                endpoint_name=endpoint_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_hyper_parameter_tuning_job_completed_or_stopped(
+        self,
+        *,
+        hyper_parameter_tuning_job_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeHyperParameterTuningJobResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeHyperParameterTuningJobResponse:
+        """
+        Poll `describe_hyper_parameter_tuning_job` every 120 s (``delay``) until
+        HyperParameterTuningJobCompletedOrStopped, at most 180 times (``max_attempts``) and
+        ``max_wait`` seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_HyperParameterTuningJobCompletedOrStopped,
+            _s.DescribeHyperParameterTuningJobRequest(
+                hyper_parameter_tuning_job_name=hyper_parameter_tuning_job_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_image_created(
+        self,
+        *,
+        image_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeImageResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeImageResponse:
+        """
+        Poll `describe_image` every 60 s (``delay``) until ImageCreated, at most 60 times
+        (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_ImageCreated,
+            _s.DescribeImageRequest(
+                image_name=image_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_image_deleted(
+        self,
+        *,
+        image_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeImageResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeImageResponse | None:
+        """
+        Poll `describe_image` every 60 s (``delay``) until ImageDeleted, at most 60 times
+        (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_ImageDeleted,
+            _s.DescribeImageRequest(
+                image_name=image_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_image_updated(
+        self,
+        *,
+        image_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeImageResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeImageResponse:
+        """
+        Poll `describe_image` every 60 s (``delay``) until ImageUpdated, at most 60 times
+        (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_ImageUpdated,
+            _s.DescribeImageRequest(
+                image_name=image_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_image_version_created(
+        self,
+        *,
+        image_name: str,
+        version: int | None = None,
+        alias: str | None = None,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeImageVersionResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeImageVersionResponse:
+        """
+        Poll `describe_image_version` every 60 s (``delay``) until ImageVersionCreated, at most 60
+        times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_ImageVersionCreated,
+            _s.DescribeImageVersionRequest(
+                image_name=image_name,
+                version=version,
+                alias=alias,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_image_version_deleted(
+        self,
+        *,
+        image_name: str,
+        version: int | None = None,
+        alias: str | None = None,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeImageVersionResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeImageVersionResponse | None:
+        """
+        Poll `describe_image_version` every 60 s (``delay``) until ImageVersionDeleted, at most 60
+        times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_ImageVersionDeleted,
+            _s.DescribeImageVersionRequest(
+                image_name=image_name,
+                version=version,
+                alias=alias,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_inference_component_in_service(
+        self,
+        *,
+        inference_component_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeInferenceComponentOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeInferenceComponentOutput:
+        """
+        Poll `describe_inference_component` every 30 s (``delay``) until
+        InferenceComponentInService, at most 120 times (``max_attempts``) and ``max_wait`` seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_InferenceComponentInService,
+            _s.DescribeInferenceComponentInput(
+                inference_component_name=inference_component_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_model_package_completed(
+        self,
+        *,
+        model_package_name: str,
+        included_data: _s.IncludedData | None = None,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeModelPackageOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeModelPackageOutput:
+        """
+        Poll `describe_model_package` every 30 s (``delay``) until ModelPackageCompleted, at most 60
+        times (``max_attempts``) and ``max_wait`` seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_ModelPackageCompleted,
+            _s.DescribeModelPackageInput(
+                model_package_name=model_package_name,
+                included_data=included_data,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_notebook_instance_deleted(
+        self,
+        *,
+        notebook_instance_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeNotebookInstanceOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeNotebookInstanceOutput | None:
+        """
+        Poll `describe_notebook_instance` every 30 s (``delay``) until NotebookInstanceDeleted, at
+        most 60 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_NotebookInstanceDeleted,
+            _s.DescribeNotebookInstanceInput(
+                notebook_instance_name=notebook_instance_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_notebook_instance_in_service(
+        self,
+        *,
+        notebook_instance_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeNotebookInstanceOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeNotebookInstanceOutput:
+        """
+        Poll `describe_notebook_instance` every 30 s (``delay``) until NotebookInstanceInService, at
+        most 60 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_NotebookInstanceInService,
+            _s.DescribeNotebookInstanceInput(
+                notebook_instance_name=notebook_instance_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_notebook_instance_stopped(
+        self,
+        *,
+        notebook_instance_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeNotebookInstanceOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeNotebookInstanceOutput:
+        """
+        Poll `describe_notebook_instance` every 30 s (``delay``) until NotebookInstanceStopped, at
+        most 60 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_NotebookInstanceStopped,
+            _s.DescribeNotebookInstanceInput(
+                notebook_instance_name=notebook_instance_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_pipeline_execution_completed(
+        self,
+        *,
+        pipeline_execution_arn: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribePipelineExecutionResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribePipelineExecutionResponse:
+        """
+        Poll `describe_pipeline_execution` every 30 s (``delay``) until PipelineExecutionCompleted,
+        at most 120 times (``max_attempts``) and ``max_wait`` seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_PipelineExecutionCompleted,
+            _s.DescribePipelineExecutionRequest(
+                pipeline_execution_arn=pipeline_execution_arn,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_processing_job_completed_or_stopped(
+        self,
+        *,
+        processing_job_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeProcessingJobResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeProcessingJobResponse:
+        """
+        Poll `describe_processing_job` every 60 s (``delay``) until ProcessingJobCompletedOrStopped,
+        at most 60 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_ProcessingJobCompletedOrStopped,
+            _s.DescribeProcessingJobRequest(
+                processing_job_name=processing_job_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_training_job_completed_or_stopped(
+        self,
+        *,
+        training_job_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeTrainingJobResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeTrainingJobResponse:
+        """
+        Poll `describe_training_job` every 120 s (``delay``) until TrainingJobCompletedOrStopped, at
+        most 180 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_TrainingJobCompletedOrStopped,
+            _s.DescribeTrainingJobRequest(
+                training_job_name=training_job_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_transform_job_completed_or_stopped(
+        self,
+        *,
+        transform_job_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeTransformJobResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeTransformJobResponse:
+        """
+        Poll `describe_transform_job` every 60 s (``delay``) until TransformJobCompletedOrStopped,
+        at most 60 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_TransformJobCompletedOrStopped,
+            _s.DescribeTransformJobRequest(
+                transform_job_name=transform_job_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
+
+    async def wait_until_user_profile_in_service(
+        self,
+        *,
+        domain_id: str,
+        user_profile_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeUserProfileResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeUserProfileResponse:
+        """
+        Poll `describe_user_profile` every 30 s (``delay``) until UserProfileInService, at most 60
+        times (``max_attempts``) and ``max_wait`` seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+        return await _wait(  # type: ignore[no-any-return]
+            self._calls(raw=True),
+            _W_UserProfileInService,
+            _s.DescribeUserProfileRequest(
+                domain_id=domain_id,
+                user_profile_name=user_profile_name,
+            ),
+            delay=delay,
+            max_attempts=max_attempts,
+            max_wait=max_wait,
+            on_attempt=on_attempt,
+        )
 
 class SageMakerClientWithRawResponse(SageMakerClient, raw_responses=True):
     """`SageMakerClient.with_raw_response`: the same operations, each returning a

@@ -7,16 +7,19 @@ does not pull in the runtime and its HTTP stack.
 """
 
 import datetime as _dt
+import typing as _t
 from collections.abc import Mapping, Sequence
 from types import TracebackType as _TracebackType
 from typing import Literal
 
 # Names the constructor's and with_options' signatures use (from the runtime's option tables).
 from sm_typed_runtime.interceptors import Interceptor
+from sm_typed_runtime.paginators import Paginator as _Paginator
 from sm_typed_runtime.responses import RawResponse
 from sm_typed_runtime.types import AsyncHTTPClient, Clock, RetryStrategy
 
 from . import shapes as _s
+from .errors import ServiceError as _ServiceError
 
 __all__ = ["SageMakerClient", "SageMakerClientWithRawResponse"]
 
@@ -7977,6 +7980,1967 @@ class SageMakerClient:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
 
+    def paginate_create_hub_content_presigned_urls(
+        self,
+        *,
+        hub_name: str,
+        hub_content_type: _s.HubContentType,
+        hub_content_name: str,
+        hub_content_version: str | None = None,
+        access_config: _s.PresignedUrlAccessConfig | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.CreateHubContentPresignedUrlsResponse, _s.AuthorizedUrl]:
+        """Pages of `create_hub_content_presigned_urls` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_describe_training_plan_extension_history(
+        self,
+        *,
+        training_plan_arn: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.DescribeTrainingPlanExtensionHistoryResponse, _s.TrainingPlanExtension]:
+        """Pages of `describe_training_plan_extension_history` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_ai_benchmark_jobs(
+        self,
+        *,
+        name_contains: str | None = None,
+        status_equals: _s.AIBenchmarkJobStatus | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ListAIBenchmarkJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAIBenchmarkJobsResponse, _s.AIBenchmarkJobSummary]:
+        """Pages of `list_ai_benchmark_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_ai_recommendation_jobs(
+        self,
+        *,
+        name_contains: str | None = None,
+        status_equals: _s.AIRecommendationJobStatus | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ListAIRecommendationJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAIRecommendationJobsResponse, _s.AIRecommendationJobSummary]:
+        """Pages of `list_ai_recommendation_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_ai_workload_configs(
+        self,
+        *,
+        name_contains: str | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ListAIWorkloadConfigsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAIWorkloadConfigsResponse, _s.AIWorkloadConfigSummary]:
+        """Pages of `list_ai_workload_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_actions(
+        self,
+        *,
+        source_uri: str | None = None,
+        action_type: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortActionsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListActionsResponse, _s.ActionSummary]:
+        """Pages of `list_actions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_algorithms(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.AlgorithmSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAlgorithmsOutput, _s.AlgorithmSummary]:
+        """Pages of `list_algorithms` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_aliases(
+        self,
+        *,
+        image_name: str,
+        alias: str | None = None,
+        version: int | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAliasesResponse, str]:
+        """Pages of `list_aliases` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_app_image_configs(
+        self,
+        *,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        modified_time_before: _dt.datetime | None = None,
+        modified_time_after: _dt.datetime | None = None,
+        sort_by: _s.AppImageConfigSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAppImageConfigsResponse, _s.AppImageConfigDetails]:
+        """Pages of `list_app_image_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_apps(
+        self,
+        *,
+        sort_order: _s.SortOrder | None = None,
+        sort_by: _s.AppSortKey | None = None,
+        domain_id_equals: str | None = None,
+        user_profile_name_equals: str | None = None,
+        space_name_equals: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAppsResponse, _s.AppDetails]:
+        """Pages of `list_apps` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_artifacts(
+        self,
+        *,
+        source_uri: str | None = None,
+        artifact_type: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortArtifactsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListArtifactsResponse, _s.ArtifactSummary]:
+        """Pages of `list_artifacts` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_associations(
+        self,
+        *,
+        source_arn: str | None = None,
+        destination_arn: str | None = None,
+        source_type: str | None = None,
+        destination_type: str | None = None,
+        association_type: _s.AssociationEdgeType | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortAssociationsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAssociationsResponse, _s.AssociationSummary]:
+        """Pages of `list_associations` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_auto_ml_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.AutoMLJobStatus | None = None,
+        sort_order: _s.AutoMLSortOrder | None = None,
+        sort_by: _s.AutoMLSortBy | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListAutoMLJobsResponse, _s.AutoMLJobSummary]:
+        """Pages of `list_auto_ml_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_candidates_for_auto_ml_job(
+        self,
+        *,
+        auto_ml_job_name: str,
+        status_equals: _s.CandidateStatus | None = None,
+        candidate_name_equals: str | None = None,
+        sort_order: _s.AutoMLSortOrder | None = None,
+        sort_by: _s.CandidateSortBy | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListCandidatesForAutoMLJobResponse, _s.AutoMLCandidate]:
+        """Pages of `list_candidates_for_auto_ml_job` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_cluster_events(
+        self,
+        *,
+        cluster_name: str,
+        instance_group_name: str | None = None,
+        node_id: str | None = None,
+        event_time_after: _dt.datetime | None = None,
+        event_time_before: _dt.datetime | None = None,
+        sort_by: _s.EventSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        resource_type: _s.ClusterEventResourceType | None = None,
+        operation_id: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterEventsResponse, _s.ClusterEventSummary]:
+        """Pages of `list_cluster_events` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_cluster_extension_versions(
+        self,
+        *,
+        extension_name: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterExtensionVersionsResponse, _s.ExtensionVersionSummary]:
+        """Pages of `list_cluster_extension_versions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_cluster_extensions(
+        self,
+        *,
+        cluster_arn: str,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterExtensionsResponse, _s.ExtensionSummary]:
+        """Pages of `list_cluster_extensions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_cluster_nodes(
+        self,
+        *,
+        cluster_name: str,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        instance_group_name_contains: str | None = None,
+        sort_by: _s.ClusterSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        include_node_logical_ids: bool | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterNodesResponse, _s.ClusterNodeSummary]:
+        """Pages of `list_cluster_nodes` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_cluster_operations(
+        self,
+        *,
+        cluster_name: str,
+        status: _s.ClusterOperationStatus | None = None,
+        type: _s.ClusterOperationType | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_by: _s.ClusterOperationSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterOperationsResponse, _s.ClusterOperationSummary]:
+        """Pages of `list_cluster_operations` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_cluster_scheduler_configs(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        cluster_arn: str | None = None,
+        status: _s.SchedulerResourceStatus | None = None,
+        sort_by: _s.SortClusterSchedulerConfigBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClusterSchedulerConfigsResponse, _s.ClusterSchedulerConfigSummary]:
+        """Pages of `list_cluster_scheduler_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_clusters(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.ClusterSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        training_plan_arn: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListClustersResponse, _s.ClusterSummary]:
+        """Pages of `list_clusters` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_code_repositories(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.CodeRepositorySortBy | None = None,
+        sort_order: _s.CodeRepositorySortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListCodeRepositoriesOutput, _s.CodeRepositorySummary]:
+        """Pages of `list_code_repositories` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_compilation_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.CompilationJobStatus | None = None,
+        sort_by: _s.ListCompilationJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListCompilationJobsResponse, _s.CompilationJobSummary]:
+        """Pages of `list_compilation_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_compute_quotas(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status: _s.SchedulerResourceStatus | None = None,
+        cluster_arn: str | None = None,
+        sort_by: _s.SortQuotaBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListComputeQuotasResponse, _s.ComputeQuotaSummary]:
+        """Pages of `list_compute_quotas` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_contexts(
+        self,
+        *,
+        source_uri: str | None = None,
+        context_type: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortContextsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListContextsResponse, _s.ContextSummary]:
+        """Pages of `list_contexts` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_data_quality_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListDataQualityJobDefinitionsResponse, _s.MonitoringJobDefinitionSummary]:
+        """Pages of `list_data_quality_job_definitions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_device_fleets(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.ListDeviceFleetsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListDeviceFleetsResponse, _s.DeviceFleetSummary]:
+        """Pages of `list_device_fleets` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_devices(
+        self,
+        *,
+        latest_heartbeat_after: _dt.datetime | None = None,
+        model_name: str | None = None,
+        device_fleet_name: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListDevicesResponse, _s.DeviceSummary]:
+        """Pages of `list_devices` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_domains(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListDomainsResponse, _s.DomainDetails]:
+        """Pages of `list_domains` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_edge_deployment_plans(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        device_fleet_name_contains: str | None = None,
+        sort_by: _s.ListEdgeDeploymentPlansSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListEdgeDeploymentPlansResponse, _s.EdgeDeploymentPlanSummary]:
+        """Pages of `list_edge_deployment_plans` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_edge_packaging_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        model_name_contains: str | None = None,
+        status_equals: _s.EdgePackagingJobStatus | None = None,
+        sort_by: _s.ListEdgePackagingJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListEdgePackagingJobsResponse, _s.EdgePackagingJobSummary]:
+        """Pages of `list_edge_packaging_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_endpoint_configs(
+        self,
+        *,
+        sort_by: _s.EndpointConfigSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListEndpointConfigsOutput, _s.EndpointConfigSummary]:
+        """Pages of `list_endpoint_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_endpoints(
+        self,
+        *,
+        sort_by: _s.EndpointSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.EndpointStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListEndpointsOutput, _s.EndpointSummary]:
+        """Pages of `list_endpoints` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_experiments(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortExperimentsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListExperimentsResponse, _s.ExperimentSummary]:
+        """Pages of `list_experiments` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_feature_groups(
+        self,
+        *,
+        name_contains: str | None = None,
+        feature_group_status_equals: _s.FeatureGroupStatus | None = None,
+        offline_store_status_equals: _s.OfflineStoreStatusValue | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.FeatureGroupSortOrder | None = None,
+        sort_by: _s.FeatureGroupSortBy | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListFeatureGroupsResponse, _s.FeatureGroupSummary]:
+        """Pages of `list_feature_groups` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_flow_definitions(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListFlowDefinitionsResponse, _s.FlowDefinitionSummary]:
+        """Pages of `list_flow_definitions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_human_task_uis(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListHumanTaskUisResponse, _s.HumanTaskUiSummary]:
+        """Pages of `list_human_task_uis` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_hyper_parameter_tuning_jobs(
+        self,
+        *,
+        sort_by: _s.HyperParameterTuningJobSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        status_equals: _s.HyperParameterTuningJobStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListHyperParameterTuningJobsResponse, _s.HyperParameterTuningJobSummary]:
+        """Pages of `list_hyper_parameter_tuning_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_image_versions(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        image_name: str,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        sort_by: _s.ImageVersionSortBy | None = None,
+        sort_order: _s.ImageVersionSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListImageVersionsResponse, _s.ImageVersion]:
+        """Pages of `list_image_versions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_images(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.ImageSortBy | None = None,
+        sort_order: _s.ImageSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListImagesResponse, _s.Image]:
+        """Pages of `list_images` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_inference_components(
+        self,
+        *,
+        sort_by: _s.InferenceComponentSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.InferenceComponentStatus | None = None,
+        endpoint_name_equals: str | None = None,
+        variant_name_equals: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListInferenceComponentsOutput, _s.InferenceComponentSummary]:
+        """Pages of `list_inference_components` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_inference_experiments(
+        self,
+        *,
+        name_contains: str | None = None,
+        type: _s.InferenceExperimentType | None = None,
+        status_equals: _s.InferenceExperimentStatus | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        sort_by: _s.SortInferenceExperimentsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListInferenceExperimentsResponse, _s.InferenceExperimentSummary]:
+        """Pages of `list_inference_experiments` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_inference_recommendations_job_steps(
+        self,
+        *,
+        job_name: str,
+        status: _s.RecommendationJobStatus | None = None,
+        step_type: _s.RecommendationStepType | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListInferenceRecommendationsJobStepsResponse, _s.InferenceRecommendationsJobStep]:
+        """Pages of `list_inference_recommendations_job_steps` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_inference_recommendations_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.RecommendationJobStatus | None = None,
+        sort_by: _s.ListInferenceRecommendationsJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        model_name_equals: str | None = None,
+        model_package_version_arn_equals: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListInferenceRecommendationsJobsResponse, _s.InferenceRecommendationsJob]:
+        """Pages of `list_inference_recommendations_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_inference_routers(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListInferenceRoutersOutput, _s.InferenceRouterSummary]:
+        """Pages of `list_inference_routers` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_job_schema_versions(
+        self,
+        *,
+        job_category: _s.JobCategory,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListJobSchemaVersionsResponse, _s.JobConfigSchemaVersionSummary]:
+        """Pages of `list_job_schema_versions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_jobs(
+        self,
+        *,
+        job_category: _s.JobCategory,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        status_equals: _s.JobStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListJobsResponse, _s.JobSummary]:
+        """Pages of `list_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_labeling_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        status_equals: _s.LabelingJobStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListLabelingJobsResponse, _s.LabelingJobSummary]:
+        """Pages of `list_labeling_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_labeling_jobs_for_workteam(
+        self,
+        *,
+        workteam_arn: str,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        job_reference_code_contains: str | None = None,
+        sort_by: _s.ListLabelingJobsForWorkteamSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListLabelingJobsForWorkteamResponse, _s.LabelingJobForWorkteamSummary]:
+        """Pages of `list_labeling_jobs_for_workteam` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_lineage_groups(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortLineageGroupsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListLineageGroupsResponse, _s.LineageGroupSummary]:
+        """Pages of `list_lineage_groups` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_mlflow_apps(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        status: _s.MlflowAppStatus | None = None,
+        mlflow_version: str | None = None,
+        default_for_domain_id: str | None = None,
+        account_default_status: _s.AccountDefaultStatus | None = None,
+        sort_by: _s.SortMlflowAppBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMlflowAppsResponse, _s.MlflowAppSummary]:
+        """Pages of `list_mlflow_apps` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_mlflow_tracking_servers(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        tracking_server_status: _s.TrackingServerStatus | None = None,
+        mlflow_version: str | None = None,
+        sort_by: _s.SortTrackingServerBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMlflowTrackingServersResponse, _s.TrackingServerSummary]:
+        """Pages of `list_mlflow_tracking_servers` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_model_bias_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelBiasJobDefinitionsResponse, _s.MonitoringJobDefinitionSummary]:
+        """Pages of `list_model_bias_job_definitions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_model_card_export_jobs(
+        self,
+        *,
+        model_card_name: str,
+        model_card_version: int | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        model_card_export_job_name_contains: str | None = None,
+        status_equals: _s.ModelCardExportJobStatus | None = None,
+        sort_by: _s.ModelCardExportJobSortBy | None = None,
+        sort_order: _s.ModelCardExportJobSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelCardExportJobsResponse, _s.ModelCardExportJobSummary]:
+        """Pages of `list_model_card_export_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_model_card_versions(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        model_card_name: str,
+        model_card_status: _s.ModelCardStatus | None = None,
+        sort_by: _s.ModelCardVersionSortBy | None = None,
+        sort_order: _s.ModelCardSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelCardVersionsResponse, _s.ModelCardVersionSummary]:
+        """Pages of `list_model_card_versions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_model_cards(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        model_card_status: _s.ModelCardStatus | None = None,
+        sort_by: _s.ModelCardSortBy | None = None,
+        sort_order: _s.ModelCardSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelCardsResponse, _s.ModelCardSummary]:
+        """Pages of `list_model_cards` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_model_explainability_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelExplainabilityJobDefinitionsResponse, _s.MonitoringJobDefinitionSummary]:
+        """Pages of `list_model_explainability_job_definitions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_model_metadata(
+        self,
+        *,
+        search_expression: _s.ModelMetadataSearchExpression | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelMetadataResponse, _s.ModelMetadataSummary]:
+        """Pages of `list_model_metadata` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_model_package_groups(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.ModelPackageGroupSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        cross_account_filter_option: _s.CrossAccountFilterOption | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelPackageGroupsOutput, _s.ModelPackageGroupSummary]:
+        """Pages of `list_model_package_groups` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_model_packages(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        model_approval_status: _s.ModelApprovalStatus | None = None,
+        model_package_group_name: str | None = None,
+        model_package_type: _s.ModelPackageType | None = None,
+        sort_by: _s.ModelPackageSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelPackagesOutput, _s.ModelPackageSummary]:
+        """Pages of `list_model_packages` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_model_quality_job_definitions(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringJobDefinitionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelQualityJobDefinitionsResponse, _s.MonitoringJobDefinitionSummary]:
+        """Pages of `list_model_quality_job_definitions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_models(
+        self,
+        *,
+        sort_by: _s.ModelSortKey | None = None,
+        sort_order: _s.OrderKey | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListModelsOutput, _s.ModelSummary]:
+        """Pages of `list_models` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_monitoring_alert_history(
+        self,
+        *,
+        monitoring_schedule_name: str | None = None,
+        monitoring_alert_name: str | None = None,
+        sort_by: _s.MonitoringAlertHistorySortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        status_equals: _s.MonitoringAlertStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMonitoringAlertHistoryResponse, _s.MonitoringAlertHistorySummary]:
+        """Pages of `list_monitoring_alert_history` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_monitoring_alerts(
+        self,
+        *,
+        monitoring_schedule_name: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMonitoringAlertsResponse, _s.MonitoringAlertSummary]:
+        """Pages of `list_monitoring_alerts` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_monitoring_executions(
+        self,
+        *,
+        monitoring_schedule_name: str | None = None,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringExecutionSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        scheduled_time_before: _dt.datetime | None = None,
+        scheduled_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.ExecutionStatus | None = None,
+        monitoring_job_definition_name: str | None = None,
+        monitoring_type_equals: _s.MonitoringType | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMonitoringExecutionsResponse, _s.MonitoringExecutionSummary]:
+        """Pages of `list_monitoring_executions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_monitoring_schedules(
+        self,
+        *,
+        endpoint_name: str | None = None,
+        sort_by: _s.MonitoringScheduleSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.ScheduleStatus | None = None,
+        monitoring_job_definition_name: str | None = None,
+        monitoring_type_equals: _s.MonitoringType | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListMonitoringSchedulesResponse, _s.MonitoringScheduleSummary]:
+        """Pages of `list_monitoring_schedules` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_notebook_instance_lifecycle_configs(
+        self,
+        *,
+        sort_by: _s.NotebookInstanceLifecycleConfigSortKey | None = None,
+        sort_order: _s.NotebookInstanceLifecycleConfigSortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListNotebookInstanceLifecycleConfigsOutput, _s.NotebookInstanceLifecycleConfigSummary]:
+        """Pages of `list_notebook_instance_lifecycle_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_notebook_instances(
+        self,
+        *,
+        sort_by: _s.NotebookInstanceSortKey | None = None,
+        sort_order: _s.NotebookInstanceSortOrder | None = None,
+        name_contains: str | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        status_equals: _s.NotebookInstanceStatus | None = None,
+        notebook_instance_lifecycle_config_name_contains: str | None = None,
+        default_code_repository_contains: str | None = None,
+        additional_code_repository_equals: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListNotebookInstancesOutput, _s.NotebookInstanceSummary]:
+        """Pages of `list_notebook_instances` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_optimization_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        optimization_contains: str | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.OptimizationJobStatus | None = None,
+        sort_by: _s.ListOptimizationJobsSortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListOptimizationJobsResponse, _s.OptimizationJobSummary]:
+        """Pages of `list_optimization_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_partner_apps(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPartnerAppsResponse, _s.PartnerAppSummary]:
+        """Pages of `list_partner_apps` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_pipeline_execution_steps(
+        self,
+        *,
+        pipeline_execution_arn: str | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPipelineExecutionStepsResponse, _s.PipelineExecutionStep]:
+        """Pages of `list_pipeline_execution_steps` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_pipeline_executions(
+        self,
+        *,
+        pipeline_name: str,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortPipelineExecutionsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        pipeline_version_alias: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPipelineExecutionsResponse, _s.PipelineExecutionSummary]:
+        """Pages of `list_pipeline_executions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_pipeline_parameters_for_execution(
+        self,
+        *,
+        pipeline_execution_arn: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPipelineParametersForExecutionResponse, _s.Parameter]:
+        """Pages of `list_pipeline_parameters_for_execution` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_pipeline_versions(
+        self,
+        *,
+        pipeline_name: str,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPipelineVersionsResponse, _s.PipelineVersionSummary]:
+        """Pages of `list_pipeline_versions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_pipelines(
+        self,
+        *,
+        pipeline_name_prefix: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortPipelinesBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        managed_by: _s.PipelineManagedBy | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListPipelinesResponse, _s.PipelineSummary]:
+        """Pages of `list_pipelines` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_processing_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.ProcessingJobStatus | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListProcessingJobsResponse, _s.ProcessingJobSummary]:
+        """Pages of `list_processing_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_projects(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        sort_by: _s.ProjectSortBy | None = None,
+        sort_order: _s.ProjectSortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListProjectsOutput, _s.ProjectSummary]:
+        """Pages of `list_projects` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_resource_catalogs(
+        self,
+        *,
+        name_contains: str | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        sort_order: _s.ResourceCatalogSortOrder | None = None,
+        sort_by: _s.ResourceCatalogSortBy | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListResourceCatalogsResponse, _s.ResourceCatalog]:
+        """Pages of `list_resource_catalogs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_spaces(
+        self,
+        *,
+        sort_order: _s.SortOrder | None = None,
+        sort_by: _s.SpaceSortKey | None = None,
+        domain_id_equals: str | None = None,
+        space_name_contains: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListSpacesResponse, _s.SpaceDetails]:
+        """Pages of `list_spaces` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_stage_devices(
+        self,
+        *,
+        edge_deployment_plan_name: str,
+        exclude_devices_deployed_in_other_stage: bool | None = None,
+        stage_name: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListStageDevicesResponse, _s.DeviceDeploymentSummary]:
+        """Pages of `list_stage_devices` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_studio_lifecycle_configs(
+        self,
+        *,
+        name_contains: str | None = None,
+        app_type_equals: _s.StudioLifecycleConfigAppType | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        creation_time_after: _dt.datetime | None = None,
+        modified_time_before: _dt.datetime | None = None,
+        modified_time_after: _dt.datetime | None = None,
+        sort_by: _s.StudioLifecycleConfigSortKey | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListStudioLifecycleConfigsResponse, _s.StudioLifecycleConfigDetails]:
+        """Pages of `list_studio_lifecycle_configs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_subscribed_workteams(
+        self,
+        *,
+        name_contains: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListSubscribedWorkteamsResponse, _s.SubscribedWorkteam]:
+        """Pages of `list_subscribed_workteams` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_tags(
+        self,
+        *,
+        resource_arn: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTagsOutput, _s.Tag]:
+        """Pages of `list_tags` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_training_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.TrainingJobStatus | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        warm_pool_status_equals: _s.WarmPoolResourceStatus | None = None,
+        training_plan_arn_equals: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrainingJobsResponse, _s.TrainingJobSummary]:
+        """Pages of `list_training_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_training_jobs_for_hyper_parameter_tuning_job(
+        self,
+        *,
+        hyper_parameter_tuning_job_name: str,
+        status_equals: _s.TrainingJobStatus | None = None,
+        sort_by: _s.TrainingJobSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrainingJobsForHyperParameterTuningJobResponse, _s.HyperParameterTrainingJobSummary]:
+        """Pages of `list_training_jobs_for_hyper_parameter_tuning_job` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_training_plans(
+        self,
+        *,
+        start_time_after: _dt.datetime | None = None,
+        start_time_before: _dt.datetime | None = None,
+        sort_by: _s.TrainingPlanSortBy | None = None,
+        sort_order: _s.TrainingPlanSortOrder | None = None,
+        filters: list[_s.TrainingPlanFilter] | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrainingPlansResponse, _s.TrainingPlanSummary]:
+        """Pages of `list_training_plans` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_training_sessions(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.TrainingSessionStatus | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrainingSessionsResponse, _s.TrainingSessionSummary]:
+        """Pages of `list_training_sessions` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_transform_jobs(
+        self,
+        *,
+        creation_time_after: _dt.datetime | None = None,
+        creation_time_before: _dt.datetime | None = None,
+        last_modified_time_after: _dt.datetime | None = None,
+        last_modified_time_before: _dt.datetime | None = None,
+        name_contains: str | None = None,
+        status_equals: _s.TransformJobStatus | None = None,
+        sort_by: _s.SortBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTransformJobsResponse, _s.TransformJobSummary]:
+        """Pages of `list_transform_jobs` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_trial_components(
+        self,
+        *,
+        experiment_name: str | None = None,
+        trial_name: str | None = None,
+        source_arn: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortTrialComponentsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrialComponentsResponse, _s.TrialComponentSummary]:
+        """Pages of `list_trial_components` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_trials(
+        self,
+        *,
+        experiment_name: str | None = None,
+        trial_component_name: str | None = None,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        sort_by: _s.SortTrialsBy | None = None,
+        sort_order: _s.SortOrder | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListTrialsResponse, _s.TrialSummary]:
+        """Pages of `list_trials` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_ultra_servers_by_reserved_capacity(
+        self,
+        *,
+        reserved_capacity_arn: str,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListUltraServersByReservedCapacityResponse, _s.UltraServer]:
+        """Pages of `list_ultra_servers_by_reserved_capacity` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_user_profiles(
+        self,
+        *,
+        sort_order: _s.SortOrder | None = None,
+        sort_by: _s.UserProfileSortKey | None = None,
+        domain_id_equals: str | None = None,
+        user_profile_name_contains: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListUserProfilesResponse, _s.UserProfileDetails]:
+        """Pages of `list_user_profiles` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_workforces(
+        self,
+        *,
+        sort_by: _s.ListWorkforcesSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListWorkforcesResponse, _s.Workforce]:
+        """Pages of `list_workforces` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_list_workteams(
+        self,
+        *,
+        sort_by: _s.ListWorkteamsSortByOptions | None = None,
+        sort_order: _s.SortOrder | None = None,
+        name_contains: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.ListWorkteamsResponse, _s.Workteam]:
+        """Pages of `list_workteams` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    def paginate_search(
+        self,
+        *,
+        resource: _s.ResourceType,
+        search_expression: _s.SearchExpression | None = None,
+        sort_by: str | None = None,
+        sort_order: _s.SearchSortOrder | None = None,
+        cross_account_filter_option: _s.CrossAccountFilterOption | None = None,
+        visibility_conditions: list[_s.VisibilityConditions] | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> _Paginator[_s.SearchResponse, _s.SearchRecord]:
+        """Pages of `search` (nothing is sent until the iteration starts); ``.items()``
+        for the elements of each page. ``page_size`` per call, at most ``max_items`` in all;
+        ``starting_token`` takes a paginator's ``resume_token``."""
+
+    async def wait_until_compilation_job_completed_or_stopped(
+        self,
+        *,
+        compilation_job_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeCompilationJobResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeCompilationJobResponse:
+        """
+        Poll `describe_compilation_job` every 30 s (``delay``) until
+        CompilationJobCompletedOrStopped, at most 60 times (``max_attempts``) and ``max_wait``
+        seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_endpoint_deleted(
+        self,
+        *,
+        endpoint_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeEndpointOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeEndpointOutput | None:
+        """
+        Poll `describe_endpoint` every 30 s (``delay``) until EndpointDeleted, at most 60 times
+        (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_endpoint_in_service(
+        self,
+        *,
+        endpoint_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeEndpointOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeEndpointOutput:
+        """
+        Poll `describe_endpoint` every 30 s (``delay``) until EndpointInService, at most 120 times
+        (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_hyper_parameter_tuning_job_completed_or_stopped(
+        self,
+        *,
+        hyper_parameter_tuning_job_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeHyperParameterTuningJobResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeHyperParameterTuningJobResponse:
+        """
+        Poll `describe_hyper_parameter_tuning_job` every 120 s (``delay``) until
+        HyperParameterTuningJobCompletedOrStopped, at most 180 times (``max_attempts``) and
+        ``max_wait`` seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_image_created(
+        self,
+        *,
+        image_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeImageResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeImageResponse:
+        """
+        Poll `describe_image` every 60 s (``delay``) until ImageCreated, at most 60 times
+        (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_image_deleted(
+        self,
+        *,
+        image_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeImageResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeImageResponse | None:
+        """
+        Poll `describe_image` every 60 s (``delay``) until ImageDeleted, at most 60 times
+        (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_image_updated(
+        self,
+        *,
+        image_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeImageResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeImageResponse:
+        """
+        Poll `describe_image` every 60 s (``delay``) until ImageUpdated, at most 60 times
+        (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_image_version_created(
+        self,
+        *,
+        image_name: str,
+        version: int | None = None,
+        alias: str | None = None,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeImageVersionResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeImageVersionResponse:
+        """
+        Poll `describe_image_version` every 60 s (``delay``) until ImageVersionCreated, at most 60
+        times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_image_version_deleted(
+        self,
+        *,
+        image_name: str,
+        version: int | None = None,
+        alias: str | None = None,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeImageVersionResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeImageVersionResponse | None:
+        """
+        Poll `describe_image_version` every 60 s (``delay``) until ImageVersionDeleted, at most 60
+        times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_inference_component_in_service(
+        self,
+        *,
+        inference_component_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeInferenceComponentOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeInferenceComponentOutput:
+        """
+        Poll `describe_inference_component` every 30 s (``delay``) until
+        InferenceComponentInService, at most 120 times (``max_attempts``) and ``max_wait`` seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_model_package_completed(
+        self,
+        *,
+        model_package_name: str,
+        included_data: _s.IncludedData | None = None,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeModelPackageOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeModelPackageOutput:
+        """
+        Poll `describe_model_package` every 30 s (``delay``) until ModelPackageCompleted, at most 60
+        times (``max_attempts``) and ``max_wait`` seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_notebook_instance_deleted(
+        self,
+        *,
+        notebook_instance_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeNotebookInstanceOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeNotebookInstanceOutput | None:
+        """
+        Poll `describe_notebook_instance` every 30 s (``delay``) until NotebookInstanceDeleted, at
+        most 60 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_notebook_instance_in_service(
+        self,
+        *,
+        notebook_instance_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeNotebookInstanceOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeNotebookInstanceOutput:
+        """
+        Poll `describe_notebook_instance` every 30 s (``delay``) until NotebookInstanceInService, at
+        most 60 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_notebook_instance_stopped(
+        self,
+        *,
+        notebook_instance_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeNotebookInstanceOutput | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeNotebookInstanceOutput:
+        """
+        Poll `describe_notebook_instance` every 30 s (``delay``) until NotebookInstanceStopped, at
+        most 60 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_pipeline_execution_completed(
+        self,
+        *,
+        pipeline_execution_arn: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribePipelineExecutionResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribePipelineExecutionResponse:
+        """
+        Poll `describe_pipeline_execution` every 30 s (``delay``) until PipelineExecutionCompleted,
+        at most 120 times (``max_attempts``) and ``max_wait`` seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_processing_job_completed_or_stopped(
+        self,
+        *,
+        processing_job_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeProcessingJobResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeProcessingJobResponse:
+        """
+        Poll `describe_processing_job` every 60 s (``delay``) until ProcessingJobCompletedOrStopped,
+        at most 60 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_training_job_completed_or_stopped(
+        self,
+        *,
+        training_job_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeTrainingJobResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeTrainingJobResponse:
+        """
+        Poll `describe_training_job` every 120 s (``delay``) until TrainingJobCompletedOrStopped, at
+        most 180 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_transform_job_completed_or_stopped(
+        self,
+        *,
+        transform_job_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeTransformJobResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeTransformJobResponse:
+        """
+        Poll `describe_transform_job` every 60 s (``delay``) until TransformJobCompletedOrStopped,
+        at most 60 times (``max_attempts``) and ``max_wait`` seconds.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
+
+    async def wait_until_user_profile_in_service(
+        self,
+        *,
+        domain_id: str,
+        user_profile_name: str,
+        delay: float | None = None,
+        max_attempts: int | None = None,
+        max_wait: float | None = None,
+        on_attempt: _t.Callable[[int, _s.DescribeUserProfileResponse | _ServiceError], _t.Awaitable[None] | None] | None = None,
+    ) -> _s.DescribeUserProfileResponse:
+        """
+        Poll `describe_user_profile` every 30 s (``delay``) until UserProfileInService, at most 60
+        times (``max_attempts``) and ``max_wait`` seconds.
+
+        sm_typed's own waiter (codegen/waiters/): botocore's model has none for this.
+
+        Returns the last output. Raises `WaiterFailed` when a failure state is
+        reached, `WaiterTimeout` when the attempts or ``max_wait`` run out, and an
+        error no acceptor expects as itself. ``on_attempt(n, output_or_error)``, plain
+        or async, is called after each poll.
+        """
 
 class SageMakerClientWithRawResponse:
     """`SageMakerClient.with_raw_response`: each operation returns `RawResponse[output]`

@@ -44,6 +44,7 @@ from sm_typed_runtime.errors import (
     NoRegionError,
     NotAuthorized,
     OptInRequired,
+    PaginationError,
     ParamValidationError,
     PoolTimeoutError,
     PriorRequestNotComplete,
@@ -75,6 +76,9 @@ from sm_typed_runtime.errors import (
     UnrecognizedClientException,
     ValidationError,
     ValidationException,
+    WaiterError,
+    WaiterFailed,
+    WaiterTimeout,
 )
 
 __all__ = [
@@ -82,6 +86,10 @@ __all__ = [
     "ServiceError",
     "ParamValidationError",
     "InterceptorError",
+    "PaginationError",
+    "WaiterError",
+    "WaiterFailed",
+    "WaiterTimeout",
     "ConfigurationError",
     "NoRegionError",
     "NoCredentialsError",

@@ -61,6 +61,18 @@ class BaseClient:
         )
         return self._view(type(self), settings)
 
+    def _calls(self, *, raw: bool) -> Invoke:
+        """How paginators (plain outputs) and waiters (raw: they read the status) call,
+        whichever view they were made from; with this view's options either way."""
+        settings = self._pipeline.settings
+        if settings.raw == raw:
+            return self._invoke
+        if raw:
+            view: BaseClient = self.with_raw_response
+        else:
+            view = self._view(type(self), msgspec.structs.replace(settings, raw=False))
+        return view._invoke
+
     @property
     def with_raw_response(self) -> Any:
         """A view whose methods return `RawResponse` (output, request id, status, headers)."""

@@ -14,6 +14,8 @@ from ._clock import Clock, SystemClock
 from ._options import CLIENT_OPTIONS, Option
 from ._retry import CallRetries, Decision, Failure, RetryQuota, RetryStrategy, StandardRetryStrategy
 from ._specs import OperationSpec, ServiceSpec
+from .paginators import Paginator, PaginatorSpec
+from .waiters import Acceptor, WaiterSpec, wait
 
 if TYPE_CHECKING:
     from ._adaptive import AdaptiveRetryStrategy
@@ -31,6 +33,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CALL_OPTIONS",
     "CLIENT_OPTIONS",
+    "Acceptor",
     "AdaptiveRetryStrategy",
     "BaseClient",
     "CallRetries",
@@ -39,9 +42,13 @@ __all__ = [
     "Failure",
     "OperationSpec",
     "Option",
+    "Paginator",
+    "PaginatorSpec",
     "RetryQuota",
     "RetryStrategy",
     "ServiceSpec",
     "StandardRetryStrategy",
     "SystemClock",
+    "WaiterSpec",
+    "wait",
 ]

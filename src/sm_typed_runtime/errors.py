@@ -113,6 +113,47 @@ class HTTPClientError(SmTypedError):
         return f"{self.operation}: {self.detail}{self._retry_note()}"
 
 
+class PaginationError(SmTypedError):
+    """A paginator cannot go on: the service returned the same token twice (it would loop)."""
+
+    def __init__(self, operation: str, reason: str) -> None:
+        self.operation = operation
+        self.reason = reason
+        super().__init__(f"{operation}: pagination stopped: {reason}")
+
+
+class WaiterError(SmTypedError):
+    """A waiter ended without its success state.
+
+    ``waiter_name`` (``EndpointInService``), ``reason``, the last output and the last
+    error seen (either may be None), and how many times it polled (``attempts``).
+    """
+
+    def __init__(
+        self,
+        waiter_name: str,
+        reason: str,
+        *,
+        last_output: Any = None,
+        last_error: BaseException | None = None,
+        attempts: int = 0,
+    ) -> None:
+        self.waiter_name = waiter_name
+        self.reason = reason
+        self.last_output = last_output
+        self.last_error = last_error
+        self.attempts = attempts
+        super().__init__(f"Waiter {waiter_name} failed: {reason} (after {attempts} attempts)")
+
+
+class WaiterFailed(WaiterError):
+    """A failure acceptor of the waiter matched (the resource reached a failed state)."""
+
+
+class WaiterTimeout(WaiterError, TimeoutError):
+    """The waiter's attempts, or ``max_wait``, ran out before its success state."""
+
+
 class CallTimeoutError(SmTypedError, TimeoutError):
     """The whole call, retries included, took longer than ``call_timeout``."""
 
@@ -458,6 +499,10 @@ LIBRARY_ERRORS: tuple[str, ...] = (
     "ServiceError",
     "ParamValidationError",
     "InterceptorError",
+    "PaginationError",
+    "WaiterError",
+    "WaiterFailed",
+    "WaiterTimeout",
     "ConfigurationError",
     "NoRegionError",
     "NoCredentialsError",

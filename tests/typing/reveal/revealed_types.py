@@ -18,3 +18,9 @@ async def reveal(sm: SageMakerClient) -> None:
     reveal_type(raw.parsed)  # CreateModelOutput
     reveal_type(raw.request_id)  # str | None
     reveal_type((await sm.with_raw_response.delete_model(model_name="m")).parsed)  # None
+    async for page in sm.paginate_list_models(page_size=10):
+        reveal_type(page)  # ListModelsOutput
+    async for item in sm.paginate_list_training_jobs().items():
+        reveal_type(item)  # TrainingJobSummary
+    reveal_type(await sm.wait_until_endpoint_in_service(endpoint_name="e"))  # DescribeEndpointOutput
+    reveal_type(await sm.wait_until_endpoint_deleted(endpoint_name="e"))  # DescribeEndpointOutput | None
