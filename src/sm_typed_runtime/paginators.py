@@ -10,8 +10,6 @@ stopped part-way).
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Generic, TypeVar, cast
 
@@ -196,10 +194,12 @@ def _with_members(params: msgspec.Struct, values: dict[str, Any]) -> Any:
 def _encode_token(tokens: dict[str, Any], truncate: int) -> str | None:
     if not tokens:
         return None
+    import base64  # only paginators stopped by max_items need it
+
     data: dict[str, Any] = {k: msgspec.to_builtins(v) for k, v in tokens.items()}
     if truncate:
         data[TRUNCATE] = truncate
-    return base64.b64encode(json.dumps(data).encode()).decode()
+    return base64.b64encode(msgspec.json.encode(data)).decode()
 
 
 def _decode_token(
@@ -210,12 +210,15 @@ def _decode_token(
     name = spec.operation.name
     if not _non_empty_str(token):
         raise ParamValidationError(name, ["starting_token: must be a non-empty str"])
+    import base64
+    import binascii
+
     try:
-        decoded: object = json.loads(base64.b64decode(token, validate=True))
+        decoded: object = msgspec.json.decode(base64.b64decode(token, validate=True))
         if not isinstance(decoded, dict):
             raise ValueError
         data = cast(dict[str, Any], decoded)
-    except ValueError:
+    except (ValueError, binascii.Error, msgspec.DecodeError):
         if len(spec.input_token) == 1:
             return {spec.input_token[0]: token}, 0  # the service's own token, as it gave it
         raise ParamValidationError(

@@ -13,7 +13,6 @@ so cancelling the task ends the wait at once.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
@@ -75,7 +74,7 @@ async def wait(
         state = _match(spec.acceptors, output, error, status)
         if on_attempt is not None:
             result = on_attempt(attempt, error if error is not None else output)
-            if inspect.isawaitable(result):
+            if result is not None:
                 await result
         if state == "success":
             return output
