@@ -98,3 +98,15 @@ class RawCapture:
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
         await writer.drain()
         writer.close()
+
+
+def loopback_client(url: str, **options: Any) -> SageMakerClient:
+    """A client of a loopback server (the built-in pool, test credentials, us-east-1)."""
+    kwargs: dict[str, Any] = {
+        "region": "us-east-1",
+        "endpoint_url": url,
+        "aws_access_key_id": ACCESS_KEY,
+        "aws_secret_access_key": SECRET_KEY,
+        **options,
+    }
+    return SageMakerClient(**kwargs)

@@ -15,7 +15,7 @@ import respx
 from botocore_signer import botocore_signature
 from clocks import FakeClock
 from fault_server import FaultServer, ok, slow, throttle
-from helpers import ACCESS_KEY, ENDPOINT, SECRET_KEY, RawCapture
+from helpers import ACCESS_KEY, ENDPOINT, SECRET_KEY, RawCapture, loopback_client
 
 from sm_typed import SageMakerClient
 from sm_typed.errors import (
@@ -40,14 +40,7 @@ async def server() -> AsyncIterator[FaultServer]:
 
 
 def pool_client(server: FaultServer, **options: Any) -> SageMakerClient:
-    kwargs: dict[str, Any] = {
-        "region": "us-east-1",
-        "endpoint_url": server.url,
-        "aws_access_key_id": ACCESS_KEY,
-        "aws_secret_access_key": SECRET_KEY,
-        **options,
-    }
-    return SageMakerClient(**kwargs)
+    return loopback_client(server.url, **options)
 
 
 def signature_for(url: str, headers: dict[str, str], body: bytes, amz_date: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fault_server import FaultServer, ok, throttle
-from helpers import ACCESS_KEY, SECRET_KEY
+from helpers import loopback_client
 
 from sm_typed import CallStart, Interceptor, SageMakerClient
 from sm_typed.errors import PaginationError, ParamValidationError
@@ -106,13 +106,7 @@ async def server() -> AsyncIterator[FaultServer]:
 
 
 def client(server: FaultServer, **options: Any) -> SageMakerClient:
-    return SageMakerClient(
-        region="us-east-1",
-        endpoint_url=server.url,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        **options,
-    )
+    return loopback_client(server.url, **options)
 
 
 async def test_nothing_is_sent_until_the_iteration_starts(server: FaultServer) -> None:

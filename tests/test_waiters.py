@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fault_server import FaultServer, error, ok, throttle
-from helpers import ACCESS_KEY, SECRET_KEY
+from helpers import loopback_client
 
 from sm_typed import CallStart, Interceptor, SageMakerClient
 from sm_typed.errors import (
@@ -50,13 +50,7 @@ async def server() -> AsyncIterator[FaultServer]:
 
 
 def client(server: FaultServer, **options: Any) -> SageMakerClient:
-    return SageMakerClient(
-        region="us-east-1",
-        endpoint_url=server.url,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        **options,
-    )
+    return loopback_client(server.url, **options)
 
 
 async def test_polls_until_in_service_and_returns_the_last_output(server: FaultServer) -> None:
