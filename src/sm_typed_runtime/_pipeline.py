@@ -12,14 +12,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable
+from functools import partial
 from typing import Any, Protocol
-
-import msgspec
 
 from ._attempt import exchange
 from ._call_options import CallSettings
 from ._classify import (
-    CLOCK_SKEW_CODES,
     crc32_mismatch,
     decode_output,
     retry_after,
@@ -29,7 +27,8 @@ from ._classify import (
     transport_retry_kind,
 )
 from ._head import HeaderError, extra_field_problems
-from ._hooks import run_after_call, run_hooks
+from ._hooks import run_hooks
+from ._intercepted import Progress, run_intercepted
 from ._metadata import request_id_of
 from ._request import (
     COMPRESSION_MIN_BYTES,
@@ -42,6 +41,7 @@ from ._request import (
 )
 from ._retry import CallRetries, Failure, RetryKind, RetryStrategy
 from ._routing import Route, with_host_prefix
+from ._skew import corrected_clock
 from ._specs import InT, OperationSpec, OutT
 from ._state import ClientState
 from ._transport import Headers, TransportError
@@ -53,28 +53,16 @@ from .errors import (
     ServiceError,
     SmTypedError,
 )
-from .interceptors import AttemptEnd, AttemptStart, CallEnd, CallInfo, CallStart
+from .interceptors import AttemptEnd, AttemptStart, CallInfo
 from .responses import RawResponse
 
 logger = logging.getLogger("sm_typed")
-
-# A Date header this far from our clock, on a signature/expiry error, means our clock is wrong.
-CLOCK_SKEW_THRESHOLD = 60.0
 
 
 class Invoke(Protocol):
     """How generated methods call an operation: ``await self._invoke(_Op, input)``."""
 
     def __call__(self, op: OperationSpec[InT, OutT], params: InT, /) -> Awaitable[OutT]: ...
-
-
-class Progress(msgspec.Struct):
-    """What a call has done so far, for what wraps `Pipeline.run` (deadline, interceptors)."""
-
-    attempts: int = 0
-    status: int | None = None  # of the last response
-    headers: Headers | None = None
-    retry_time: float = 0.0
 
 
 class Pipeline:
@@ -88,47 +76,11 @@ class Pipeline:
         # What generated methods await: a wrapper only where there is something to wrap.
         self.call: Invoke
         if settings.hooks is not None:
-            self.call = self.run_intercepted
+            self.call = partial(run_intercepted, self)
         elif settings.call_timeout is not None:
             self.call = self.run_with_deadline
         else:
             self.call = self.run
-
-    async def run_intercepted(self, op: OperationSpec[InT, OutT], params: InT) -> OutT:
-        hooks = self.settings.hooks
-        assert hooks is not None
-        route = self.state.route
-        call = CallInfo(
-            op.service.service_id,
-            op.name,
-            params,
-            route.signing_region if route else self.state.config.region,
-        )
-        progress = Progress()
-        try:
-            if hooks.before_call is not None:
-                pending = run_hooks(hooks.before_call, "before_call", CallStart(call), op.name)
-                if pending is not None:
-                    await pending
-            if self.settings.call_timeout is None:
-                result = await self.run(op, params, progress, call)
-            else:
-                result = await self.run_with_deadline(op, params, progress, call)
-        except BaseException as exc:
-            if hooks.after_call is not None:
-                ended = _ended(call, None, exc, progress)
-                pending = run_after_call(hooks.after_call, ended, op.name)
-                if pending is not None:
-                    await pending
-            raise
-        if hooks.after_call is not None:
-            output: Any = result.parsed if self.settings.raw else result  # type: ignore[attr-defined]
-            pending = run_after_call(
-                hooks.after_call, _ended(call, output, None, progress), op.name
-            )
-            if pending is not None:
-                await pending
-        return result
 
     async def run_with_deadline(
         self,
@@ -305,7 +257,7 @@ class Pipeline:
                 raise ClientClosedError(
                     f"{op.name}: the client was closed during the call"
                 ) from error
-            if not skew_retried and self._corrected_clock(error, server_date, skew):
+            if not skew_retried and corrected_clock(state, error, server_date, skew):
                 skew_retried = True
                 max_attempts += 1  # the corrected retry comes on top of the normal ones
                 continue
@@ -323,28 +275,6 @@ class Pipeline:
             if not decision.retry:
                 raise error
 
-    def _corrected_clock(self, error: SmTypedError, server_date: str | None, signed: float) -> bool:
-        """Adopt the server's clock when a signing error comes with a Date far from ours."""
-        if not isinstance(error, ServiceError) or error.code not in CLOCK_SKEW_CODES:
-            return False
-        if not server_date:
-            return False
-        from email.utils import parsedate_to_datetime  # rare path: kept off the import
-
-        try:
-            server_time = parsedate_to_datetime(server_date).timestamp()
-        except (TypeError, ValueError, OverflowError, IndexError):
-            return False
-        state = self.state
-        skew = server_time - state.clock.time()
-        if abs(skew - signed) < CLOCK_SKEW_THRESHOLD:
-            return False  # the attempt's clock was close enough: not a clock problem
-        if abs(skew - state.skew) >= CLOCK_SKEW_THRESHOLD:
-            # (A concurrent call may already have corrected it: then just retry.)
-            logger.debug("clock skew of %.0fs detected; signing with the server's time", skew)
-            state.skew = skew
-        return True
-
 
 def _checked_added(
     added: list[tuple[str, str]], fields: tuple[tuple[str, str], ...], operation: str
@@ -354,13 +284,6 @@ def _checked_added(
     if problems:
         raise ParamValidationError(operation, problems)
     return list(added)
-
-
-def _ended(call: CallInfo, output: Any, error: BaseException | None, progress: Progress) -> CallEnd:
-    attempts, retry_time = progress.attempts, progress.retry_time
-    if isinstance(error, SmTypedError):
-        attempts, retry_time = error.attempts or attempts, error.retry_time
-    return CallEnd(call, output, error, attempts, retry_time, progress.status, progress.headers)
 
 
 def _log(
