@@ -31,7 +31,10 @@ class MotoServer:
     def start(self) -> MotoServer:
         for _ in range(3):  # another process may take the free port before moto binds it
             self.port = _free_port()
-            env = {**os.environ, "MOTO_ALLOW_NONEXISTENT_REGION": "true"}
+            # The caller's AWS settings are not moto's: a profile that does not exist here, or
+            # real credentials, must not change what the local server does.
+            env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+            env["MOTO_ALLOW_NONEXISTENT_REGION"] = "true"
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
                 stdout=subprocess.DEVNULL,
