@@ -76,18 +76,15 @@ class Paginator(Generic[PageT, ItemT]):
         return f"Paginator({self._spec.operation.name})"
 
     def __aiter__(self) -> AsyncIterator[PageT]:
-        return self._pages()
+        return self._walk(False)
 
-    async def items(self) -> AsyncIterator[ItemT]:
+    def items(self) -> AsyncIterator[ItemT]:
         """The elements of the (first) result key of every page, in order."""
-        key = _path(self._spec.result_key[0]) if self._spec.result_key else None
-        async for page in self._pages():
-            found = _value_at(page, key) if key is not None else None
-            if found:
-                for item in found:
-                    yield item
+        return self._walk(True)
 
-    async def _pages(self) -> AsyncIterator[PageT]:
+    async def _walk(self, items_only: bool) -> AsyncIterator[Any]:
+        """The pages, or (``items_only``) their items: one generator either way, so an item
+        costs one async step."""
         spec = self._spec
         params = self._params
         tokens = self._start
@@ -113,7 +110,9 @@ class Paginator(Generic[PageT, ItemT]):
             if more and more_results is not None:
                 more = bool(_value_at(page, more_results))
             count = len(items) if isinstance(items, list) else 0  # pyright: ignore[reportUnknownArgumentType]
-            if remaining is not None and count >= remaining:
+            last = remaining is not None and count >= remaining
+            if last:
+                assert remaining is not None
                 if count > remaining:
                     assert isinstance(items, list)
                     del items[remaining:]
@@ -122,12 +121,14 @@ class Paginator(Generic[PageT, ItemT]):
                     self.resume_token = _encode_token(used, skip + remaining)
                 elif more:
                     self.resume_token = _encode_token(following, 0)
-                yield page
-                return
-            if remaining is not None:
+            elif remaining is not None:
                 remaining -= count
-            yield page
-            if not more:
+            if not items_only:
+                yield page
+            elif items:
+                for item in items:  # pyright: ignore[reportUnknownVariableType]
+                    yield item
+            if last or not more:
                 return
             if following == tokens:
                 raise PaginationError(
