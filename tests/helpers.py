@@ -110,3 +110,26 @@ def loopback_client(url: str, **options: Any) -> SageMakerClient:
         **options,
     }
     return SageMakerClient(**kwargs)
+
+
+async def create_training_job(sm: SageMakerClient, name: str) -> None:
+    """The smallest training job moto accepts (and reports Completed at once)."""
+    from sm_typed.shapes import (
+        AlgorithmSpecification,
+        OutputDataConfig,
+        ResourceConfig,
+        StoppingCondition,
+    )
+
+    await sm.create_training_job(
+        training_job_name=name,
+        algorithm_specification=AlgorithmSpecification(
+            training_image="img", training_input_mode="File"
+        ),
+        role_arn="arn:aws:iam::123456789012:role/SageMakerRole",
+        output_data_config=OutputDataConfig(s3_output_path="s3://b/o"),
+        resource_config=ResourceConfig(
+            instance_type="ml.m5.large", instance_count=1, volume_size_in_gb=10
+        ),
+        stopping_condition=StoppingCondition(max_runtime_in_seconds=60),
+    )

@@ -9,17 +9,13 @@ from typing import Any
 
 import pytest
 from fault_server import FaultServer, ok, throttle
-from helpers import loopback_client
+from helpers import create_training_job, loopback_client
 
 from sm_typed import CallStart, Interceptor, SageMakerClient
 from sm_typed.errors import PaginationError, ParamValidationError
 from sm_typed.shapes import (
-    AlgorithmSpecification,
     ListModelsOutput,
     ModelSummary,
-    OutputDataConfig,
-    ResourceConfig,
-    StoppingCondition,
     TrainingJobSummary,
 )
 
@@ -29,18 +25,7 @@ ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
 async def make_training_jobs(sm: SageMakerClient, prefix: str, count: int) -> list[str]:
     names = [f"{prefix}-{i:02d}" for i in range(count)]
     for name in names:
-        await sm.create_training_job(
-            training_job_name=name,
-            algorithm_specification=AlgorithmSpecification(
-                training_image="img", training_input_mode="File"
-            ),
-            role_arn=ROLE,
-            output_data_config=OutputDataConfig(s3_output_path="s3://b/o"),
-            resource_config=ResourceConfig(
-                instance_type="ml.m5.large", instance_count=1, volume_size_in_gb=10
-            ),
-            stopping_condition=StoppingCondition(max_runtime_in_seconds=60),
-        )
+        await create_training_job(sm, name)
     return names
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fault_server import FaultServer, error, ok, throttle
-from helpers import loopback_client
+from helpers import create_training_job, loopback_client
 
 from sm_typed import CallStart, Interceptor, SageMakerClient
 from sm_typed.errors import (
@@ -21,12 +21,8 @@ from sm_typed.errors import (
     WaiterTimeout,
 )
 from sm_typed.shapes import (
-    AlgorithmSpecification,
     DescribeEndpointOutput,
-    OutputDataConfig,
     ProductionVariant,
-    ResourceConfig,
-    StoppingCondition,
 )
 
 ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
@@ -196,18 +192,7 @@ async def test_against_moto_endpoint_and_training_job(sm: SageMakerClient) -> No
     out = await sm.wait_until_endpoint_in_service(endpoint_name=name, delay=0.05)
     assert out.endpoint_name == name and out.endpoint_status == "InService"
 
-    await sm.create_training_job(
-        training_job_name=name,
-        algorithm_specification=AlgorithmSpecification(
-            training_image="img", training_input_mode="File"
-        ),
-        role_arn=ROLE,
-        output_data_config=OutputDataConfig(s3_output_path="s3://b/o"),
-        resource_config=ResourceConfig(
-            instance_type="ml.m5.large", instance_count=1, volume_size_in_gb=10
-        ),
-        stopping_condition=StoppingCondition(max_runtime_in_seconds=60),
-    )
+    await create_training_job(sm, name)
     job = await sm.wait_until_training_job_completed_or_stopped(training_job_name=name, delay=0.05)
     assert job.training_job_name == name
     assert job.training_job_status in ("Completed", "Stopped")
