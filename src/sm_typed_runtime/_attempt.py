@@ -99,7 +99,7 @@ def send_intercepted(
         assert call is not None
         shown = [(n, REDACTED) if n in SECRET_FIELDS else (n, v) for n, v in fields]
         context = SignedRequest(
-            call, attempt, request.route.url, prefix.fields, shown, len(request.body)
+            call, attempt, request.route.url, prefix.fields, len(request.body), shown
         )
         pending = run_hooks(signed_hooks, "after_signing", context, request.op.name)
         if pending is not None:

@@ -47,6 +47,7 @@ class BaseClient:
         # Generated methods await this directly: no frame of BaseClient's on the call path.
         self._invoke: Invoke = pipeline.call
         self._raw_view: BaseClient | None = None
+        self._plain_view: BaseClient | None = None
 
     def _view(self, cls: type[BaseClient], settings: CallSettings) -> Any:
         view = cls.__new__(cls)
@@ -70,7 +71,10 @@ class BaseClient:
         if raw:
             view: BaseClient = self.with_raw_response
         else:
-            view = self._view(type(self), msgspec.structs.replace(settings, raw=False))
+            view = self._plain_view or self._view(
+                type(self), msgspec.structs.replace(settings, raw=False)
+            )
+            self._plain_view = view  # made once per raw view, as with_raw_response is
         return view._invoke
 
     @property

@@ -59,20 +59,39 @@ def hooks_for(interceptors: tuple[Interceptor, ...]) -> Hooks | None:
 
 
 def run_hooks(
-    hooks: tuple[Hook, ...], stage: str, context: object, operation: str
+    hooks: tuple[Hook, ...],
+    stage: str,
+    context: object,
+    operation: str,
+    *,
+    run_all: bool = False,
+    first: InterceptorError | None = None,
 ) -> Awaitable[None] | None:
     """Run ``hooks`` in order: plain ones here and now, so a call whose hooks are all plain
     awaits nothing more. From the first that returns an awaitable on, the rest run after it:
-    that is returned, for the caller to await."""
+    that is returned, for the caller to await. A hook that raises stops the stage, or with
+    ``run_all`` (``after_call``) the others still run and the first error is raised last."""
     for pair in hooks:
         try:
             result = pair[1](context)
         except Exception as exc:
-            raise InterceptorError(operation, type(pair[0]).__name__, stage, exc) from exc
+            error = _hook_error(operation, pair[0], stage, exc)
+            if not run_all:
+                raise error from exc
+            first = first or error
+            continue
         if result is not None:
             rest = hooks[_position(hooks, pair) + 1 :]
-            return _after(result, pair[0], rest, stage, context, operation)
+            return _after(result, pair[0], rest, stage, context, operation, run_all, first)
+    if first is not None:
+        raise first
     return None
+
+
+def run_after_call(
+    hooks: tuple[Hook, ...], context: object, operation: str
+) -> Awaitable[None] | None:
+    return run_hooks(hooks, "after_call", context, operation, run_all=True)
 
 
 def _position(hooks: tuple[Hook, ...], pair: Hook) -> int:
@@ -86,60 +105,23 @@ async def _after(
     stage: str,
     context: object,
     operation: str,
-) -> None:
-    try:
-        await pending
-    except Exception as exc:
-        raise InterceptorError(operation, type(owner).__name__, stage, exc) from exc
-    more = run_hooks(rest, stage, context, operation)
-    if more is not None:
-        await more
-
-
-def run_after_call(
-    hooks: tuple[Hook, ...], context: object, operation: str
-) -> Awaitable[None] | None:
-    """Every ``after_call`` hook runs, in order, even after one raised; the first error is
-    raised once all ran. Plain hooks run here; an awaitable is returned as in `run_hooks`."""
-    first: InterceptorError | None = None
-    for pair in hooks:
-        try:
-            result = pair[1](context)
-        except Exception as exc:  # noqa: BLE001 - raised below, after the other hooks ran
-            first = first or _hook_error(operation, pair[0], exc)
-            continue
-        if result is not None:
-            rest = hooks[_position(hooks, pair) + 1 :]
-            return _after_call_rest(result, pair[0], rest, context, operation, first)
-    if first is not None:
-        raise first
-    return None
-
-
-async def _after_call_rest(
-    pending: Any,
-    owner: Interceptor,
-    rest: tuple[Hook, ...],
-    context: object,
-    operation: str,
+    run_all: bool,
     first: InterceptorError | None,
 ) -> None:
     try:
         await pending
-    except Exception as exc:  # noqa: BLE001 - raised below, after the other hooks ran
-        first = first or _hook_error(operation, owner, exc)
-    try:
-        more = run_after_call(rest, context, operation)
-        if more is not None:
-            await more
-    except InterceptorError as later:
-        first = first or later
-    if first is not None:
-        raise first
+    except Exception as exc:
+        error = _hook_error(operation, owner, stage, exc)
+        if not run_all:
+            raise error from exc
+        first = first or error
+    more = run_hooks(rest, stage, context, operation, run_all=run_all, first=first)
+    if more is not None:
+        await more
 
 
-def _hook_error(operation: str, owner: Interceptor, exc: Exception) -> InterceptorError:
-    error = InterceptorError(operation, type(owner).__name__, "after_call", exc)
+def _hook_error(operation: str, owner: Interceptor, stage: str, exc: Exception) -> InterceptorError:
+    error = InterceptorError(operation, type(owner).__name__, stage, exc)
     error.__cause__ = exc
     return error
 

@@ -34,13 +34,12 @@ from ._request import (
     COMPRESSION_MIN_BYTES,
     Prepared,
     Request,
-    build_prepared,
     compressed,
     prepared,
     serialize,
 )
 from ._retry import CallRetries, Failure, RetryKind, RetryStrategy
-from ._routing import Route, with_host_prefix
+from ._routing import with_host_prefix
 from ._skew import corrected_clock
 from ._specs import InT, OperationSpec, OutT
 from ._state import ClientState
@@ -105,18 +104,6 @@ class Pipeline:
             error.retry_time = time.monotonic() - started
             raise error from exc
 
-    def _prepared_with_extra(
-        self, op: OperationSpec[Any, Any], route: Route, gzipped: bool
-    ) -> Prepared:
-        key = (op, route.url, gzipped)
-        found = self._prepared.get(key)
-        if found is None:
-            if len(self._prepared) >= 256:
-                self._prepared.clear()  # host-prefixed routes from inputs: kept bounded
-            found = build_prepared(op, route, gzipped, self.settings.extra_headers)
-            self._prepared[key] = found
-        return found
-
     async def run(
         self,
         op: OperationSpec[InT, OutT],
@@ -136,12 +123,11 @@ class Pipeline:
         if gzipped:
             body = compressed(body)
         settings = self.settings
-        ready: Prepared | None
-        if settings.extra_headers:
-            ready = self._prepared_with_extra(op, route, gzipped)
-        else:
-            ready = None if gzipped else route.prepared.get(op)
-        request = Request(op, route, body, ready or prepared(op, route, gzipped))
+        extra = settings.extra_headers
+        ready = None if gzipped or extra else route.prepared.get(op)  # the common case, inline
+        request = Request(
+            op, route, body, ready or prepared(op, route, gzipped, extra, self._prepared)
+        )
         hooks = settings.hooks
         before_attempt = after_signing = after_attempt = None
         if hooks is not None:
@@ -168,7 +154,7 @@ class Pipeline:
             if before_attempt is not None:
                 assert call is not None
                 fields = request.prepared.prefix.fields
-                starting = AttemptStart(call, attempt, route.url, fields, [], len(request.body))
+                starting = AttemptStart(call, attempt, route.url, fields, len(request.body))
                 pending = run_hooks(before_attempt, "before_attempt", starting, op.name)
                 if pending is not None:
                     await pending

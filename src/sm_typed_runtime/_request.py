@@ -83,13 +83,28 @@ def compressed(body: bytes) -> bytes:
     return gzip.compress(body, mtime=0)
 
 
-def prepared(op: OperationSpec[Any, Any], route: Route, gzipped: bool) -> Prepared:
-    """The head prefix and signer of ``op`` on ``route``, built on first use and kept
-    (``route.prepared[op]``, or ``route.prepared[op, True]`` for a gzipped body)."""
-    key: Any = (op, True) if gzipped else op
-    found: Prepared | None = route.prepared.get(key)
+def prepared(
+    op: OperationSpec[Any, Any],
+    route: Route,
+    gzipped: bool,
+    extra: tuple[tuple[str, str], ...] = (),
+    views: dict[Any, Prepared] | None = None,
+) -> Prepared:
+    """The head prefix and signer of ``op`` on ``route``, built on first use and kept:
+    on the route (``route.prepared[op]``, or ``[op, True]`` for a gzipped body), or, for a
+    view's ``extra`` headers, in that view's ``views`` cache (bounded: host-prefixed routes
+    come from inputs)."""
+    key: Any
+    if extra:
+        assert views is not None
+        cache, key = views, (op, route.url, gzipped)
+        if len(cache) >= 256:
+            cache.clear()
+    else:
+        cache, key = route.prepared, (op, True) if gzipped else op
+    found: Prepared | None = cache.get(key)
     if found is None:
-        found = route.prepared[key] = build_prepared(op, route, gzipped, ())
+        found = cache[key] = build_prepared(op, route, gzipped, extra)
     return found
 
 

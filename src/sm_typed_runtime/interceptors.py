@@ -15,7 +15,7 @@ with ``Authorization`` and ``X-Amz-Security-Token`` redacted: hooks never see se
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -101,8 +101,8 @@ class _RequestStage(_Stage):
     attempt: int  # 1 for the first
     _url: str
     _fields: tuple[tuple[str, str], ...]  # the fields every attempt has (no secret in them)
-    _more: list[tuple[str, str]]  # this attempt's, secrets already redacted
     _length: int
+    _more: Sequence[tuple[str, str]] = ()  # this attempt's signed ones, secrets redacted
     _request: HTTPRequest | None = None
 
     @property
