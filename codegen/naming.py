@@ -45,6 +45,11 @@ def snake(name: str) -> str:
     return str(_xform_name(name))
 
 
+def cli_name(name: str) -> str:
+    """``CreateModel`` -> ``create-model``: the AWS CLI's command and option names."""
+    return str(_xform_name(name, "-"))
+
+
 def escape(name: str, reserved: Iterable[str] = ()) -> str:
     if keyword.iskeyword(name) or name in _RESERVED_ATTRS or name in set(reserved):
         return name + "_"

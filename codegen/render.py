@@ -486,6 +486,8 @@ class Renderer:
                 args.append(f"limit_key={_quote(p.limit_key)}")
             if p.more_results:
                 args.append(f"more_results={_quote(p.more_results)}")
+            if p.non_aggregate_keys:
+                args.append(f"non_aggregate_keys={_tuple(p.non_aggregate_keys)}")
             spec_name = f"_P_{name}"
             body = "".join(f"    {a},\n" for a in args)
             views.append(
@@ -651,6 +653,47 @@ class Renderer:
         return lines
 
     # -- files -----------------------------------------------------------------
+    def cli_commands(
+        self, operations: list[OperationView], paginators: list[PaginatorView]
+    ) -> list[str]:
+        """``"create-model": ("_CreateModel", "CreateModelInput", None),`` per operation."""
+        paged = {p.op.name: p.spec_name for p in paginators}
+        lines: list[str] = []
+        for op in operations:
+            inp = _quote(op.input_class) if op.input_class else "None"
+            pag = _quote(paged[op.name]) if op.name in paged else "None"
+            lines.append(
+                f"{_quote(naming.cli_name(op.name))}: ({_quote(op.spec_name)}, {inp}, {pag}),"
+            )
+        return lines
+
+    def cli_waiters(self, waiters: list[WaiterView]) -> list[str]:
+        return [
+            f"{_quote(naming.cli_name(w.name))}: ({_quote(w.spec_name)}, "
+            f"{_quote(w.op.input_class or '')}),"
+            for w in waiters
+            if w.op.input_class
+        ]
+
+    def enum_lines(self) -> list[str]:
+        """``"Struct.Member": ("A", "B"),`` for every member whose values (or whose list or
+        map elements) are an enum: the skeletons' placeholders."""
+        shapes = self.service.shapes
+        lines: list[str] = []
+        for shape in sorted(shapes.values(), key=lambda s: s.name):
+            if shape.type != "structure":
+                continue
+            for m in shape.members:
+                target = shapes[m.target]
+                while target.type in ("list", "map"):
+                    inner = target.list_member if target.type == "list" else target.map_value
+                    if inner is None:
+                        break
+                    target = shapes[inner]
+                if target.enum:
+                    lines.append(f"{_quote(f'{shape.name}.{m.wire_name}')}: {_tuple(target.enum)},")
+        return lines
+
     def header(self) -> str:
         s = self.service
         version = f" (botocore {s.botocore_version})" if s.botocore_version else ""
@@ -694,6 +737,10 @@ class Renderer:
             "imported_errors": sorted([*RUNTIME_ERROR_NAMES, *common_errors], key=str.lower),
             "quote": _quote,
             "endpoint_lines": self.endpoint_lines(),
+            "program": self.package_doc_name.replace("_", "-"),
+            "cli_commands": self.cli_commands(operations, paginators),
+            "cli_waiters": self.cli_waiters(waiters),
+            "enum_lines": self.enum_lines(),
         }
         files = {
             "__init__.py": "package_init.py.j2",
@@ -704,6 +751,9 @@ class Renderer:
             "_client.pyi": "client.pyi.j2",
             "_shapes/__init__.py": "shapes_package.py.j2",
             "otel.py": "otel.py.j2",
+            "_cli.py": "cli.py.j2",
+            "_enums.py": "enums.py.j2",
+            "__main__.py": "main.py.j2",
         }
         out = {name: self.env.get_template(t).render(ctx) for name, t in files.items()}
         # One runtime module per structure, loaded on first use (see shapes.py.j2).

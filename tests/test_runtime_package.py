@@ -30,6 +30,8 @@ from sm_typed_runtime.shapes import Shape
 ROOT = Path(__file__).resolve().parent.parent
 BOTOCORE_DATA = Path(botocore.__file__).parent / "data"
 PUBLIC = {
+    "sm_typed_runtime.cli",
+    "sm_typed_runtime.wire",
     "sm_typed_runtime.client",
     "sm_typed_runtime.shapes",
     "sm_typed_runtime.errors",

@@ -214,6 +214,7 @@ class Pipeline:
                             headers,
                             attempt,
                             time.monotonic() - started,
+                            response.body,
                         )
                     return output  # type: ignore[no-any-return]
                 if status < 300:

@@ -35,6 +35,7 @@ class PaginatorSpec(msgspec.Struct, frozen=True):
     result_key: tuple[str, ...] = ()
     limit_key: str | None = None
     more_results: str | None = None
+    non_aggregate_keys: tuple[str, ...] = ()  # kept from the first page when pages are merged
 
 
 class Paginator(Generic[PageT, ItemT]):

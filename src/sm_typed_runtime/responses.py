@@ -18,7 +18,8 @@ class RawResponse(msgspec.Struct, Generic[T], frozen=True):
     ``parsed`` is what the plain call returns (``None`` for an operation without
     output); ``request_id`` is the ``x-amzn-RequestId`` of the response (botocore's
     ``ResponseMetadata["RequestId"]``); ``attempts`` and ``retry_time`` count the
-    attempts of the call and the seconds from the first one to the answer.
+    attempts of the call and the seconds from the first one to the answer; ``content``
+    is the response body as it came (what ``parsed`` was decoded from).
     """
 
     parsed: T
@@ -27,3 +28,4 @@ class RawResponse(msgspec.Struct, Generic[T], frozen=True):
     headers: Mapping[str, str]
     attempts: int
     retry_time: float
+    content: bytes = b""

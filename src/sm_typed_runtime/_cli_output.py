@@ -1,0 +1,90 @@
+"""What the command line prints: a response body as botocore parses it, ISO 8601 timestamps.
+
+The typed client fills a required member the service left out with its zero value
+(client error correction); the AWS CLI prints what the service sent. So the command
+line prints from the body itself, read against the output Struct's types: modelled
+members only, nulls dropped, timestamps as ISO 8601 (``2024-05-01T10:20:30.123000+00:00``,
+as the AWS CLI v2 prints them), blobs as the base64 text they came as.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import msgspec
+import msgspec.inspect as mi
+
+_INFO: dict[type[Any], mi.Type] = {}
+
+
+def response_view(content: bytes, shape: type[Any] | None) -> dict[str, Any]:
+    if shape is None or not content.strip():
+        return {}
+    info = _INFO.get(shape)
+    if info is None:
+        info = _INFO[shape] = mi.type_info(shape)
+    view = _view(msgspec.json.decode(content), info)
+    return cast(dict[str, Any], view) if isinstance(view, dict) else {}
+
+
+def _view(raw: Any, t: mi.Type) -> Any:
+    if isinstance(t, mi.Metadata):
+        t = t.type
+    if isinstance(t, mi.UnionType):
+        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
+        t = inner[0] if len(inner) == 1 else mi.AnyType()
+        if isinstance(t, mi.Metadata):
+            t = t.type
+    if isinstance(t, mi.StructType) and isinstance(raw, dict):
+        given = cast(dict[str, Any], raw)
+        return {
+            f.encode_name: _view(given[f.encode_name], f.type)
+            for f in t.fields
+            if given.get(f.encode_name) is not None
+        }
+    if isinstance(t, (mi.ListType, mi.VarTupleType)) and isinstance(raw, list):
+        items: list[Any] = raw  # pyright: ignore[reportUnknownVariableType]
+        return [_view(v, t.item_type) for v in items]
+    if isinstance(t, mi.DictType) and isinstance(raw, dict):
+        return {k: _view(v, t.value_type) for k, v in cast(dict[str, Any], raw).items()}
+    if isinstance(t, mi.DateTimeType):
+        return _iso(raw)
+    return raw
+
+
+def _iso(raw: Any) -> Any:
+    try:
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            return datetime.fromtimestamp(raw, UTC).isoformat()
+        if isinstance(raw, str):
+            try:
+                return datetime.fromtimestamp(float(raw), UTC).isoformat()
+            except ValueError:
+                pass
+            try:
+                stamp = datetime.fromisoformat(raw)
+            except ValueError:
+                from email.utils import parsedate_to_datetime
+
+                stamp = parsedate_to_datetime(raw)
+            return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).isoformat()
+    except (ValueError, TypeError, OverflowError, OSError):
+        pass
+    return raw  # as it came: the typed client would have refused it already
+
+
+def get_path(data: dict[str, Any], path: str) -> Any:
+    value: Any = data
+    for step in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = cast(dict[str, Any], value).get(step)
+    return value
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for step in parents:
+        data = data.setdefault(step, {})
+    data[last] = value
