@@ -46,3 +46,10 @@ def bench(session: nox.Session) -> None:
         "aiohttp",
     )
     session.run("python", "bench/run.py", "--update-readme", *session.posargs)
+
+
+@nox.session(python="3.11")
+def bench_cli(session: nox.Session) -> None:
+    """`sm-typed` beside the AWS CLI (in its own venv) on a moto server; updates the README."""
+    session.install("-e", ".[demo]")
+    session.run("python", "bench/cli.py", "--update-readme", *session.posargs)

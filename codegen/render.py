@@ -753,6 +753,7 @@ class Renderer:
             "otel.py": "otel.py.j2",
             "_cli.py": "cli.py.j2",
             "_enums.py": "enums.py.j2",
+            "wire.py": "wire.py.j2",
             "__main__.py": "main.py.j2",
         }
         out = {name: self.env.get_template(t).render(ctx) for name, t in files.items()}

@@ -459,3 +459,15 @@ def test_python_dash_m_runs_the_same_command_line() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"ModelName": ""}
+
+
+def test_public_classes_show_their_public_module() -> None:
+    import sm_typed
+    from sm_typed import errors
+
+    assert repr(sm_typed.SageMakerClient) == "<class 'sm_typed.SageMakerClient'>"
+    assert sm_typed.SageMakerClientWithRawResponse.__module__ == "sm_typed"
+    assert errors.ResourceNotFound.__module__ == "sm_typed.errors"
+    assert (
+        errors.ParamValidationError.__module__ == "sm_typed_runtime.errors"
+    )  # the runtime's public module

@@ -38,6 +38,7 @@ def test_two_runs_give_identical_output() -> None:
         "__main__.py",
         "_cli.py",
         "_enums.py",
+        "wire.py",
         "shapes.py",
         "shapes.pyi",
         "errors.py",

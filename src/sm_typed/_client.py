@@ -18419,3 +18419,7 @@ class SageMakerClient(_BaseClient):
 class SageMakerClientWithRawResponse(SageMakerClient, raw_responses=True):
     """`SageMakerClient.with_raw_response`: the same operations, each returning a
     ``RawResponse`` of its output (the stub types them)."""
+
+
+# Reprs and tracebacks name the module users import these from.
+SageMakerClient.__module__ = SageMakerClientWithRawResponse.__module__ = "sm_typed"
