@@ -54,6 +54,14 @@ def _verify_checksums(model_dir: Path) -> str | None:
     return str(version) if version is not None else None
 
 
+def _checksums(model_dir: Path) -> tuple[tuple[str, str], ...]:
+    source = model_dir / SOURCE_FILE
+    if not source.exists():
+        return ()
+    sums = cast(dict[str, str], _read_json(source).get("sha256", {}))
+    return tuple(sorted(sums.items()))
+
+
 def load_service(model_path: Path, service_name: str | None = None) -> Service:
     """Load ``service-2.json`` (and paginators/waiters beside it)."""
     model_dir = model_path.parent
@@ -75,7 +83,9 @@ def load_service(model_path: Path, service_name: str | None = None) -> Service:
     service = service_from_dict(raw, name, paginators=paginators, waiters=waiters)
     check_expected_values(service)
     if botocore_version is not None:
-        service = replace(service, botocore_version=botocore_version)
+        service = replace(
+            service, botocore_version=botocore_version, model_sha256=_checksums(model_dir)
+        )
     # Only files pinned beside the model: a table is as exact as the files it came from.
     rules, partitions = model_dir / RULES_FILE, model_dir / PARTITIONS_FILE
     if rules.exists() and partitions.exists():

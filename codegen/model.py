@@ -116,6 +116,7 @@ class Service:
     paginators: dict[str, Paginator] = field(default_factory=dict[str, Paginator])
     waiters: dict[str, Waiter] = field(default_factory=dict[str, Waiter])
     botocore_version: str | None = None
+    model_sha256: tuple[tuple[str, str], ...] = ()  # SOURCE.json's, file name -> sha256
     # Operations left out (they use event streams), reported by the CLI.
     skipped_operations: tuple[str, ...] = ()
     # botocore's endpoint for each known region, when the rule files are pinned beside the model.

@@ -39,6 +39,7 @@ def test_two_runs_give_identical_output() -> None:
         "_cli.py",
         "_enums.py",
         "wire.py",
+        "_version.py",
         "shapes.py",
         "shapes.pyi",
         "errors.py",
@@ -218,3 +219,21 @@ def test_name_collisions_are_resolved_by_rule() -> None:
         "Lambda": "lambda_",
         "Self": "self_",
     }
+
+
+def test_a_new_botocore_version_alone_changes_only_the_version_module(tmp_path: Path) -> None:
+    """The botocore version and checksums live in _version.py alone, so a refresh that brings
+    no model change rewrites one file, and one that does rewrites only what changed."""
+    import shutil
+
+    src = TARGETS[0].model.parent
+    copy = tmp_path / "sagemaker" / src.name
+    shutil.copytree(src, copy)
+    source = json.loads((copy / "SOURCE.json").read_text())
+    source["botocore_version"] = "9.9.9"
+    (copy / "SOURCE.json").write_text(json.dumps(source))
+    _, before = render_target(TARGETS[0].model, TARGETS[0].package)
+    _, after = render_target(copy / "service-2.json", TARGETS[0].package, "sagemaker")
+    assert [name for name in before if before[name] != after.get(name)] == ["_version.py"]
+    assert 'BOTOCORE_VERSION: str | None = "9.9.9"' in after["_version.py"]
+    assert all("9.9.9" not in text for name, text in after.items() if name != "_version.py")
