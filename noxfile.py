@@ -53,3 +53,15 @@ def bench_cli(session: nox.Session) -> None:
     """`sm-typed` beside the AWS CLI (in its own venv) on a moto server; updates the README."""
     session.install("-e", ".[demo]")
     session.run("python", "bench/cli.py", "--update-readme", *session.posargs)
+
+
+@nox.session(python="3.11")
+def refresh(session: nox.Session) -> None:
+    """When the API updates: the newest botocore's model pinned, the package regenerated, the
+    API-change report printed (and written to service-models/<service>/<version>/CHANGES.md),
+    then the type checkers over this repository. ``-- --fail-on breaking`` stops there."""
+    session.install("-e", ".[test]")
+    session.install("-U", "botocore")
+    session.run("python", "-m", "codegen", "--from-botocore", *session.posargs)
+    session.run("mypy")
+    session.run("pyright", "--pythonpath", session.virtualenv.location + "/bin/python")

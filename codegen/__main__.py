@@ -7,8 +7,11 @@ import sys
 import time
 from pathlib import Path
 
+from .changes import Change, compare, fails, to_json, to_markdown
 from .errors import CodegenError
 from .generate import TARGETS, refresh_from_botocore, render_target, stale, write
+from .loader import load_service, model_file
+from .model import Service
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,15 +25,55 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--from-botocore",
         action="store_true",
-        help="refresh service-models/ from the installed botocore",
+        help="refresh service-models/ from the installed botocore, regenerate, and report the "
+        "API change (also written to service-models/<service>/<version>/CHANGES.md)",
+    )
+    parser.add_argument(
+        "--diff",
+        nargs=2,
+        type=Path,
+        metavar=("OLD", "NEW"),
+        help="report the API change between two models (service-2.json paths or directories)",
+    )
+    parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    parser.add_argument(
+        "--fail-on",
+        choices=("breaking", "risky"),
+        help="exit 1 when a change of this severity or worse is present",
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.out is not None and args.model is None:
+        parser.error("--out needs --model (without it, sm_typed itself is regenerated)")
     try:
+        if args.diff is not None:
+            old, new = (model_file(p) for p in args.diff)
+            before = load_service(old, args.service_name)
+            after = load_service(new, args.service_name)
+            package = args.out.name if args.out is not None else TARGETS[0].package
+            changes = compare(before, after, package)
+            title = f"{_label(before, old)} -> {_label(after, new)}"
+            sys.stdout.write(
+                to_json(changes) if args.format == "json" else to_markdown(changes, title)
+            )
+            return 1 if fails(changes, args.fail_on) else 0
+        reports: list[list[Change]] = []
         if args.from_botocore:
             for target in TARGETS:
+                before_refresh = load_service(target.model) if target.model.exists() else None
                 for line in refresh_from_botocore(target):
                     print(line)
+                if before_refresh is not None:
+                    after_refresh = load_service(target.model)
+                    changes = compare(before_refresh, after_refresh, target.package)
+                    title = (
+                        f"{after_refresh.service_name} botocore {before_refresh.botocore_version} "
+                        f"-> {after_refresh.botocore_version}"
+                    )
+                    report = to_markdown(changes, title)
+                    (target.model.parent / "CHANGES.md").write_text(report, encoding="utf-8")
+                    sys.stdout.write(to_json(changes) if args.format == "json" else report)
+                    reports.append(changes)
         if args.model is not None:
             if args.out is None:
                 parser.error("--model needs --out")
@@ -56,10 +99,15 @@ def main(argv: list[str] | None = None) -> int:
                 )
         if args.check:
             return _report(problems)
-        return 0
+        return 1 if any(fails(r, args.fail_on) for r in reports) else 0
     except CodegenError as exc:
         print(f"codegen: {exc}", file=sys.stderr)
         return 2
+
+
+def _label(service: Service, path: Path) -> str:
+    version = f" (botocore {service.botocore_version})" if service.botocore_version else ""
+    return f"{path}{version}"
 
 
 def _report_skipped(operations: tuple[str, ...]) -> None:

@@ -90,7 +90,7 @@ def format_json(data: object) -> str:
 
 
 def refresh_from_botocore(target: Target) -> list[str]:
-    """Copy the installed botocore's files for ``target`` and describe the API change."""
+    """Copy the installed botocore's files for ``target``; say which versions."""
     import botocore
 
     service_dir = target.model.parent
@@ -101,6 +101,7 @@ def refresh_from_botocore(target: Target) -> list[str]:
             f"installed botocore {botocore.__version__} has no {service_name}/{api_version}"
         )
     before = load_service(target.model) if target.model.exists() else None
+    was = before.botocore_version if before is not None else "nothing"
     service_dir.mkdir(parents=True, exist_ok=True)
     checksums: dict[str, str] = {}
     # partitions.json is botocore-wide; a copy beside the model keeps the pin self-contained.
@@ -119,22 +120,4 @@ def refresh_from_botocore(target: Target) -> list[str]:
         checksums[name] = hashlib.sha256(text.encode()).hexdigest()
     source = {"botocore_version": botocore.__version__, "sha256": checksums}
     (service_dir / SOURCE_FILE).write_text(format_json(source), encoding="utf-8")
-    after = load_service(target.model)
-    return describe_change(before, after)
-
-
-def describe_change(before: Service | None, after: Service) -> list[str]:
-    if before is None:
-        return [f"new model: {len(after.operations)} operations, {len(after.shapes)} shapes"]
-    lines = [f"botocore {before.botocore_version} -> {after.botocore_version}"]
-    for what, old, new in (
-        ("operation", set(before.operations), set(after.operations)),
-        ("shape", set(before.shapes), set(after.shapes)),
-    ):
-        lines += [f"+ {what} {n}" for n in sorted(new - old)]
-        lines += [f"- {what} {n}" for n in sorted(old - new)]
-    changed = sorted(
-        n for n in set(before.shapes) & set(after.shapes) if before.shapes[n] != after.shapes[n]
-    )
-    lines += [f"~ shape {n}" for n in changed]
-    return lines
+    return [f"{service_name}: botocore {was} -> {botocore.__version__}"]

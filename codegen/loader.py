@@ -62,11 +62,66 @@ def _checksums(model_dir: Path) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(sums.items()))
 
 
+def _botocore_data() -> Path:
+    import botocore
+
+    return Path(botocore.__file__).parent / "data"
+
+
+def _botocore_has(name: str, api_version: str) -> bool:
+    return bool(name) and (_botocore_data() / name / api_version).is_dir()
+
+
+def infer_service_name(model_path: Path, raw: JsonObj) -> str:
+    """botocore's name for the service of ``model_path``: from botocore's layout
+    (``<service>/<version>/service-2.json``) or from the model's metadata when botocore has a
+    service of that name with the same ``uid``; otherwise a `CodegenError`, never a guess.
+
+    The name picks the endpoint rules and retry defaults; a wrong one fails at run time."""
+    meta = cast(JsonObj, raw.get("metadata", {}))
+    api_version = str(meta.get("apiVersion", ""))
+    model_dir = model_path.parent
+    pinned = (model_dir / SOURCE_FILE).exists()  # written by --from-botocore in botocore's layout
+    if model_dir.name == api_version and (
+        pinned or _botocore_has(model_dir.parent.name, api_version)
+    ):
+        return model_dir.parent.name
+    for candidate in dict.fromkeys(str(meta.get(k, "")) for k in ("endpointPrefix", "signingName")):
+        if not _botocore_has(candidate, api_version):
+            continue
+        theirs = _botocore_data() / candidate / api_version / "service-2.json.gz"
+        if not theirs.exists():
+            theirs = theirs.with_suffix("")
+        if theirs.exists() and _read_json(theirs).get("metadata", {}).get("uid") == meta.get("uid"):
+            return candidate
+    raise CodegenError(
+        f"{model_path}: cannot tell botocore's name for this service (its folder is not "
+        f"botocore's <service>/<version> layout, and no botocore service named after its "
+        f"endpointPrefix or signingName has the same uid); pass --service-name"
+    )
+
+
+def model_file(path: Path) -> Path:
+    """A ``service-2.json`` path, or a directory holding one (directly or in its one
+    version folder, as ``service-models/<service>/``)."""
+    if path.is_file():
+        return path
+    for candidate in (path / "service-2.json", path / "service-2.json.gz"):
+        if candidate.is_file():
+            return candidate
+    inner = (
+        [*path.glob("*/service-2.json"), *path.glob("*/service-2.json.gz")] if path.is_dir() else []
+    )
+    if len(inner) == 1:
+        return inner[0]
+    raise CodegenError(f"{path}: not a service-2.json, nor a directory holding one")
+
+
 def load_service(model_path: Path, service_name: str | None = None) -> Service:
     """Load ``service-2.json`` (and paginators/waiters beside it)."""
     model_dir = model_path.parent
     raw = _read_json(model_path)
-    name = service_name or model_dir.parent.name
+    name = service_name or infer_service_name(model_path, raw)
     botocore_version = _verify_checksums(model_dir)
     paginators: JsonObj = {}
     waiters: JsonObj = {}

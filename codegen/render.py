@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import textwrap
@@ -260,19 +261,25 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """One environment for every renderer: it compiles each template once per process."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+
+
 class Renderer:
     def __init__(self, service: Service, *, package_doc_name: str) -> None:
         self.service = service
         self.client_class = naming.client_class_name(service.service_id)
         self.package_doc_name = package_doc_name
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATES),
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            autoescape=False,
-        )
+        self.env = _environment()
         self._attrs: dict[str, dict[str, str]] = {}
 
     # -- types -----------------------------------------------------------------
