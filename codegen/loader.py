@@ -188,6 +188,7 @@ def service_from_dict(
         target_prefix=str(target_prefix),
         signing_name=str(meta.get("signingName") or meta.get("endpointPrefix") or service_name),
         endpoint_prefix=str(meta.get("endpointPrefix") or service_name),
+        query_compatible="awsQueryCompatible" in meta,
         shapes=shapes,
         operations=operations,
         paginators={n: _paginator(n, p) for n, p in (paginators or {}).items() if n in operations},

@@ -116,6 +116,8 @@ class Service:
     paginators: dict[str, Paginator] = field(default_factory=dict[str, Paginator])
     waiters: dict[str, Waiter] = field(default_factory=dict[str, Waiter])
     botocore_version: str | None = None
+    # ``awsQueryCompatible``: a former Query service; requests say so, errors carry its codes.
+    query_compatible: bool = False
     model_sha256: tuple[tuple[str, str], ...] = ()  # SOURCE.json's, file name -> sha256
     # Operations left out (they use event streams), reported by the CLI.
     skipped_operations: tuple[str, ...] = ()

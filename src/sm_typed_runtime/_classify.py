@@ -61,6 +61,8 @@ def service_error(op: OperationSpec[Any, Any], response: HTTPResponse) -> Servic
     info = parse_error(status, headers, response.body)
     service = op.service
     cls = service.errors.get(info.code)
+    if cls is None and info.query_code is not None:
+        cls = service.errors.get(info.query_code)  # SQS models no Query codes: its shape names
     if status == 429 and info.code not in op.errors and (cls is None or cls.__retry__ is None):
         cls = ThrottlingError  # botocore: the status decides for what the operation does not model
     elif cls is None:

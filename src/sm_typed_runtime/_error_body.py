@@ -24,6 +24,9 @@ class ErrorInfo(msgspec.Struct, frozen=True):
     request_id: str | None
     # The JSON object of the error body, for modelled members; None when not JSON.
     body: dict[str, Any] | None
+    # With ``x-amzn-query-error`` (a Query-compatible service): the JSON code, which ``code``
+    # (the Query code, as botocore reports it) replaced; botocore's QueryErrorCode.
+    query_code: str | None = None
 
 
 # Patterns, not compiled objects: compiling costs import time and only odd errors need them
@@ -57,6 +60,12 @@ def parse_error(status: int, headers: Mapping[str, str], body: bytes) -> ErrorIn
             _str(obj.get("message")) or _str(obj.get("Message")) or _str(obj.get("errorMessage"))
         )
         code = error_code(raw_code) if raw_code else str(status)
+        query = headers.get("x-amzn-query-error")
+        if query is not None:
+            # "AWS.SimpleQueueService.NonExistentQueue;Sender": botocore reports the first part.
+            parts = query.split(";")
+            if len(parts) == 2 and parts[0]:
+                return ErrorInfo(parts[0], message or "", request_id, obj, code)
         return ErrorInfo(code, message or "", request_id, obj)
     # Not JSON: a proxy's HTML page, an XML error from another AWS front end, nothing.
     code = error_code(header_code) if header_code else ""

@@ -122,6 +122,8 @@ def build_prepared(
     ]
     if gzipped:
         signed.append(("Content-Encoding", "gzip"))
+    if op.service.query_compatible:
+        signed.append(("x-amzn-query-mode", "true"))
     unsigned = [("User-Agent", USER_AGENT)]
     for name, value in extra:
         (unsigned if name.lower() in UNSIGNED_FIELDS else signed).append((name, value))

@@ -30,6 +30,7 @@ class ServiceSpec:
         "endpoints",
         "errors",
         "json_version",
+        "query_compatible",
         "retry_defaults",
         "service_id",
         "service_name",
@@ -50,6 +51,7 @@ class ServiceSpec:
         errors: Mapping[str, type[ServiceError]],
         shapes_module: str,
         endpoints: EndpointTable | None = None,
+        query_compatible: bool = False,
     ) -> None:
         self.service_name = service_name  # botocore's data directory name, for the endpoint rules
         self.service_id = service_id
@@ -60,6 +62,8 @@ class ServiceSpec:
         self.errors = errors
         self.shapes_module = shapes_module  # where the generated Structs are, looked up by name
         self.content_type = f"application/x-amz-json-{json_version}"  # every request sends it
+        # ``awsQueryCompatible`` (SQS): requests carry ``x-amzn-query-mode: true``, as botocore's.
+        self.query_compatible = query_compatible
         # botocore's rules worked out per known region by the generator (see _endpoints).
         self.endpoints: EndpointTable = endpoints or {}
         # botocore's per-service retry numbers (max attempts, base delay, long polling).
