@@ -438,6 +438,9 @@ class Renderer:
                 + (f" {op.deprecated_message}" if op.deprecated_message else "")
                 + (f"\n\n{text}" if text else "")
             )
+        args = self._args_doc(op)
+        if args:
+            text = f"{text}\n\n{args}" if text else args
         if op.errors:
             raises = "\n".join(
                 f"    {e}: see `{self.package_doc_name}.errors.{e}`." for e in op.errors
@@ -584,6 +587,31 @@ class Renderer:
                 )
             )
         return views
+
+    def _args_doc(self, op: Operation) -> str:
+        """``Args:`` with the first paragraph of each parameter's model documentation."""
+        if op.input is None:
+            return ""
+        shape = self.service.shapes[op.input]
+        attrs = self.attrs(shape)
+        lines: list[str] = []
+        for m in shape.members:
+            paragraph = html_to_text(m.documentation, width=10_000).strip().split("\n\n")[0]
+            text = " ".join(paragraph.split())
+            if m.idempotency_token:
+                text = f"{text} Filled with a fresh UUID4 when left out.".strip()
+            if text:
+                lines.append(
+                    textwrap.fill(
+                        text,
+                        width=LINE - 8,
+                        initial_indent=f"    {attrs[m.name]}: ",
+                        subsequent_indent="        ",
+                        break_long_words=False,
+                        break_on_hyphens=False,
+                    )
+                )
+        return "Args:\n" + "\n".join(lines) if lines else ""
 
     def _host_prefix(self, op: Operation) -> tuple[str | None, tuple[str, ...]]:
         """``foo.{Label}.`` with member names turned into attribute names."""

@@ -48,3 +48,36 @@ def test_create_model_signature() -> None:
     hints = typing.get_type_hints(SageMakerClient.create_model)
     assert hints["return"] is shapes.CreateModelOutput
     assert hints["primary_container"] == shapes.ContainerDefinition | None
+
+
+def test_method_docstrings_document_every_documented_parameter() -> None:
+    import inspect
+    import json
+    from pathlib import Path
+
+    from sm_typed import SageMakerClient
+
+    model = json.loads(
+        (
+            Path(__file__).parent.parent / "service-models/sagemaker/2017-07-24/service-2.json"
+        ).read_text()
+    )
+    doc = inspect.getdoc(SageMakerClient.create_model) or ""
+    assert "model_name: The name of the new model." in doc
+    checked = 0
+    for name, op in model["operations"].items():
+        if "input" not in op:
+            continue
+        members = model["shapes"][op["input"]["shape"]].get("members", {})
+        method = getattr(SageMakerClient, __import__("botocore").xform_name(name))
+        text = inspect.getdoc(method) or ""
+        for ref in members.values():
+            if ref.get("documentation", "").strip():
+                checked += 1
+        params = [p for p in inspect.signature(method).parameters if p != "self"]
+        documented = [
+            p for p, ref in zip(params, members.values(), strict=False) if ref.get("documentation")
+        ]
+        for param in documented:
+            assert f"\n    {param}: " in text, (name, param)
+    assert checked > 1500

@@ -2984,6 +2984,12 @@ class SageMakerClient(_BaseClient):
         association is a lineage tracking entity. For more information, see Amazon SageMaker ML
         Lineage Tracking (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html).
 
+        Args:
+            source_arn: The ARN of the source.
+            destination_arn: The Amazon Resource Name (ARN) of the destination.
+            association_type: The type of association. The following are suggested uses for each
+                type. Amazon SageMaker places no restrictions on their use.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -3030,6 +3036,13 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateDomain.html) or
         CreateUserProfile
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateUserProfile.html).
+
+        Args:
+            resource_arn: The Amazon Resource Name (ARN) of the resource that you want to tag.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
         """
         return await self._invoke(
             _AddTags,
@@ -3050,6 +3063,10 @@ class SageMakerClient(_BaseClient):
         trials. To disassociate a trial component from a trial, call the DisassociateTrialComponent
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DisassociateTrialComponent.html)
         API.
+
+        Args:
+            trial_component_name: The name of the component to associated with the trial.
+            trial_name: The name of the trial to associate with.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3075,6 +3092,15 @@ class SageMakerClient(_BaseClient):
 
         To use this operation, you must have the `sagemaker:AttachClusterNodeNetworkInterface`
         permission.
+
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the SageMaker HyperPod cluster
+                that contains the target node.
+            node_id: The unique identifier of the cluster node to which you want to attach the
+                network interface. The node must belong to your specified HyperPod cluster and
+                cannot be part of a Restricted Instance Group (RIG).
+            network_interface_id: The unique identifier of the elastic network interface (ENI) to
+                attach.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3103,6 +3129,16 @@ class SageMakerClient(_BaseClient):
         This API works with the Amazon Elastic Block Store (Amazon EBS) Container Storage Interface
         (CSI) driver to manage the lifecycle of persistent storage in your HyperPod EKS clusters.
 
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of your SageMaker HyperPod cluster
+                containing the target node. Your cluster must use EKS as the orchestration and be in
+                the `InService` state.
+            node_id: The unique identifier of the cluster node to which you want to attach the
+                volume. The node must belong to your specified HyperPod cluster and cannot be part
+                of a Restricted Instance Group (RIG).
+            volume_id: The unique identifier of your EBS volume to attach. The volume must be in the
+                `available` state.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3130,6 +3166,17 @@ class SageMakerClient(_BaseClient):
 
         Note: This API is only supported for clusters using `Continuous` as the
         `NodeProvisioningMode`.
+
+        Args:
+            cluster_name: The name of the HyperPod cluster to which you want to add nodes.
+            client_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the request. This token is valid for 8 hours. If you retry the
+                request with the same client token within this timeframe and the same parameters,
+                the API returns the same set of `NodeLogicalIds` with their latest status. Filled
+                with a fresh UUID4 when left out.
+            nodes_to_add: A list of instance groups and the number of nodes to add to each. You can
+                specify up to 5 instance groups in a single request, with a maximum of 50 nodes
+                total across all instance groups.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3167,6 +3214,14 @@ class SageMakerClient(_BaseClient):
           software of a cluster
           (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-operate-cli-command.html#sagemaker-hyperpod-operate-cli-command-update-cluster-software).
 
+        Args:
+            cluster_name: The name of the SageMaker HyperPod cluster from which to delete the
+                specified nodes.
+            node_ids: A list of node IDs to be deleted from the specified cluster.
+            node_logical_ids: A list of `NodeLogicalIds` identifying the nodes to be deleted. You
+                can specify up to 50 `NodeLogicalIds`. You must specify either `NodeLogicalIds`,
+                `InstanceIds`, or both, with a combined maximum of 50 identifiers.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3184,7 +3239,13 @@ class SageMakerClient(_BaseClient):
         *,
         model_package_arn_list: list[str],
     ) -> _s.BatchDescribeModelPackageOutput:
-        """This action batch describes a list of versioned model packages"""
+        """
+        This action batch describes a list of versioned model packages
+
+        Args:
+            model_package_arn_list: The list of Amazon Resource Name (ARN) of the model package
+                groups.
+        """
         return await self._invoke(
             _BatchDescribeModelPackage,
             _s.BatchDescribeModelPackageInput(
@@ -3214,6 +3275,14 @@ class SageMakerClient(_BaseClient):
         - You can reboot up to 25 nodes in a single request.
         - For SageMaker HyperPod clusters using the Slurm workload manager, ensure rebooting nodes
           will not disrupt critical cluster operations.
+
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the SageMaker HyperPod cluster
+                containing the nodes to reboot.
+            node_ids: A list of EC2 instance IDs to reboot using soft recovery. You can specify
+                between 1 and 25 instance IDs.
+            node_logical_ids: A list of logical node IDs to reboot using soft recovery. You can
+                specify between 1 and 25 logical node IDs.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3259,6 +3328,14 @@ class SageMakerClient(_BaseClient):
           (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-operate-cli-command.html#sagemaker-hyperpod-operate-cli-command-update-cluster-software).
         - You can replace up to 25 nodes in a single request.
 
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the SageMaker HyperPod cluster
+                containing the nodes to replace.
+            node_ids: A list of EC2 instance IDs to replace with new hardware. You can specify
+                between 1 and 25 instance IDs.
+            node_logical_ids: A list of logical node IDs to replace with new hardware. You can
+                specify between 1 and 25 logical node IDs.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3286,6 +3363,22 @@ class SageMakerClient(_BaseClient):
         Creates a benchmark job that runs performance benchmarks against inference infrastructure
         using a predefined AI workload configuration. The benchmark job measures metrics such as
         latency, throughput, and cost for your generative AI inference endpoints.
+
+        Args:
+            ai_benchmark_job_name: The name of the AI benchmark job. The name must be unique within
+                your Amazon Web Services account in the current Amazon Web Services Region.
+            benchmark_target: The target endpoint to benchmark. Specify a SageMaker endpoint by
+                providing its name or Amazon Resource Name (ARN).
+            output_config: The output configuration for the benchmark job, including the Amazon S3
+                location where benchmark results are stored.
+            ai_workload_config_identifier: The name or Amazon Resource Name (ARN) of the AI workload
+                configuration to use for this benchmark job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker AI
+                to perform tasks on your behalf.
+            network_config: The network configuration for the benchmark job, including VPC settings.
+            tags: The metadata that you apply to Amazon Web Services resources to help you
+                categorize and organize them. Each tag consists of a key and a value, both of which
+                you define.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3326,6 +3419,35 @@ class SageMakerClient(_BaseClient):
         and performance targets to recommend optimal instance types, model optimization techniques
         (such as quantization and speculative decoding), and deployment configurations.
 
+        Args:
+            ai_recommendation_job_name: The name of the AI recommendation job. The name must be
+                unique within your Amazon Web Services account in the current Amazon Web Services
+                Region.
+            model_source: The source of the model to optimize. Specify the Amazon S3 location of the
+                model artifacts.
+            output_config: The output configuration for the recommendation job, including the Amazon
+                S3 location for results and an optional model package group where the optimized
+                model is registered.
+            ai_workload_config_identifier: The name or Amazon Resource Name (ARN) of the AI workload
+                configuration to use for this recommendation job.
+            performance_target: The performance targets for the recommendation job. Specify
+                constraints on metrics such as time to first token (`ttft-ms`), `throughput`, or
+                `cost`.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker AI
+                to perform tasks on your behalf.
+            inference_specification: The inference framework configuration. Specify the framework
+                (such as LMI or vLLM) for the recommendation job.
+            optimize_model: Whether to allow model optimization techniques such as quantization,
+                speculative decoding, and kernel tuning. The default is `true`.
+            compute_spec: The compute resource specification for the recommendation job. You can
+                specify up to 3 instance types to consider, and optionally provide capacity
+                reservation configuration.
+            adapter_source: The LoRA adapter source for the recommendation job. Specify either a
+                list of model package ARNs or Amazon S3 URIs for your LoRA adapters. When this
+                parameter is absent, the recommendation job runs without LoRA adapter support.
+            tags: The metadata that you apply to Amazon Web Services resources to help you
+                categorize and organize them.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -3361,6 +3483,20 @@ class SageMakerClient(_BaseClient):
         benchmark tool settings for consistent performance testing of generative AI inference
         deployments on Amazon SageMaker AI.
 
+        Args:
+            ai_workload_config_name: The name of the AI workload configuration. The name must be
+                unique within your Amazon Web Services account in the current Amazon Web Services
+                Region.
+            dataset_config: The dataset configuration for the workload. Specify input data channels
+                with their data sources for benchmark workloads.
+            ai_workload_configs: The benchmark tool configuration and workload specification.
+                Provide the specification as an inline YAML or JSON string.
+            tags: The metadata that you apply to Amazon Web Services resources to help you
+                categorize and organize them. Each tag consists of a key and a value, both of which
+                you define. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -3393,6 +3529,16 @@ class SageMakerClient(_BaseClient):
         least one input or output artifact. For more information, see Amazon SageMaker ML Lineage
         Tracking (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html).
 
+        Args:
+            action_name: The name of the action. Must be unique to your account in an Amazon Web
+                Services Region.
+            source: The source type, ID, and URI.
+            action_type: The action type.
+            description: The description of the action.
+            status: The status of the action.
+            properties: A list of properties to add to the action.
+            tags: A list of tags to apply to the action.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -3424,6 +3570,24 @@ class SageMakerClient(_BaseClient):
         """
         Create a machine learning algorithm that you can use in SageMaker and list in the Amazon Web
         Services Marketplace.
+
+        Args:
+            algorithm_name: The name of the algorithm.
+            algorithm_description: A description of the algorithm.
+            training_specification: Specifies details about training jobs run by this algorithm,
+                including the following:
+            inference_specification: Specifies details about inference jobs that the algorithm runs,
+                including the following:
+            validation_specification: Specifies configurations for one or more training jobs and
+                that SageMaker runs to test the algorithm's training code and, optionally, one or
+                more batch transform jobs that SageMaker runs to test the algorithm's inference
+                code.
+            certify_for_marketplace: Whether to certify the algorithm so that it can be listed in
+                Amazon Web Services Marketplace.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
         """
         return await self._invoke(
             _CreateAlgorithm,
@@ -3455,6 +3619,20 @@ class SageMakerClient(_BaseClient):
         by Amazon SageMaker AI upon access to the associated Domain, and when new kernel
         configurations are selected by the user. A user may have multiple Apps active
         simultaneously.
+
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name. If this value is not set, then `SpaceName`
+                must be set.
+            space_name: The name of the space. If this value is not set, then `UserProfileName` must
+                be set.
+            app_type: The type of app.
+            app_name: The name of the app.
+            tags: Each tag consists of a key and an optional value. Tag keys must be unique per
+                resource.
+            resource_spec: The instance type and the Amazon Resource Name (ARN) of the SageMaker AI
+                image created on the instance.
+            recovery_mode: Indicates whether the application is launched in recovery mode.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -3488,6 +3666,19 @@ class SageMakerClient(_BaseClient):
         configuration specifies the Amazon Elastic File System storage volume on the image, and a
         list of the kernels in the image.
 
+        Args:
+            app_image_config_name: The name of the AppImageConfig. Must be unique to your account.
+            tags: A list of tags to apply to the AppImageConfig.
+            kernel_gateway_image_config: The KernelGatewayImageConfig. You can only specify one
+                image kernel in the AppImageConfig API. This kernel will be shown to users before
+                the image starts. Once the image runs, all kernels are visible in JupyterLab.
+            jupyter_lab_app_image_config: The `JupyterLabAppImageConfig`. You can only specify one
+                image kernel in the `AppImageConfig` API. This kernel is shown to users before the
+                image starts. After the image runs, all kernels are visible in JupyterLab.
+            code_editor_app_image_config: The `CodeEditorAppImageConfig`. You can only specify one
+                image kernel in the AppImageConfig API. This kernel is shown to users before the
+                image starts. After the image runs, all kernels are visible in Code Editor.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
         """
@@ -3517,6 +3708,14 @@ class SageMakerClient(_BaseClient):
         addressable object or data. Some examples are the S3 URI of a dataset and the ECR registry
         path of an image. For more information, see Amazon SageMaker ML Lineage Tracking
         (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html).
+
+        Args:
+            artifact_name: The name of the artifact. Must be unique to your account in an Amazon Web
+                Services Region.
+            source: The ID, ID type, and URI of the source.
+            artifact_type: The artifact type.
+            properties: A list of properties to add to the artifact.
+            tags: A list of tags to apply to the artifact.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -3586,6 +3785,39 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeAutoMLJobV2.html)
         (recommended) or DescribeAutoMLJob
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeAutoMLJob.html).
+
+        Args:
+            auto_ml_job_name: Identifies an Autopilot job. The name must be unique to your account
+                and is case insensitive.
+            input_data_config: An array of channel objects that describes the input data and its
+                location. Each channel is a named input source. Similar to `InputDataConfig`
+                supported by HyperParameterTrainingJobDefinition
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html).
+                Format(s) supported: CSV, Parquet. A minimum of 500 rows is required for the
+                training dataset. There is not a minimum number of rows required for the validation
+                dataset.
+            output_data_config: Provides information about encryption and the Amazon S3 output path
+                needed to store artifacts from an AutoML job. Format(s) supported: CSV.
+            problem_type: Defines the type of supervised learning problem available for the
+                candidates. For more information, see SageMaker Autopilot problem types
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-datasets-problem-types.html#autopilot-problem-types).
+            auto_ml_job_objective: Specifies a metric to minimize or maximize as the objective of a
+                job. If not specified, the default objective metric depends on the problem type. See
+                AutoMLJobObjective
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLJobObjective.html)
+                for the default values.
+            auto_ml_job_config: A collection of settings used to configure an AutoML job.
+            role_arn: The ARN of the role that is used to access the data.
+            generate_candidate_definitions_only: Generates possible candidates without training the
+                models. A candidate is a combination of data preprocessors, algorithms, and
+                algorithm parameter settings.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web ServicesResources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html). Tag keys must be
+                unique per resource.
+            model_deploy_config: Specifies how to generate the endpoint name for an automatic
+                one-click Autopilot model deployment.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -3672,6 +3904,36 @@ class SageMakerClient(_BaseClient):
         DescribeAutoMLJobV2
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeAutoMLJobV2.html).
 
+        Args:
+            auto_ml_job_name: Identifies an Autopilot job. The name must be unique to your account
+                and is case insensitive.
+            auto_ml_job_input_data_config: An array of channel objects describing the input data and
+                their location. Each channel is a named input source. Similar to the InputDataConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJob.html#sagemaker-CreateAutoMLJob-request-InputDataConfig)
+                attribute in the `CreateAutoMLJob` input parameters. The supported formats depend on
+                the problem type:
+            output_data_config: Provides information about encryption and the Amazon S3 output path
+                needed to store artifacts from an AutoML job.
+            auto_ml_problem_type_config: Defines the configuration settings of one of the supported
+                problem types.
+            role_arn: The ARN of the role that is used to access the data.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, such as by purpose, owner, or environment. For
+                more information, see Tagging Amazon Web ServicesResources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html). Tag keys must be
+                unique per resource.
+            security_config: The security configuration for traffic encryption or Amazon VPC
+                settings.
+            auto_ml_job_objective: Specifies a metric to minimize or maximize as the objective of a
+                job. If not specified, the default objective metric depends on the problem type. For
+                the list of default values per problem type, see AutoMLJobObjective
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLJobObjective.html).
+            model_deploy_config: Specifies how to generate the endpoint name for an automatic
+                one-click Autopilot model deployment.
+            data_split_config: This structure specifies how to split the data into train and
+                validation datasets.
+            auto_ml_compute_config: Specifies the compute configuration for the AutoML job V2.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -3717,6 +3979,44 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod.html) in the Amazon
         SageMaker Developer Guide.
 
+        Args:
+            cluster_name: The name for the new SageMaker HyperPod cluster.
+            instance_groups: The instance groups to be created in the SageMaker HyperPod cluster.
+            restricted_instance_groups: The specialized instance groups for training models like
+                Amazon Nova to be created in the SageMaker HyperPod cluster.
+            restricted_instance_groups_config: The configuration for the restricted instance groups
+                (RIG) in the SageMaker HyperPod cluster.
+            vpc_config: Specifies the Amazon Virtual Private Cloud (VPC) that is associated with the
+                Amazon SageMaker HyperPod cluster. You can control access to and from your resources
+                by configuring your VPC. For more information, see Give SageMaker access to
+                resources in your Amazon VPC
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/infrastructure-give-access.html).
+            tags: Custom tags for managing the SageMaker HyperPod cluster as an Amazon Web Services
+                resource. You can add tags to your cluster in the same way you add them in other
+                Amazon Web Services services that support tagging. To learn more about tagging
+                Amazon Web Services resources in general, see Tagging Amazon Web Services Resources
+                User Guide (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html).
+            orchestrator: The type of orchestrator to use for the SageMaker HyperPod cluster.
+                Currently, supported values are `"Eks"` and `"Slurm"`, which is to use an Amazon
+                Elastic Kubernetes Service or Slurm cluster as the orchestrator.
+            node_recovery: The node recovery mode for the SageMaker HyperPod cluster. When set to
+                `Automatic`, SageMaker HyperPod will automatically reboot or replace faulty nodes
+                when issues are detected. When set to `None`, cluster administrators will need to
+                manually manage any faulty cluster instances.
+            tiered_storage_config: The configuration for managed tier checkpointing on the HyperPod
+                cluster. When enabled, this feature uses a multi-tier storage approach for storing
+                model checkpoints, providing faster checkpoint operations and improved fault
+                tolerance across cluster nodes.
+            node_provisioning_mode: The mode for provisioning nodes in the cluster. You can specify
+                the following modes:
+            cluster_role: The Amazon Resource Name (ARN) of the IAM role that HyperPod assumes to
+                perform cluster autoscaling operations. This role must have permissions for
+                `sagemaker:BatchAddClusterNodes` and `sagemaker:BatchDeleteClusterNodes`. This is
+                only required when autoscaling is enabled and when HyperPod is performing
+                autoscaling operations.
+            auto_scaling: The autoscaling configuration for the cluster. Enables automatic scaling
+                of cluster nodes based on workload demand using a Karpenter-based system.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -3755,6 +4055,36 @@ class SageMakerClient(_BaseClient):
         can have only one extension with a given name. To track the installation, call
         `DescribeClusterExtension`.
 
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of the SageMaker HyperPod cluster on which
+                to install the extension. The cluster must use Slurm as the orchestrator and have
+                `NodeProvisioningMode` set to `Continuous`.
+            extension_name: The name of the extension to install, for example
+                `sagemaker-observability`.
+            extension_version: The version of the extension to install, in `MAJOR.MINOR.PATCH`
+                format, for example `1.0.0`. If you don't specify a version, SageMaker HyperPod
+                installs the latest available version of the extension.
+            configuration_values: The configuration settings for the extension, as a JSON object
+                serialized as a string, for example
+                `{"metricsProvider":{"nodeMetrics":{"level":"ADVANCED"}}}`. Each extension version
+                defines which settings it accepts. SageMaker HyperPod validates the settings against
+                that definition, and rejects the request if a setting is unknown or has an invalid
+                value. Settings that you omit use the extension's default values. If you omit
+                `ConfigurationValues`, all settings use their default values.
+            tags: Custom tags for managing the extension as an Amazon Web Services resource. You can
+                add tags to your extension in the same way you add them in other Amazon Web Services
+                services that support tagging. To learn more about tagging Amazon Web Services
+                resources in general, see Tagging Amazon Web Services Resources User Guide
+                (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). To use this
+                operation to add tags when you create an extension, you must have the
+                `sagemaker:AddTags` permission.
+            client_token: A unique, case-sensitive identifier that you provide so that the operation
+                completes no more than one time. This token is valid for 8 hours. If you retry the
+                request with the same client token and the same parameters within this time, the API
+                returns the Amazon Resource Name (ARN) of the extension that the original request
+                created, without creating a duplicate. If you use the same client token with
+                different parameters, the request fails. Filled with a fresh UUID4 when left out.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3785,6 +4115,15 @@ class SageMakerClient(_BaseClient):
         Create cluster policy configuration. This policy is used for task prioritization and
         fair-share allocation of idle compute. This helps prioritize critical workloads and
         distributes idle compute across entities.
+
+        Args:
+            name: The name for the cluster policy. The name must be unique within the SageMaker AI
+                HyperPod cluster specified by `ClusterArn`. You can use the same name in other
+                clusters within a Region or across Regions.
+            cluster_arn: ARN of the cluster.
+            scheduler_config: Configuration about the monitoring schedule.
+            description: Description of the cluster policy.
+            tags: Tags of the cluster policy.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -3818,6 +4157,17 @@ class SageMakerClient(_BaseClient):
         The repository can be hosted either in Amazon Web Services CodeCommit
         (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or in any other Git
         repository.
+
+        Args:
+            code_repository_name: The name of the Git repository. The name must have 1 to 63
+                characters. Valid characters are a-z, A-Z, 0-9, and - (hyphen).
+            git_config: Specifies details about the repository, including the URL where the
+                repository is located, the default branch, and credentials to use to access the
+                repository.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
         """
         return await self._invoke(
             _CreateCodeRepository,
@@ -3867,6 +4217,34 @@ class SageMakerClient(_BaseClient):
         To get information about multiple model compilation jobs, use ListCompilationJobs
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListCompilationJobs.html).
 
+        Args:
+            compilation_job_name: A name for the model compilation job. The name must be unique
+                within the Amazon Web Services Region and within your Amazon Web Services account.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker AI
+                to perform tasks on your behalf.
+            model_package_version_arn: The Amazon Resource Name (ARN) of a versioned model package.
+                Provide either a `ModelPackageVersionArn` or an `InputConfig` object in the request
+                syntax. The presence of both objects in the `CreateCompilationJob` request will
+                return an exception.
+            input_config: Provides information about the location of input model artifacts, the name
+                and shape of the expected data inputs, and the framework in which the model was
+                trained.
+            output_config: Provides information about the output location for the compiled model and
+                the target device the model runs on.
+            vpc_config: A VpcConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+                object that specifies the VPC that you want your compilation job to connect to.
+                Control access to your models by configuring the VPC. For more information, see
+                Protect Compilation Jobs by Using an Amazon Virtual Private Cloud
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/neo-vpc.html).
+            stopping_condition: Specifies a limit to how long a model compilation job can run. When
+                the job reaches the time limit, Amazon SageMaker AI ends the compilation job. Use
+                this API to cap model training costs.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -3901,6 +4279,19 @@ class SageMakerClient(_BaseClient):
         borrowed for specified entities. Specifically, how to lend and borrow idle compute and
         assign a fair-share weight to the specified entities.
 
+        Args:
+            name: The name of the compute allocation definition. The name must be unique within the
+                SageMaker AI HyperPod cluster specified by `ClusterArn`. You can use the same name
+                in other clusters within a Region or across Regions.
+            description: Description of the compute allocation definition.
+            cluster_arn: ARN of the cluster.
+            compute_quota_config: Configuration of the compute allocation definition. This includes
+                the resource sharing option, and the setting to preempt low priority tasks.
+            compute_quota_target: The target entity to allocate compute resources to.
+            activation_state: The state of the compute allocation being described. Use to enable or
+                disable compute allocation.
+            tags: Tags of the compute allocation definition.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -3933,6 +4324,15 @@ class SageMakerClient(_BaseClient):
         of other tracking or experiment entities. Some examples are an endpoint and a model package.
         For more information, see Amazon SageMaker ML Lineage Tracking
         (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html).
+
+        Args:
+            context_name: The name of the context. Must be unique to your account in an Amazon Web
+                Services Region.
+            source: The source type, ID, and URI.
+            context_type: The context type.
+            description: The description of the context.
+            properties: A list of properties to add to the context.
+            tags: A list of tags to apply to the context.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -3968,6 +4368,21 @@ class SageMakerClient(_BaseClient):
         model monitor, see Amazon SageMaker AI Model Monitor
         (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html).
 
+        Args:
+            job_definition_name: The name for the monitoring job definition.
+            data_quality_baseline_config: Configures the constraints and baselines for the
+                monitoring job.
+            data_quality_app_specification: Specifies the container that runs the monitoring job.
+            data_quality_job_input: A list of inputs for the monitoring job. Currently endpoints are
+                supported as monitoring inputs.
+            network_config: Specifies networking configuration for the monitoring job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker AI can
+                assume to perform tasks on your behalf.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+                in the Amazon Web Services Billing and Cost Management User Guide.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -4000,6 +4415,17 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Creates a device fleet.
+
+        Args:
+            device_fleet_name: The name of the fleet that the device belongs to.
+            role_arn: The Amazon Resource Name (ARN) that has access to Amazon Web Services Internet
+                of Things (IoT).
+            description: A description of the fleet.
+            output_config: The output configuration for storing sample data collected by the fleet.
+            tags: Creates tags for the specified fleet.
+            enable_iot_role_alias: Whether to create an Amazon Web Services IoT Role Alias during
+                device fleet creation. The name of the role alias generated will match this pattern:
+                "SageMakerEdge-{DeviceFleetName}".
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -4076,6 +4502,37 @@ class SageMakerClient(_BaseClient):
         For more information, see Connect Amazon SageMaker AI Studio Notebooks to Resources in a VPC
         (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html).
 
+        Args:
+            domain_name: A name for the domain.
+            auth_mode: The mode of authentication that members use to access the domain.
+            default_user_settings: The default settings to use to create a user profile when
+                `UserSettings` isn't specified in the call to the `CreateUserProfile` API.
+            domain_settings: A collection of `Domain` settings.
+            subnet_ids: The VPC subnets that the domain uses for communication.
+            vpc_id: The ID of the Amazon Virtual Private Cloud (VPC) that the domain uses for
+                communication.
+            tags: Tags to associated with the Domain. Each tag consists of a key and an optional
+                value. Tag keys must be unique per resource. Tags are searchable using the `Search`
+                API.
+            app_network_access_type: Specifies the VPC used for non-EFS traffic. The default value
+                is `PublicInternetOnly`.
+            home_efs_file_system_kms_key_id: Use `KmsKeyId`.
+            kms_key_id: SageMaker AI uses Amazon Web Services KMS to encrypt EFS and EBS volumes
+                attached to the domain with an Amazon Web Services managed key by default. For more
+                control, specify a customer managed key.
+            app_security_group_management: The entity that creates and manages the required security
+                groups for inter-app communication in `VPCOnly` mode. Required when
+                `CreateDomain.AppNetworkAccessType` is `VPCOnly` and
+                `DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn` is provided.
+                If setting up the domain for use with RStudio, this value must be set to `Service`.
+            home_efs_file_system_creation: Indicates whether to create a home EFS file system for
+                the domain. Defaults to `Enabled`. Set to `Disabled` to skip EFS creation and reduce
+                domain creation time. You can enable EFS later by calling `UpdateDomain`.
+            tag_propagation: Indicates whether custom tag propagation is supported for the domain.
+                Defaults to `DISABLED`.
+            default_space_settings: The default settings for shared spaces that users create in the
+                domain.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -4113,6 +4570,14 @@ class SageMakerClient(_BaseClient):
         Creates an edge deployment plan, consisting of multiple stages. Each stage may have a
         different deployment configuration and devices.
 
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan.
+            model_configs: List of models associated with the edge deployment plan.
+            device_fleet_name: The device fleet used for this edge deployment plan.
+            stages: List of stages of the edge deployment plan. The number of stages is limited to
+                10 per deployment.
+            tags: List of tags with which to tag the edge deployment plan.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -4135,6 +4600,10 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Creates a new stage in an existing edge deployment plan.
+
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan.
+            stages: List of stages to be added to the edge deployment plan.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -4164,6 +4633,19 @@ class SageMakerClient(_BaseClient):
         artifacts from the Amazon Simple Storage Service bucket that you specify. After the model
         has been packaged, Amazon SageMaker saves the resulting artifacts to an S3 bucket that you
         specify.
+
+        Args:
+            edge_packaging_job_name: The name of the edge packaging job.
+            compilation_job_name: The name of the SageMaker Neo compilation job that will be used to
+                locate model artifacts for packaging.
+            model_name: The name of the model.
+            model_version: The version of the model.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker to
+                download and upload the model, and to contact SageMaker Neo.
+            output_config: Provides information about the output location for the packaged model.
+            resource_key: The Amazon Web Services KMS key to use when encrypting the EBS volume the
+                edge packaging job runs on.
+            tags: Creates tags for the packaging job.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -4265,6 +4747,19 @@ class SageMakerClient(_BaseClient):
           Reference
           (https://docs.aws.amazon.com/sagemaker/latest/dg/api-permissions-reference.html).
 
+        Args:
+            endpoint_name: The name of the endpoint.The name must be unique within an Amazon Web
+                Services Region in your Amazon Web Services account. The name is case-insensitive in
+                `CreateEndpoint`, but the case is preserved and must be matched in InvokeEndpoint
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
+            endpoint_config_name: The name of an endpoint configuration. For more information, see
+                CreateEndpointConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html).
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -4329,6 +4824,45 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html) to
         minimize the potential impact of a DynamoDB eventually consistent read.
 
+        Args:
+            endpoint_config_name: The name of the endpoint configuration. You specify this name in a
+                CreateEndpoint
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html)
+                request.
+            production_variants: An array of `ProductionVariant` objects, one for each model that
+                you want to host at this endpoint.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+            kms_key_id: The Amazon Resource Name (ARN) of a Amazon Web Services Key Management
+                Service key that SageMaker uses to encrypt data on the storage volume attached to
+                the ML compute instance that hosts the endpoint.
+            async_inference_config: Specifies configuration for how an endpoint performs
+                asynchronous inference. This is a required field in order for your Endpoint to be
+                invoked using InvokeEndpointAsync
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html).
+            explainer_config: A member of `CreateEndpointConfig` that enables explainers.
+            shadow_production_variants: An array of `ProductionVariant` objects, one for each model
+                that you want to host at this endpoint in shadow mode with production traffic
+                replicated from the model specified on `ProductionVariants`. If you use this field,
+                you can only specify one variant for `ProductionVariants` and one variant for
+                `ShadowProductionVariants`.
+            execution_role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker
+                AI can assume to perform actions on your behalf. For more information, see SageMaker
+                AI Roles (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
+            enable_network_isolation: Sets whether all model containers deployed to the endpoint are
+                isolated. If they are, no inbound or outbound network calls can be made to or from
+                the model containers.
+            metrics_config: The configuration parameters for utilization metrics.
+            cross_region_traffic_config: The cross-Region traffic cap for the endpoint. The cap
+                limits the requests per second that the endpoint accepts from inference routers in
+                other Amazon Web Services Regions. If you don't specify it, these requests aren't
+                limited. You can't specify it with serverless variants or with
+                `AsyncInferenceConfig`. For information about the cross-Region traffic cap, see
+                Limit requests from other Regions
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/inference-router.html#inference-router-cross-region-limit).
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -4392,6 +4926,17 @@ class SageMakerClient(_BaseClient):
         create a trial call the CreateTrial
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrial.html) API.
 
+        Args:
+            experiment_name: The name of the experiment. The name must be unique in your Amazon Web
+                Services account and is not case-sensitive.
+            display_name: The name of the experiment as displayed. The name doesn't need to be
+                unique. If you don't specify `DisplayName`, the value in `ExperimentName` is
+                displayed.
+            description: The description of the experiment.
+            tags: A list of tags to associate with the experiment. You can use Search
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to
+                search on the tags.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -4436,6 +4981,26 @@ class SageMakerClient(_BaseClient):
         Important: You must include at least one of `OnlineStoreConfig` and `OfflineStoreConfig` to
         create a `FeatureGroup`.
 
+        Args:
+            feature_group_name: The name of the `FeatureGroup`. The name must be unique within an
+                Amazon Web Services Region in an Amazon Web Services account.
+            record_identifier_feature_name: The name of the `Feature` whose value uniquely
+                identifies a `Record` defined in the `FeatureStore`. Only the latest record per
+                identifier value will be stored in the `OnlineStore`. `RecordIdentifierFeatureName`
+                must be one of feature definitions' names.
+            event_time_feature_name: The name of the feature that stores the `EventTime` of a
+                `Record` in a `FeatureGroup`.
+            feature_definitions: A list of `Feature` names and types. `Name` and `Type` is
+                compulsory per `Feature`.
+            online_store_config: You can turn the `OnlineStore` on or off by specifying `True` for
+                the `EnableOnlineStore` flag in `OnlineStoreConfig`.
+            offline_store_config: Use this to configure an `OfflineFeatureStore`. This parameter
+                allows you to specify:
+            role_arn: The Amazon Resource Name (ARN) of the IAM execution role used to persist data
+                into the `OfflineStore` if an `OfflineStoreConfig` is provided.
+            description: A free-form description of a `FeatureGroup`.
+            tags: Tags used to identify `Features` in each `FeatureGroup`.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -4470,6 +5035,24 @@ class SageMakerClient(_BaseClient):
         """
         Creates a flow definition.
 
+        Args:
+            flow_definition_name: The name of your flow definition.
+            human_loop_request_source: Container for configuring the source of human task requests.
+                Use to specify if Amazon Rekognition or Amazon Textract is used as an integration
+                source.
+            human_loop_activation_config: An object containing information about the events that
+                trigger a human workflow.
+            human_loop_config: An object containing information about the tasks the human reviewers
+                will perform.
+            output_config: An object containing information about where the human review results
+                will be uploaded.
+            role_arn: The Amazon Resource Name (ARN) of the role needed to call other services on
+                your behalf. For example,
+                `arn:aws:iam::1234567890:role/service-role/AmazonSageMaker-ExecutionRole-20180111T151298`.
+            tags: An array of key-value pairs that contain metadata to help you categorize and
+                organize a flow definition. Each tag consists of a key and a value, both of which
+                you define.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -4499,6 +5082,14 @@ class SageMakerClient(_BaseClient):
     ) -> _s.CreateHubResponse:
         """
         Create a hub.
+
+        Args:
+            hub_name: The name of the hub to create.
+            hub_description: A description of the hub.
+            hub_display_name: The display name of the hub.
+            hub_search_keywords: The searchable keywords for the hub.
+            s3_storage_config: The Amazon S3 storage configuration for the hub.
+            tags: Any tags to associate with the hub.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -4532,6 +5123,23 @@ class SageMakerClient(_BaseClient):
         time-limited, secure URLs that allow direct download of model artifacts and associated files
         from Amazon SageMaker hub content, including gated models that require end-user license
         agreement acceptance.
+
+        Args:
+            hub_name: The name or Amazon Resource Name (ARN) of the hub that contains the content.
+                For public content, use `SageMakerPublicHub`.
+            hub_content_type: The type of hub content to access. Valid values include `Model`,
+                `Notebook`, and `ModelReference`.
+            hub_content_name: The name of the hub content for which to generate presigned URLs. This
+                identifies the specific model or content within the hub.
+            hub_content_version: The version of the hub content. If not specified, the latest
+                version is used.
+            access_config: Configuration settings for accessing the hub content, including end-user
+                license agreement acceptance for gated models and expected S3 URL validation.
+            max_results: The maximum number of presigned URLs to return in the response. Default
+                value is 100. Large models may contain hundreds of files, requiring pagination to
+                retrieve all URLs.
+            next_token: A token for pagination. Use this token to retrieve the next set of presigned
+                URLs when the response is truncated.
         """
         return await self._invoke(
             _CreateHubContentPresignedUrls,
@@ -4558,6 +5166,13 @@ class SageMakerClient(_BaseClient):
         """
         Create a hub content reference in order to add a model in the JumpStart public hub to a
         private hub.
+
+        Args:
+            hub_name: The name of the hub to add the hub content reference to.
+            sage_maker_public_hub_content_arn: The ARN of the public hub content to reference.
+            hub_content_name: The name of the hub content to reference.
+            min_version: The minimum version of the hub content to reference.
+            tags: Any tags associated with the hub content to reference.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4586,6 +5201,12 @@ class SageMakerClient(_BaseClient):
         Defines the settings you will use for the human review workflow user interface. Reviewers
         will see a three-panel interface with an instruction area, the item to review, and an input
         area.
+
+        Args:
+            human_task_ui_name: The name of the user interface you are creating.
+            tags: An array of key-value pairs that contain metadata to help you categorize and
+                organize a human review workflow user interface. Each tag consists of a key and a
+                value, both of which you define.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -4629,6 +5250,37 @@ class SageMakerClient(_BaseClient):
         sensitive data if caused by any security-sensitive information included in the request
         hyperparameter variable or plain text fields..
 
+        Args:
+            hyper_parameter_tuning_job_name: The name of the tuning job. This name is the prefix for
+                the names of all training jobs that this tuning job launches. The name must be
+                unique within the same Amazon Web Services account and Amazon Web Services Region.
+                The name must have 1 to 32 characters. Valid characters are a-z, A-Z, 0-9, and : + =
+                @ _ % - (hyphen). The name is not case sensitive.
+            hyper_parameter_tuning_job_config: The HyperParameterTuningJobConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobConfig.html)
+                object that describes the tuning job, including the search strategy, the objective
+                metric used to evaluate training jobs, ranges of parameters to search, and resource
+                limits for the tuning job. For more information, see How Hyperparameter Tuning Works
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-how-it-works.html).
+            training_job_definition: The HyperParameterTrainingJobDefinition
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html)
+                object that describes the training jobs that this tuning job launches, including
+                static hyperparameters, input data configuration, output data configuration,
+                resource configuration, and stopping condition.
+            training_job_definitions: A list of the HyperParameterTrainingJobDefinition
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html)
+                objects launched for this tuning job.
+            warm_start_config: Specifies the configuration for starting the hyperparameter tuning
+                job using one or more previous tuning jobs as a starting point. The results of
+                previous tuning jobs are used to inform which combinations of hyperparameters to
+                search over in the new tuning job.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+            autotune: Configures SageMaker Automatic model tuning (AMT) to automatically find
+                optimal parameters for the following fields:
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -4660,6 +5312,14 @@ class SageMakerClient(_BaseClient):
         image version represents a container image stored in Amazon ECR. For more information, see
         Bring your own SageMaker AI image
         (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-byoi.html).
+
+        Args:
+            description: The description of the image.
+            display_name: The display name of the image. If not provided, `ImageName` is displayed.
+            image_name: The name of the image. Must be unique to your account.
+            role_arn: The ARN of an IAM role that enables Amazon SageMaker AI to perform tasks on
+                your behalf.
+            tags: A list of tags to apply to the image.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -4694,6 +5354,22 @@ class SageMakerClient(_BaseClient):
         """
         Creates a version of the SageMaker AI image specified by `ImageName`. The version represents
         the Amazon ECR container image specified by `BaseImage`.
+
+        Args:
+            base_image: The registry path of the container image to use as the starting point for
+                this version. The path is an Amazon ECR URI in the following format:
+            client_token: A unique ID. If not specified, the Amazon Web Services CLI and Amazon Web
+                Services SDKs, such as the SDK for Python (Boto3), add a unique value to the call.
+                Filled with a fresh UUID4 when left out.
+            image_name: The `ImageName` of the `Image` to create a version of.
+            aliases: A list of aliases created with the image version.
+            vendor_guidance: The stability of the image version, specified by the maintainer.
+            job_type: Indicates SageMaker AI job type compatibility.
+            ml_framework: The machine learning framework vended in the image version.
+            programming_lang: The supported programming language and its version.
+            processor: Indicates CPU or GPU compatibility.
+            horovod: Indicates Horovod compatibility.
+            release_notes: The maintainer description of the image version.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4737,6 +5413,24 @@ class SageMakerClient(_BaseClient):
         each inference component contains one model and the resource utilization needs for that
         individual model. After you deploy an inference component, you can directly invoke the
         associated model when you use the InvokeEndpoint API action.
+
+        Args:
+            inference_component_name: A unique name to assign to the inference component.
+            endpoint_name: The name of an existing endpoint where you host the inference component.
+            variant_name: The name of an existing production variant where you host the inference
+                component.
+            specification: Details about the resources to deploy with this inference component,
+                including the model, container, and compute resources.
+            specifications: A list of specification objects for the inference component, one per
+                instance type. Use this parameter when you want to deploy a different model or
+                resource configuration for the inference component on each instance type. You can
+                use either this parameter or the singular `Specification` parameter, but not both.
+            runtime_config: Runtime settings for a model that is deployed with an inference
+                component.
+            tags: A list of key-value pairs associated with the model. For more information, see
+                Tagging Amazon Web Services resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -4783,6 +5477,38 @@ class SageMakerClient(_BaseClient):
         compare your model variants. For more information, see View, monitor, and edit shadow tests
         (https://docs.aws.amazon.com/sagemaker/latest/dg/shadow-tests-view-monitor-edit.html).
 
+        Args:
+            name: The name for the inference experiment.
+            type: The type of the inference experiment that you want to run. The following types of
+                experiments are possible:
+            schedule: The duration for which you want the inference experiment to run. If you don't
+                specify this field, the experiment automatically starts immediately upon creation
+                and concludes after 7 days.
+            description: A description for the inference experiment.
+            role_arn: The ARN of the IAM role that Amazon SageMaker can assume to access model
+                artifacts and container images, and manage Amazon SageMaker Inference endpoints for
+                model deployment.
+            endpoint_name: The name of the Amazon SageMaker endpoint on which you want to run the
+                inference experiment.
+            model_variants: An array of `ModelVariantConfig` objects. There is one for each variant
+                in the inference experiment. Each `ModelVariantConfig` object in the array describes
+                the infrastructure configuration for the corresponding variant.
+            data_storage_config: The Amazon S3 location and configuration for storing inference
+                request and response data.
+            shadow_mode_config: The configuration of `ShadowMode` inference experiment type. Use
+                this field to specify a production variant which takes all the inference requests,
+                and a shadow variant to which Amazon SageMaker replicates a percentage of the
+                inference requests. For the shadow variant also specify the percentage of requests
+                that Amazon SageMaker replicates.
+            kms_key: The Amazon Web Services Key Management Service (Amazon Web Services KMS) key
+                that Amazon SageMaker uses to encrypt data on the storage volume attached to the ML
+                compute instance that hosts the endpoint. The `KmsKey` can be any of the following
+                formats:
+            tags: Array of key-value pairs. You can use tags to categorize your Amazon Web Services
+                resources in different ways, for example, by purpose, owner, or environment. For
+                more information, see Tagging your Amazon Web Services Resources
+                (https://docs.aws.amazon.com/ARG/latest/userguide/tagging.html).
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -4819,6 +5545,31 @@ class SageMakerClient(_BaseClient):
         """
         Starts a recommendation job. You can create either an instance recommendation or load test
         job.
+
+        Args:
+            job_name: A name for the recommendation job. The name must be unique within the Amazon
+                Web Services Region and within your Amazon Web Services account. The job name is
+                passed down to the resources created by the recommendation job. The names of
+                resources (such as the model, endpoint configuration, endpoint, and compilation)
+                that are prefixed with the job name are truncated at 40 characters.
+            job_type: Defines the type of recommendation job. Specify `Default` to initiate an
+                instance recommendation and `Advanced` to initiate a load test. If left unspecified,
+                Amazon SageMaker Inference Recommender will run an instance recommendation
+                (`DEFAULT`) job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker to
+                perform tasks on your behalf.
+            input_config: Provides information about the versioned model package Amazon Resource
+                Name (ARN), the traffic pattern, and endpoint configurations.
+            job_description: Description of the recommendation job.
+            stopping_conditions: A set of conditions for stopping a recommendation job. If any of
+                the conditions are met, the job is automatically stopped.
+            output_config: Provides information about the output artifacts and the KMS key to use
+                for Amazon S3 server-side encryption.
+            tags: The metadata that you apply to Amazon Web Services resources to help you
+                categorize and organize them. Each tag consists of a key and a value, both of which
+                you define. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -4865,6 +5616,20 @@ class SageMakerClient(_BaseClient):
         To invoke the router, use `InvokeInferenceRouter` or `InvokeInferenceRouterAsync`. For
         information about inference routers, see Route requests across Regions with inference
         routers (https://docs.aws.amazon.com/sagemaker/latest/dg/inference-router.html).
+
+        Args:
+            inference_router_name: The name of the inference router. The name must be unique within
+                your account in the current Amazon Web Services Region. The name is case sensitive.
+            routing_targets: The routing targets of the inference router. Each routing target is a
+                model that callers name when they invoke the router, and the destinations that serve
+                it.
+            client_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the request. If you reuse a client token, use the same request
+                parameters. Otherwise, the request fails. Filled with a fresh UUID4 when left out.
+            tags: A list of key-value pairs to apply to the inference router. For information about
+                tagging, see Tagging Amazon Web Services resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference.
 
         Raises:
             ResourceAlreadyExists: see `sm_typed.errors.ResourceAlreadyExists`.
@@ -4934,6 +5699,24 @@ class SageMakerClient(_BaseClient):
         - `DeleteJob`
         - `ListJobSchemaVersions`
         - `DescribeJobSchemaVersion`
+
+        Args:
+            job_name: The name of the job. The name must be unique within your account and Amazon
+                Web Services Region.
+            role_arn: The Amazon Resource Name (ARN) of the IAM role that Amazon SageMaker assumes
+                to perform the job. The role must have the necessary permissions to access the
+                resources required by the job configuration.
+            job_category: The category of the job. The category determines the type of workload that
+                the job runs.
+            job_config_schema_version: The version of the configuration schema to use for the job
+                configuration document. Use `ListJobSchemaVersions` to get available schema versions
+                for a job category.
+            job_config_document: The JSON configuration document for the job. The document must
+                conform to the schema specified by `JobConfigSchemaVersion`. Use
+                `DescribeJobSchemaVersion` to retrieve the schema for validation.
+            tags: An array of key-value pairs to apply to the job as tags. For more information, see
+                Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5005,6 +5788,36 @@ class SageMakerClient(_BaseClient):
         Create a Streaming Labeling Job
         (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-streaming-create-job.html).
 
+        Args:
+            labeling_job_name: The name of the labeling job. This name is used to identify the job
+                in a list of labeling jobs. Labeling job names must be unique within an Amazon Web
+                Services account and region. `LabelingJobName` is not case sensitive. For example,
+                Example-job and example-job are considered the same labeling job name by Ground
+                Truth.
+            label_attribute_name: The attribute name to use for the label in the output manifest
+                file. This is the key for the key/value pair formed with the label that a worker
+                assigns to the object. The `LabelAttributeName` must meet the following
+                requirements.
+            input_config: Input data for the labeling job, such as the Amazon S3 location of the
+                data objects and the location of the manifest file that describes the data objects.
+            output_config: The location of the output data and the Amazon Web Services Key
+                Management Service key ID for the key used to encrypt the output data, if any.
+            role_arn: The Amazon Resource Number (ARN) that Amazon SageMaker assumes to perform
+                tasks on your behalf during data labeling. You must grant this role the necessary
+                permissions so that Amazon SageMaker can successfully complete data labeling.
+            label_category_config_s3_uri: The S3 URI of the file, referred to as a label category
+                configuration file, that defines the categories used to label the data objects.
+            stopping_conditions: A set of conditions for stopping the labeling job. If any of the
+                conditions are met, the job is automatically stopped. You can use these conditions
+                to control the cost of data labeling.
+            labeling_job_algorithms_config: Configures the information required to perform automated
+                data labeling.
+            human_task_config: Configures the labeling task and how it is presented to workers;
+                including, but not limited to price, keywords, and batch size (task count).
+            tags: An array of key/value pairs. For more information, see Using Cost Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-what)
+                in the Amazon Web Services Billing and Cost Management User Guide.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -5042,6 +5855,31 @@ class SageMakerClient(_BaseClient):
         Creates an MLflow Tracking Server using a general purpose Amazon S3 bucket as the artifact
         store.
 
+        Args:
+            name: A string identifying the MLflow app name. This string is not part of the tracking
+                server ARN.
+            artifact_store_uri: The S3 URI for a general purpose bucket to use as the MLflow App
+                artifact store.
+            role_arn: The Amazon Resource Name (ARN) for an IAM role in your account that the MLflow
+                App uses to access the artifact store in Amazon S3. The role should have the
+                `AmazonS3FullAccess` permission.
+            kms_key_id: The ID of the Amazon Web Services KMS key used to encrypt the data at rest
+                associated with the MLflow App. If you don't specify a value, the MLflow App is not
+                encrypted with a customer-managed key.
+            model_registration_mode: Whether to enable or disable automatic registration of new
+                MLflow models to the SageMaker Model Registry. To enable automatic model
+                registration, set this value to `AutoModelRegistrationEnabled`. To disable automatic
+                model registration, set this value to `AutoModelRegistrationDisabled`. If not
+                specified, `AutomaticModelRegistration` defaults to `AutoModelRegistrationDisabled`.
+            weekly_maintenance_window_start: The day and time of the week in Coordinated Universal
+                Time (UTC) 24-hour standard time that weekly maintenance updates are scheduled. For
+                example: TUE:03:30.
+            account_default_status: Indicates whether this MLflow app is the default for the entire
+                account.
+            default_domain_id_list: List of SageMaker domain IDs for which this MLflow App is used
+                as the default.
+            tags: Tags consisting of key-value pairs used to manage metadata for the MLflow App.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -5078,6 +5916,40 @@ class SageMakerClient(_BaseClient):
         Creates an MLflow Tracking Server using a general purpose Amazon S3 bucket as the artifact
         store. For more information, see Create an MLflow Tracking Server
         (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-create-tracking-server.html).
+
+        Args:
+            tracking_server_name: A unique string identifying the tracking server name. This string
+                is part of the tracking server ARN.
+            artifact_store_uri: The S3 URI for a general purpose bucket to use as the MLflow
+                Tracking Server artifact store.
+            tracking_server_size: The size of the tracking server you want to create. You can choose
+                between `"Small"`, `"Medium"`, and `"Large"`. The default MLflow Tracking Server
+                configuration size is `"Small"`. You can choose a size depending on the projected
+                use of the tracking server such as the volume of data logged, number of users, and
+                frequency of use.
+            mlflow_version: The version of MLflow that the tracking server uses. To see which MLflow
+                versions are available to use, see How it works
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow.html#mlflow-create-tracking-server-how-it-works).
+            role_arn: The Amazon Resource Name (ARN) for an IAM role in your account that the MLflow
+                Tracking Server uses to access the artifact store in Amazon S3. The role should have
+                `AmazonS3FullAccess` permissions. For more information on IAM permissions for
+                tracking server creation, see Set up IAM permissions for MLflow
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-create-tracking-server-iam.html).
+            automatic_model_registration: Whether to enable or disable automatic registration of new
+                MLflow models to the SageMaker Model Registry. To enable automatic model
+                registration, set this value to `True`. To disable automatic model registration, set
+                this value to `False`. If not specified, `AutomaticModelRegistration` defaults to
+                `False`.
+            weekly_maintenance_window_start: The day and time of the week in Coordinated Universal
+                Time (UTC) 24-hour standard time that weekly maintenance updates are scheduled. For
+                example: TUE:03:30.
+            tags: Tags consisting of key-value pairs used to manage metadata for the tracking
+                server.
+            s3_bucket_owner_account_id: Expected Amazon Web Services account ID that owns the Amazon
+                S3 bucket for artifact storage. Defaults to caller's account ID if not provided.
+            s3_bucket_owner_verification: Enable Amazon S3 Ownership checks when interacting with
+                Amazon S3 buckets from a SageMaker Managed MLflow Tracking Server. Defaults to
+                `True` if not provided.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -5133,6 +6005,35 @@ class SageMakerClient(_BaseClient):
         code needs. For example, if the inference code access any other Amazon Web Services
         resources, you grant necessary permissions via this role.
 
+        Args:
+            model_name: The name of the new model.
+            primary_container: The location of the primary docker image containing inference code,
+                associated artifacts, and custom environment map that the inference code uses when
+                the model is deployed for predictions.
+            containers: Specifies the containers in the inference pipeline.
+            inference_execution_config: Specifies details of how containers in a multi-container
+                endpoint are called.
+            execution_role_arn: The Amazon Resource Name (ARN) of the IAM role that SageMaker can
+                assume to access model artifacts and docker image for deployment on ML compute
+                instances or for batch transform jobs. Deploying on ML compute instances is part of
+                model hosting. For more information, see SageMaker Roles
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+            vpc_config: A VpcConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+                object that specifies the VPC that you want your model to connect to. Control access
+                to and from your model container by configuring the VPC. `VpcConfig` is used in
+                hosting services and in batch transform. For more information, see Protect Endpoints
+                by Using an Amazon Virtual Private Cloud
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html) and Protect Data in
+                Batch Transform Jobs by Using an Amazon Virtual Private Cloud
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-vpc.html).
+            enable_network_isolation: Isolates the model container. No inbound or outbound network
+                calls can be made to or from the model container.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -5166,6 +6067,21 @@ class SageMakerClient(_BaseClient):
     ) -> _s.CreateModelBiasJobDefinitionResponse:
         """
         Creates the definition for a model bias job.
+
+        Args:
+            job_definition_name: The name of the bias job definition. The name must be unique within
+                an Amazon Web Services Region in the Amazon Web Services account.
+            model_bias_baseline_config: The baseline configuration for a model bias job.
+            model_bias_app_specification: Configures the model bias job to run a specified Docker
+                container image.
+            model_bias_job_input: Inputs for the model bias job.
+            network_config: Networking options for a model bias job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker AI can
+                assume to perform tasks on your behalf.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+                in the Amazon Web Services Billing and Cost Management User Guide.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -5202,6 +6118,18 @@ class SageMakerClient(_BaseClient):
         For information about how to use model cards, see Amazon SageMaker Model Card
         (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards.html).
 
+        Args:
+            model_card_name: The unique name of the model card.
+            security_config: An optional Key Management Service key to encrypt, decrypt, and
+                re-encrypt model card content for regulated workloads with highly sensitive data.
+            content: The content of the model card. Content must be in model card JSON schema
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards.html#model-cards-json-schema)
+                and provided as a string.
+            model_card_status: The approval status of the model card within your organization.
+                Different organizations might have different criteria for model card review and
+                approval.
+            tags: Key-value pairs used to manage metadata for model cards.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -5227,6 +6155,14 @@ class SageMakerClient(_BaseClient):
     ) -> _s.CreateModelCardExportJobResponse:
         """
         Creates an Amazon SageMaker Model Card export job.
+
+        Args:
+            model_card_name: The name or Amazon Resource Name (ARN) of the model card to export.
+            model_card_version: The version of the model card to export. If a version is not
+                provided, then the latest version of the model card is exported.
+            model_card_export_job_name: The name of the model card export job.
+            output_config: The model card output configuration that specifies the Amazon S3 path for
+                exporting.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -5259,6 +6195,22 @@ class SageMakerClient(_BaseClient):
     ) -> _s.CreateModelExplainabilityJobDefinitionResponse:
         """
         Creates the definition for a model explainability job.
+
+        Args:
+            job_definition_name: The name of the model explainability job definition. The name must
+                be unique within an Amazon Web Services Region in the Amazon Web Services account.
+            model_explainability_baseline_config: The baseline configuration for a model
+                explainability job.
+            model_explainability_app_specification: Configures the model explainability job to run a
+                specified Docker container image.
+            model_explainability_job_input: Inputs for the model explainability job.
+            network_config: Networking options for a model explainability job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker AI can
+                assume to perform tasks on your behalf.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+                in the Amazon Web Services Billing and Cost Management User Guide.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -5326,6 +6278,76 @@ class SageMakerClient(_BaseClient):
         - Versioned - a model that is part of a model group in the model registry.
         - Unversioned - a model package that is not part of a model group.
 
+        Args:
+            model_package_name: The name of the model package. The name must have 1 to 63
+                characters. Valid characters are a-z, A-Z, 0-9, and - (hyphen).
+            model_package_group_name: The name or Amazon Resource Name (ARN) of the model package
+                group that this model version belongs to.
+            model_package_description: A description of the model package.
+            model_package_registration_type: The package registration type of the model package
+                input.
+            inference_specification: Specifies details about inference jobs that you can run with
+                models based on this model package, including the following information:
+            validation_specification: Specifies configurations for one or more transform jobs that
+                SageMaker runs to test the model package.
+            source_algorithm_specification: Details about the algorithm that was used to create the
+                model package.
+            certify_for_marketplace: Whether to certify the model package for listing on Amazon Web
+                Services Marketplace.
+            tags: A list of key value pairs associated with the model. For more information, see
+                Tagging Amazon Web Services resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference Guide.
+            model_approval_status: Whether the model is approved for deployment.
+            model_metrics: A structure that contains model metrics reports.
+            client_token: A unique token that guarantees that the call to this API is idempotent.
+                Filled with a fresh UUID4 when left out.
+            domain: The machine learning domain of your model package and its components. Common
+                machine learning domains include computer vision and natural language processing.
+            task: The machine learning task your model package accomplishes. Common machine learning
+                tasks include object detection and image classification. The following tasks are
+                supported by Inference Recommender: `"IMAGE_CLASSIFICATION"` | `"OBJECT_DETECTION"`
+                | `"TEXT_GENERATION"` |`"IMAGE_SEGMENTATION"` | `"FILL_MASK"` | `"CLASSIFICATION"` |
+                `"REGRESSION"` | `"OTHER"`.
+            sample_payload_url: The Amazon Simple Storage Service (Amazon S3) path where the sample
+                payload is stored. This path must point to a single gzip compressed tar archive
+                (.tar.gz suffix). This archive can hold multiple files that are all equally used in
+                the load test. Each file in the archive must satisfy the size constraints of the
+                InvokeEndpoint
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html#API_runtime_InvokeEndpoint_RequestSyntax)
+                call.
+            customer_metadata_properties: The metadata properties associated with the model package
+                versions.
+            drift_check_baselines: Represents the drift check baselines that can be used when the
+                model monitor is set using the model package. For more information, see the topic on
+                Drift Detection against Previous Baselines in SageMaker Pipelines
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-quality-clarify-baseline-lifecycle.html#pipelines-quality-clarify-baseline-drift-detection)
+                in the Amazon SageMaker Developer Guide.
+            additional_inference_specifications: An array of additional Inference Specification
+                objects. Each additional Inference Specification specifies artifacts based on this
+                model package that can be used on inference endpoints. Generally used with SageMaker
+                Neo to store the compiled artifacts.
+            skip_model_validation: Indicates if you want to skip model validation.
+            source_uri: The URI of the source for the model package. If you want to clone a model
+                package, set it to the model package Amazon Resource Name (ARN). If you want to
+                register a model, set it to the model ARN.
+            security_config: The KMS Key ID (`KMSKeyId`) used for encryption of model package
+                information.
+            model_card: The model card associated with the model package. Since
+                `ModelPackageModelCard` is tied to a model package, it is a specific usage of a
+                model card and its schema is simplified compared to the schema of `ModelCard`. The
+                `ModelPackageModelCard` schema does not include `model_package_details`, and
+                `model_overview` is composed of the `model_creator` and `model_artifact` properties.
+                For more information about the model package model card schema, see Model package
+                model card schema
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html#model-card-schema).
+                For more information about the model card associated with the model package, see
+                View the Details of a Model Version
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html).
+            model_life_cycle: A structure describing the current state of the model in its life
+                cycle.
+            managed_storage_type: The storage type of the model package.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -5372,6 +6394,15 @@ class SageMakerClient(_BaseClient):
         """
         Creates a model group. A model group contains a group of model versions.
 
+        Args:
+            model_package_group_name: The name of the model group.
+            model_package_group_description: A description for the model group.
+            tags: A list of key value pairs associated with the model group. For more information,
+                see Tagging Amazon Web Services resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference Guide.
+            managed_configuration: The managed configuration of the model package group.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -5404,6 +6435,21 @@ class SageMakerClient(_BaseClient):
         model monitor, see Amazon SageMaker AI Model Monitor
         (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html).
 
+        Args:
+            job_definition_name: The name of the monitoring job definition.
+            model_quality_baseline_config: Specifies the constraints and baselines for the
+                monitoring job.
+            model_quality_app_specification: The container that runs the monitoring job.
+            model_quality_job_input: A list of the inputs that are monitored. Currently endpoints
+                are supported.
+            network_config: Specifies the network configuration for the monitoring job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker AI can
+                assume to perform tasks on your behalf.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+                in the Amazon Web Services Billing and Cost Management User Guide.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -5434,6 +6480,14 @@ class SageMakerClient(_BaseClient):
         """
         Creates a schedule that regularly starts Amazon SageMaker AI Processing Jobs to monitor the
         data captured for an Amazon SageMaker AI Endpoint.
+
+        Args:
+            monitoring_schedule_name: The name of the monitoring schedule. The name must be unique
+                within an Amazon Web Services Region within an Amazon Web Services account.
+            monitoring_schedule_config: The configuration object that specifies the monitoring
+                schedule and defines the monitoring job.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags in the Amazon Web Services Billing and Cost Management User Guide.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -5504,6 +6558,68 @@ class SageMakerClient(_BaseClient):
         For more information, see How It Works
         (https://docs.aws.amazon.com/sagemaker/latest/dg/how-it-works.html).
 
+        Args:
+            notebook_instance_name: The name of the new notebook instance.
+            instance_type: The type of ML compute instance to launch for the notebook instance.
+            subnet_id: The ID of the subnet in a VPC to which you would like to have a connectivity
+                from your ML compute instance.
+            security_group_ids: The VPC security group IDs, in the form sg-xxxxxxxx. The security
+                groups must be for the same VPC as specified in the subnet.
+            ip_address_type: The IP address type for the notebook instance. Specify `ipv4` for
+                IPv4-only connectivity or `dualstack` for both IPv4 and IPv6 connectivity. When you
+                specify `dualstack`, the subnet must support IPv6 CIDR blocks. If not specified,
+                defaults to `ipv4`.
+            role_arn: When you send any requests to Amazon Web Services resources from the notebook
+                instance, SageMaker AI assumes this role to perform tasks on your behalf. You must
+                grant this role necessary permissions so SageMaker AI can perform these tasks. The
+                policy must allow the SageMaker AI service principal (sagemaker.amazonaws.com)
+                permissions to assume this role. For more information, see SageMaker AI Roles
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
+            kms_key_id: The Amazon Resource Name (ARN) of a Amazon Web Services Key Management
+                Service key that SageMaker AI uses to encrypt data on the storage volume attached to
+                your notebook instance. The KMS key you provide must be enabled. For information,
+                see Enabling and Disabling Keys
+                (https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html) in the
+                Amazon Web Services Key Management Service Developer Guide.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+            lifecycle_config_name: The name of a lifecycle configuration to associate with the
+                notebook instance. For information about lifestyle configurations, see Step 2.1:
+                (Optional) Customize a Notebook Instance
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html).
+            direct_internet_access: Sets whether SageMaker AI provides internet access to the
+                notebook instance. If you set this to `Disabled` this notebook instance is able to
+                access resources only in your VPC, and is not be able to connect to SageMaker AI
+                training and endpoint services unless you configure a NAT Gateway in your VPC.
+            volume_size_in_gb: The size, in GB, of the ML storage volume to attach to the notebook
+                instance. The default value is 5 GB.
+            accelerator_types: This parameter is no longer supported. Elastic Inference (EI) is no
+                longer available.
+            default_code_repository: A Git repository to associate with the notebook instance as its
+                default code repository. This can be either the name of a Git repository stored as a
+                resource in your account, or the URL of a Git repository in Amazon Web Services
+                CodeCommit (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or
+                in any other Git repository. When you open a notebook instance, it opens in the
+                directory that contains this repository. For more information, see Associating Git
+                Repositories with SageMaker AI Notebook Instances
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html).
+            additional_code_repositories: An array of up to three Git repositories to associate with
+                the notebook instance. These can be either the names of Git repositories stored as
+                resources in your account, or the URL of Git repositories in Amazon Web Services
+                CodeCommit (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or
+                in any other Git repository. These repositories are cloned at the same level as the
+                default repository of your notebook instance. For more information, see Associating
+                Git Repositories with SageMaker AI Notebook Instances
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html).
+            root_access: Whether root access is enabled or disabled for users of the notebook
+                instance. The default value is `Enabled`.
+            platform_identifier: The platform identifier of the notebook instance runtime
+                environment. The default value is `notebook-al2023-v1`.
+            instance_metadata_service_configuration: Information on the IMDS configuration of the
+                notebook instance
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -5565,6 +6681,18 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html) for
         security best practices.
 
+        Args:
+            notebook_instance_lifecycle_config_name: The name of the lifecycle configuration.
+            on_create: A shell script that runs only once, when you create a notebook instance. The
+                shell script must be a base64-encoded string.
+            on_start: A shell script that runs every time you start a notebook instance, including
+                when you create the notebook instance. The shell script must be a base64-encoded
+                string.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html).
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -5603,6 +6731,27 @@ class SageMakerClient(_BaseClient):
         For more information about how to use this action, and about the supported optimization
         techniques, see Optimize model inference with Amazon SageMaker
         (https://docs.aws.amazon.com/sagemaker/latest/dg/model-optimize.html).
+
+        Args:
+            optimization_job_name: A custom name for the new optimization job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker AI
+                to perform tasks on your behalf.
+            model_source: The location of the source model to optimize with an optimization job.
+            deployment_instance_type: The type of instance that hosts the optimized model that you
+                create with the optimization job.
+            max_instance_count: The maximum number of instances to use for the optimization job.
+            optimization_environment: The environment variables to set in the model container.
+            optimization_configs: Settings for each of the optimization techniques that the job
+                applies.
+            output_config: Details for where to store the optimized model that you create with the
+                optimization job.
+            tags: A list of key-value pairs associated with the optimization job. For more
+                information, see Tagging Amazon Web Services resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference Guide.
+            vpc_config: A VPC in Amazon VPC that your optimized model has access to.
+            training_plan_arns: The Amazon Resource Name (ARN) of the training plan to use for this
+                optimization job.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -5646,6 +6795,34 @@ class SageMakerClient(_BaseClient):
         """
         Creates an Amazon SageMaker Partner AI App.
 
+        Args:
+            name: The name to give the SageMaker Partner AI App.
+            type: The type of SageMaker Partner AI App to create. Must be one of the following:
+                `lakera-guard`, `comet`, `deepchecks-llm-evaluation`, or `fiddler`.
+            execution_role_arn: The ARN of the IAM role that the partner application uses.
+            kms_key_id: SageMaker Partner AI Apps uses Amazon Web Services KMS to encrypt data at
+                rest using an Amazon Web Services managed key by default. For more control, specify
+                a customer managed key.
+            maintenance_config: Maintenance configuration settings for the SageMaker Partner AI App.
+            tier: Indicates the instance type and size of the cluster attached to the SageMaker
+                Partner AI App.
+            application_config: Configuration settings for the SageMaker Partner AI App.
+            idc_config: Specifies the Amazon Web Services IAM Identity Center configuration for the
+                SageMaker Partner AI App. Specify this parameter when `AuthType` is `IDC`. Apps that
+                use `IAM` authorization don't use this parameter.
+            auth_type: The authorization type that users use to access the SageMaker Partner AI App.
+                Valid values:
+            enable_iam_session_based_identity: When set to `TRUE`, the SageMaker Partner AI App sets
+                the Amazon Web Services IAM session name or the authenticated IAM user as the
+                identity of the SageMaker Partner AI App user.
+            enable_auto_minor_version_upgrade: When set to `TRUE`, the SageMaker Partner AI App is
+                automatically upgraded to the latest minor version during the next scheduled
+                maintenance window, if one is available. Default is `FALSE`.
+            client_token: A unique token that guarantees that the call to this API is idempotent.
+                Filled with a fresh UUID4 when left out.
+            tags: Each tag consists of a key and an optional value. Tag keys must be unique per
+                resource.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -5679,6 +6856,12 @@ class SageMakerClient(_BaseClient):
         """
         Creates a presigned URL to access an Amazon SageMaker Partner AI App.
 
+        Args:
+            arn: The ARN of the SageMaker Partner AI App to create the presigned URL for.
+            expires_in_seconds: The time that will pass before the presigned URL expires.
+            session_expiration_duration_in_seconds: Indicates how long the Amazon SageMaker Partner
+                AI App session can be accessed for after logging in.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -5707,6 +6890,31 @@ class SageMakerClient(_BaseClient):
     ) -> _s.CreatePipelineResponse:
         """
         Creates a pipeline using a JSON pipeline definition.
+
+        Args:
+            pipeline_name: The name of the pipeline.
+            pipeline_display_name: The display name of the pipeline.
+            pipeline_definition: The JSON pipeline definition
+                (https://aws-sagemaker-mlops.github.io/sagemaker-model-building-pipeline-definition-JSON-schema/)
+                of the pipeline.
+            pipeline_definition_s3_location: The location of the pipeline definition stored in
+                Amazon S3. If specified, SageMaker will retrieve the pipeline definition from this
+                location.
+            pipeline_description: A description of the pipeline.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than one
+                time. Filled with a fresh UUID4 when left out.
+            role_arn: The Amazon Resource Name (ARN) of the role used by the pipeline to access and
+                create resources.
+            tags: A list of tags to apply to the created pipeline.
+            parallelism_configuration: This is the configuration that controls the parallelism of
+                the pipeline. If specified, it applies to all runs of this pipeline by default.
+            pipeline_version_aliases: The aliases to assign to the first version of the pipeline.
+                You can use an alias instead of a pipeline version ID to start an execution,
+                describe the pipeline, or list its executions. Each alias can contain 1-128 letters,
+                numbers, periods (.), hyphens (-), and underscores (_), and can't consist of numbers
+                only. An alias must be unique within the pipeline, and a version can have up to 10
+                aliases.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -5762,6 +6970,18 @@ class SageMakerClient(_BaseClient):
         - The JupyterLab session default expiration time is 12 hours. You can configure this value
           using SessionExpirationDurationInSeconds.
 
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The name of the UserProfile to sign-in as.
+            session_expiration_duration_in_seconds: The session expiration duration in seconds. This
+                value defaults to 43200.
+            expires_in_seconds: The number of seconds until the pre-signed URL expires. This value
+                defaults to 300.
+            space_name: The name of the space.
+            landing_uri: The landing page that the user is directed to when accessing the presigned
+                URL. Using this value, users can access Studio or Studio Classic, even if it is not
+                the default experience for the domain. The supported values are:
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -5789,6 +7009,13 @@ class SageMakerClient(_BaseClient):
         App. For more information, see Launch the MLflow UI using a presigned URL
         (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-launch-ui.html).
 
+        Args:
+            arn: The ARN of the MLflow App to connect to your MLflow UI.
+            expires_in_seconds: The duration in seconds that your presigned URL is valid. The
+                presigned URL can be used only once.
+            session_expiration_duration_in_seconds: The duration in seconds that your presigned URL
+                is valid. The presigned URL can be used only once.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -5812,6 +7039,13 @@ class SageMakerClient(_BaseClient):
         Returns a presigned URL that you can use to connect to the MLflow UI attached to your
         tracking server. For more information, see Launch the MLflow UI using a presigned URL
         (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-launch-ui.html).
+
+        Args:
+            tracking_server_name: The name of the tracking server to connect to your MLflow UI.
+            expires_in_seconds: The duration in seconds that your presigned URL is valid. The
+                presigned URL can be used only once.
+            session_expiration_duration_in_seconds: The duration in seconds that your MLflow UI
+                session is valid.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5852,6 +7086,11 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreatePresignedNotebookInstanceUrl.html)
         is valid only for 5 minutes. If you try to use the URL after the 5-minute limit expires, you
         are directed to the Amazon Web Services console sign-in page.
+
+        Args:
+            notebook_instance_name: The name of the notebook instance.
+            session_expiration_duration_in_seconds: The duration of the session, in seconds. The
+                default is 12 hours.
         """
         return await self._invoke(
             _CreatePresignedNotebookInstanceUrl,
@@ -5878,6 +7117,30 @@ class SageMakerClient(_BaseClient):
     ) -> _s.CreateProcessingJobResponse:
         """
         Creates a processing job.
+
+        Args:
+            processing_inputs: An array of inputs configuring the data to download into the
+                processing container.
+            processing_output_config: Output configuration for the processing job.
+            processing_job_name: The name of the processing job. The name must be unique within an
+                Amazon Web Services Region in the Amazon Web Services account.
+            processing_resources: Identifies the resources, ML compute instances, and ML storage
+                volumes to deploy for a processing job. In distributed training, you specify more
+                than one instance.
+            stopping_condition: The time limit for how long the processing job is allowed to run.
+            app_specification: Configures the processing job to run a specified Docker container
+                image.
+            environment: The environment variables to set in the Docker container. Up to 100 key and
+                values entries in the map are supported.
+            network_config: Networking options for a processing job, such as whether to allow
+                inbound and outbound network calls to and from processing containers, and the VPC
+                subnets and security groups to use for VPC-enabled processing jobs.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker can assume
+                to perform tasks on your behalf.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+                in the Amazon Web Services Billing and Cost Management User Guide.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5914,6 +7177,21 @@ class SageMakerClient(_BaseClient):
         Creates a machine learning (ML) project that can contain one or more templates that set up
         an ML pipeline from training to deploying an approved model.
 
+        Args:
+            project_name: The name of the project.
+            project_description: A description for the project.
+            service_catalog_provisioning_details: The product ID and provisioning artifact ID to
+                provision a service catalog. The provisioning artifact ID will default to the latest
+                provisioning artifact ID of the product, if you don't provide the provisioning
+                artifact ID. For more information, see What is Amazon Web Services Service Catalog
+                (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html).
+            tags: An array of key-value pairs that you want to use to organize and track your Amazon
+                Web Services resource costs. For more information, see Tagging Amazon Web Services
+                resources (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the
+                Amazon Web Services General Reference Guide.
+            template_providers: An array of template provider configurations for creating
+                infrastructure resources for the project.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -5942,6 +7220,17 @@ class SageMakerClient(_BaseClient):
         """
         Creates a private space or a space used for real time collaboration in a domain.
 
+        Args:
+            domain_id: The ID of the associated domain.
+            space_name: The name of the space.
+            tags: Tags to associated with the space. Each tag consists of a key and an optional
+                value. Tag keys must be unique for each resource. Tags are searchable using the
+                `Search` API.
+            space_settings: A collection of space settings.
+            ownership_settings: A collection of ownership settings.
+            space_sharing_settings: A collection of space sharing settings.
+            space_display_name: The name of the space that appears in the SageMaker Studio UI.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -5969,6 +7258,17 @@ class SageMakerClient(_BaseClient):
     ) -> _s.CreateStudioLifecycleConfigResponse:
         """
         Creates a new Amazon SageMaker AI Studio Lifecycle Configuration.
+
+        Args:
+            studio_lifecycle_config_name: The name of the Amazon SageMaker AI Studio Lifecycle
+                Configuration to create.
+            studio_lifecycle_config_content: The content of your Amazon SageMaker AI Studio
+                Lifecycle Configuration script. This content must be base64 encoded.
+            studio_lifecycle_config_app_type: The App type that the Lifecycle Configuration is
+                attached to.
+            tags: Tags to be associated with the Lifecycle Configuration. Each tag consists of a key
+                and an optional value. Tag keys must be unique per resource. Tags are searchable
+                using the Search API.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -6066,6 +7366,80 @@ class SageMakerClient(_BaseClient):
         For more information about SageMaker, see How It Works
         (https://docs.aws.amazon.com/sagemaker/latest/dg/how-it-works.html).
 
+        Args:
+            training_job_name: The name of the training job. The name must be unique within an
+                Amazon Web Services Region in an Amazon Web Services account.
+            hyper_parameters: Algorithm-specific parameters that influence the quality of the model.
+                You set hyperparameters before you start the learning process. For a list of
+                hyperparameters for each training algorithm provided by SageMaker, see Algorithms
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/algos.html).
+            algorithm_specification: The registry path of the Docker image that contains the
+                training algorithm and algorithm-specific metadata, including the input mode. For
+                more information about algorithms provided by SageMaker, see Algorithms
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/algos.html). For information about
+                providing your own algorithms, see Using Your Own Algorithms with Amazon SageMaker
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms.html).
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that SageMaker can assume to
+                perform tasks on your behalf.
+            input_data_config: An array of `Channel` objects. Each channel is a named input source.
+                `InputDataConfig` describes the input data and its location.
+            output_data_config: Specifies the path to the S3 location where you want to store model
+                artifacts. SageMaker creates subfolders for the artifacts.
+            resource_config: The resources, including the ML compute instances and ML storage
+                volumes, to use for model training.
+            vpc_config: A VpcConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+                object that specifies the VPC that you want your training job to connect to. Control
+                access to and from your training container by configuring the VPC. For more
+                information, see Protect Training Jobs by Using an Amazon Virtual Private Cloud
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html).
+            stopping_condition: Specifies a limit to how long a model training job can run. It also
+                specifies how long a managed Spot training job has to complete. When the job reaches
+                the time limit, SageMaker ends the training job. Use this API to cap model training
+                costs.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+            enable_network_isolation: Isolates the training container. No inbound or outbound
+                network calls can be made, except for calls between peers within a training cluster
+                for distributed training. If you enable network isolation for training jobs that are
+                configured to use a VPC, SageMaker downloads and uploads customer data and model
+                artifacts through the specified VPC, but the training container does not have
+                network access.
+            enable_inter_container_traffic_encryption: To encrypt all communications between ML
+                compute instances in distributed training, choose `True`. Encryption provides
+                greater security for distributed training, but training might take longer. How long
+                it takes depends on the amount of communication between compute instances,
+                especially if you use a deep learning algorithm in distributed training. For more
+                information, see Protect Communications Between ML Compute Instances in a
+                Distributed Training Job
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html).
+            enable_managed_spot_training: To train models using managed spot training, choose
+                `True`. Managed spot training provides a fully managed and scalable infrastructure
+                for training machine learning models. this option is useful when training jobs can
+                be interrupted and when there is flexibility when the training job is run.
+            checkpoint_config: Contains information about the output location for managed spot
+                training checkpoint data.
+            debug_rule_configurations: Configuration information for Amazon SageMaker Debugger rules
+                for debugging output tensors.
+            profiler_rule_configurations: Configuration information for Amazon SageMaker Debugger
+                rules for profiling system and framework metrics.
+            environment: The environment variables to set in the Docker container.
+            retry_strategy: The number of times to retry the job when the job fails due to an
+                `InternalServerError`.
+            remote_debug_config: Configuration for remote debugging. To learn more about the remote
+                debugging functionality of SageMaker, see Access a training container through Amazon
+                Web Services Systems Manager (SSM) for remote debugging
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/train-remote-debugging.html).
+            infra_check_config: Contains information about the infrastructure health check
+                configuration for the training job.
+            session_chaining_config: Contains information about attribute-based access control
+                (ABAC) for the training job.
+            serverless_job_config: The configuration for serverless training jobs.
+            mlflow_config: The MLflow configuration using SageMaker managed MLflow.
+            model_package_config: The configuration for the model package.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -6152,6 +7526,14 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ReservedCapacitySummary.html)
         `.
 
+        Args:
+            training_plan_name: The name of the training plan to create.
+            training_plan_offering_id: The unique identifier of the training plan offering to use
+                for creating this plan.
+            spare_instance_count_per_ultra_server: Number of spare instances to reserve per
+                UltraServer for enhanced resiliency. Default is 1.
+            tags: An array of key-value pairs to apply to this training plan.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -6191,6 +7573,25 @@ class SageMakerClient(_BaseClient):
         - `ListTrainingSessions`
         - `StopTrainingSession`
         - `DeleteTrainingSession`
+
+        Args:
+            training_session_name: The name of the training session.
+            model_package_group_arn: The Amazon Resource Name (ARN) of the model package group where
+                checkpoints and fine-tuned model artifacts are published.
+            lora_config: The Low-Rank Adaptation (LoRA) configuration for the training session,
+                including the rank and alpha parameters.
+            role_arn: The Amazon Resource Name (ARN) of the IAM role that Amazon SageMaker assumes
+                to access resources on your behalf. The role must have permissions to access the
+                output S3 path and model package group.
+            vpc_config: The Virtual Private Cloud (VPC) configuration for the training session.
+                Specify subnets and security groups to run the training session in your VPC.
+            model_config: The configuration for the base model, including the model ARN and end-user
+                license agreement (EULA) acceptance.
+            output_config: The output configuration for the training session, including the S3
+                location and optional encryption settings.
+            tags: An array of key-value pairs to apply to the training session as tags. For more
+                information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6254,6 +7655,53 @@ class SageMakerClient(_BaseClient):
         For more information about how batch transformation works, see Batch Transform
         (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform.html).
 
+        Args:
+            transform_job_name: The name of the transform job. The name must be unique within an
+                Amazon Web Services Region in an Amazon Web Services account.
+            model_name: The name of the model that you want to use for the transform job.
+                `ModelName` must be the name of an existing Amazon SageMaker model within an Amazon
+                Web Services Region in an Amazon Web Services account.
+            max_concurrent_transforms: The maximum number of parallel requests that can be sent to
+                each instance in a transform job. If `MaxConcurrentTransforms` is set to `0` or left
+                unset, Amazon SageMaker checks the optional execution-parameters to determine the
+                settings for your chosen algorithm. If the execution-parameters endpoint is not
+                enabled, the default value is `1`. For more information on execution-parameters, see
+                How Containers Serve Requests
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-batch-code.html#your-algorithms-batch-code-how-containe-serves-requests).
+                For built-in algorithms, you don't need to set a value for
+                `MaxConcurrentTransforms`.
+            model_client_config: Configures the timeout and maximum number of retries for processing
+                a transform job invocation.
+            max_payload_in_mb: The maximum allowed size of the payload, in MB. A payload is the data
+                portion of a record (without metadata). The value in `MaxPayloadInMB` must be
+                greater than, or equal to, the size of a single record. To estimate the size of a
+                record in MB, divide the size of your dataset by the number of records. To ensure
+                that the records fit within the maximum payload size, we recommend using a slightly
+                larger value. The default value is `6` MB.
+            batch_strategy: Specifies the number of records to include in a mini-batch for an HTTP
+                inference request. A record is a single unit of input data that inference can be
+                made on. For example, a single line in a CSV file is a record.
+            environment: The environment variables to set in the Docker container. Don't include any
+                sensitive data in your environment variables. We support up to 16 key and values
+                entries in the map.
+            transform_input: Describes the input source and the way the transform job consumes it.
+            transform_output: Describes the results of the transform job.
+            data_capture_config: Configuration to control how SageMaker captures inference data.
+            transform_resources: Describes the resources, including ML instance types and ML
+                instance count, to use for the transform job.
+            data_processing: The data structure used to specify the data to be used for inference in
+                a batch transform job and to associate the data that is relevant to the prediction
+                results in the output. The input filter provided allows you to exclude input data
+                that is not needed for inference in a batch transform job. The output filter
+                provided allows you to include input data relevant to interpreting the predictions
+                in the output from the job. For more information, see Associate Prediction Results
+                with their Corresponding Input Records
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform-data-processing.html).
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-what)
+                in the Amazon Web Services Billing and Cost Management User Guide.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -6308,6 +7756,16 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrialComponent.html)
         API.
 
+        Args:
+            trial_name: The name of the trial. The name must be unique in your Amazon Web Services
+                account and is not case-sensitive.
+            display_name: The name of the trial as displayed. The name doesn't need to be unique. If
+                `DisplayName` isn't specified, `TrialName` is displayed.
+            experiment_name: The name of the experiment to associate the trial with.
+            tags: A list of tags to associate with the trial. You can use Search
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to
+                search on the tags.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -6351,6 +7809,23 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to search
         for the tags.
 
+        Args:
+            trial_component_name: The name of the component. The name must be unique in your Amazon
+                Web Services account and is not case-sensitive.
+            display_name: The name of the component as displayed. The name doesn't need to be
+                unique. If `DisplayName` isn't specified, `TrialComponentName` is displayed.
+            status: The status of the component. States include:
+            start_time: When the component started.
+            end_time: When the component ended.
+            parameters: The hyperparameters for the component.
+            input_artifacts: The input artifacts for the component. Examples of input artifacts are
+                datasets, algorithms, hyperparameters, source code, and instance types.
+            output_artifacts: The output artifacts for the component. Examples of output artifacts
+                are metrics, snapshots, logs, and images.
+            tags: A list of tags to associate with the component. You can use Search
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to
+                search on the tags.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -6388,6 +7863,21 @@ class SageMakerClient(_BaseClient):
         profile is automatically created. A user profile is the primary holder of settings for an
         individual user and has a reference to the user's private Amazon Elastic File System home
         directory.
+
+        Args:
+            domain_id: The ID of the associated Domain.
+            user_profile_name: A name for the UserProfile. This value is not case sensitive.
+            single_sign_on_user_identifier: A specifier for the type of value specified in
+                SingleSignOnUserValue. Currently, the only supported value is "UserName". If the
+                Domain's AuthMode is IAM Identity Center, this field is required. If the Domain's
+                AuthMode is not IAM Identity Center, this field cannot be specified.
+            single_sign_on_user_value: The username of the associated Amazon Web Services Single
+                Sign-On User for this UserProfile. If the Domain's AuthMode is IAM Identity Center,
+                this field is required, and must match a valid username of a user in your directory.
+                If the Domain's AuthMode is not IAM Identity Center, this field cannot be specified.
+            tags: Each tag consists of a key and an optional value. Tag keys must be unique per
+                resource.
+            user_settings: A collection of settings.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -6437,6 +7927,21 @@ class SageMakerClient(_BaseClient):
         Ground Truth and Amazon A2I to create work teams. For more information, see Create a Private
         Workforce (OIDC IdP)
         (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-workforce-create-private-oidc.html).
+
+        Args:
+            cognito_config: Use this parameter to configure an Amazon Cognito private workforce. A
+                single Cognito workforce is created using and corresponds to a single Amazon Cognito
+                user pool
+                (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-identity-pools.html).
+            oidc_config: Use this parameter to configure a private workforce using your own OIDC
+                Identity Provider.
+            workforce_name: The name of the private workforce.
+            tags: An array of key-value pairs that contain metadata to help you categorize and
+                organize our workforce. Each tag consists of a key and a value, both of which you
+                define.
+            workforce_vpc_config: Use this parameter to configure a workforce using VPC.
+            ip_address_type: Use this parameter to specify whether you want `IPv4` only or
+                `dualstack` (`IPv4` and `IPv6`) to support your labeling workforce.
         """
         return await self._invoke(
             _CreateWorkforce,
@@ -6468,6 +7973,20 @@ class SageMakerClient(_BaseClient):
 
         You cannot create more than 25 work teams in an account and region.
 
+        Args:
+            workteam_name: The name of the work team. Use this name to identify the work team.
+            workforce_name: The name of the workforce.
+            member_definitions: A list of `MemberDefinition` objects that contains objects that
+                identify the workers that make up the work team.
+            description: A description of the work team.
+            notification_configuration: Configures notification of workers regarding available or
+                expiring work items.
+            worker_access_configuration: Use this optional parameter to constrain access to an
+                Amazon S3 resource based on the IP address using supported IAM global condition
+                keys. The Amazon S3 resource is accessed in the worker portal using a Amazon S3
+                presigned URL.
+            tags: An array of key-value pairs.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -6493,6 +8012,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes the specified AI benchmark job.
 
+        Args:
+            ai_benchmark_job_name: The name of the AI benchmark job to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6510,6 +8032,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DeleteAIRecommendationJobResponse:
         """
         Deletes the specified AI recommendation job.
+
+        Args:
+            ai_recommendation_job_name: The name of the AI recommendation job to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6530,6 +8055,9 @@ class SageMakerClient(_BaseClient):
         Deletes the specified AI workload configuration. You cannot delete a configuration that is
         referenced by an active benchmark job.
 
+        Args:
+            ai_workload_config_name: The name of the AI workload configuration to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -6549,6 +8077,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes an action.
 
+        Args:
+            action_name: The name of the action to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6566,6 +8097,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Removes the specified algorithm from your account.
+
+        Args:
+            algorithm_name: The name of the algorithm to delete.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -6588,6 +8122,15 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Used to stop and delete an app.
+
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name. If this value is not set, then `SpaceName`
+                must be set.
+            space_name: The name of the space. If this value is not set, then `UserProfileName` must
+                be set.
+            app_type: The type of app.
+            app_name: The name of the app.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6612,6 +8155,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes an AppImageConfig.
 
+        Args:
+            app_image_config_name: The name of the AppImageConfig to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6630,6 +8176,10 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DeleteArtifactResponse:
         """
         Deletes an artifact. Either `ArtifactArn` or `Source` must be specified.
+
+        Args:
+            artifact_arn: The Amazon Resource Name (ARN) of the artifact to delete.
+            source: The URI of the source.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6651,6 +8201,10 @@ class SageMakerClient(_BaseClient):
         """
         Deletes an association.
 
+        Args:
+            source_arn: The ARN of the source.
+            destination_arn: The Amazon Resource Name (ARN) of the destination.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6669,6 +8223,10 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DeleteClusterResponse:
         """
         Delete a SageMaker HyperPod cluster.
+
+        Args:
+            cluster_name: The string name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster to delete.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -6698,6 +8256,11 @@ class SageMakerClient(_BaseClient):
         Services services, such as metrics in Amazon CloudWatch or Amazon Managed Service for
         Prometheus.
 
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of the SageMaker HyperPod cluster on which
+                the extension is installed.
+            extension_arn: The Amazon Resource Name (ARN) of the extension to delete.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6719,6 +8282,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes the cluster policy of the cluster.
 
+        Args:
+            cluster_scheduler_config_id: ID of the cluster policy.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6734,7 +8300,12 @@ class SageMakerClient(_BaseClient):
         *,
         code_repository_name: str,
     ) -> None:
-        """Deletes the specified Git repository from your account."""
+        """
+        Deletes the specified Git repository from your account.
+
+        Args:
+            code_repository_name: The name of the Git repository to delete.
+        """
         return await self._invoke(
             _DeleteCodeRepository,
             _s.DeleteCodeRepositoryInput(
@@ -6757,6 +8328,9 @@ class SageMakerClient(_BaseClient):
         `STOPPED`. If the job status is `STARTING` or `INPROGRESS`, stop the job, and then delete it
         after its status becomes `STOPPED`.
 
+        Args:
+            compilation_job_name: The name of the compilation job to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6774,6 +8348,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Deletes the compute allocation from the cluster.
+
+        Args:
+            compute_quota_id: ID of the compute allocation definition.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6793,6 +8370,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes an context.
 
+        Args:
+            context_name: The name of the context to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6811,6 +8391,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes a data quality monitoring job definition.
 
+        Args:
+            job_definition_name: The name of the data quality monitoring job definition to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6828,6 +8411,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Deletes a fleet.
+
+        Args:
+            device_fleet_name: The name of the fleet to delete.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -6850,6 +8436,12 @@ class SageMakerClient(_BaseClient):
         to onboard again using IAM Identity Center. Use with caution. All of the members of the
         domain will lose access to their EFS volume, including data, notebooks, and other artifacts.
 
+        Args:
+            domain_id: The domain ID.
+            retention_policy: The retention policy for this domain, which specifies whether
+                resources will be retained after the Domain is deleted. By default, all resources
+                are retained (not automatically deleted).
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -6871,6 +8463,9 @@ class SageMakerClient(_BaseClient):
         Deletes an edge deployment plan if (and only if) all the stages in the plan are inactive or
         there are no stages in the plan.
 
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan to delete.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
         """
@@ -6889,6 +8484,11 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Delete a stage in an edge deployment plan if (and only if) the stage is inactive.
+
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan from which the stage
+                will be deleted.
+            stage_name: The name of the stage.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -6920,6 +8520,9 @@ class SageMakerClient(_BaseClient):
         ExecutionRoleArn
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html#sagemaker-CreateModel-request-ExecutionRoleArn)
         `, otherwise SageMaker cannot delete these resources.
+
+        Args:
+            endpoint_name: The name of the endpoint that you want to delete.
         """
         return await self._invoke(
             _DeleteEndpoint,
@@ -6942,6 +8545,9 @@ class SageMakerClient(_BaseClient):
         delete the `EndpointConfig` of an endpoint that is active or being created or updated you
         may lose visibility into the instance type the endpoint is using. The endpoint must be
         deleted in order to stop incurring charges.
+
+        Args:
+            endpoint_config_name: The name of the endpoint configuration that you want to delete.
         """
         return await self._invoke(
             _DeleteEndpointConfig,
@@ -6966,6 +8572,10 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_PutEndpointPolicy.html) to
         replace the policy with one that doesn't include that account.
 
+        Args:
+            endpoint_name: The name of the endpoint. The endpoint must be in your account and in the
+                current Amazon Web Services Region.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6986,6 +8596,9 @@ class SageMakerClient(_BaseClient):
         first. Use the ListTrials
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTrials.html) API to get a
         list of the trials associated with the experiment.
+
+        Args:
+            experiment_name: The name of the experiment to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7013,6 +8626,10 @@ class SageMakerClient(_BaseClient):
         Note that it can take approximately 10-15 minutes to delete an `OnlineStore` `FeatureGroup`
         with the `InMemory` `StorageType`.
 
+        Args:
+            feature_group_name: The name of the `FeatureGroup` you want to delete. The name must be
+                unique within an Amazon Web Services Region in an Amazon Web Services account.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7030,6 +8647,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DeleteFlowDefinitionResponse:
         """
         Deletes the specified flow definition.
+
+        Args:
+            flow_definition_name: The name of the flow definition you are deleting.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7049,6 +8669,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Delete a hub.
+
+        Args:
+            hub_name: The name of the hub to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7071,6 +8694,12 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Delete the contents of a hub.
+
+        Args:
+            hub_name: The name of the hub that you want to delete content in.
+            hub_content_type: The type of content that you want to delete from a hub.
+            hub_content_name: The name of the content that you want to delete from a hub.
+            hub_content_version: The version of the content that you want to delete from a hub.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7095,6 +8724,12 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Delete a hub content reference in order to remove a model from a private hub.
+
+        Args:
+            hub_name: The name of the hub to delete the hub content reference from.
+            hub_content_type: The type of hub content reference to delete. The only supported type
+                of hub content reference to delete is `ModelReference`.
+            hub_content_name: The name of the hub content to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7121,6 +8756,10 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListHumanTaskUis.html). When
         you delete a worker task template, it no longer appears when you call `ListHumanTaskUis`.
 
+        Args:
+            human_task_ui_name: The name of the human task user interface (work task template) you
+                want to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7141,6 +8780,10 @@ class SageMakerClient(_BaseClient):
         the tuning job entry that was created in SageMaker when you called the
         `CreateHyperParameterTuningJob` API. It does not delete training jobs, artifacts, or the IAM
         role that you specified when creating the model.
+
+        Args:
+            hyper_parameter_tuning_job_name: The name of the hyperparameter tuning job that you want
+                to delete.
         """
         return await self._invoke(
             _DeleteHyperParameterTuningJob,
@@ -7157,6 +8800,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes a SageMaker AI image and all versions of the image. The container images aren't
         deleted.
+
+        Args:
+            image_name: The name of the image to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7180,6 +8826,11 @@ class SageMakerClient(_BaseClient):
         Deletes a version of a SageMaker AI image. The container image the version represents isn't
         deleted.
 
+        Args:
+            image_name: The name of the image to delete.
+            version: The version to delete.
+            alias: The alias of the image to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -7198,7 +8849,12 @@ class SageMakerClient(_BaseClient):
         *,
         inference_component_name: str,
     ) -> None:
-        """Deletes an inference component."""
+        """
+        Deletes an inference component.
+
+        Args:
+            inference_component_name: The name of the inference component to delete.
+        """
         return await self._invoke(
             _DeleteInferenceComponent,
             _s.DeleteInferenceComponentInput(
@@ -7216,6 +8872,9 @@ class SageMakerClient(_BaseClient):
 
         Note: This operation does not delete your endpoint, variants, or any underlying resources.
         This operation only deletes the metadata of your experiment.
+
+        Args:
+            name: The name of the inference experiment you want to delete.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7238,6 +8897,9 @@ class SageMakerClient(_BaseClient):
         requests to aren't deleted.
 
         If the router is being created, updated, or deleted, you get a `ConflictException`.
+
+        Args:
+            inference_router_name: The name of the inference router to delete.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7266,6 +8928,10 @@ class SageMakerClient(_BaseClient):
         - `StopJob`
         - `DescribeJob`
 
+        Args:
+            job_name: The name of the job to delete.
+            job_category: The category of the job to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -7286,6 +8952,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes an MLflow App.
 
+        Args:
+            arn: The ARN of the MLflow App to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7304,6 +8973,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes an MLflow Tracking Server. For more information, see Clean up MLflow resources
         (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-cleanup.html.html).
+
+        Args:
+            tracking_server_name: The name of the the tracking server to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7324,6 +8996,9 @@ class SageMakerClient(_BaseClient):
         Deletes a model. The `DeleteModel` API deletes only the model entry that was created in
         SageMaker when you called the `CreateModel` API. It does not delete model artifacts,
         inference code, or the IAM role that you specified when creating the model.
+
+        Args:
+            model_name: The name of the model to delete.
         """
         return await self._invoke(
             _DeleteModel,
@@ -7339,6 +9014,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Deletes an Amazon SageMaker AI model bias job definition.
+
+        Args:
+            job_definition_name: The name of the model bias job definition to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7358,6 +9036,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes an Amazon SageMaker Model Card.
 
+        Args:
+            model_card_name: The name of the model card to delete.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7376,6 +9057,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Deletes an Amazon SageMaker AI model explainability job definition.
+
+        Args:
+            job_definition_name: The name of the model explainability job definition to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7399,6 +9083,10 @@ class SageMakerClient(_BaseClient):
         Marketplace. Buyers can subscribe to model packages listed on Amazon Web Services
         Marketplace to create models in SageMaker.
 
+        Args:
+            model_package_name: The name or Amazon Resource Name (ARN) of the model package to
+                delete.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -7417,6 +9105,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes the specified model group.
 
+        Args:
+            model_package_group_name: The name of the model group to delete.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -7432,7 +9123,12 @@ class SageMakerClient(_BaseClient):
         *,
         model_package_group_name: str,
     ) -> None:
-        """Deletes a model group resource policy."""
+        """
+        Deletes a model group resource policy.
+
+        Args:
+            model_package_group_name: The name of the model group for which to delete the policy.
+        """
         return await self._invoke(
             _DeleteModelPackageGroupPolicy,
             _s.DeleteModelPackageGroupPolicyInput(
@@ -7447,6 +9143,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Deletes the secified model quality monitoring job definition.
+
+        Args:
+            job_definition_name: The name of the model quality monitoring job definition to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7466,6 +9165,9 @@ class SageMakerClient(_BaseClient):
         """
         Deletes a monitoring schedule. Also stops the schedule had not already been stopped. This
         does not delete the job execution history of the monitoring schedule.
+
+        Args:
+            monitoring_schedule_name: The name of the monitoring schedule to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7489,6 +9191,9 @@ class SageMakerClient(_BaseClient):
         Important: When you delete a notebook instance, you lose all of your data. SageMaker AI
         removes the ML compute instance, and deletes the ML storage volume and the network interface
         associated with the notebook instance.
+
+        Args:
+            notebook_instance_name: The name of the SageMaker AI notebook instance to delete.
         """
         return await self._invoke(
             _DeleteNotebookInstance,
@@ -7502,7 +9207,13 @@ class SageMakerClient(_BaseClient):
         *,
         notebook_instance_lifecycle_config_name: str,
     ) -> None:
-        """Deletes a notebook instance lifecycle configuration."""
+        """
+        Deletes a notebook instance lifecycle configuration.
+
+        Args:
+            notebook_instance_lifecycle_config_name: The name of the lifecycle configuration to
+                delete.
+        """
         return await self._invoke(
             _DeleteNotebookInstanceLifecycleConfig,
             _s.DeleteNotebookInstanceLifecycleConfigInput(
@@ -7517,6 +9228,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Deletes an optimization job.
+
+        Args:
+            optimization_job_name: The name that you assigned to the optimization job.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7536,6 +9250,11 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DeletePartnerAppResponse:
         """
         Deletes a SageMaker Partner AI App.
+
+        Args:
+            arn: The ARN of the SageMaker Partner AI App to delete.
+            client_token: A unique token that guarantees that the call to this API is idempotent.
+                Filled with a fresh UUID4 when left out.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7559,6 +9278,12 @@ class SageMakerClient(_BaseClient):
         Deletes a pipeline if there are no running instances of the pipeline. To delete a pipeline,
         you must stop all running instances of the pipeline using the `StopPipelineExecution` API.
         When you delete a pipeline, all instances of the pipeline are deleted.
+
+        Args:
+            pipeline_name: The name of the pipeline to delete.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than one
+                time. Filled with a fresh UUID4 when left out.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7584,6 +9309,9 @@ class SageMakerClient(_BaseClient):
         `InProgress` or `Stopping` state. After deleting the job, you can reuse its name to create
         another processing job.
 
+        Args:
+            processing_job_name: The name of the processing job to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -7603,6 +9331,9 @@ class SageMakerClient(_BaseClient):
         """
         Delete the specified project.
 
+        Args:
+            project_name: The name of the project to delete.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -7621,6 +9352,10 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Used to delete a space.
+
+        Args:
+            domain_id: The ID of the associated domain.
+            space_name: The name of the space.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7644,6 +9379,10 @@ class SageMakerClient(_BaseClient):
         Lifecycle Configuration, there must be no running apps using the Lifecycle Configuration.
         You must also remove the Lifecycle Configuration from UserSettings in all Domains and
         UserProfiles.
+
+        Args:
+            studio_lifecycle_config_name: The name of the Amazon SageMaker AI Studio Lifecycle
+                Configuration to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7674,6 +9413,11 @@ class SageMakerClient(_BaseClient):
         Note: When you call this API to delete tags from a SageMaker Domain or User Profile, the
         deleted tags are not removed from Apps that the SageMaker Domain or User Profile launched
         before you called this API.
+
+        Args:
+            resource_arn: The Amazon Resource Name (ARN) of the resource whose tags you want to
+                delete.
+            tag_keys: An array or one or more tag keys to delete.
         """
         return await self._invoke(
             _DeleteTags,
@@ -7695,6 +9439,9 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/dg/train-warm-pools.html). You cannot delete a
         job that is in the `InProgress` or `Stopping` state. After deleting the job, you can reuse
         its name to create another training job.
+
+        Args:
+            training_job_name: The name of the training job to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7722,6 +9469,9 @@ class SageMakerClient(_BaseClient):
         - `DescribeTrainingSession`
         - `StopTrainingSession`
 
+        Args:
+            training_session_name: The name of the training session to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7742,6 +9492,9 @@ class SageMakerClient(_BaseClient):
         first. Use the DescribeTrialComponent
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrialComponent.html)
         API to get the list of trial components.
+
+        Args:
+            trial_name: The name of the trial to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7765,6 +9518,9 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DisassociateTrialComponent.html)
         API.
 
+        Args:
+            trial_component_name: The name of the component to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7784,6 +9540,10 @@ class SageMakerClient(_BaseClient):
         """
         Deletes a user profile. When a user profile is deleted, the user loses access to their EFS
         volume, including data, notebooks, and other artifacts.
+
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7816,6 +9576,9 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteWorkteam.html)
         operation to delete all work teams before you delete the workforce. If you try to delete a
         workforce that contains one or more work teams, you will receive a `ResourceInUse` error.
+
+        Args:
+            workforce_name: The name of the workforce.
         """
         return await self._invoke(
             _DeleteWorkforce,
@@ -7831,6 +9594,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DeleteWorkteamResponse:
         """
         Deletes an existing work team. This operation can't be undone.
+
+        Args:
+            workteam_name: The name of the work team to delete.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -7851,6 +9617,10 @@ class SageMakerClient(_BaseClient):
         """
         Deregisters the specified devices. After you deregister a device, you will need to
         re-register the devices.
+
+        Args:
+            device_fleet_name: The name of the fleet the devices belong to.
+            device_names: The unique IDs of the devices.
         """
         return await self._invoke(
             _DeregisterDevices,
@@ -7868,6 +9638,9 @@ class SageMakerClient(_BaseClient):
         """
         Returns details of an AI benchmark job, including its status, configuration, target
         endpoint, and timing information.
+
+        Args:
+            ai_benchmark_job_name: The name of the AI benchmark job to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7888,6 +9661,9 @@ class SageMakerClient(_BaseClient):
         Returns details of an AI recommendation job, including its status, model source, performance
         targets, optimization recommendations, and deployment configurations.
 
+        Args:
+            ai_recommendation_job_name: The name of the AI recommendation job to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7907,6 +9683,9 @@ class SageMakerClient(_BaseClient):
         Returns details of an AI workload configuration, including the dataset configuration,
         benchmark tool settings, tags, and creation time.
 
+        Args:
+            ai_workload_config_name: The name of the AI workload configuration to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7925,6 +9704,9 @@ class SageMakerClient(_BaseClient):
         """
         Describes an action.
 
+        Args:
+            action_name: The name of the action to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7940,7 +9722,12 @@ class SageMakerClient(_BaseClient):
         *,
         algorithm_name: str,
     ) -> _s.DescribeAlgorithmOutput:
-        """Returns a description of the specified algorithm that is in your account."""
+        """
+        Returns a description of the specified algorithm that is in your account.
+
+        Args:
+            algorithm_name: The name of the algorithm to describe.
+        """
         return await self._invoke(
             _DescribeAlgorithm,
             _s.DescribeAlgorithmInput(
@@ -7959,6 +9746,14 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeAppResponse:
         """
         Describes the app.
+
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name. If this value is not set, then `SpaceName`
+                must be set.
+            space_name: The name of the space.
+            app_type: The type of app.
+            app_name: The name of the app.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7982,6 +9777,9 @@ class SageMakerClient(_BaseClient):
         """
         Describes an AppImageConfig.
 
+        Args:
+            app_image_config_name: The name of the AppImageConfig to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7999,6 +9797,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeArtifactResponse:
         """
         Describes an artifact.
+
+        Args:
+            artifact_arn: The Amazon Resource Name (ARN) of the artifact to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8023,6 +9824,9 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJobV2.html)
         cannot be described by `DescribeAutoMLJob`.
 
+        Args:
+            auto_ml_job_name: Requests information about an AutoML job using its unique name.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8044,6 +9848,9 @@ class SageMakerClient(_BaseClient):
         CreateAutoMLJob
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJob.html).
 
+        Args:
+            auto_ml_job_name: Requests information about an AutoML job V2 using its unique name.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8061,6 +9868,10 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeClusterResponse:
         """
         Retrieves information of a SageMaker HyperPod cluster.
+
+        Args:
+            cluster_name: The string name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8081,6 +9892,12 @@ class SageMakerClient(_BaseClient):
         """
         Retrieves detailed information about a specific event for a given HyperPod cluster. This
         functionality is only supported when the `NodeProvisioningMode` is set to `Continuous`.
+
+        Args:
+            event_id: The unique identifier (UUID) of the event to describe. This ID can be obtained
+                from the `ListClusterEvents` operation.
+            cluster_name: The name or Amazon Resource Name (ARN) of the HyperPod cluster associated
+                with the event.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8106,6 +9923,13 @@ class SageMakerClient(_BaseClient):
         If the extension has problems on some nodes, the response also lists the problems and how
         many nodes each one affects.
 
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of the SageMaker HyperPod cluster on which
+                the extension is installed.
+            extension_arn: The Amazon Resource Name (ARN) of the extension to describe.
+                `CreateClusterExtension` returns this ARN, and `ListClusterExtensions` lists it. If
+                you delete an extension and create it again, the new extension has a new ARN.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8127,6 +9951,15 @@ class SageMakerClient(_BaseClient):
         """
         Retrieves information of a node (also called a instance interchangeably) of a SageMaker
         HyperPod cluster.
+
+        Args:
+            cluster_name: The string name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster in which the node is.
+            node_id: The ID of the SageMaker HyperPod cluster node.
+            node_logical_id: The logical identifier of the node to describe. You can specify either
+                `NodeLogicalId` or `InstanceId`, but not both. `NodeLogicalId` can be used to
+                describe nodes that are still being provisioned and don't yet have an `InstanceId`
+                assigned.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8151,6 +9984,12 @@ class SageMakerClient(_BaseClient):
         as a scaling operation or a deep health check. Use the `OperationId` returned by the
         `ListClusterOperations` operation to identify the operation to describe.
 
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the HyperPod cluster associated
+                with the operation.
+            operation_id: The unique identifier (UUID) of the operation to describe. This ID can be
+                obtained from the `ListClusterOperations` operation.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8173,6 +10012,10 @@ class SageMakerClient(_BaseClient):
         fair-share allocation. This helps prioritize critical workloads and distributes idle compute
         across entities.
 
+        Args:
+            cluster_scheduler_config_id: ID of the cluster policy.
+            cluster_scheduler_config_version: Version of the cluster policy.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8189,7 +10032,12 @@ class SageMakerClient(_BaseClient):
         *,
         code_repository_name: str,
     ) -> _s.DescribeCodeRepositoryOutput:
-        """Gets details about the specified Git repository."""
+        """
+        Gets details about the specified Git repository.
+
+        Args:
+            code_repository_name: The name of the Git repository to describe.
+        """
         return await self._invoke(
             _DescribeCodeRepository,
             _s.DescribeCodeRepositoryInput(
@@ -8210,6 +10058,10 @@ class SageMakerClient(_BaseClient):
         To get information about multiple model compilation jobs, use ListCompilationJobs
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListCompilationJobs.html).
 
+        Args:
+            compilation_job_name: The name of the model compilation job that you want information
+                about.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8228,6 +10080,10 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeComputeQuotaResponse:
         """
         Description of the compute allocation definition.
+
+        Args:
+            compute_quota_id: ID of the compute allocation definition.
+            compute_quota_version: Version of the compute allocation definition.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8248,6 +10104,9 @@ class SageMakerClient(_BaseClient):
         """
         Describes a context.
 
+        Args:
+            context_name: The name of the context to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8265,6 +10124,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeDataQualityJobDefinitionResponse:
         """
         Gets the details of a data quality monitoring job definition.
+
+        Args:
+            job_definition_name: The name of the data quality monitoring job definition to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8286,6 +10148,11 @@ class SageMakerClient(_BaseClient):
         """
         Describes the device.
 
+        Args:
+            next_token: Next token of device description.
+            device_name: The unique ID of the device.
+            device_fleet_name: The name of the fleet the devices belong to.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8306,6 +10173,9 @@ class SageMakerClient(_BaseClient):
         """
         A description of the fleet the device belongs to.
 
+        Args:
+            device_fleet_name: The name of the fleet.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8323,6 +10193,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeDomainResponse:
         """
         The description of the domain.
+
+        Args:
+            domain_id: The domain ID.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8344,6 +10217,12 @@ class SageMakerClient(_BaseClient):
         """
         Describes an edge deployment plan with deployment status per stage.
 
+        Args:
+            edge_deployment_plan_name: The name of the deployment plan to describe.
+            next_token: If the edge deployment plan has enough stages to require tokening, then this
+                is the response from the last list of stages returned.
+            max_results: The maximum number of results to select (50 by default).
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8364,6 +10243,9 @@ class SageMakerClient(_BaseClient):
         """
         A description of edge packaging jobs.
 
+        Args:
+            edge_packaging_job_name: The name of the edge packaging job.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8379,7 +10261,12 @@ class SageMakerClient(_BaseClient):
         *,
         endpoint_name: str,
     ) -> _s.DescribeEndpointOutput:
-        """Returns the description of an endpoint."""
+        """
+        Returns the description of an endpoint.
+
+        Args:
+            endpoint_name: The name of the endpoint.
+        """
         return await self._invoke(
             _DescribeEndpoint,
             _s.DescribeEndpointInput(
@@ -8395,6 +10282,9 @@ class SageMakerClient(_BaseClient):
         """
         Returns the description of an endpoint configuration created using the
         `CreateEndpointConfig` API.
+
+        Args:
+            endpoint_config_name: The name of the endpoint configuration.
         """
         return await self._invoke(
             _DescribeEndpointConfig,
@@ -8410,6 +10300,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeExperimentResponse:
         """
         Provides a list of an experiment's properties.
+
+        Args:
+            experiment_name: The name of the experiment to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8431,6 +10324,12 @@ class SageMakerClient(_BaseClient):
         Use this operation to describe a `FeatureGroup`. The response includes information on the
         creation time, `FeatureGroup` name, the unique identifier for each `FeatureGroup`, and more.
 
+        Args:
+            feature_group_name: The name or Amazon Resource Name (ARN) of the `FeatureGroup` you
+                want described.
+            next_token: A token to resume pagination of the list of `Features`
+                (`FeatureDefinitions`). 2,500 `Features` are returned by default.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8451,6 +10350,11 @@ class SageMakerClient(_BaseClient):
         """
         Shows the metadata for a feature within a feature group.
 
+        Args:
+            feature_group_name: The name or Amazon Resource Name (ARN) of the feature group
+                containing the feature.
+            feature_name: The name of the feature.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8470,6 +10374,9 @@ class SageMakerClient(_BaseClient):
         """
         Returns information about the specified flow definition.
 
+        Args:
+            flow_definition_name: The name of the flow definition.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8487,6 +10394,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeHubResponse:
         """
         Describes a hub.
+
+        Args:
+            hub_name: The name of the hub to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8509,6 +10419,12 @@ class SageMakerClient(_BaseClient):
         """
         Describe the content of a hub.
 
+        Args:
+            hub_name: The name of the hub that contains the content to describe.
+            hub_content_type: The type of content in the hub.
+            hub_content_name: The name of the content to describe.
+            hub_content_version: The version of the content to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8530,6 +10446,10 @@ class SageMakerClient(_BaseClient):
         """
         Returns information about the requested human task user interface (worker task template).
 
+        Args:
+            human_task_ui_name: The name of the human task user interface (worker task template) you
+                want information about.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8550,6 +10470,9 @@ class SageMakerClient(_BaseClient):
         These fields can include the name, Amazon Resource Name (ARN), job status of your tuning job
         and more.
 
+        Args:
+            hyper_parameter_tuning_job_name: The name of the tuning job.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8567,6 +10490,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeImageResponse:
         """
         Describes a SageMaker AI image.
+
+        Args:
+            image_name: The name of the image to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8588,6 +10514,11 @@ class SageMakerClient(_BaseClient):
         """
         Describes a version of a SageMaker AI image.
 
+        Args:
+            image_name: The name of the image.
+            version: The version of the image. If not specified, the latest version is described.
+            alias: The alias of the image version.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8605,7 +10536,12 @@ class SageMakerClient(_BaseClient):
         *,
         inference_component_name: str,
     ) -> _s.DescribeInferenceComponentOutput:
-        """Returns information about an inference component."""
+        """
+        Returns information about an inference component.
+
+        Args:
+            inference_component_name: The name of the inference component.
+        """
         return await self._invoke(
             _DescribeInferenceComponent,
             _s.DescribeInferenceComponentInput(
@@ -8620,6 +10556,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeInferenceExperimentResponse:
         """
         Returns details about an inference experiment.
+
+        Args:
+            name: The name of the inference experiment to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8639,6 +10578,10 @@ class SageMakerClient(_BaseClient):
         """
         Provides the results of the Inference Recommender job. One or more recommendation jobs are
         returned.
+
+        Args:
+            job_name: The name of the job. The name must be unique within an Amazon Web Services
+                Region in the Amazon Web Services account.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8663,6 +10606,9 @@ class SageMakerClient(_BaseClient):
         callers with different permissions can see a different `RoutingStatus`. To get the router's
         tags, use ListTags
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html).
+
+        Args:
+            inference_router_name: The name of the inference router to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8692,6 +10638,10 @@ class SageMakerClient(_BaseClient):
         - `StopJob`
         - `DeleteJob`
 
+        Args:
+            job_name: The name of the job to describe.
+            job_category: The category of the job.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8720,6 +10670,11 @@ class SageMakerClient(_BaseClient):
         - `ListJobSchemaVersions`
         - `CreateJob`
 
+        Args:
+            job_category: The category of the job schema to describe.
+            job_config_schema_version: The version of the schema to retrieve. If not specified, the
+                latest version is returned.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8738,6 +10693,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeLabelingJobResponse:
         """
         Gets information about a labeling job.
+
+        Args:
+            labeling_job_name: The name of the labeling job to return information for.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8760,6 +10718,9 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/dg/xaccount-lineage-tracking.html) in the
         Amazon SageMaker Developer Guide.
 
+        Args:
+            lineage_group_name: The name of the lineage group.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8777,6 +10738,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeMlflowAppResponse:
         """
         Returns information about an MLflow App.
+
+        Args:
+            arn: The ARN of the MLflow App for which to get information.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8796,6 +10760,9 @@ class SageMakerClient(_BaseClient):
         """
         Returns information about an MLflow Tracking Server.
 
+        Args:
+            tracking_server_name: The name of the MLflow Tracking Server to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8811,7 +10778,12 @@ class SageMakerClient(_BaseClient):
         *,
         model_name: str,
     ) -> _s.DescribeModelOutput:
-        """Describes a model that you created using the `CreateModel` API."""
+        """
+        Describes a model that you created using the `CreateModel` API.
+
+        Args:
+            model_name: The name of the model.
+        """
         return await self._invoke(
             _DescribeModel,
             _s.DescribeModelInput(
@@ -8826,6 +10798,10 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeModelBiasJobDefinitionResponse:
         """
         Returns a description of a model bias job definition.
+
+        Args:
+            job_definition_name: The name of the model bias job definition. The name must be unique
+                within an Amazon Web Services Region in the Amazon Web Services account.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8854,6 +10830,14 @@ class SageMakerClient(_BaseClient):
         card `Content` and requires `kms:Decrypt` permission when a customer-managed key is
         configured.
 
+        Args:
+            model_card_name: The name or Amazon Resource Name (ARN) of the model card to describe.
+            model_card_version: The version of the model card to describe. If a version is not
+                provided, then the latest version of the model card is described.
+            included_data: Specifies the level of model card data to include in the response. Use
+                this parameter to call `DescribeModelCard` without requiring `kms:Decrypt`
+                permission on the customer-managed Amazon Web Services KMS key.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8874,6 +10858,10 @@ class SageMakerClient(_BaseClient):
         """
         Describes an Amazon SageMaker Model Card export job.
 
+        Args:
+            model_card_export_job_arn: The Amazon Resource Name (ARN) of the model card export job
+                to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8891,6 +10879,10 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeModelExplainabilityJobDefinitionResponse:
         """
         Returns a description of a model explainability job definition.
+
+        Args:
+            job_definition_name: The name of the model explainability job definition. The name must
+                be unique within an Amazon Web Services Region in the Amazon Web Services account.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8920,6 +10912,14 @@ class SageMakerClient(_BaseClient):
 
         To create models in SageMaker, buyers can subscribe to model packages listed on Amazon Web
         Services Marketplace.
+
+        Args:
+            model_package_name: The name or Amazon Resource Name (ARN) of the model package to
+                describe.
+            included_data: Specifies the level of model package data to include in the response. Use
+                this parameter to call `DescribeModelPackage` on a model package that has an
+                associated model card without requiring `kms:Decrypt` permission on the
+                customer-managed KMS key associated with the embedded model card.
         """
         return await self._invoke(
             _DescribeModelPackage,
@@ -8934,7 +10934,12 @@ class SageMakerClient(_BaseClient):
         *,
         model_package_group_name: str,
     ) -> _s.DescribeModelPackageGroupOutput:
-        """Gets a description for the specified model group."""
+        """
+        Gets a description for the specified model group.
+
+        Args:
+            model_package_group_name: The name of the model group to describe.
+        """
         return await self._invoke(
             _DescribeModelPackageGroup,
             _s.DescribeModelPackageGroupInput(
@@ -8949,6 +10954,10 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeModelQualityJobDefinitionResponse:
         """
         Returns a description of a model quality job definition.
+
+        Args:
+            job_definition_name: The name of the model quality job. The name must be unique within
+                an Amazon Web Services Region in the Amazon Web Services account.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -8968,6 +10977,9 @@ class SageMakerClient(_BaseClient):
         """
         Describes the schedule for a monitoring job.
 
+        Args:
+            monitoring_schedule_name: Name of a previously created monitoring schedule.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -8983,7 +10995,13 @@ class SageMakerClient(_BaseClient):
         *,
         notebook_instance_name: str,
     ) -> _s.DescribeNotebookInstanceOutput:
-        """Returns information about a notebook instance."""
+        """
+        Returns information about a notebook instance.
+
+        Args:
+            notebook_instance_name: The name of the notebook instance that you want information
+                about.
+        """
         return await self._invoke(
             _DescribeNotebookInstance,
             _s.DescribeNotebookInstanceInput(
@@ -9002,6 +11020,10 @@ class SageMakerClient(_BaseClient):
         For information about notebook instance lifestyle configurations, see Step 2.1: (Optional)
         Customize a Notebook Instance
         (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html).
+
+        Args:
+            notebook_instance_lifecycle_config_name: The name of the lifecycle configuration to
+                describe.
         """
         return await self._invoke(
             _DescribeNotebookInstanceLifecycleConfig,
@@ -9017,6 +11039,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeOptimizationJobResponse:
         """
         Provides the properties of the specified optimization job.
+
+        Args:
+            optimization_job_name: The name that you assigned to the optimization job.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9036,6 +11061,11 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribePartnerAppResponse:
         """
         Gets information about a SageMaker Partner AI App.
+
+        Args:
+            arn: The ARN of the SageMaker Partner AI App to describe.
+            include_available_upgrade: When set to `TRUE`, the response includes available upgrade
+                information for the SageMaker Partner AI App. Default is `FALSE`.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9058,6 +11088,15 @@ class SageMakerClient(_BaseClient):
         """
         Describes the details of a pipeline.
 
+        Args:
+            pipeline_name: The name or Amazon Resource Name (ARN) of the pipeline to describe.
+            pipeline_version_id: The ID of the pipeline version to describe. You can't specify this
+                with `PipelineVersionAlias`.
+            pipeline_version_alias: The alias of the pipeline version to describe. You can't specify
+                this with `PipelineVersionId`. If no version of the pipeline has this alias, the
+                request fails with a `ResourceNotFound` error. If you specify neither, SageMaker
+                describes the latest version of the pipeline.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9078,6 +11117,9 @@ class SageMakerClient(_BaseClient):
         """
         Describes the details of an execution's pipeline definition.
 
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9095,6 +11137,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribePipelineExecutionResponse:
         """
         Describes the details of a pipeline execution.
+
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9114,6 +11159,10 @@ class SageMakerClient(_BaseClient):
         """
         Returns a description of a processing job.
 
+        Args:
+            processing_job_name: The name of the processing job. The name must be unique within an
+                Amazon Web Services Region in the Amazon Web Services account.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9129,7 +11178,12 @@ class SageMakerClient(_BaseClient):
         *,
         project_name: str,
     ) -> _s.DescribeProjectOutput:
-        """Describes the details of a project."""
+        """
+        Describes the details of a project.
+
+        Args:
+            project_name: The name of the project to describe.
+        """
         return await self._invoke(
             _DescribeProject,
             _s.DescribeProjectInput(
@@ -9144,6 +11198,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeReservedCapacityResponse:
         """
         Retrieves details about a reserved capacity.
+
+        Args:
+            reserved_capacity_arn: ARN of the reserved capacity to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9164,6 +11221,10 @@ class SageMakerClient(_BaseClient):
         """
         Describes the space.
 
+        Args:
+            domain_id: The ID of the associated domain.
+            space_name: The name of the space.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9183,6 +11244,10 @@ class SageMakerClient(_BaseClient):
         """
         Describes the Amazon SageMaker AI Studio Lifecycle Configuration.
 
+        Args:
+            studio_lifecycle_config_name: The name of the Amazon SageMaker AI Studio Lifecycle
+                Configuration to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9201,6 +11266,9 @@ class SageMakerClient(_BaseClient):
         """
         Gets information about a work team provided by a vendor. It returns details about the
         subscription with a vendor in the Amazon Web Services Marketplace.
+
+        Args:
+            workteam_arn: The Amazon Resource Name (ARN) of the subscribed work team to describe.
         """
         return await self._invoke(
             _DescribeSubscribedWorkteam,
@@ -9222,6 +11290,9 @@ class SageMakerClient(_BaseClient):
         attributes like `TrainingStartTime`, `TrainingTimeInSeconds`, `TrainingEndTime`, and
         `BillableTimeInSeconds` may not be present in the response.
 
+        Args:
+            training_job_name: The name of the training job.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9239,6 +11310,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeTrainingPlanResponse:
         """
         Retrieves detailed information about a specific training plan.
+
+        Args:
+            training_plan_name: The name of the training plan to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9261,6 +11335,12 @@ class SageMakerClient(_BaseClient):
         Retrieves the extension history for a specified training plan. The response includes details
         about each extension, such as the offering ID, start and end dates, status, payment status,
         and cost information.
+
+        Args:
+            training_plan_arn: The Amazon Resource Name (ARN); of the training plan to retrieve
+                extension history for.
+            next_token: A token to continue pagination if more results are available.
+            max_results: The maximum number of extensions to return in the response.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9290,6 +11370,9 @@ class SageMakerClient(_BaseClient):
         - `StopTrainingSession`
         - `DeleteTrainingSession`
 
+        Args:
+            training_session_name: The name of the training session to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9307,6 +11390,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeTransformJobResponse:
         """
         Returns information about a transform job.
+
+        Args:
+            transform_job_name: The name of the transform job that you want to view details of.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9326,6 +11412,9 @@ class SageMakerClient(_BaseClient):
         """
         Provides a list of a trial's properties.
 
+        Args:
+            trial_name: The name of the trial to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9343,6 +11432,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeTrialComponentResponse:
         """
         Provides a list of a trials component's properties.
+
+        Args:
+            trial_component_name: The name of the trial component to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9362,6 +11454,10 @@ class SageMakerClient(_BaseClient):
     ) -> _s.DescribeUserProfileResponse:
         """
         Describes a user profile. For more information, see `CreateUserProfile`.
+
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name. This value is not case sensitive.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9387,6 +11483,11 @@ class SageMakerClient(_BaseClient):
         ranges are the IP addresses that workers can use to access tasks.
 
         Important: This operation applies only to private workforces.
+
+        Args:
+            workforce_name: The name of the private workforce whose access you want to restrict.
+                `WorkforceName` is automatically set to `default` when a workforce is created and
+                cannot be modified.
         """
         return await self._invoke(
             _DescribeWorkforce,
@@ -9404,6 +11505,9 @@ class SageMakerClient(_BaseClient):
         Gets information about a specific work team. You can see information such as the creation
         date, the last updated date, membership information, and the work team's Amazon Resource
         Name (ARN).
+
+        Args:
+            workteam_name: The name of the work team to return a description of.
         """
         return await self._invoke(
             _DescribeWorkteam,
@@ -9425,6 +11529,15 @@ class SageMakerClient(_BaseClient):
 
         This API works with the Amazon Elastic Block Store (Amazon EBS) Container Storage Interface
         (CSI) driver to manage the lifecycle of persistent storage in your HyperPod EKS clusters.
+
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of your SageMaker HyperPod cluster
+                containing the target node. Your cluster must use EKS as the orchestration and be in
+                the `InService` state.
+            node_id: The unique identifier of the cluster node from which you want to detach the
+                volume.
+            volume_id: The unique identifier of your EBS volume that you want to detach. Your volume
+                must be currently attached to the specified node.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9464,6 +11577,10 @@ class SageMakerClient(_BaseClient):
         `ExperimentTrialComponent` for the `Resource` parameter. The list appears in the response
         under `Results.TrialComponent.Parents`.
 
+        Args:
+            trial_component_name: The name of the component to disassociate from the trial.
+            trial_name: The name of the trial to disassociate from.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9501,6 +11618,11 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingPlanExtensionHistory.html)
         ` API.
 
+        Args:
+            training_plan_extension_offering_id: The unique identifier of the extension offering to
+                purchase. You can retrieve this ID from the `TrainingPlanExtensionOfferings` in the
+                response of the `SearchTrainingPlanOfferings` API.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9516,7 +11638,12 @@ class SageMakerClient(_BaseClient):
         *,
         device_fleet_name: str,
     ) -> _s.GetDeviceFleetReportResponse:
-        """Describes a fleet."""
+        """
+        Describes a fleet.
+
+        Args:
+            device_fleet_name: The name of the fleet.
+        """
         return await self._invoke(
             _GetDeviceFleetReport,
             _s.GetDeviceFleetReportRequest(
@@ -9532,6 +11659,10 @@ class SageMakerClient(_BaseClient):
         """
         Returns the resource-based policy that is attached to an endpoint. If the endpoint doesn't
         have a policy, you get a `ValidationException`.
+
+        Args:
+            endpoint_name: The name of the endpoint. The endpoint must be in your account and in the
+                current Amazon Web Services Region.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9550,6 +11681,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.GetLineageGroupPolicyResponse:
         """
         The resource policy for the lineage group.
+
+        Args:
+            lineage_group_name: The name or Amazon Resource Name (ARN) of the lineage group.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9571,6 +11705,10 @@ class SageMakerClient(_BaseClient):
         policies, see Identity-based policies and resource-based policies
         (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)
         in the Amazon Web Services Identity and Access Management User Guide..
+
+        Args:
+            model_package_group_name: The name of the model group for which to get the resource
+                policy.
         """
         return await self._invoke(
             _GetModelPackageGroupPolicy,
@@ -9599,6 +11737,20 @@ class SageMakerClient(_BaseClient):
         Starts an Amazon SageMaker Inference Recommender autoscaling recommendation job. Returns
         recommendations for autoscaling policies that you can apply to your SageMaker endpoint.
 
+        Args:
+            inference_recommendations_job_name: The name of a previously completed Inference
+                Recommender job.
+            recommendation_id: The recommendation ID of a previously completed inference
+                recommendation. This ID should come from one of the recommendations returned by the
+                job specified in the `InferenceRecommendationsJobName` field.
+            endpoint_name: The name of an endpoint benchmarked during a previously completed
+                inference recommendation job. This name should come from one of the recommendations
+                returned by the job specified in the `InferenceRecommendationsJobName` field.
+            target_cpu_utilization_per_core: The percentage of how much utilization you want an
+                instance to use before autoscaling. The default value is 50%.
+            scaling_policy_objective: An object where you specify the anticipated traffic pattern
+                for an endpoint.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9623,6 +11775,10 @@ class SageMakerClient(_BaseClient):
         An auto-complete API for the search functionality in the SageMaker console. It returns
         suggestions of possible matches for the property name to use in `Search` queries. Provides
         suggestions for `HyperParameters`, `Tags`, and `Metrics`.
+
+        Args:
+            resource: The name of the SageMaker resource to search for.
+            suggestion_query: Limits the property names that are included in the response.
         """
         return await self._invoke(
             _GetSearchSuggestions,
@@ -9650,6 +11806,22 @@ class SageMakerClient(_BaseClient):
     ) -> _s.ImportHubContentResponse:
         """
         Import hub content.
+
+        Args:
+            hub_content_name: The name of the hub content to import.
+            hub_content_version: The version of the hub content to import.
+            hub_content_type: The type of hub content to import.
+            document_schema_version: The version of the hub content schema to import.
+            hub_name: The name of the hub to import content into.
+            hub_content_display_name: The display name of the hub content to import.
+            hub_content_description: A description of the hub content to import.
+            hub_content_markdown: A string that provides a description of the hub content. This
+                string can include links, tables, and standard markdown formating.
+            hub_content_document: The hub content document that describes information about the hub
+                content such as type, associated containers, scripts, and more.
+            support_status: The status of the hub content resource.
+            hub_content_search_keywords: The searchable keywords of the hub content.
+            tags: Any tags associated with the hub content.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9689,6 +11861,18 @@ class SageMakerClient(_BaseClient):
         """
         Returns a list of AI benchmark jobs in your account. You can filter the results by name,
         status, and creation time, and sort the results. The response is paginated.
+
+        Args:
+            max_results: The maximum number of benchmark jobs to return in the response.
+            next_token: If the previous call to `ListAIBenchmarkJobs` didn't return the full set of
+                jobs, the call returns a token for getting the next set.
+            name_contains: A string in the job name. This filter returns only jobs whose name
+                contains the specified string.
+            status_equals: A filter that returns only benchmark jobs with the specified status.
+            creation_time_after: A filter that returns only jobs created after the specified time.
+            creation_time_before: A filter that returns only jobs created before the specified time.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
         """
         return await self._invoke(
             _ListAIBenchmarkJobs,
@@ -9719,6 +11903,18 @@ class SageMakerClient(_BaseClient):
         """
         Returns a list of AI recommendation jobs in your account. You can filter the results by
         name, status, and creation time, and sort the results. The response is paginated.
+
+        Args:
+            max_results: The maximum number of recommendation jobs to return in the response.
+            next_token: If the previous call to `ListAIRecommendationJobs` didn't return the full
+                set of jobs, the call returns a token for getting the next set.
+            name_contains: A string in the job name. This filter returns only jobs whose name
+                contains the specified string.
+            status_equals: A filter that returns only recommendation jobs with the specified status.
+            creation_time_after: A filter that returns only jobs created after the specified time.
+            creation_time_before: A filter that returns only jobs created before the specified time.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
         """
         return await self._invoke(
             _ListAIRecommendationJobs,
@@ -9748,6 +11944,20 @@ class SageMakerClient(_BaseClient):
         """
         Returns a list of AI workload configurations in your account. You can filter the results by
         name and creation time, and sort the results. The response is paginated.
+
+        Args:
+            max_results: The maximum number of AI workload configurations to return in the response.
+            next_token: If the previous call to `ListAIWorkloadConfigs` didn't return the full set
+                of configurations, the call returns a token for getting the next set of
+                configurations.
+            name_contains: A string in the configuration name. This filter returns only
+                configurations whose name contains the specified string.
+            creation_time_after: A filter that returns only configurations created after the
+                specified time.
+            creation_time_before: A filter that returns only configurations created before the
+                specified time.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
         """
         return await self._invoke(
             _ListAIWorkloadConfigs,
@@ -9777,6 +11987,20 @@ class SageMakerClient(_BaseClient):
         """
         Lists the actions in your account and their properties.
 
+        Args:
+            source_uri: A filter that returns only actions with the specified source URI.
+            action_type: A filter that returns only actions of the specified type.
+            created_after: A filter that returns only actions created on or after the specified
+                time.
+            created_before: A filter that returns only actions created on or before the specified
+                time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            next_token: If the previous call to `ListActions` didn't return the full set of actions,
+                the call returns a token for getting the next set of actions.
+            max_results: The maximum number of actions to return in the response. The default value
+                is 10.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9805,7 +12029,23 @@ class SageMakerClient(_BaseClient):
         sort_by: _s.AlgorithmSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListAlgorithmsOutput:
-        """Lists the machine learning algorithms that have been created."""
+        """
+        Lists the machine learning algorithms that have been created.
+
+        Args:
+            creation_time_after: A filter that returns only algorithms created after the specified
+                time (timestamp).
+            creation_time_before: A filter that returns only algorithms created before the specified
+                time (timestamp).
+            max_results: The maximum number of algorithms to return in the response.
+            name_contains: A string in the algorithm name. This filter returns only algorithms whose
+                name contains the specified string.
+            next_token: If the response to a previous `ListAlgorithms` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of algorithms, use the
+                token in the next request.
+            sort_by: The parameter by which to sort the results. The default is `CreationTime`.
+            sort_order: The sort order for the results. The default is `Ascending`.
+        """
         return await self._invoke(
             _ListAlgorithms,
             _s.ListAlgorithmsInput(
@@ -9830,6 +12070,15 @@ class SageMakerClient(_BaseClient):
     ) -> _s.ListAliasesResponse:
         """
         Lists the aliases of a specified image or image version.
+
+        Args:
+            image_name: The name of the image.
+            alias: The alias of the image version.
+            version: The version of the image. If image version is not specified, the aliases of all
+                versions of the image are listed.
+            max_results: The maximum number of aliases to return.
+            next_token: If the previous call to `ListAliases` didn't return the full set of aliases,
+                the call returns a token for retrieving the next set of aliases.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9862,6 +12111,27 @@ class SageMakerClient(_BaseClient):
         Lists the AppImageConfigs in your account and their properties. The list can be filtered by
         creation time or modified time, and whether the AppImageConfig name contains a specified
         string.
+
+        Args:
+            max_results: The total number of items to return in the response. If the total number of
+                items available is more than the value specified, a `NextToken` is provided in the
+                response. To resume pagination, provide the `NextToken` value in the as part of a
+                subsequent call. The default value is 10.
+            next_token: If the previous call to `ListImages` didn't return the full set of
+                AppImageConfigs, the call returns a token for getting the next set of
+                AppImageConfigs.
+            name_contains: A filter that returns only AppImageConfigs whose name contains the
+                specified string.
+            creation_time_before: A filter that returns only AppImageConfigs created on or before
+                the specified time.
+            creation_time_after: A filter that returns only AppImageConfigs created on or after the
+                specified time.
+            modified_time_before: A filter that returns only AppImageConfigs modified on or before
+                the specified time.
+            modified_time_after: A filter that returns only AppImageConfigs modified on or after the
+                specified time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
         """
         return await self._invoke(
             _ListAppImageConfigs,
@@ -9889,7 +12159,26 @@ class SageMakerClient(_BaseClient):
         user_profile_name_equals: str | None = None,
         space_name_equals: str | None = None,
     ) -> _s.ListAppsResponse:
-        """Lists apps."""
+        """
+        Lists apps.
+
+        Args:
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: This parameter defines the maximum number of results that can be return in
+                a single response. The `MaxResults` parameter is an upper bound, not a target. If
+                there are more results available than the value specified, a `NextToken` is provided
+                in the response. The `NextToken` indicates that the user should get the next set of
+                results by providing this token as a part of a subsequent call. The default value
+                for `MaxResults` is 10.
+            sort_order: The sort order for the results. The default is Ascending.
+            sort_by: The parameter by which to sort the results. The default is CreationTime.
+            domain_id_equals: A parameter to search for the domain ID.
+            user_profile_name_equals: A parameter to search by user profile name. If
+                `SpaceNameEquals` is set, then this value cannot be set.
+            space_name_equals: A parameter to search by space name. If `UserProfileNameEquals` is
+                set, then this value cannot be set.
+        """
         return await self._invoke(
             _ListApps,
             _s.ListAppsRequest(
@@ -9917,6 +12206,20 @@ class SageMakerClient(_BaseClient):
     ) -> _s.ListArtifactsResponse:
         """
         Lists the artifacts in your account and their properties.
+
+        Args:
+            source_uri: A filter that returns only artifacts with the specified source URI.
+            artifact_type: A filter that returns only artifacts of the specified type.
+            created_after: A filter that returns only artifacts created on or after the specified
+                time.
+            created_before: A filter that returns only artifacts created on or before the specified
+                time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            next_token: If the previous call to `ListArtifacts` didn't return the full set of
+                artifacts, the call returns a token for getting the next set of artifacts.
+            max_results: The maximum number of artifacts to return in the response. The default
+                value is 10.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -9953,6 +12256,25 @@ class SageMakerClient(_BaseClient):
         """
         Lists the associations in your account and their properties.
 
+        Args:
+            source_arn: A filter that returns only associations with the specified source ARN.
+            destination_arn: A filter that returns only associations with the specified destination
+                Amazon Resource Name (ARN).
+            source_type: A filter that returns only associations with the specified source type.
+            destination_type: A filter that returns only associations with the specified destination
+                type.
+            association_type: A filter that returns only associations of the specified type.
+            created_after: A filter that returns only associations created on or after the specified
+                time.
+            created_before: A filter that returns only associations created on or before the
+                specified time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            next_token: If the previous call to `ListAssociations` didn't return the full set of
+                associations, the call returns a token for getting the next set of associations.
+            max_results: The maximum number of associations to return in the response. The default
+                value is 10.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -9987,7 +12309,22 @@ class SageMakerClient(_BaseClient):
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> _s.ListAutoMLJobsResponse:
-        """Request a list of jobs."""
+        """
+        Request a list of jobs.
+
+        Args:
+            creation_time_after: Request a list of jobs, using a filter for time.
+            creation_time_before: Request a list of jobs, using a filter for time.
+            last_modified_time_after: Request a list of jobs, using a filter for time.
+            last_modified_time_before: Request a list of jobs, using a filter for time.
+            name_contains: Request a list of jobs, using a search filter for name.
+            status_equals: Request a list of jobs, using a filter for status.
+            sort_order: The sort order for the results. The default is `Descending`.
+            sort_by: The parameter by which to sort the results. The default is `Name`.
+            max_results: Request a list of jobs up to a specified limit.
+            next_token: If the previous response was truncated, you receive this token. Use it in
+                your next request to receive the next set of results.
+        """
         return await self._invoke(
             _ListAutoMLJobs,
             _s.ListAutoMLJobsRequest(
@@ -10017,6 +12354,16 @@ class SageMakerClient(_BaseClient):
     ) -> _s.ListCandidatesForAutoMLJobResponse:
         """
         List the candidates created for the job.
+
+        Args:
+            auto_ml_job_name: List the candidates created for the job by providing the job's name.
+            status_equals: List the candidates for the job and filter by status.
+            candidate_name_equals: List the candidates for the job and filter by candidate name.
+            sort_order: The sort order for the results. The default is `Ascending`.
+            sort_by: The parameter by which to sort the results. The default is `Descending`.
+            max_results: List the job's candidates up to a specified limit.
+            next_token: If the previous response was truncated, you receive this token. Use it in
+                your next request to receive the next set of results.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -10054,6 +12401,31 @@ class SageMakerClient(_BaseClient):
         filtering, sorting, and pagination of results. This functionality is only supported when the
         `NodeProvisioningMode` is set to `Continuous`.
 
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the HyperPod cluster for which
+                to list events.
+            instance_group_name: The name of the instance group to filter events. If specified, only
+                events related to this instance group are returned.
+            node_id: The EC2 instance ID to filter events. If specified, only events related to this
+                instance are returned.
+            event_time_after: The start of the time range for filtering events. Only events that
+                occurred after this time are included in the results.
+            event_time_before: The end of the time range for filtering events. Only events that
+                occurred before this time are included in the results.
+            sort_by: The field to use for sorting the event list. Currently, the only supported
+                value is `EventTime`.
+            sort_order: The order in which to sort the results. Valid values are `Ascending` or
+                `Descending` (the default is `Descending`).
+            resource_type: The type of resource for which to filter events. Valid values are
+                `Cluster`, `InstanceGroup`, or `Instance`.
+            operation_id: The unique identifier (UUID) of a cluster operation for which to filter
+                events. If specified, only events associated with this operation are returned. This
+                ID can be obtained from the `ListClusterOperations` operation.
+            max_results: The maximum number of events to return in the response. Valid range is 1 to
+                100.
+            next_token: A token to retrieve the next set of results. This token is obtained from the
+                output of a previous `ListClusterEvents` call.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -10089,6 +12461,15 @@ class SageMakerClient(_BaseClient):
         The list contains only versions that you can install. Versions that SageMaker HyperPod no
         longer offers for new installations don't appear. If SageMaker HyperPod doesn't offer an
         extension with the name that you specify, the response contains an empty list.
+
+        Args:
+            extension_name: The name of the extension whose versions you want to list, for example
+                `sagemaker-observability`.
+            max_results: The maximum number of versions to return in the response. If you don't
+                specify a value, SageMaker HyperPod returns up to 100 versions.
+            next_token: If the result of the previous `ListClusterExtensionVersions` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of
+                versions, use the token in the next request.
         """
         return await self._invoke(
             _ListClusterExtensionVersions,
@@ -10110,6 +12491,23 @@ class SageMakerClient(_BaseClient):
     ) -> _s.ListClusterExtensionsResponse:
         """
         Lists the extensions installed on a SageMaker HyperPod cluster.
+
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of the SageMaker HyperPod cluster whose
+                extensions you want to list.
+            max_results: The maximum number of extensions to return in the response. If you don't
+                specify a value, SageMaker HyperPod returns up to 100 extensions.
+            next_token: If the result of the previous `ListClusterExtensions` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of extensions, use the
+                token in the next request. When you use the `CreationTimeAfter` or
+                `CreationTimeBefore` filters, a response can contain fewer extensions than
+                `MaxResults`, or none, and still include a `NextToken`. Continue until the response
+                doesn't include a `NextToken`.
+            creation_time_after: A filter that returns extensions created at or after the specified
+                time. Timestamps are formatted according to the ISO 8601 standard.
+            creation_time_before: A filter that returns extensions created at or before the
+                specified time. The acceptable formats are the same as the timestamp formats for
+                `CreationTimeAfter`.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -10141,6 +12539,31 @@ class SageMakerClient(_BaseClient):
         """
         Retrieves the list of instances (also called nodes interchangeably) in a SageMaker HyperPod
         cluster.
+
+        Args:
+            cluster_name: The string name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster in which you want to retrieve the list of nodes.
+            creation_time_after: A filter that returns nodes in a SageMaker HyperPod cluster created
+                after the specified time. Timestamps are formatted according to the ISO 8601
+                standard.
+            creation_time_before: A filter that returns nodes in a SageMaker HyperPod cluster
+                created before the specified time. The acceptable formats are the same as the
+                timestamp formats for `CreationTimeAfter`. For more information about the timestamp
+                format, see Timestamp
+                (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters-types.html#parameter-type-timestamp)
+                in the Amazon Web Services Command Line Interface User Guide.
+            instance_group_name_contains: A filter that returns the instance groups whose name
+                contain a specified string.
+            max_results: The maximum number of nodes to return in the response.
+            next_token: If the result of the previous `ListClusterNodes` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of cluster nodes, use the
+                token in the next request.
+            sort_by: The field by which to sort results. The default value is `CREATION_TIME`.
+            sort_order: The sort order for results. The default value is `Ascending`.
+            include_node_logical_ids: Specifies whether to include nodes that are still being
+                provisioned in the response. When set to true, the response includes all nodes
+                regardless of their provisioning status. When set to `False` (default), only nodes
+                with assigned `InstanceIds` are returned.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -10178,6 +12601,26 @@ class SageMakerClient(_BaseClient):
         operations and deep health checks. The operation supports filtering, sorting, and pagination
         of results.
 
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the HyperPod cluster for which
+                to list operations.
+            status: The operation status to filter by. If specified, only operations with this
+                status are returned. Valid values are `InProgress`, `Superseded`, or `Done`.
+            type: The operation type to filter by. If specified, only operations of this type are
+                returned. Valid values are `Scaling` or `DeepHealthCheck`.
+            creation_time_after: The start of the time range for filtering operations. Only
+                operations created after this time are included in the results.
+            creation_time_before: The end of the time range for filtering operations. Only
+                operations created before this time are included in the results.
+            sort_by: The field to use for sorting the operation list. Currently, the only supported
+                value is `CreationTime`.
+            sort_order: The order in which to sort the results. Valid values are `Ascending` or
+                `Descending` (the default is `Descending`).
+            max_results: The maximum number of operations to return in the response. Valid range is
+                1 to 100.
+            next_token: A token to retrieve the next set of results. This token is obtained from the
+                output of a previous `ListClusterOperations` call.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -10209,7 +12652,28 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListClusterSchedulerConfigsResponse:
-        """List the cluster policy configurations."""
+        """
+        List the cluster policy configurations.
+
+        Args:
+            created_after: Filter for after this creation time. The input for this parameter is a
+                Unix timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            created_before: Filter for before this creation time. The input for this parameter is a
+                Unix timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            name_contains: Filter for name containing this string.
+            cluster_arn: Filter for ARN of the cluster.
+            status: Filter for status.
+            sort_by: Filter for sorting the list by a given value. For example, sort by name,
+                creation time, or status.
+            sort_order: The order of the list. By default, listed in `Descending` order according to
+                by `SortBy`. To change the list order, you can specify `SortOrder` to be
+                `Ascending`.
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: The maximum number of cluster policies to list.
+        """
         return await self._invoke(
             _ListClusterSchedulerConfigs,
             _s.ListClusterSchedulerConfigsRequest(
@@ -10237,7 +12701,35 @@ class SageMakerClient(_BaseClient):
         sort_order: _s.SortOrder | None = None,
         training_plan_arn: str | None = None,
     ) -> _s.ListClustersResponse:
-        """Retrieves the list of SageMaker HyperPod clusters."""
+        """
+        Retrieves the list of SageMaker HyperPod clusters.
+
+        Args:
+            creation_time_after: Set a start time for the time range during which you want to list
+                SageMaker HyperPod clusters. Timestamps are formatted according to the ISO 8601
+                standard.
+            creation_time_before: Set an end time for the time range during which you want to list
+                SageMaker HyperPod clusters. A filter that returns nodes in a SageMaker HyperPod
+                cluster created before the specified time. The acceptable formats are the same as
+                the timestamp formats for `CreationTimeAfter`. For more information about the
+                timestamp format, see Timestamp
+                (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters-types.html#parameter-type-timestamp)
+                in the Amazon Web Services Command Line Interface User Guide.
+            max_results: Specifies the maximum number of clusters to evaluate for the operation (not
+                necessarily the number of matching items). After SageMaker processes the number of
+                clusters up to `MaxResults`, it stops the operation and returns the matching
+                clusters up to that point. If all the matching clusters are desired, SageMaker will
+                go through all the clusters until `NextToken` is empty.
+            name_contains: Set the maximum number of instances to print in the list.
+            next_token: Set the next token to retrieve the list of SageMaker HyperPod clusters.
+            sort_by: The field by which to sort results. The default value is `CREATION_TIME`.
+            sort_order: The sort order for results. The default value is `Ascending`.
+            training_plan_arn: The Amazon Resource Name (ARN); of the training plan to filter
+                clusters by. For more information about reserving GPU capacity for your SageMaker
+                HyperPod clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+                `.
+        """
         return await self._invoke(
             _ListClusters,
             _s.ListClustersRequest(
@@ -10265,7 +12757,27 @@ class SageMakerClient(_BaseClient):
         sort_by: _s.CodeRepositorySortBy | None = None,
         sort_order: _s.CodeRepositorySortOrder | None = None,
     ) -> _s.ListCodeRepositoriesOutput:
-        """Gets a list of the Git repositories in your account."""
+        """
+        Gets a list of the Git repositories in your account.
+
+        Args:
+            creation_time_after: A filter that returns only Git repositories that were created after
+                the specified time.
+            creation_time_before: A filter that returns only Git repositories that were created
+                before the specified time.
+            last_modified_time_after: A filter that returns only Git repositories that were last
+                modified after the specified time.
+            last_modified_time_before: A filter that returns only Git repositories that were last
+                modified before the specified time.
+            max_results: The maximum number of Git repositories to return in the response.
+            name_contains: A string in the Git repositories name. This filter returns only
+                repositories whose name contains the specified string.
+            next_token: If the result of a `ListCodeRepositoriesOutput` request was truncated, the
+                response includes a `NextToken`. To get the next set of Git repositories, use the
+                token in the next request.
+            sort_by: The field to sort results by. The default is `Name`.
+            sort_order: The sort order for results. The default is `Ascending`.
+        """
         return await self._invoke(
             _ListCodeRepositories,
             _s.ListCodeRepositoriesInput(
@@ -10303,6 +12815,26 @@ class SageMakerClient(_BaseClient):
         To get information about a particular model compilation job you have created, use
         DescribeCompilationJob
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeCompilationJob.html).
+
+        Args:
+            next_token: If the result of the previous `ListCompilationJobs` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of model compilation
+                jobs, use the token in the next request.
+            max_results: The maximum number of model compilation jobs to return in the response.
+            creation_time_after: A filter that returns the model compilation jobs that were created
+                after a specified time.
+            creation_time_before: A filter that returns the model compilation jobs that were created
+                before a specified time.
+            last_modified_time_after: A filter that returns the model compilation jobs that were
+                modified after a specified time.
+            last_modified_time_before: A filter that returns the model compilation jobs that were
+                modified before a specified time.
+            name_contains: A filter that returns the model compilation jobs whose name contains a
+                specified string.
+            status_equals: A filter that retrieves model compilation jobs with a specific
+                `CompilationJobStatus` status.
+            sort_by: The field by which to sort results. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
         """
         return await self._invoke(
             _ListCompilationJobs,
@@ -10333,7 +12865,28 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListComputeQuotasResponse:
-        """List the resource allocation definitions."""
+        """
+        List the resource allocation definitions.
+
+        Args:
+            created_after: Filter for after this creation time. The input for this parameter is a
+                Unix timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            created_before: Filter for before this creation time. The input for this parameter is a
+                Unix timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            name_contains: Filter for name containing this string.
+            status: Filter for status.
+            cluster_arn: Filter for ARN of the cluster.
+            sort_by: Filter for sorting the list by a given value. For example, sort by name,
+                creation time, or status.
+            sort_order: The order of the list. By default, listed in `Descending` order according to
+                by `SortBy`. To change the list order, you can specify `SortOrder` to be
+                `Ascending`.
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: The maximum number of compute allocation definitions to list.
+        """
         return await self._invoke(
             _ListComputeQuotas,
             _s.ListComputeQuotasRequest(
@@ -10364,6 +12917,20 @@ class SageMakerClient(_BaseClient):
         """
         Lists the contexts in your account and their properties.
 
+        Args:
+            source_uri: A filter that returns only contexts with the specified source URI.
+            context_type: A filter that returns only contexts of the specified type.
+            created_after: A filter that returns only contexts created on or after the specified
+                time.
+            created_before: A filter that returns only contexts created on or before the specified
+                time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            next_token: If the previous call to `ListContexts` didn't return the full set of
+                contexts, the call returns a token for getting the next set of contexts.
+            max_results: The maximum number of contexts to return in the response. The default value
+                is 10.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -10393,7 +12960,28 @@ class SageMakerClient(_BaseClient):
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListDataQualityJobDefinitionsResponse:
-        """Lists the data quality job definitions in your account."""
+        """
+        Lists the data quality job definitions in your account.
+
+        Args:
+            endpoint_name: A filter that lists the data quality job definitions associated with the
+                specified endpoint.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: If the result of the previous `ListDataQualityJobDefinitions` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of
+                transform jobs, use the token in the next request.>
+            max_results: The maximum number of data quality monitoring job definitions to return in
+                the response.
+            name_contains: A string in the data quality monitoring job definition name. This filter
+                returns only data quality monitoring job definitions whose name contains the
+                specified string.
+            creation_time_before: A filter that returns only data quality monitoring job definitions
+                created before the specified time.
+            creation_time_after: A filter that returns only data quality monitoring job definitions
+                created after the specified time.
+        """
         return await self._invoke(
             _ListDataQualityJobDefinitions,
             _s.ListDataQualityJobDefinitionsRequest(
@@ -10421,7 +13009,22 @@ class SageMakerClient(_BaseClient):
         sort_by: _s.ListDeviceFleetsSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListDeviceFleetsResponse:
-        """Returns a list of devices in the fleet."""
+        """
+        Returns a list of devices in the fleet.
+
+        Args:
+            next_token: The response from the last list when returning a list large enough to need
+                tokening.
+            max_results: The maximum number of results to select.
+            creation_time_after: Filter fleets where packaging job was created after specified time.
+            creation_time_before: Filter fleets where the edge packaging job was created before
+                specified time.
+            last_modified_time_after: Select fleets where the job was updated after X
+            last_modified_time_before: Select fleets where the job was updated before X
+            name_contains: Filter for fleets containing this name in their fleet device name.
+            sort_by: The column to sort by.
+            sort_order: What direction to sort in.
+        """
         return await self._invoke(
             _ListDeviceFleets,
             _s.ListDeviceFleetsRequest(
@@ -10446,7 +13049,18 @@ class SageMakerClient(_BaseClient):
         model_name: str | None = None,
         device_fleet_name: str | None = None,
     ) -> _s.ListDevicesResponse:
-        """A list of devices."""
+        """
+        A list of devices.
+
+        Args:
+            next_token: The response from the last list when returning a list large enough to need
+                tokening.
+            max_results: Maximum number of results to select.
+            latest_heartbeat_after: Select fleets where the job was updated after X
+            model_name: A filter that searches devices that contains this name in any of their
+                models.
+            device_fleet_name: Filter for fleets containing this name in their device fleet name.
+        """
         return await self._invoke(
             _ListDevices,
             _s.ListDevicesRequest(
@@ -10464,7 +13078,19 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListDomainsResponse:
-        """Lists the domains."""
+        """
+        Lists the domains.
+
+        Args:
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: This parameter defines the maximum number of results that can be return in
+                a single response. The `MaxResults` parameter is an upper bound, not a target. If
+                there are more results available than the value specified, a `NextToken` is provided
+                in the response. The `NextToken` indicates that the user should get the next set of
+                results by providing this token as a part of a subsequent call. The default value
+                for `MaxResults` is 10.
+        """
         return await self._invoke(
             _ListDomains,
             _s.ListDomainsRequest(
@@ -10487,7 +13113,26 @@ class SageMakerClient(_BaseClient):
         sort_by: _s.ListEdgeDeploymentPlansSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListEdgeDeploymentPlansResponse:
-        """Lists all edge deployment plans."""
+        """
+        Lists all edge deployment plans.
+
+        Args:
+            next_token: The response from the last list when returning a list large enough to need
+                tokening.
+            max_results: The maximum number of results to select (50 by default).
+            creation_time_after: Selects edge deployment plans created after this time.
+            creation_time_before: Selects edge deployment plans created before this time.
+            last_modified_time_after: Selects edge deployment plans that were last updated after
+                this time.
+            last_modified_time_before: Selects edge deployment plans that were last updated before
+                this time.
+            name_contains: Selects edge deployment plans with names containing this name.
+            device_fleet_name_contains: Selects edge deployment plans with a device fleet name
+                containing this name.
+            sort_by: The column by which to sort the edge deployment plans. Can be one of `NAME`,
+                `DEVICEFLEETNAME`, `CREATIONTIME`, `LASTMODIFIEDTIME`.
+            sort_order: The direction of the sorting (ascending or descending).
+        """
         return await self._invoke(
             _ListEdgeDeploymentPlans,
             _s.ListEdgeDeploymentPlansRequest(
@@ -10519,7 +13164,23 @@ class SageMakerClient(_BaseClient):
         sort_by: _s.ListEdgePackagingJobsSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListEdgePackagingJobsResponse:
-        """Returns a list of edge packaging jobs."""
+        """
+        Returns a list of edge packaging jobs.
+
+        Args:
+            next_token: The response from the last list when returning a list large enough to need
+                tokening.
+            max_results: Maximum number of results to select.
+            creation_time_after: Select jobs where the job was created after specified time.
+            creation_time_before: Select jobs where the job was created before specified time.
+            last_modified_time_after: Select jobs where the job was updated after specified time.
+            last_modified_time_before: Select jobs where the job was updated before specified time.
+            name_contains: Filter for jobs containing this name in their packaging job name.
+            model_name_contains: Filter for jobs where the model name contains this string.
+            status_equals: The job status to filter for.
+            sort_by: Use to specify what column to sort by.
+            sort_order: What direction to sort by.
+        """
         return await self._invoke(
             _ListEdgePackagingJobs,
             _s.ListEdgePackagingJobsRequest(
@@ -10548,7 +13209,23 @@ class SageMakerClient(_BaseClient):
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListEndpointConfigsOutput:
-        """Lists endpoint configurations."""
+        """
+        Lists endpoint configurations.
+
+        Args:
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
+            next_token: If the result of the previous `ListEndpointConfig` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of endpoint
+                configurations, use the token in the next request.
+            max_results: The maximum number of training jobs to return in the response.
+            name_contains: A string in the endpoint configuration name. This filter returns only
+                endpoint configurations whose name contains the specified string.
+            creation_time_before: A filter that returns only endpoint configurations created before
+                the specified time (timestamp).
+            creation_time_after: A filter that returns only endpoint configurations with a creation
+                time greater than or equal to the specified time (timestamp).
+        """
         return await self._invoke(
             _ListEndpointConfigs,
             _s.ListEndpointConfigsInput(
@@ -10576,7 +13253,29 @@ class SageMakerClient(_BaseClient):
         last_modified_time_after: _dt.datetime | None = None,
         status_equals: _s.EndpointStatus | None = None,
     ) -> _s.ListEndpointsOutput:
-        """Lists endpoints."""
+        """
+        Lists endpoints.
+
+        Args:
+            sort_by: Sorts the list of results. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
+            next_token: If the result of a `ListEndpoints` request was truncated, the response
+                includes a `NextToken`. To retrieve the next set of endpoints, use the token in the
+                next request.
+            max_results: The maximum number of endpoints to return in the response. This value
+                defaults to 10.
+            name_contains: A string in endpoint names. This filter returns only endpoints whose name
+                contains the specified string.
+            creation_time_before: A filter that returns only endpoints that were created before the
+                specified time (timestamp).
+            creation_time_after: A filter that returns only endpoints with a creation time greater
+                than or equal to the specified time (timestamp).
+            last_modified_time_before: A filter that returns only endpoints that were modified
+                before the specified timestamp.
+            last_modified_time_after: A filter that returns only endpoints that were modified after
+                the specified timestamp.
+            status_equals: A filter that returns only endpoints with the specified status.
+        """
         return await self._invoke(
             _ListEndpoints,
             _s.ListEndpointsInput(
@@ -10607,6 +13306,17 @@ class SageMakerClient(_BaseClient):
         Lists all the experiments in your account. The list can be filtered to show only experiments
         that were created in a specific time range. The list can be sorted by experiment name or
         creation time.
+
+        Args:
+            created_after: A filter that returns only experiments created after the specified time.
+            created_before: A filter that returns only experiments created before the specified
+                time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            next_token: If the previous call to `ListExperiments` didn't return the full set of
+                experiments, the call returns a token for getting the next set of experiments.
+            max_results: The maximum number of experiments to return in the response. The default
+                value is 10.
         """
         return await self._invoke(
             _ListExperiments,
@@ -10633,7 +13343,23 @@ class SageMakerClient(_BaseClient):
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> _s.ListFeatureGroupsResponse:
-        """List `FeatureGroup`s based on given filter and order."""
+        """
+        List `FeatureGroup`s based on given filter and order.
+
+        Args:
+            name_contains: A string that partially matches one or more `FeatureGroup`s names.
+                Filters `FeatureGroup`s by name.
+            feature_group_status_equals: A `FeatureGroup` status. Filters by `FeatureGroup` status.
+            offline_store_status_equals: An `OfflineStore` status. Filters by `OfflineStore` status.
+            creation_time_after: Use this parameter to search for `FeatureGroups`s created after a
+                specific date and time.
+            creation_time_before: Use this parameter to search for `FeatureGroups`s created before a
+                specific date and time.
+            sort_order: The order in which feature groups are listed.
+            sort_by: The value on which the feature group list is sorted.
+            max_results: The maximum number of results returned by `ListFeatureGroups`.
+            next_token: A token to resume pagination of `ListFeatureGroups` results.
+        """
         return await self._invoke(
             _ListFeatureGroups,
             _s.ListFeatureGroupsRequest(
@@ -10658,7 +13384,21 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListFlowDefinitionsResponse:
-        """Returns information about the flow definitions in your account."""
+        """
+        Returns information about the flow definitions in your account.
+
+        Args:
+            creation_time_after: A filter that returns only flow definitions with a creation time
+                greater than or equal to the specified timestamp.
+            creation_time_before: A filter that returns only flow definitions that were created
+                before the specified timestamp.
+            sort_order: An optional value that specifies whether you want the results sorted in
+                `Ascending` or `Descending` order.
+            next_token: A token to resume pagination.
+            max_results: The total number of items to return. If the total number of available items
+                is more than the value specified in `MaxResults`, then a `NextToken` will be
+                provided in the output that you can use to resume pagination.
+        """
         return await self._invoke(
             _ListFlowDefinitions,
             _s.ListFlowDefinitionsRequest(
@@ -10687,6 +13427,23 @@ class SageMakerClient(_BaseClient):
     ) -> _s.ListHubContentVersionsResponse:
         """
         List hub content versions.
+
+        Args:
+            hub_name: The name of the hub to list the content versions of.
+            hub_content_type: The type of hub content to list versions of.
+            hub_content_name: The name of the hub content.
+            min_version: The lower bound of the hub content versions to list.
+            max_schema_version: The upper bound of the hub content schema version.
+            creation_time_before: Only list hub content versions that were created before the time
+                specified.
+            creation_time_after: Only list hub content versions that were created after the time
+                specified.
+            sort_by: Sort hub content versions by either name or creation time.
+            sort_order: Sort hub content versions by ascending or descending order.
+            max_results: The maximum number of hub content versions to list.
+            next_token: If the response to a previous `ListHubContentVersions` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of hub
+                content versions, use the token in the next request.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -10725,6 +13482,20 @@ class SageMakerClient(_BaseClient):
         """
         List the contents of a hub.
 
+        Args:
+            hub_name: The name of the hub to list the contents of.
+            hub_content_type: The type of hub content to list.
+            name_contains: Only list hub content if the name contains the specified string.
+            max_schema_version: The upper bound of the hub content schema verion.
+            creation_time_before: Only list hub content that was created before the time specified.
+            creation_time_after: Only list hub content that was created after the time specified.
+            sort_by: Sort hub content versions by either name or creation time.
+            sort_order: Sort hubs by ascending or descending order.
+            max_results: The maximum amount of hub content to list.
+            next_token: If the response to a previous `ListHubContents` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of hub content, use the
+                token in the next request.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -10757,7 +13528,24 @@ class SageMakerClient(_BaseClient):
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> _s.ListHubsResponse:
-        """List all existing hubs."""
+        """
+        List all existing hubs.
+
+        Args:
+            name_contains: Only list hubs with names that contain the specified string.
+            creation_time_before: Only list hubs that were created before the time specified.
+            creation_time_after: Only list hubs that were created after the time specified.
+            last_modified_time_before: Only list hubs that were last modified before the time
+                specified.
+            last_modified_time_after: Only list hubs that were last modified after the time
+                specified.
+            sort_by: Sort hubs by either name or creation time.
+            sort_order: Sort hubs by ascending or descending order.
+            max_results: The maximum number of hubs to list.
+            next_token: If the response to a previous `ListHubs` request was truncated, the response
+                includes a `NextToken`. To retrieve the next set of hubs, use the token in the next
+                request.
+        """
         return await self._invoke(
             _ListHubs,
             _s.ListHubsRequest(
@@ -10782,7 +13570,21 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListHumanTaskUisResponse:
-        """Returns information about the human task user interfaces in your account."""
+        """
+        Returns information about the human task user interfaces in your account.
+
+        Args:
+            creation_time_after: A filter that returns only human task user interfaces with a
+                creation time greater than or equal to the specified timestamp.
+            creation_time_before: A filter that returns only human task user interfaces that were
+                created before the specified timestamp.
+            sort_order: An optional value that specifies whether you want the results sorted in
+                `Ascending` or `Descending` order.
+            next_token: A token to resume pagination.
+            max_results: The total number of items to return. If the total number of available items
+                is more than the value specified in `MaxResults`, then a `NextToken` will be
+                provided in the output that you can use to resume pagination.
+        """
         return await self._invoke(
             _ListHumanTaskUis,
             _s.ListHumanTaskUisRequest(
@@ -10812,6 +13614,25 @@ class SageMakerClient(_BaseClient):
         Gets a list of HyperParameterTuningJobSummary
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobSummary.html)
         objects that describe the hyperparameter tuning jobs launched in your account.
+
+        Args:
+            next_token: If the result of the previous `ListHyperParameterTuningJobs` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of tuning
+                jobs, use the token in the next request.
+            max_results: The maximum number of tuning jobs to return. The default value is 10.
+            sort_by: The field to sort results by. The default is `Name`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            name_contains: A string in the tuning job name. This filter returns only tuning jobs
+                whose name contains the specified string.
+            creation_time_after: A filter that returns only tuning jobs that were created after the
+                specified time.
+            creation_time_before: A filter that returns only tuning jobs that were created before
+                the specified time.
+            last_modified_time_after: A filter that returns only tuning jobs that were modified
+                after the specified time.
+            last_modified_time_before: A filter that returns only tuning jobs that were modified
+                before the specified time.
+            status_equals: A filter that returns only tuning jobs with the specified status.
         """
         return await self._invoke(
             _ListHyperParameterTuningJobs,
@@ -10845,6 +13666,23 @@ class SageMakerClient(_BaseClient):
         """
         Lists the versions of a specified image and their properties. The list can be filtered by
         creation time or modified time.
+
+        Args:
+            creation_time_after: A filter that returns only versions created on or after the
+                specified time.
+            creation_time_before: A filter that returns only versions created on or before the
+                specified time.
+            image_name: The name of the image to list the versions of.
+            last_modified_time_after: A filter that returns only versions modified on or after the
+                specified time.
+            last_modified_time_before: A filter that returns only versions modified on or before the
+                specified time.
+            max_results: The maximum number of versions to return in the response. The default value
+                is 10.
+            next_token: If the previous call to `ListImageVersions` didn't return the full set of
+                versions, the call returns a token for getting the next set of versions.
+            sort_by: The property used to sort results. The default value is `CREATION_TIME`.
+            sort_order: The sort order. The default value is `DESCENDING`.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -10880,6 +13718,24 @@ class SageMakerClient(_BaseClient):
         """
         Lists the images in your account and their properties. The list can be filtered by creation
         time or modified time, and whether the image name contains a specified string.
+
+        Args:
+            creation_time_after: A filter that returns only images created on or after the specified
+                time.
+            creation_time_before: A filter that returns only images created on or before the
+                specified time.
+            last_modified_time_after: A filter that returns only images modified on or after the
+                specified time.
+            last_modified_time_before: A filter that returns only images modified on or before the
+                specified time.
+            max_results: The maximum number of images to return in the response. The default value
+                is 10.
+            name_contains: A filter that returns only images whose name contains the specified
+                string.
+            next_token: If the previous call to `ListImages` didn't return the full set of images,
+                the call returns a token for getting the next set of images.
+            sort_by: The property used to sort results. The default value is `CREATION_TIME`.
+            sort_order: The sort order. The default value is `DESCENDING`.
         """
         return await self._invoke(
             _ListImages,
@@ -10912,7 +13768,37 @@ class SageMakerClient(_BaseClient):
         endpoint_name_equals: str | None = None,
         variant_name_equals: str | None = None,
     ) -> _s.ListInferenceComponentsOutput:
-        """Lists the inference components in your account and their properties."""
+        """
+        Lists the inference components in your account and their properties.
+
+        Args:
+            sort_by: The field by which to sort the inference components in the response. The
+                default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
+            next_token: A token that you use to get the next set of results following a truncated
+                response. If the response to the previous request was truncated, that response
+                provides the value for this token.
+            max_results: The maximum number of inference components to return in the response. This
+                value defaults to 10.
+            name_contains: Filters the results to only those inference components with a name that
+                contains the specified string.
+            creation_time_before: Filters the results to only those inference components that were
+                created before the specified time.
+            creation_time_after: Filters the results to only those inference components that were
+                created after the specified time.
+            last_modified_time_before: Filters the results to only those inference components that
+                were updated before the specified time.
+            last_modified_time_after: Filters the results to only those inference components that
+                were updated after the specified time.
+            status_equals: Filters the results to only those inference components with the specified
+                status.
+            endpoint_name_equals: An endpoint name to filter the listed inference components. The
+                response includes only those inference components that are hosted at the specified
+                endpoint.
+            variant_name_equals: A production variant name to filter the listed inference
+                components. The response includes only those inference components that are hosted at
+                the specified variant.
+        """
         return await self._invoke(
             _ListInferenceComponents,
             _s.ListInferenceComponentsInput(
@@ -10946,7 +13832,31 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListInferenceExperimentsResponse:
-        """Returns the list of all inference experiments."""
+        """
+        Returns the list of all inference experiments.
+
+        Args:
+            name_contains: Selects inference experiments whose names contain this name.
+            type: Selects inference experiments of this type. For the possible types of inference
+                experiments, see CreateInferenceExperiment
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceExperiment.html).
+            status_equals: Selects inference experiments which are in this status. For the possible
+                statuses, see DescribeInferenceExperiment
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeInferenceExperiment.html).
+            creation_time_after: Selects inference experiments which were created after this
+                timestamp.
+            creation_time_before: Selects inference experiments which were created before this
+                timestamp.
+            last_modified_time_after: Selects inference experiments which were last modified after
+                this timestamp.
+            last_modified_time_before: Selects inference experiments which were last modified before
+                this timestamp.
+            sort_by: The column by which to sort the listed inference experiments.
+            sort_order: The direction of sorting (ascending or descending).
+            next_token: The response from the last list when returning a list large enough to need
+                tokening.
+            max_results: The maximum number of results to select.
+        """
         return await self._invoke(
             _ListInferenceExperiments,
             _s.ListInferenceExperimentsRequest(
@@ -10979,6 +13889,15 @@ class SageMakerClient(_BaseClient):
         The supported subtasks are benchmarks, which evaluate the performance of your model on
         different instance types.
 
+        Args:
+            job_name: The name for the Inference Recommender job.
+            status: A filter to return benchmarks of a specified status. If this field is left
+                empty, then all benchmarks are returned.
+            step_type: A filter to return details about the specified type of subtask.
+            max_results: The maximum number of results to return.
+            next_token: A token that you can specify to return more results from the list. Specify
+                this field if you have a token that was returned from a previous request.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -11009,7 +13928,32 @@ class SageMakerClient(_BaseClient):
         model_name_equals: str | None = None,
         model_package_version_arn_equals: str | None = None,
     ) -> _s.ListInferenceRecommendationsJobsResponse:
-        """Lists recommendation jobs that satisfy various filters."""
+        """
+        Lists recommendation jobs that satisfy various filters.
+
+        Args:
+            creation_time_after: A filter that returns only jobs created after the specified time
+                (timestamp).
+            creation_time_before: A filter that returns only jobs created before the specified time
+                (timestamp).
+            last_modified_time_after: A filter that returns only jobs that were last modified after
+                the specified time (timestamp).
+            last_modified_time_before: A filter that returns only jobs that were last modified
+                before the specified time (timestamp).
+            name_contains: A string in the job name. This filter returns only recommendations whose
+                name contains the specified string.
+            status_equals: A filter that retrieves only inference recommendations jobs with a
+                specific status.
+            sort_by: The parameter by which to sort the results.
+            sort_order: The sort order for the results.
+            next_token: If the response to a previous `ListInferenceRecommendationsJobsRequest`
+                request was truncated, the response includes a `NextToken`. To retrieve the next set
+                of recommendations, use the token in the next request.
+            max_results: The maximum number of recommendations to return in the response.
+            model_name_equals: A filter that returns only jobs that were created for this model.
+            model_package_version_arn_equals: A filter that returns only jobs that were created for
+                this versioned model package.
+        """
         return await self._invoke(
             _ListInferenceRecommendationsJobs,
             _s.ListInferenceRecommendationsJobsRequest(
@@ -11037,6 +13981,11 @@ class SageMakerClient(_BaseClient):
         """
         Lists the inference routers in your account in the current Amazon Web Services Region. A
         router that you just created might not appear in the list right away.
+
+        Args:
+            max_results: The maximum number of inference routers to return in the response.
+            next_token: If the previous response was truncated, you receive this token. To get the
+                next set of inference routers, use it in your next request.
         """
         return await self._invoke(
             _ListInferenceRouters,
@@ -11061,6 +14010,13 @@ class SageMakerClient(_BaseClient):
 
         - `DescribeJobSchemaVersion`
         - `CreateJob`
+
+        Args:
+            job_category: The category of job schemas to list.
+            next_token: If the previous response was truncated, this token retrieves the next set of
+                results.
+            max_results: The maximum number of schema versions to return in the response. The
+                default value is 5.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -11098,6 +14054,24 @@ class SageMakerClient(_BaseClient):
 
         - `CreateJob`
         - `DescribeJob`
+
+        Args:
+            job_category: The category of jobs to list.
+            next_token: If the previous response was truncated, this token retrieves the next set of
+                results.
+            max_results: The maximum number of jobs to return in the response. The default value is
+                50.
+            creation_time_after: A filter that returns only jobs created after the specified time.
+            creation_time_before: A filter that returns only jobs created before the specified time.
+            last_modified_time_after: A filter that returns only jobs modified after the specified
+                time.
+            last_modified_time_before: A filter that returns only jobs modified before the specified
+                time.
+            name_contains: A string in the job name to filter results. Only jobs whose name contains
+                the specified string are returned.
+            sort_by: The field to sort results by.
+            sort_order: The sort order for results. Valid values are `Ascending` and `Descending`.
+            status_equals: A filter that returns only jobs with the specified status.
         """
         return await self._invoke(
             _ListJobs,
@@ -11130,7 +14104,28 @@ class SageMakerClient(_BaseClient):
         sort_order: _s.SortOrder | None = None,
         status_equals: _s.LabelingJobStatus | None = None,
     ) -> _s.ListLabelingJobsResponse:
-        """Gets a list of labeling jobs."""
+        """
+        Gets a list of labeling jobs.
+
+        Args:
+            creation_time_after: A filter that returns only labeling jobs created after the
+                specified time (timestamp).
+            creation_time_before: A filter that returns only labeling jobs created before the
+                specified time (timestamp).
+            last_modified_time_after: A filter that returns only labeling jobs modified after the
+                specified time (timestamp).
+            last_modified_time_before: A filter that returns only labeling jobs modified before the
+                specified time (timestamp).
+            max_results: The maximum number of labeling jobs to return in each page of the response.
+            next_token: If the result of the previous `ListLabelingJobs` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of labeling jobs, use the
+                token in the next request.
+            name_contains: A string in the labeling job name. This filter returns only labeling jobs
+                whose name contains the specified string.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            status_equals: A filter that retrieves only labeling jobs with a specific status.
+        """
         return await self._invoke(
             _ListLabelingJobs,
             _s.ListLabelingJobsRequest(
@@ -11161,6 +14156,22 @@ class SageMakerClient(_BaseClient):
     ) -> _s.ListLabelingJobsForWorkteamResponse:
         """
         Gets a list of labeling jobs assigned to a specified work team.
+
+        Args:
+            workteam_arn: The Amazon Resource Name (ARN) of the work team for which you want to see
+                labeling jobs for.
+            max_results: The maximum number of labeling jobs to return in each page of the response.
+            next_token: If the result of the previous `ListLabelingJobsForWorkteam` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of labeling
+                jobs, use the token in the next request.
+            creation_time_after: A filter that returns only labeling jobs created after the
+                specified time (timestamp).
+            creation_time_before: A filter that returns only labeling jobs created before the
+                specified time (timestamp).
+            job_reference_code_contains: A filter the limits jobs to only the ones whose job
+                reference code contains the specified string.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -11194,6 +14205,18 @@ class SageMakerClient(_BaseClient):
         see Cross-Account Lineage Tracking
         (https://docs.aws.amazon.com/sagemaker/latest/dg/xaccount-lineage-tracking.html) in the
         Amazon SageMaker Developer Guide.
+
+        Args:
+            created_after: A timestamp to filter against lineage groups created after a certain
+                point in time.
+            created_before: A timestamp to filter against lineage groups created before a certain
+                point in time.
+            sort_by: The parameter by which to sort the results. The default is `CreationTime`.
+            sort_order: The sort order for the results. The default is `Ascending`.
+            next_token: If the response is truncated, SageMaker returns this token. To retrieve the
+                next set of algorithms, use it in the subsequent request.
+            max_results: The maximum number of endpoints to return in the response. This value
+                defaults to 10.
         """
         return await self._invoke(
             _ListLineageGroups,
@@ -11221,7 +14244,32 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListMlflowAppsResponse:
-        """Lists all MLflow Apps"""
+        """
+        Lists all MLflow Apps
+
+        Args:
+            created_after: Use the `CreatedAfter` filter to only list MLflow Apps created after a
+                specific date and time. Listed MLflow Apps are shown with a date and time such as
+                `"2024-03-16T01:46:56+00:00"`. The `CreatedAfter` parameter takes in a Unix
+                timestamp.
+            created_before: Use the `CreatedBefore` filter to only list MLflow Apps created before a
+                specific date and time. Listed MLflow Apps are shown with a date and time such as
+                `"2024-03-16T01:46:56+00:00"`. The `CreatedAfter` parameter takes in a Unix
+                timestamp.
+            status: Filter for Mlflow apps with a specific creation status.
+            mlflow_version: Filter for Mlflow Apps with the specified version.
+            default_for_domain_id: Filter for MLflow Apps with the specified default SageMaker
+                Domain ID.
+            account_default_status: Filter for MLflow Apps with the specified
+                `AccountDefaultStatus`.
+            sort_by: Filter for MLflow Apps sorting by name, creation time, or creation status.
+            sort_order: Change the order of the listed MLflow Apps. By default, MLflow Apps are
+                listed in `Descending` order by creation time. To change the list order, specify
+                `SortOrder` to be `Ascending`.
+            next_token: If the previous response was truncated, use this token in your next request
+                to receive the next set of results.
+            max_results: The maximum number of MLflow Apps to list.
+        """
         return await self._invoke(
             _ListMlflowApps,
             _s.ListMlflowAppsRequest(
@@ -11250,7 +14298,31 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListMlflowTrackingServersResponse:
-        """Lists all MLflow Tracking Servers."""
+        """
+        Lists all MLflow Tracking Servers.
+
+        Args:
+            created_after: Use the `CreatedAfter` filter to only list tracking servers created after
+                a specific date and time. Listed tracking servers are shown with a date and time
+                such as `"2024-03-16T01:46:56+00:00"`. The `CreatedAfter` parameter takes in a Unix
+                timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            created_before: Use the `CreatedBefore` filter to only list tracking servers created
+                before a specific date and time. Listed tracking servers are shown with a date and
+                time such as `"2024-03-16T01:46:56+00:00"`. The `CreatedBefore` parameter takes in a
+                Unix timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            tracking_server_status: Filter for tracking servers with a specified creation status.
+            mlflow_version: Filter for tracking servers using the specified MLflow version.
+            sort_by: Filter for trackings servers sorting by name, creation time, or creation
+                status.
+            sort_order: Change the order of the listed tracking servers. By default, tracking
+                servers are listed in `Descending` order by creation time. To change the list order,
+                you can specify `SortOrder` to be `Ascending`.
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: The maximum number of tracking servers to list.
+        """
         return await self._invoke(
             _ListMlflowTrackingServers,
             _s.ListMlflowTrackingServersRequest(
@@ -11277,7 +14349,25 @@ class SageMakerClient(_BaseClient):
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListModelBiasJobDefinitionsResponse:
-        """Lists model bias jobs definitions that satisfy various filters."""
+        """
+        Lists model bias jobs definitions that satisfy various filters.
+
+        Args:
+            endpoint_name: Name of the endpoint to monitor for model bias.
+            sort_by: Whether to sort results by the `Name` or `CreationTime` field. The default is
+                `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: The token returned if the response is truncated. To retrieve the next set of
+                job executions, use it in the next request.
+            max_results: The maximum number of model bias jobs to return in the response. The
+                default value is 10.
+            name_contains: Filter for model bias jobs whose name contains a specified string.
+            creation_time_before: A filter that returns only model bias jobs created before a
+                specified time.
+            creation_time_after: A filter that returns only model bias jobs created after a
+                specified time.
+        """
         return await self._invoke(
             _ListModelBiasJobDefinitions,
             _s.ListModelBiasJobDefinitionsRequest(
@@ -11306,7 +14396,27 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListModelCardExportJobsResponse:
-        """List the export jobs for the Amazon SageMaker Model Card."""
+        """
+        List the export jobs for the Amazon SageMaker Model Card.
+
+        Args:
+            model_card_name: List export jobs for the model card with the specified name.
+            model_card_version: List export jobs for the model card with the specified version.
+            creation_time_after: Only list model card export jobs that were created after the time
+                specified.
+            creation_time_before: Only list model card export jobs that were created before the time
+                specified.
+            model_card_export_job_name_contains: Only list model card export jobs with names that
+                contain the specified string.
+            status_equals: Only list model card export jobs with the specified status.
+            sort_by: Sort model card export jobs by either name or creation time. Sorts by creation
+                time by default.
+            sort_order: Sort model card export jobs by ascending or descending order.
+            next_token: If the response to a previous `ListModelCardExportJobs` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of model
+                card export jobs, use the token in the next request.
+            max_results: The maximum number of model card export jobs to list.
+        """
         return await self._invoke(
             _ListModelCardExportJobs,
             _s.ListModelCardExportJobsRequest(
@@ -11338,6 +14448,21 @@ class SageMakerClient(_BaseClient):
         """
         List existing versions of an Amazon SageMaker Model Card.
 
+        Args:
+            creation_time_after: Only list model card versions that were created after the time
+                specified.
+            creation_time_before: Only list model card versions that were created before the time
+                specified.
+            max_results: The maximum number of model card versions to list.
+            model_card_name: List model card versions for the model card with the specified name or
+                Amazon Resource Name (ARN).
+            model_card_status: Only list model card versions with the specified approval status.
+            next_token: If the response to a previous `ListModelCardVersions` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of model card
+                versions, use the token in the next request.
+            sort_by: Sort listed model card versions by version. Sorts by version by default.
+            sort_order: Sort model card versions by ascending or descending order.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -11367,7 +14492,22 @@ class SageMakerClient(_BaseClient):
         sort_by: _s.ModelCardSortBy | None = None,
         sort_order: _s.ModelCardSortOrder | None = None,
     ) -> _s.ListModelCardsResponse:
-        """List existing model cards."""
+        """
+        List existing model cards.
+
+        Args:
+            creation_time_after: Only list model cards that were created after the time specified.
+            creation_time_before: Only list model cards that were created before the time specified.
+            max_results: The maximum number of model cards to list.
+            name_contains: Only list model cards with names that contain the specified string.
+            model_card_status: Only list model cards with the specified approval status.
+            next_token: If the response to a previous `ListModelCards` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of model cards, use the
+                token in the next request.
+            sort_by: Sort model cards by either name or creation time. Sorts by creation time by
+                default.
+            sort_order: Sort model cards by ascending or descending order.
+        """
         return await self._invoke(
             _ListModelCards,
             _s.ListModelCardsRequest(
@@ -11394,7 +14534,26 @@ class SageMakerClient(_BaseClient):
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListModelExplainabilityJobDefinitionsResponse:
-        """Lists model explainability job definitions that satisfy various filters."""
+        """
+        Lists model explainability job definitions that satisfy various filters.
+
+        Args:
+            endpoint_name: Name of the endpoint to monitor for model explainability.
+            sort_by: Whether to sort results by the `Name` or `CreationTime` field. The default is
+                `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: The token returned if the response is truncated. To retrieve the next set of
+                job executions, use it in the next request.
+            max_results: The maximum number of jobs to return in the response. The default value is
+                10.
+            name_contains: Filter for model explainability jobs whose name contains a specified
+                string.
+            creation_time_before: A filter that returns only model explainability jobs created
+                before a specified time.
+            creation_time_after: A filter that returns only model explainability jobs created after
+                a specified time.
+        """
         return await self._invoke(
             _ListModelExplainabilityJobDefinitions,
             _s.ListModelExplainabilityJobDefinitionsRequest(
@@ -11419,6 +14578,16 @@ class SageMakerClient(_BaseClient):
         """
         Lists the domain, framework, task, and model name of standard machine learning models found
         in common model zoos.
+
+        Args:
+            search_expression: One or more filters that searches for the specified resource or
+                resources in a search. All resource objects that satisfy the expression's condition
+                are included in the search results. Specify the Framework, FrameworkVersion, Domain
+                or Task to filter supported. Filter names and values are case-sensitive.
+            next_token: If the response to a previous `ListModelMetadataResponse` request was
+                truncated, the response includes a NextToken. To retrieve the next set of model
+                metadata, use the token in the next request.
+            max_results: The maximum number of models to return in the response.
         """
         return await self._invoke(
             _ListModelMetadata,
@@ -11441,7 +14610,28 @@ class SageMakerClient(_BaseClient):
         sort_order: _s.SortOrder | None = None,
         cross_account_filter_option: _s.CrossAccountFilterOption | None = None,
     ) -> _s.ListModelPackageGroupsOutput:
-        """Gets a list of the model groups in your Amazon Web Services account."""
+        """
+        Gets a list of the model groups in your Amazon Web Services account.
+
+        Args:
+            creation_time_after: A filter that returns only model groups created after the specified
+                time.
+            creation_time_before: A filter that returns only model groups created before the
+                specified time.
+            max_results: The maximum number of results to return in the response.
+            name_contains: A string in the model group name. This filter returns only model groups
+                whose name contains the specified string.
+            next_token: If the result of the previous `ListModelPackageGroups` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of model
+                groups, use the token in the next request.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            cross_account_filter_option: A filter that returns either model groups shared with you
+                or model groups in your own account. When the value is `CrossAccount`, the results
+                show the resources made discoverable to you from other accounts. When the value is
+                `SameAccount` or `null`, the results show resources from your account. The default
+                is `SameAccount`.
+        """
         return await self._invoke(
             _ListModelPackageGroups,
             _s.ListModelPackageGroupsInput(
@@ -11470,7 +14660,29 @@ class SageMakerClient(_BaseClient):
         sort_by: _s.ModelPackageSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListModelPackagesOutput:
-        """Lists the model packages that have been created."""
+        """
+        Lists the model packages that have been created.
+
+        Args:
+            creation_time_after: A filter that returns only model packages created after the
+                specified time (timestamp).
+            creation_time_before: A filter that returns only model packages created before the
+                specified time (timestamp).
+            max_results: The maximum number of model packages to return in the response.
+            name_contains: A string in the model package name. This filter returns only model
+                packages whose name contains the specified string.
+            model_approval_status: A filter that returns only the model packages with the specified
+                approval status.
+            model_package_group_name: A filter that returns only model versions that belong to the
+                specified model group.
+            model_package_type: A filter that returns only the model packages of the specified type.
+                This can be one of the following values.
+            next_token: If the response to a previous `ListModelPackages` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of model packages, use the
+                token in the next request.
+            sort_by: The parameter by which to sort the results. The default is `CreationTime`.
+            sort_order: The sort order for the results. The default is `Ascending`.
+        """
         return await self._invoke(
             _ListModelPackages,
             _s.ListModelPackagesInput(
@@ -11499,7 +14711,27 @@ class SageMakerClient(_BaseClient):
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListModelQualityJobDefinitionsResponse:
-        """Gets a list of model quality monitoring job definitions in your account."""
+        """
+        Gets a list of model quality monitoring job definitions in your account.
+
+        Args:
+            endpoint_name: A filter that returns only model quality monitoring job definitions that
+                are associated with the specified endpoint.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: If the result of the previous `ListModelQualityJobDefinitions` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of model
+                quality monitoring job definitions, use the token in the next request.
+            max_results: The maximum number of results to return in a call to
+                `ListModelQualityJobDefinitions`.
+            name_contains: A string in the transform job name. This filter returns only model
+                quality monitoring job definitions whose name contains the specified string.
+            creation_time_before: A filter that returns only model quality monitoring job
+                definitions created before the specified time.
+            creation_time_after: A filter that returns only model quality monitoring job definitions
+                created after the specified time.
+        """
         return await self._invoke(
             _ListModelQualityJobDefinitions,
             _s.ListModelQualityJobDefinitionsRequest(
@@ -11525,7 +14757,23 @@ class SageMakerClient(_BaseClient):
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListModelsOutput:
-        """Lists models created with the `CreateModel` API."""
+        """
+        Lists models created with the `CreateModel` API.
+
+        Args:
+            sort_by: Sorts the list of results. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
+            next_token: If the response to a previous `ListModels` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of models, use the token
+                in the next request.
+            max_results: The maximum number of models to return in the response.
+            name_contains: A string in the model name. This filter returns only models whose name
+                contains the specified string.
+            creation_time_before: A filter that returns only models created before the specified
+                time (timestamp).
+            creation_time_after: A filter that returns only models with a creation time greater than
+                or equal to the specified time (timestamp).
+        """
         return await self._invoke(
             _ListModels,
             _s.ListModelsInput(
@@ -11555,6 +14803,22 @@ class SageMakerClient(_BaseClient):
         """
         Gets a list of past alerts in a model monitoring schedule.
 
+        Args:
+            monitoring_schedule_name: The name of a monitoring schedule.
+            monitoring_alert_name: The name of a monitoring alert.
+            sort_by: The field used to sort results. The default is `CreationTime`.
+            sort_order: The sort order, whether `Ascending` or `Descending`, of the alert history.
+                The default is `Descending`.
+            next_token: If the result of the previous `ListMonitoringAlertHistory` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of alerts
+                in the history, use the token in the next request.
+            max_results: The maximum number of results to display. The default is 100.
+            creation_time_before: A filter that returns only alerts created on or before the
+                specified time.
+            creation_time_after: A filter that returns only alerts created on or after the specified
+                time.
+            status_equals: A filter that retrieves only alerts with a specific status.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -11582,6 +14846,13 @@ class SageMakerClient(_BaseClient):
     ) -> _s.ListMonitoringAlertsResponse:
         """
         Gets the alerts for a single monitoring schedule.
+
+        Args:
+            monitoring_schedule_name: The name of a monitoring schedule.
+            next_token: If the result of the previous `ListMonitoringAlerts` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of alerts in the
+                history, use the token in the next request.
+            max_results: The maximum number of results to display. The default is 100.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -11614,7 +14885,34 @@ class SageMakerClient(_BaseClient):
         monitoring_job_definition_name: str | None = None,
         monitoring_type_equals: _s.MonitoringType | None = None,
     ) -> _s.ListMonitoringExecutionsResponse:
-        """Returns list of all monitoring job executions."""
+        """
+        Returns list of all monitoring job executions.
+
+        Args:
+            monitoring_schedule_name: Name of a specific schedule to fetch jobs for.
+            endpoint_name: Name of a specific endpoint to fetch jobs for.
+            sort_by: Whether to sort the results by the `Status`, `CreationTime`, or `ScheduledTime`
+                field. The default is `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: The token returned if the response is truncated. To retrieve the next set of
+                job executions, use it in the next request.
+            max_results: The maximum number of jobs to return in the response. The default value is
+                10.
+            scheduled_time_before: Filter for jobs scheduled before a specified time.
+            scheduled_time_after: Filter for jobs scheduled after a specified time.
+            creation_time_before: A filter that returns only jobs created before a specified time.
+            creation_time_after: A filter that returns only jobs created after a specified time.
+            last_modified_time_before: A filter that returns only jobs modified after a specified
+                time.
+            last_modified_time_after: A filter that returns only jobs modified before a specified
+                time.
+            status_equals: A filter that retrieves only jobs with a specific status.
+            monitoring_job_definition_name: Gets a list of the monitoring job runs of the specified
+                monitoring job definitions.
+            monitoring_type_equals: A filter that returns only the monitoring job runs of the
+                specified monitoring type.
+        """
         return await self._invoke(
             _ListMonitoringExecutions,
             _s.ListMonitoringExecutionsRequest(
@@ -11653,7 +14951,35 @@ class SageMakerClient(_BaseClient):
         monitoring_job_definition_name: str | None = None,
         monitoring_type_equals: _s.MonitoringType | None = None,
     ) -> _s.ListMonitoringSchedulesResponse:
-        """Returns list of all monitoring schedules."""
+        """
+        Returns list of all monitoring schedules.
+
+        Args:
+            endpoint_name: Name of a specific endpoint to fetch schedules for.
+            sort_by: Whether to sort the results by the `Status`, `CreationTime`, or `ScheduledTime`
+                field. The default is `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: The token returned if the response is truncated. To retrieve the next set of
+                job executions, use it in the next request.
+            max_results: The maximum number of jobs to return in the response. The default value is
+                10.
+            name_contains: Filter for monitoring schedules whose name contains a specified string.
+            creation_time_before: A filter that returns only monitoring schedules created before a
+                specified time.
+            creation_time_after: A filter that returns only monitoring schedules created after a
+                specified time.
+            last_modified_time_before: A filter that returns only monitoring schedules modified
+                before a specified time.
+            last_modified_time_after: A filter that returns only monitoring schedules modified after
+                a specified time.
+            status_equals: A filter that returns only monitoring schedules modified before a
+                specified time.
+            monitoring_job_definition_name: Gets a list of the monitoring schedules for the
+                specified monitoring job definition.
+            monitoring_type_equals: A filter that returns only the monitoring schedules for the
+                specified monitoring type.
+        """
         return await self._invoke(
             _ListMonitoringSchedules,
             _s.ListMonitoringSchedulesRequest(
@@ -11691,6 +15017,24 @@ class SageMakerClient(_BaseClient):
         CreateNotebookInstanceLifecycleConfig
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstanceLifecycleConfig.html)
         API.
+
+        Args:
+            next_token: If the result of a `ListNotebookInstanceLifecycleConfigs` request was
+                truncated, the response includes a `NextToken`. To get the next set of lifecycle
+                configurations, use the token in the next request.
+            max_results: The maximum number of lifecycle configurations to return in the response.
+            sort_by: Sorts the list of results. The default is `CreationTime`.
+            sort_order: The sort order for results.
+            name_contains: A string in the lifecycle configuration name. This filter returns only
+                lifecycle configurations whose name contains the specified string.
+            creation_time_before: A filter that returns only lifecycle configurations that were
+                created before the specified time (timestamp).
+            creation_time_after: A filter that returns only lifecycle configurations that were
+                created after the specified time (timestamp).
+            last_modified_time_before: A filter that returns only lifecycle configurations that were
+                modified before the specified time (timestamp).
+            last_modified_time_after: A filter that returns only lifecycle configurations that were
+                modified after the specified time (timestamp).
         """
         return await self._invoke(
             _ListNotebookInstanceLifecycleConfigs,
@@ -11727,6 +15071,34 @@ class SageMakerClient(_BaseClient):
         """
         Returns a list of the SageMaker AI notebook instances in the requester's account in an
         Amazon Web Services Region.
+
+        Args:
+            next_token: If the previous call to the `ListNotebookInstances` is truncated, the
+                response includes a `NextToken`. You can use this token in your subsequent
+                `ListNotebookInstances` request to fetch the next set of notebook instances.
+            max_results: The maximum number of notebook instances to return.
+            sort_by: The field to sort results by. The default is `Name`.
+            sort_order: The sort order for results.
+            name_contains: A string in the notebook instances' name. This filter returns only
+                notebook instances whose name contains the specified string.
+            creation_time_before: A filter that returns only notebook instances that were created
+                before the specified time (timestamp).
+            creation_time_after: A filter that returns only notebook instances that were created
+                after the specified time (timestamp).
+            last_modified_time_before: A filter that returns only notebook instances that were
+                modified before the specified time (timestamp).
+            last_modified_time_after: A filter that returns only notebook instances that were
+                modified after the specified time (timestamp).
+            status_equals: A filter that returns only notebook instances with the specified status.
+            notebook_instance_lifecycle_config_name_contains: A string in the name of a notebook
+                instances lifecycle configuration associated with this notebook instance. This
+                filter returns only notebook instances associated with a lifecycle configuration
+                with a name that contains the specified string.
+            default_code_repository_contains: A string in the name or URL of a Git repository
+                associated with this notebook instance. This filter returns only notebook instances
+                associated with a git repository with a name that contains the specified string.
+            additional_code_repository_equals: A filter that returns only notebook instances with
+                associated with the specified git repository.
         """
         return await self._invoke(
             _ListNotebookInstances,
@@ -11762,7 +15134,34 @@ class SageMakerClient(_BaseClient):
         sort_by: _s.ListOptimizationJobsSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListOptimizationJobsResponse:
-        """Lists the optimization jobs in your account and their properties."""
+        """
+        Lists the optimization jobs in your account and their properties.
+
+        Args:
+            next_token: A token that you use to get the next set of results following a truncated
+                response. If the response to the previous request was truncated, that response
+                provides the value for this token.
+            max_results: The maximum number of optimization jobs to return in the response. The
+                default is 50.
+            creation_time_after: Filters the results to only those optimization jobs that were
+                created after the specified time.
+            creation_time_before: Filters the results to only those optimization jobs that were
+                created before the specified time.
+            last_modified_time_after: Filters the results to only those optimization jobs that were
+                updated after the specified time.
+            last_modified_time_before: Filters the results to only those optimization jobs that were
+                updated before the specified time.
+            optimization_contains: Filters the results to only those optimization jobs that apply
+                the specified optimization techniques. You can specify either `Quantization` or
+                `Compilation`.
+            name_contains: Filters the results to only those optimization jobs with a name that
+                contains the specified string.
+            status_equals: Filters the results to only those optimization jobs with the specified
+                status.
+            sort_by: The field by which to sort the optimization jobs in the response. The default
+                is `CreationTime`
+            sort_order: The sort order for results. The default is `Ascending`
+        """
         return await self._invoke(
             _ListOptimizationJobs,
             _s.ListOptimizationJobsRequest(
@@ -11786,7 +15185,19 @@ class SageMakerClient(_BaseClient):
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> _s.ListPartnerAppsResponse:
-        """Lists all of the SageMaker Partner AI Apps in an account."""
+        """
+        Lists all of the SageMaker Partner AI Apps in an account.
+
+        Args:
+            max_results: This parameter defines the maximum number of results that can be returned
+                in a single response. The `MaxResults` parameter is an upper bound, not a target. If
+                there are more results available than the value specified, a `NextToken` is provided
+                in the response. The `NextToken` indicates that the user should get the next set of
+                results by providing this token as a part of a subsequent call. The default value
+                for `MaxResults` is 10.
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+        """
         return await self._invoke(
             _ListPartnerApps,
             _s.ListPartnerAppsRequest(
@@ -11805,6 +15216,14 @@ class SageMakerClient(_BaseClient):
     ) -> _s.ListPipelineExecutionStepsResponse:
         """
         Gets a list of `PipeLineExecutionStep` objects.
+
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+            next_token: If the result of the previous `ListPipelineExecutionSteps` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of pipeline
+                execution steps, use the token in the next request.
+            max_results: The maximum number of pipeline execution steps to return in the response.
+            sort_order: The field by which to sort results. The default is `CreatedTime`.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -11834,6 +15253,23 @@ class SageMakerClient(_BaseClient):
         """
         Gets a list of the pipeline executions.
 
+        Args:
+            pipeline_name: The name or Amazon Resource Name (ARN) of the pipeline.
+            created_after: A filter that returns the pipeline executions that were created after a
+                specified time.
+            created_before: A filter that returns the pipeline executions that were created before a
+                specified time.
+            sort_by: The field by which to sort results. The default is `CreatedTime`.
+            sort_order: The sort order for results.
+            next_token: If the result of the previous `ListPipelineExecutions` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of pipeline
+                executions, use the token in the next request.
+            max_results: The maximum number of pipeline executions to return in the response.
+            pipeline_version_alias: The alias of a pipeline version. The response includes only the
+                executions of the version that has this alias when you make the request. If no
+                version of the pipeline has this alias, the request fails with a `ResourceNotFound`
+                error.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -11861,6 +15297,13 @@ class SageMakerClient(_BaseClient):
         """
         Gets a list of parameters for a pipeline execution.
 
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+            next_token: If the result of the previous `ListPipelineParametersForExecution` request
+                was truncated, the response includes a `NextToken`. To retrieve the next set of
+                parameters, use the token in the next request.
+            max_results: The maximum number of parameters to return in the response.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -11885,6 +15328,18 @@ class SageMakerClient(_BaseClient):
     ) -> _s.ListPipelineVersionsResponse:
         """
         Gets a list of all versions of the pipeline.
+
+        Args:
+            pipeline_name: The Amazon Resource Name (ARN) of the pipeline.
+            created_after: A filter that returns the pipeline versions that were created after a
+                specified time.
+            created_before: A filter that returns the pipeline versions that were created before a
+                specified time.
+            sort_order: The sort order for the results.
+            next_token: If the result of the previous `ListPipelineVersions` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of pipeline versions,
+                use this token in your next request.
+            max_results: The maximum number of pipeline versions to return in the response.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -11913,7 +15368,25 @@ class SageMakerClient(_BaseClient):
         max_results: int | None = None,
         managed_by: _s.PipelineManagedBy | None = None,
     ) -> _s.ListPipelinesResponse:
-        """Gets a list of pipelines."""
+        """
+        Gets a list of pipelines.
+
+        Args:
+            pipeline_name_prefix: The prefix of the pipeline name.
+            created_after: A filter that returns the pipelines that were created after a specified
+                time.
+            created_before: A filter that returns the pipelines that were created before a specified
+                time.
+            sort_by: The field by which to sort results. The default is `CreatedTime`.
+            sort_order: The sort order for results.
+            next_token: If the result of the previous `ListPipelines` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of pipelines, use the
+                token in the next request.
+            max_results: The maximum number of pipelines to return in the response.
+            managed_by: Filters the pipelines by who manages them. Specify `AWS` to return pipelines
+                that Amazon Web Services manages, or `CUSTOMER` to return pipelines that you
+                created. If you don't specify a value, the response includes both.
+        """
         return await self._invoke(
             _ListPipelines,
             _s.ListPipelinesRequest(
@@ -11942,7 +15415,28 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListProcessingJobsResponse:
-        """Lists processing jobs that satisfy various filters."""
+        """
+        Lists processing jobs that satisfy various filters.
+
+        Args:
+            creation_time_after: A filter that returns only processing jobs created after the
+                specified time.
+            creation_time_before: A filter that returns only processing jobs created after the
+                specified time.
+            last_modified_time_after: A filter that returns only processing jobs modified after the
+                specified time.
+            last_modified_time_before: A filter that returns only processing jobs modified before
+                the specified time.
+            name_contains: A string in the processing job name. This filter returns only processing
+                jobs whose name contains the specified string.
+            status_equals: A filter that retrieves only processing jobs with a specific status.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            next_token: If the result of the previous `ListProcessingJobs` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of processing jobs,
+                use the token in the next request.
+            max_results: The maximum number of processing jobs to return in the response.
+        """
         return await self._invoke(
             _ListProcessingJobs,
             _s.ListProcessingJobsRequest(
@@ -11970,7 +15464,23 @@ class SageMakerClient(_BaseClient):
         sort_by: _s.ProjectSortBy | None = None,
         sort_order: _s.ProjectSortOrder | None = None,
     ) -> _s.ListProjectsOutput:
-        """Gets a list of the projects in an Amazon Web Services account."""
+        """
+        Gets a list of the projects in an Amazon Web Services account.
+
+        Args:
+            creation_time_after: A filter that returns the projects that were created after a
+                specified time.
+            creation_time_before: A filter that returns the projects that were created before a
+                specified time.
+            max_results: The maximum number of projects to return in the response.
+            name_contains: A filter that returns the projects whose name contains a specified
+                string.
+            next_token: If the result of the previous `ListProjects` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of projects, use the token
+                in the next request.
+            sort_by: The field by which to sort results. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+        """
         return await self._invoke(
             _ListProjects,
             _s.ListProjectsInput(
@@ -11998,6 +15508,18 @@ class SageMakerClient(_BaseClient):
         """
         Lists Amazon SageMaker Catalogs based on given filters and orders. The maximum number of
         `ResourceCatalog`s viewable is 1000.
+
+        Args:
+            name_contains: A string that partially matches one or more `ResourceCatalog`s names.
+                Filters `ResourceCatalog` by name.
+            creation_time_after: Use this parameter to search for `ResourceCatalog`s created after a
+                specific date and time.
+            creation_time_before: Use this parameter to search for `ResourceCatalog`s created before
+                a specific date and time.
+            sort_order: The order in which the resource catalogs are listed.
+            sort_by: The value on which the resource catalog list is sorted.
+            max_results: The maximum number of results returned by `ListResourceCatalogs`.
+            next_token: A token to resume pagination of `ListResourceCatalogs` results.
         """
         return await self._invoke(
             _ListResourceCatalogs,
@@ -12022,7 +15544,23 @@ class SageMakerClient(_BaseClient):
         domain_id_equals: str | None = None,
         space_name_contains: str | None = None,
     ) -> _s.ListSpacesResponse:
-        """Lists spaces."""
+        """
+        Lists spaces.
+
+        Args:
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: This parameter defines the maximum number of results that can be return in
+                a single response. The `MaxResults` parameter is an upper bound, not a target. If
+                there are more results available than the value specified, a `NextToken` is provided
+                in the response. The `NextToken` indicates that the user should get the next set of
+                results by providing this token as a part of a subsequent call. The default value
+                for `MaxResults` is 10.
+            sort_order: The sort order for the results. The default is `Ascending`.
+            sort_by: The parameter by which to sort the results. The default is `CreationTime`.
+            domain_id_equals: A parameter to search for the domain ID.
+            space_name_contains: A parameter by which to filter the results.
+        """
         return await self._invoke(
             _ListSpaces,
             _s.ListSpacesRequest(
@@ -12047,6 +15585,15 @@ class SageMakerClient(_BaseClient):
         """
         Lists devices allocated to the stage, containing detailed device information and deployment
         status.
+
+        Args:
+            next_token: The response from the last list when returning a list large enough to neeed
+                tokening.
+            max_results: The maximum number of requests to select.
+            edge_deployment_plan_name: The name of the edge deployment plan.
+            exclude_devices_deployed_in_other_stage: Toggle for excluding devices deployed in other
+                stages.
+            stage_name: The name of the stage in the deployment.
         """
         return await self._invoke(
             _ListStageDevices,
@@ -12076,6 +15623,29 @@ class SageMakerClient(_BaseClient):
         """
         Lists the Amazon SageMaker AI Studio Lifecycle Configurations in your Amazon Web Services
         Account.
+
+        Args:
+            max_results: The total number of items to return in the response. If the total number of
+                items available is more than the value specified, a `NextToken` is provided in the
+                response. To resume pagination, provide the `NextToken` value in the as part of a
+                subsequent call. The default value is 10.
+            next_token: If the previous call to ListStudioLifecycleConfigs didn't return the full
+                set of Lifecycle Configurations, the call returns a token for getting the next set
+                of Lifecycle Configurations.
+            name_contains: A string in the Lifecycle Configuration name. This filter returns only
+                Lifecycle Configurations whose name contains the specified string.
+            app_type_equals: A parameter to search for the App Type to which the Lifecycle
+                Configuration is attached.
+            creation_time_before: A filter that returns only Lifecycle Configurations created on or
+                before the specified time.
+            creation_time_after: A filter that returns only Lifecycle Configurations created on or
+                after the specified time.
+            modified_time_before: A filter that returns only Lifecycle Configurations modified
+                before the specified time.
+            modified_time_after: A filter that returns only Lifecycle Configurations modified after
+                the specified time.
+            sort_by: The property used to sort results. The default value is CreationTime.
+            sort_order: The sort order. The default value is Descending.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -12107,6 +15677,14 @@ class SageMakerClient(_BaseClient):
         Gets a list of the work teams that you are subscribed to in the Amazon Web Services
         Marketplace. The list may be empty if no work team satisfies the filter specified in the
         `NameContains` parameter.
+
+        Args:
+            name_contains: A string in the work team name. This filter returns only work teams whose
+                name contains the specified string.
+            next_token: If the result of the previous `ListSubscribedWorkteams` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of labeling
+                jobs, use the token in the next request.
+            max_results: The maximum number of work teams to return in each page of the response.
         """
         return await self._invoke(
             _ListSubscribedWorkteams,
@@ -12124,7 +15702,17 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListTagsOutput:
-        """Returns the tags for the specified SageMaker resource."""
+        """
+        Returns the tags for the specified SageMaker resource.
+
+        Args:
+            resource_arn: The Amazon Resource Name (ARN) of the resource whose tags you want to
+                retrieve.
+            next_token: If the response to the previous `ListTags` request is truncated, SageMaker
+                returns this token. To retrieve the next set of tags, use it in the subsequent
+                request.
+            max_results: Maximum number of tags to return.
+        """
         return await self._invoke(
             _ListTags,
             _s.ListTagsInput(
@@ -12168,6 +15756,33 @@ class SageMakerClient(_BaseClient):
         You can quickly test the API using the following Amazon Web Services CLI code.
 
         `aws sagemaker list-training-jobs --max-results 100 --status-equals InProgress`
+
+        Args:
+            next_token: If the result of the previous `ListTrainingJobs` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of training jobs, use the
+                token in the next request.
+            max_results: The maximum number of training jobs to return in the response.
+            creation_time_after: A filter that returns only training jobs created after the
+                specified time (timestamp).
+            creation_time_before: A filter that returns only training jobs created before the
+                specified time (timestamp).
+            last_modified_time_after: A filter that returns only training jobs modified after the
+                specified time (timestamp).
+            last_modified_time_before: A filter that returns only training jobs modified before the
+                specified time (timestamp).
+            name_contains: A string in the training job name. This filter returns only training jobs
+                whose name contains the specified string.
+            status_equals: A filter that retrieves only training jobs with a specific status.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            warm_pool_status_equals: A filter that retrieves only training jobs with a specific warm
+                pool status.
+            training_plan_arn_equals: The Amazon Resource Name (ARN); of the training plan to filter
+                training jobs by. For more information about reserving GPU capacity for your
+                SageMaker training jobs using Amazon SageMaker Training Plan, see `
+                CreateTrainingPlan
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+                `.
         """
         return await self._invoke(
             _ListTrainingJobs,
@@ -12202,6 +15817,17 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrainingJobSummary.html)
         objects that describe the training jobs that a hyperparameter tuning job launched.
 
+        Args:
+            hyper_parameter_tuning_job_name: The name of the tuning job whose training jobs you want
+                to list.
+            next_token: If the result of the previous `ListTrainingJobsForHyperParameterTuningJob`
+                request was truncated, the response includes a `NextToken`. To retrieve the next set
+                of training jobs, use the token in the next request.
+            max_results: The maximum number of training jobs to return. The default value is 10.
+            status_equals: A filter that returns only training jobs with the specified status.
+            sort_by: The field to sort results by. The default is `Name`.
+            sort_order: The sort order for results. The default is `Ascending`.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -12228,7 +15854,20 @@ class SageMakerClient(_BaseClient):
         sort_order: _s.TrainingPlanSortOrder | None = None,
         filters: list[_s.TrainingPlanFilter] | None = None,
     ) -> _s.ListTrainingPlansResponse:
-        """Retrieves a list of training plans for the current account."""
+        """
+        Retrieves a list of training plans for the current account.
+
+        Args:
+            next_token: A token to continue pagination if more results are available.
+            max_results: The maximum number of results to return in the response.
+            start_time_after: Filter to list only training plans with an actual start time after
+                this date.
+            start_time_before: Filter to list only training plans with an actual start time before
+                this date.
+            sort_by: The training plan field to sort the results by (e.g., StartTime, Status).
+            sort_order: The order to sort the results (Ascending or Descending).
+            filters: Additional filters to apply to the list of training plans.
+        """
         return await self._invoke(
             _ListTrainingPlans,
             _s.ListTrainingPlansRequest(
@@ -12261,6 +15900,18 @@ class SageMakerClient(_BaseClient):
 
         - `CreateTrainingSession`
         - `DescribeTrainingSession`
+
+        Args:
+            next_token: If the response was truncated, use the token returned in the previous
+                response to retrieve the next page of results.
+            max_results: The maximum number of training sessions to return in the response.
+            creation_time_after: A filter that returns only training sessions created after the
+                specified time.
+            creation_time_before: A filter that returns only training sessions created before the
+                specified time.
+            name_contains: A string in the training session name to filter results. Only sessions
+                whose name contains the specified string are returned.
+            status_equals: A filter that returns only training sessions with the specified status.
         """
         return await self._invoke(
             _ListTrainingSessions,
@@ -12288,7 +15939,29 @@ class SageMakerClient(_BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListTransformJobsResponse:
-        """Lists transform jobs."""
+        """
+        Lists transform jobs.
+
+        Args:
+            creation_time_after: A filter that returns only transform jobs created after the
+                specified time.
+            creation_time_before: A filter that returns only transform jobs created before the
+                specified time.
+            last_modified_time_after: A filter that returns only transform jobs modified after the
+                specified time.
+            last_modified_time_before: A filter that returns only transform jobs modified before the
+                specified time.
+            name_contains: A string in the transform job name. This filter returns only transform
+                jobs whose name contains the specified string.
+            status_equals: A filter that retrieves only transform jobs with a specific status.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
+            next_token: If the result of the previous `ListTransformJobs` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of transform jobs, use the
+                token in the next request.
+            max_results: The maximum number of transform jobs to return in the response. The default
+                value is `10`.
+        """
         return await self._invoke(
             _ListTransformJobs,
             _s.ListTransformJobsRequest(
@@ -12327,6 +16000,24 @@ class SageMakerClient(_BaseClient):
         - `SourceArn`
         - `TrialName`
 
+        Args:
+            experiment_name: A filter that returns only components that are part of the specified
+                experiment. If you specify `ExperimentName`, you can't filter by `SourceArn` or
+                `TrialName`.
+            trial_name: A filter that returns only components that are part of the specified trial.
+                If you specify `TrialName`, you can't filter by `ExperimentName` or `SourceArn`.
+            source_arn: A filter that returns only components that have the specified source Amazon
+                Resource Name (ARN). If you specify `SourceArn`, you can't filter by
+                `ExperimentName` or `TrialName`.
+            created_after: A filter that returns only components created after the specified time.
+            created_before: A filter that returns only components created before the specified time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            max_results: The maximum number of components to return in the response. The default
+                value is 10.
+            next_token: If the previous call to `ListTrialComponents` didn't return the full set of
+                components, the call returns a token for getting the next set of components.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -12364,6 +16055,20 @@ class SageMakerClient(_BaseClient):
         trials that were created in a specific time range. The list can be sorted by trial name or
         creation time.
 
+        Args:
+            experiment_name: A filter that returns only trials that are part of the specified
+                experiment.
+            trial_component_name: A filter that returns only trials that are associated with the
+                specified trial component.
+            created_after: A filter that returns only trials created after the specified time.
+            created_before: A filter that returns only trials created before the specified time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            max_results: The maximum number of trials to return in the response. The default value
+                is 10.
+            next_token: If the previous call to `ListTrials` didn't return the full set of trials,
+                the call returns a token for getting the next set of trials.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -12391,6 +16096,13 @@ class SageMakerClient(_BaseClient):
         """
         Lists all UltraServers that are part of a specified reserved capacity.
 
+        Args:
+            reserved_capacity_arn: The ARN of the reserved capacity to list UltraServers for.
+            max_results: The maximum number of UltraServers to return in the response. The default
+                value is 10.
+            next_token: If the previous response was truncated, you receive this token. Use it in
+                your next request to receive the next set of results.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -12413,7 +16125,23 @@ class SageMakerClient(_BaseClient):
         domain_id_equals: str | None = None,
         user_profile_name_contains: str | None = None,
     ) -> _s.ListUserProfilesResponse:
-        """Lists user profiles."""
+        """
+        Lists user profiles.
+
+        Args:
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: This parameter defines the maximum number of results that can be return in
+                a single response. The `MaxResults` parameter is an upper bound, not a target. If
+                there are more results available than the value specified, a `NextToken` is provided
+                in the response. The `NextToken` indicates that the user should get the next set of
+                results by providing this token as a part of a subsequent call. The default value
+                for `MaxResults` is 10.
+            sort_order: The sort order for the results. The default is Ascending.
+            sort_by: The parameter by which to sort the results. The default is CreationTime.
+            domain_id_equals: A parameter by which to filter the results.
+            user_profile_name_contains: A parameter by which to filter the results.
+        """
         return await self._invoke(
             _ListUserProfiles,
             _s.ListUserProfilesRequest(
@@ -12438,6 +16166,14 @@ class SageMakerClient(_BaseClient):
         """
         Use this operation to list all private and vendor workforces in an Amazon Web Services
         Region. Note that you can only have one private workforce per Amazon Web Services Region.
+
+        Args:
+            sort_by: Sort workforces using the workforce name or creation date.
+            sort_order: Sort workforces in ascending or descending order.
+            name_contains: A filter you can use to search for workforces using part of the workforce
+                name.
+            next_token: A token to resume pagination.
+            max_results: The maximum number of workforces returned in the response.
         """
         return await self._invoke(
             _ListWorkforces,
@@ -12462,6 +16198,16 @@ class SageMakerClient(_BaseClient):
         """
         Gets a list of private work teams that you have defined in a region. The list may be empty
         if no work team satisfies the filter specified in the `NameContains` parameter.
+
+        Args:
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            name_contains: A string in the work team's name. This filter returns only work teams
+                whose name contains the specified string.
+            next_token: If the result of the previous `ListWorkteams` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of labeling jobs, use the
+                token in the next request.
+            max_results: The maximum number of work teams to return in each page of the response.
         """
         return await self._invoke(
             _ListWorkteams,
@@ -12495,6 +16241,14 @@ class SageMakerClient(_BaseClient):
         delete the endpoint, its policy is also deleted, and a new endpoint with the same name has
         no policy.
 
+        Args:
+            endpoint_name: The name of the endpoint. The endpoint must be in your account and in the
+                current Amazon Web Services Region.
+            resource_policy: The endpoint policy, as a JSON policy document. The policy can contain
+                only ASCII characters. For information about the policy rules, see Use destinations
+                in other accounts
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/inference-router-cross-account.html).
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -12517,6 +16271,10 @@ class SageMakerClient(_BaseClient):
         policies, see Identity-based policies and resource-based policies
         (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)
         in the Amazon Web Services Identity and Access Management User Guide..
+
+        Args:
+            model_package_group_name: The name of the model group to add a resource policy to.
+            resource_policy: The resource policy for the model group.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -12546,6 +16304,26 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/dg/querying-lineage-entities.html) in the
         Amazon SageMaker Developer Guide.
 
+        Args:
+            start_arns: A list of resource Amazon Resource Name (ARN) that represent the starting
+                point for your lineage query.
+            direction: Associations between lineage entities have a direction. This parameter
+                determines the direction from the StartArn(s) that the query traverses.
+            include_edges: Setting this value to `True` retrieves not only the entities of interest
+                but also the Associations
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking-entities.html) and
+                lineage entities on the path. Set to `False` to only return lineage entities that
+                match your query.
+            filters: A set of filtering parameters that allow you to specify which entities should
+                be returned.
+            max_depth: The maximum depth in lineage relationships from the `StartArns` that are
+                traversed. Depth is a measure of the number of `Associations` from the `StartArn`
+                entity to the matched results.
+            max_results: Limits the number of vertices in the results. Use the `NextToken` in a
+                response to to retrieve the next page of results.
+            next_token: Limits the number of vertices in the request. Use the `NextToken` in a
+                response to to retrieve the next page of results.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -12572,6 +16350,11 @@ class SageMakerClient(_BaseClient):
         """
         Register devices.
 
+        Args:
+            device_fleet_name: The name of the fleet.
+            devices: A list of devices to register with SageMaker Edge Manager.
+            tags: The tags associated with devices.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -12595,6 +16378,14 @@ class SageMakerClient(_BaseClient):
         """
         Renders the UI template so that you can preview the worker's experience.
 
+        Args:
+            ui_template: A `Template` object containing the worker UI template to render.
+            task: A `RenderableTask` object containing a representative task to render.
+            role_arn: The Amazon Resource Name (ARN) that has access to the S3 objects that are used
+                by the template.
+            human_task_ui_arn: The `HumanTaskUiArn` of the worker UI that you want to render. Do not
+                provide a `HumanTaskUiArn` if you use the `UiTemplate` parameter.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -12617,6 +16408,14 @@ class SageMakerClient(_BaseClient):
     ) -> _s.RetryPipelineExecutionResponse:
         """
         Retry the execution of the pipeline.
+
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than once.
+                Filled with a fresh UUID4 when left out.
+            parallelism_configuration: This configuration, if specified, overrides the parallelism
+                configuration of the parent pipeline.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -12655,6 +16454,33 @@ class SageMakerClient(_BaseClient):
         API Permissions: Actions, Permissions, and Resources Reference
         (https://docs.aws.amazon.com/sagemaker/latest/dg/api-permissions-reference.html) for more
         information.
+
+        Args:
+            resource: The name of the SageMaker resource to search for.
+            search_expression: A Boolean conditional statement. Resources must satisfy this
+                condition to be included in search results. You must provide at least one
+                subexpression, filter, or nested filter. The maximum number of recursive
+                `SubExpressions`, `NestedFilters`, and `Filters` that can be included in a
+                `SearchExpression` object is 50.
+            sort_by: The name of the resource property used to sort the `SearchResults`. The default
+                is `LastModifiedTime`.
+            sort_order: How `SearchResults` are ordered. Valid values are `Ascending` or
+                `Descending`. The default is `Descending`.
+            next_token: If more than `MaxResults` resources match the specified `SearchExpression`,
+                the response includes a `NextToken`. The `NextToken` can be passed to the next
+                `SearchRequest` to continue retrieving results.
+            max_results: The maximum number of results to return.
+            cross_account_filter_option: A cross account filter option. When the value is
+                `"CrossAccount"` the search results will only include resources made discoverable to
+                you from other accounts. When the value is `"SameAccount"` or `null` the search
+                results will only include resources from your account. Default is `null`. For more
+                information on searching for resources made discoverable to your account, see Search
+                discoverable resources
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-cross-account-discoverability-use.html)
+                in the SageMaker Developer Guide. The maximum number of `ResourceCatalog`s viewable
+                is 1000.
+            visibility_conditions: Limits the results of your search request to the resources that
+                you can access.
         """
         return await self._invoke(
             _Search,
@@ -12695,6 +16521,29 @@ class SageMakerClient(_BaseClient):
         SageMaker HyperPod clusters using Amazon SageMaker Training Plan , see ` CreateTrainingPlan
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html) `.
 
+        Args:
+            instance_type: The type of instance you want to search for in the available training
+                plan offerings. This field allows you to filter the search results based on the
+                specific compute resources you require for your SageMaker training jobs or SageMaker
+                HyperPod clusters. When searching for training plan offerings, specifying the
+                instance type helps you find Reserved Instances that match your computational needs.
+            instance_count: The number of instances you want to reserve in the training plan
+                offerings. This allows you to specify the quantity of compute resources needed for
+                your SageMaker training jobs or SageMaker HyperPod clusters, helping you find
+                reserved capacity offerings that match your requirements.
+            ultra_server_type: The type of UltraServer to search for, such as ml.u-p6e-gb200x72.
+            ultra_server_count: The number of UltraServers to search for.
+            start_time_after: A filter to search for training plan offerings with a start time after
+                a specified date.
+            end_time_before: A filter to search for reserved capacity offerings with an end time
+                before a specified date.
+            duration_hours: The desired duration in hours for the training plan offerings.
+            target_resources: The target resources (e.g., SageMaker Training Jobs, SageMaker
+                HyperPod, SageMaker Endpoints, Studio apps) to search for in the offerings.
+            training_plan_arn: The Amazon Resource Name (ARN); of an existing training plan to
+                search for extension offerings. When specified, the API returns extension offerings
+                that can be used to extend the specified training plan.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -12725,6 +16574,13 @@ class SageMakerClient(_BaseClient):
         describing why. When a callback step is run, the pipeline generates a callback token and
         includes the token in a message sent to Amazon Simple Queue Service (Amazon SQS).
 
+        Args:
+            callback_token: The pipeline generated token from the Amazon SQS queue.
+            failure_reason: A message describing why the step failed.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than one
+                time. Filled with a fresh UUID4 when left out.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -12750,6 +16606,13 @@ class SageMakerClient(_BaseClient):
         Notifies the pipeline that the execution of a callback step succeeded and provides a list of
         the step's output parameters. When a callback step is run, the pipeline generates a callback
         token and includes the token in a message sent to Amazon Simple Queue Service (Amazon SQS).
+
+        Args:
+            callback_token: The pipeline generated token from the Amazon SQS queue.
+            output_parameters: A list of the output parameters of the callback step.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than one
+                time. Filled with a fresh UUID4 when left out.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -12779,6 +16642,12 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html)
         for details.
 
+        Args:
+            cluster_name: The string name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster.
+            deep_health_check_configurations: A list of configurations containing instance group
+                names, EC2 instance IDs, and deep health checks to perform.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -12796,7 +16665,13 @@ class SageMakerClient(_BaseClient):
         edge_deployment_plan_name: str,
         stage_name: str,
     ) -> None:
-        """Starts a stage in an edge deployment plan."""
+        """
+        Starts a stage in an edge deployment plan.
+
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan to start.
+            stage_name: The name of the stage to start.
+        """
         return await self._invoke(
             _StartEdgeDeploymentStage,
             _s.StartEdgeDeploymentStageRequest(
@@ -12812,6 +16687,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.StartInferenceExperimentResponse:
         """
         Starts an inference experiment.
+
+        Args:
+            name: The name of the inference experiment to start.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -12831,6 +16709,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.StartMlflowTrackingServerResponse:
         """
         Programmatically start an MLflow Tracking Server.
+
+        Args:
+            tracking_server_name: The name of the tracking server to start.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -12854,6 +16735,9 @@ class SageMakerClient(_BaseClient):
         Note: By default, when you successfully create a new schedule, the status of a monitoring
         schedule is `scheduled`.
 
+        Args:
+            monitoring_schedule_name: The name of the schedule to start.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -12874,6 +16758,9 @@ class SageMakerClient(_BaseClient):
         ML storage volume. After configuring the notebook instance, SageMaker AI sets the notebook
         instance status to `InService`. A notebook instance's status must be `InService` before you
         can connect to your Jupyter notebook.
+
+        Args:
+            notebook_instance_name: The name of the notebook instance to start.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -12902,6 +16789,29 @@ class SageMakerClient(_BaseClient):
     ) -> _s.StartPipelineExecutionResponse:
         """
         Starts a pipeline execution.
+
+        Args:
+            pipeline_name: The name or Amazon Resource Name (ARN) of the pipeline.
+            pipeline_execution_display_name: The display name of the pipeline execution.
+            pipeline_parameters: Contains a list of pipeline parameters. This list can be empty.
+            pipeline_execution_description: The description of the pipeline execution.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than once.
+                Filled with a fresh UUID4 when left out.
+            parallelism_configuration: This configuration, if specified, overrides the parallelism
+                configuration of the parent pipeline for this specific run.
+            selective_execution_config: The selective execution configuration applied to the
+                pipeline run.
+            pipeline_version_id: The ID of the pipeline version to start execution from. You can't
+                specify this with `PipelineVersionAlias`.
+            mlflow_experiment_name: The MLflow experiment name of the pipeline execution.
+            pipeline_version_alias: The alias of the pipeline version to start the execution from.
+                You can't specify this with `PipelineVersionId`. If no version of the pipeline has
+                this alias, the request fails with a `ResourceNotFound` error.
+            role_arn: The Amazon Resource Name (ARN) of the IAM role that the execution uses. You
+                must specify this parameter when you start an execution of a pipeline that Amazon
+                Web Services manages. You can't specify it for a pipeline that you create, because
+                its executions use the pipeline's role.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -12934,6 +16844,11 @@ class SageMakerClient(_BaseClient):
         Initiates a remote connection session between a local integrated development environments
         (IDEs) and a remote SageMaker space.
 
+        Args:
+            resource_identifier: The Amazon Resource Name (ARN) of the resource to which the remote
+                connection will be established. For example, this identifies the specific ARN space
+                application you want to connect to from your local IDE.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -12953,6 +16868,9 @@ class SageMakerClient(_BaseClient):
         """
         Stops a running AI benchmark job.
 
+        Args:
+            ai_benchmark_job_name: The name of the AI benchmark job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -12971,6 +16889,9 @@ class SageMakerClient(_BaseClient):
         """
         Stops a running AI recommendation job.
 
+        Args:
+            ai_recommendation_job_name: The name of the AI recommendation job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -12988,6 +16909,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         A method for forcing a running job to shut down.
+
+        Args:
+            auto_ml_job_name: The name of the object you are requesting.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13014,6 +16938,9 @@ class SageMakerClient(_BaseClient):
         `CompilationJobStatus` of the job to `Stopping`. After Amazon SageMaker stops the job, it
         sets the `CompilationJobStatus` to `Stopped`.
 
+        Args:
+            compilation_job_name: The name of the model compilation job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -13030,7 +16957,13 @@ class SageMakerClient(_BaseClient):
         edge_deployment_plan_name: str,
         stage_name: str,
     ) -> None:
-        """Stops a stage in an edge deployment plan."""
+        """
+        Stops a stage in an edge deployment plan.
+
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan to stop.
+            stage_name: The name of the stage to stop.
+        """
         return await self._invoke(
             _StopEdgeDeploymentStage,
             _s.StopEdgeDeploymentStageRequest(
@@ -13044,7 +16977,12 @@ class SageMakerClient(_BaseClient):
         *,
         edge_packaging_job_name: str,
     ) -> None:
-        """Request to stop an edge packaging job."""
+        """
+        Request to stop an edge packaging job.
+
+        Args:
+            edge_packaging_job_name: The name of the edge packaging job.
+        """
         return await self._invoke(
             _StopEdgePackagingJob,
             _s.StopEdgePackagingJobRequest(
@@ -13065,6 +17003,9 @@ class SageMakerClient(_BaseClient):
         Service (Amazon S3). All data that the training jobs write to Amazon CloudWatch Logs are
         still available in CloudWatch. After the tuning job moves to the `Stopped` state, it
         releases all reserved resources for the tuning job.
+
+        Args:
+            hyper_parameter_tuning_job_name: The name of the tuning job to stop.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13088,6 +17029,18 @@ class SageMakerClient(_BaseClient):
         """
         Stops an inference experiment.
 
+        Args:
+            name: The name of the inference experiment to stop.
+            model_variant_actions: Array of key-value pairs, with names of variants mapped to
+                actions. The possible actions are the following:
+            desired_model_variants: An array of `ModelVariantConfig` objects. There is one for each
+                variant that you want to deploy after the inference experiment stops. Each
+                `ModelVariantConfig` describes the infrastructure configuration for deploying the
+                corresponding variant.
+            desired_state: The desired state of the experiment after stopping. The possible states
+                are the following:
+            reason: The reason for stopping the experiment.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13110,6 +17063,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Stops an Inference Recommender job.
+
+        Args:
+            job_name: The name of the job you want to stop.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13139,6 +17095,10 @@ class SageMakerClient(_BaseClient):
         - `DescribeJob`
         - `DeleteJob`
 
+        Args:
+            job_name: The name of the job to stop.
+            job_category: The category of the job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -13159,6 +17119,9 @@ class SageMakerClient(_BaseClient):
         Stops a running labeling job. A job that is stopped cannot be restarted. Any results
         obtained before the job is stopped are placed in the Amazon S3 output bucket.
 
+        Args:
+            labeling_job_name: The name of the labeling job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -13176,6 +17139,9 @@ class SageMakerClient(_BaseClient):
     ) -> _s.StopMlflowTrackingServerResponse:
         """
         Programmatically stop an MLflow Tracking Server.
+
+        Args:
+            tracking_server_name: The name of the tracking server to stop.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -13195,6 +17161,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Stops a previously started monitoring schedule.
+
+        Args:
+            monitoring_schedule_name: The name of the schedule to stop.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13221,6 +17190,9 @@ class SageMakerClient(_BaseClient):
         call the `StartNotebookInstance` API. `StartNotebookInstance` launches another ML compute
         instance, configures it, and attaches the preserved ML storage volume so you can continue
         your work.
+
+        Args:
+            notebook_instance_name: The name of the notebook instance to terminate.
         """
         return await self._invoke(
             _StopNotebookInstance,
@@ -13236,6 +17208,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Ends a running inference optimization job.
+
+        Args:
+            optimization_job_name: The name that you assigned to the optimization job.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13279,6 +17254,12 @@ class SageMakerClient(_BaseClient):
         finishes, the pipeline execution status is `Stopped`. If the timeout is hit the pipeline
         execution status is `Failed`.
 
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than once.
+                Filled with a fresh UUID4 when left out.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13298,6 +17279,9 @@ class SageMakerClient(_BaseClient):
     ) -> None:
         """
         Stops a processing job.
+
+        Args:
+            processing_job_name: The name of the processing job to stop.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13321,6 +17305,9 @@ class SageMakerClient(_BaseClient):
 
         When it receives a `StopTrainingJob` request, SageMaker changes the status of the job to
         `Stopping`. After SageMaker stops the job, it sets the status to `Stopped`.
+
+        Args:
+            training_job_name: The name of the training job to stop.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13348,6 +17335,9 @@ class SageMakerClient(_BaseClient):
         - `DescribeTrainingSession`
         - `DeleteTrainingSession`
 
+        Args:
+            training_session_name: The name of the training session to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -13371,6 +17361,9 @@ class SageMakerClient(_BaseClient):
         you stop a batch transform job before it is completed, Amazon SageMaker doesn't store the
         job's output in Amazon S3.
 
+        Args:
+            transform_job_name: The name of the batch transform job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -13392,6 +17385,13 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateActionResponse:
         """
         Updates an action.
+
+        Args:
+            action_name: The name of the action to update.
+            description: The new description for the action.
+            status: The new status for the action.
+            properties: The new list of properties. Overwrites the current property list.
+            properties_to_remove: A list of properties to remove.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -13419,6 +17419,12 @@ class SageMakerClient(_BaseClient):
         """
         Updates the properties of an AppImageConfig.
 
+        Args:
+            app_image_config_name: The name of the AppImageConfig to update.
+            kernel_gateway_image_config: The new KernelGateway app to run on the image.
+            jupyter_lab_app_image_config: The JupyterLab app running on the image.
+            code_editor_app_image_config: The Code Editor app running on the image.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -13442,6 +17448,12 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateArtifactResponse:
         """
         Updates an artifact.
+
+        Args:
+            artifact_arn: The Amazon Resource Name (ARN) of the artifact to update.
+            artifact_name: The new name for the artifact.
+            properties: The new list of properties. Overwrites the current property list.
+            properties_to_remove: A list of properties to remove.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -13474,6 +17486,29 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateClusterResponse:
         """
         Updates a SageMaker HyperPod cluster.
+
+        Args:
+            cluster_name: Specify the name of the SageMaker HyperPod cluster you want to update.
+            instance_groups: Specify the instance groups to update.
+            restricted_instance_groups: The specialized instance groups for training models like
+                Amazon Nova to be created in the SageMaker HyperPod cluster.
+            restricted_instance_groups_config: The configuration for the restricted instance groups
+                (RIG) in the SageMaker HyperPod cluster.
+            tiered_storage_config: Updates the configuration for managed tier checkpointing on the
+                HyperPod cluster. For example, you can enable or disable the feature and modify the
+                percentage of cluster memory allocated for checkpoint storage.
+            node_recovery: The node recovery mode to be applied to the SageMaker HyperPod cluster.
+            instance_groups_to_delete: Specify the names of the instance groups to delete. Use a
+                single `,` as the separator between multiple names.
+            node_provisioning_mode: Determines how instance provisioning is handled during cluster
+                operations. In `Continuous` mode, the cluster provisions available instances
+                incrementally and retries until the target count is reached. The cluster becomes
+                operational once cluster-level resources are ready. Use `CurrentCount` and
+                `TargetCount` in `DescribeCluster` to track provisioning progress.
+            cluster_role: The Amazon Resource Name (ARN) of the IAM role that HyperPod assumes for
+                cluster autoscaling operations. Cannot be updated while autoscaling is enabled.
+            auto_scaling: Updates the autoscaling configuration for the cluster. Use to enable or
+                disable automatic node scaling.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -13523,6 +17558,23 @@ class SageMakerClient(_BaseClient):
 
         You can't update an extension while it is being deleted.
 
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of the SageMaker HyperPod cluster on which
+                the extension is installed.
+            extension_arn: The Amazon Resource Name (ARN) of the extension to update.
+            extension_version: The version to update the extension to, in `MAJOR.MINOR.PATCH`
+                format. The version must be later than the extension's current version. If you omit
+                this parameter, the extension keeps its current version.
+            configuration_values: The configuration changes to apply, as a JSON object serialized as
+                a string. Settings that you include are changed, settings that you omit are
+                unchanged, and a setting with the value `null` returns to its default value. The
+                resulting configuration must be valid for the target extension version. If you omit
+                `ConfigurationValues`, the configuration is unchanged.
+            client_token: A unique, case-sensitive identifier that you provide so that the request
+                is idempotent. If you send the same update more than once, SageMaker HyperPod
+                applies it once and doesn't return an error. Filled with a fresh UUID4 when left
+                out.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13548,6 +17600,12 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateClusterSchedulerConfigResponse:
         """
         Update the cluster policy configuration.
+
+        Args:
+            cluster_scheduler_config_id: ID of the cluster policy.
+            target_version: Target version.
+            scheduler_config: Cluster policy configuration.
+            description: Description of the cluster policy.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -13581,6 +17639,14 @@ class SageMakerClient(_BaseClient):
         uptime and availability. Plan accordingly to mitigate potential disruptions to your
         workloads.
 
+        Args:
+            cluster_name: Specify the name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster you want to update for security patching.
+            instance_groups: The array of instance groups for which to update AMI versions.
+            deployment_config: The configuration to use when updating the AMI versions.
+            image_id: When configuring your HyperPod cluster, you can specify an image ID using one
+                of the following options:
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13603,6 +17669,13 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateCodeRepositoryOutput:
         """
         Updates the specified Git repository with the specified values.
+
+        Args:
+            code_repository_name: The name of the Git repository to update.
+            git_config: The configuration of the git repository, including the URL and the Amazon
+                Resource Name (ARN) of the Amazon Web Services Secrets Manager secret that contains
+                the credentials used to access the repository. The secret must have a staging label
+                of `AWSCURRENT` and must be in the following format:
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -13627,6 +17700,16 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateComputeQuotaResponse:
         """
         Update the compute allocation definition.
+
+        Args:
+            compute_quota_id: ID of the compute allocation definition.
+            target_version: Target version.
+            compute_quota_config: Configuration of the compute allocation definition. This includes
+                the resource sharing option, and the setting to preempt low priority tasks.
+            compute_quota_target: The target entity to allocate compute resources to.
+            activation_state: The state of the compute allocation being described. Use to enable or
+                disable compute allocation.
+            description: Description of the compute allocation definition.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -13656,6 +17739,12 @@ class SageMakerClient(_BaseClient):
         """
         Updates a context.
 
+        Args:
+            context_name: The name of the context to update.
+            description: The new description for the context.
+            properties: The new list of properties. Overwrites the current property list.
+            properties_to_remove: A list of properties to remove.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13682,6 +17771,15 @@ class SageMakerClient(_BaseClient):
         """
         Updates a fleet of devices.
 
+        Args:
+            device_fleet_name: The name of the fleet.
+            role_arn: The Amazon Resource Name (ARN) of the device.
+            description: Description of the fleet.
+            output_config: Output configuration for storing sample data collected by the fleet.
+            enable_iot_role_alias: Whether to create an Amazon Web Services IoT Role Alias during
+                device fleet creation. The name of the role alias generated will match this pattern:
+                "SageMakerEdge-{DeviceFleetName}".
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
         """
@@ -13702,7 +17800,13 @@ class SageMakerClient(_BaseClient):
         device_fleet_name: str,
         devices: list[_s.Device],
     ) -> None:
-        """Updates one or more devices in a fleet."""
+        """
+        Updates one or more devices in a fleet.
+
+        Args:
+            device_fleet_name: The name of the fleet the devices belong to.
+            devices: List of devices to register with Edge Manager agent.
+        """
         return await self._invoke(
             _UpdateDevices,
             _s.UpdateDevicesRequest(
@@ -13727,6 +17831,31 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateDomainResponse:
         """
         Updates the default settings for new user profiles in the domain.
+
+        Args:
+            domain_id: The ID of the domain to be updated.
+            default_user_settings: A collection of settings.
+            domain_settings_for_update: A collection of `DomainSettings` configuration values to
+                update.
+            app_security_group_management: The entity that creates and manages the required security
+                groups for inter-app communication in `VPCOnly` mode. Required when
+                `CreateDomain.AppNetworkAccessType` is `VPCOnly` and
+                `DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn` is provided.
+                If setting up the domain for use with RStudio, this value must be set to `Service`.
+            default_space_settings: The default settings for shared spaces that users create in the
+                domain.
+            subnet_ids: The VPC subnets that Studio uses for communication.
+            app_network_access_type: Specifies the VPC used for non-EFS traffic.
+            tag_propagation: Indicates whether custom tag propagation is supported for the domain.
+                Defaults to `DISABLED`.
+            home_efs_file_system_creation: Indicates whether to create a home EFS file system for
+                the domain. You can change from `Disabled` to `Enabled` to provision EFS on demand,
+                but you cannot change from `Enabled` to `Disabled`.
+            vpc_id: The identifier for the VPC used by the domain for network communication. Use
+                this field only when adding VPC configuration to a SageMaker AI domain used in
+                Amazon SageMaker Unified Studio that was created without VPC settings. SageMaker AI
+                doesn't automatically apply VPC updates to existing applications. Stop and restart
+                your applications to apply the changes.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13780,6 +17909,27 @@ class SageMakerClient(_BaseClient):
         you may lose visibility into the instance type the endpoint is using. The endpoint must be
         deleted in order to stop incurring charges.
 
+        Args:
+            endpoint_name: The name of the endpoint whose configuration you want to update.
+            endpoint_config_name: The name of the new endpoint configuration.
+            retain_all_variant_properties: When updating endpoint resources, enables or disables the
+                retention of variant properties
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VariantProperty.html),
+                such as the instance count or the variant weight. To retain the variant properties
+                of an endpoint when updating it, set `RetainAllVariantProperties` to `true`. To use
+                the variant properties specified in a new `EndpointConfig` call when updating an
+                endpoint, set `RetainAllVariantProperties` to `false`. The default is `false`.
+            exclude_retained_variant_properties: When you are updating endpoint resources with
+                `RetainAllVariantProperties`, whose value is set to `true`,
+                `ExcludeRetainedVariantProperties` specifies the list of type VariantProperty
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VariantProperty.html)
+                to override with the values provided by `EndpointConfig`. If you don't specify a
+                value for `ExcludeRetainedVariantProperties`, no variant properties are overridden.
+            deployment_config: The deployment configuration for an endpoint, which contains the
+                desired deployment strategy and rollback configurations.
+            retain_deployment_config: Specifies whether to reuse the last deployment configuration.
+                The default value is false (the configuration is not reused).
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -13808,6 +17958,11 @@ class SageMakerClient(_BaseClient):
         status to `InService`. To check the status of an endpoint, use the DescribeEndpoint
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html) API.
 
+        Args:
+            endpoint_name: The name of an existing SageMaker endpoint.
+            desired_weights_and_capacities: An object that provides new capacity and weight values
+                for a variant.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -13829,6 +17984,12 @@ class SageMakerClient(_BaseClient):
         """
         Adds, updates, or removes the description of an experiment. Updates the display name of an
         experiment.
+
+        Args:
+            experiment_name: The name of the experiment to update.
+            display_name: The name of the experiment as displayed. The name doesn't need to be
+                unique. If `DisplayName` isn't specified, `ExperimentName` is displayed.
+            description: The description of the experiment.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -13867,6 +18028,15 @@ class SageMakerClient(_BaseClient):
         from an existing feature group, use the `UpdateFeatureGroup` API and set the `TtlDuration`
         `Unit` and `Value` to `null`.
 
+        Args:
+            feature_group_name: The name or Amazon Resource Name (ARN) of the feature group that
+                you're updating.
+            feature_additions: Updates the feature group. Updating a feature group is an
+                asynchronous operation. When you get an HTTP 200 response, you've made a valid
+                request. It takes some time after you've made a valid request for Feature Store to
+                update the feature group.
+            online_store_config: Updates the feature group online store configuration.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -13893,6 +18063,16 @@ class SageMakerClient(_BaseClient):
         """
         Updates the description and parameters of the feature group.
 
+        Args:
+            feature_group_name: The name or Amazon Resource Name (ARN) of the feature group
+                containing the feature that you're updating.
+            feature_name: The name of the feature that you're updating.
+            description: A description that you can write to better describe the feature.
+            parameter_additions: A list of key-value pairs that you can add to better describe the
+                feature.
+            parameter_removals: A list of parameter keys that you can specify to remove parameters
+                that describe your feature.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -13917,6 +18097,12 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateHubResponse:
         """
         Update a hub.
+
+        Args:
+            hub_name: The name of the hub to update.
+            hub_description: A description of the updated hub.
+            hub_display_name: The display name of the hub.
+            hub_search_keywords: The searchable keywords for the hub.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -13963,6 +18149,22 @@ class SageMakerClient(_BaseClient):
         Note: If you want to update a `ModelReference` resource in your hub, use the
         `UpdateHubContentResource` API instead.
 
+        Args:
+            hub_name: The name of the SageMaker hub that contains the hub content you want to
+                update. You can optionally use the hub ARN instead.
+            hub_content_name: The name of the hub content resource that you want to update.
+            hub_content_type: The content type of the resource that you want to update. Only specify
+                a `Model` or `Notebook` resource for this API. To update a `ModelReference`, use the
+                `UpdateHubContentReference` API instead.
+            hub_content_version: The hub content version that you want to update. For example, if
+                you have two versions of a resource in your hub, you can update the second version.
+            hub_content_display_name: The display name of the hub content.
+            hub_content_description: The description of the hub content.
+            hub_content_markdown: A string that provides a description of the hub content. This
+                string can include links, tables, and standard markdown formatting.
+            hub_content_search_keywords: The searchable keywords of the hub content.
+            support_status: Indicates the current status of the hub content resource.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -14005,6 +18207,17 @@ class SageMakerClient(_BaseClient):
         hub
         (https://docs.aws.amazon.com/sagemaker/latest/dg/jumpstart-curated-hubs-admin-guide-add-models.html).
 
+        Args:
+            hub_name: The name of the SageMaker hub that contains the hub content you want to
+                update. You can optionally use the hub ARN instead.
+            hub_content_name: The name of the hub content resource that you want to update.
+            hub_content_type: The content type of the resource that you want to update. Only specify
+                a `ModelReference` resource for this API. To update a `Model` or `Notebook`
+                resource, use the `UpdateHubContent` API instead.
+            min_version: The minimum hub content version of the referenced model that you want to
+                use. The minimum version must be older than the latest available version of the
+                referenced model. To support all versions of a model, set the value to `1.0.0`.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -14032,6 +18245,15 @@ class SageMakerClient(_BaseClient):
         Updates the properties of a SageMaker AI image. To change the image's tags, use the AddTags
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddTags.html) and DeleteTags
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteTags.html) APIs.
+
+        Args:
+            delete_properties: A list of properties to delete. Only the `Description` and
+                `DisplayName` properties can be deleted.
+            description: The new description for the image.
+            display_name: The new display name for the image.
+            image_name: The name of the image to update.
+            role_arn: The new ARN for the IAM role that enables Amazon SageMaker AI to perform tasks
+                on your behalf.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -14067,6 +18289,20 @@ class SageMakerClient(_BaseClient):
         """
         Updates the properties of a SageMaker AI image version.
 
+        Args:
+            image_name: The name of the image.
+            alias: The alias of the image version.
+            version: The version of the image.
+            aliases_to_add: A list of aliases to add.
+            aliases_to_delete: A list of aliases to delete.
+            vendor_guidance: The availability of the image version specified by the maintainer.
+            job_type: Indicates SageMaker AI job type compatibility.
+            ml_framework: The machine learning framework vended in the image version.
+            programming_lang: The supported programming language and its version.
+            processor: Indicates CPU or GPU compatibility.
+            horovod: Indicates Horovod compatibility.
+            release_notes: The maintainer description of the image version.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -14101,6 +18337,19 @@ class SageMakerClient(_BaseClient):
         """
         Updates an inference component.
 
+        Args:
+            inference_component_name: The name of the inference component.
+            specification: Details about the resources to deploy with this inference component,
+                including the model, container, and compute resources.
+            specifications: A list of specification objects for the inference component, one per
+                instance type. Use this parameter when you want to specify different model or
+                resource configurations for the inference component on each instance type. You can
+                use either this parameter or the singular `Specification` parameter, but not both.
+            runtime_config: Runtime settings for a model that is deployed with an inference
+                component.
+            deployment_config: The deployment configuration for the inference component. The
+                configuration contains the desired deployment strategy and rollback settings.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -14123,6 +18372,11 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateInferenceComponentRuntimeConfigOutput:
         """
         Runtime settings for a model that is deployed with an inference component.
+
+        Args:
+            inference_component_name: The name of the inference component to update.
+            desired_runtime_config: Runtime settings for a model that is deployed with an inference
+                component.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -14150,6 +18404,23 @@ class SageMakerClient(_BaseClient):
         to be either `Created`, `Running`. For more information on the status of an inference
         experiment, see DescribeInferenceExperiment
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeInferenceExperiment.html).
+
+        Args:
+            name: The name of the inference experiment to be updated.
+            schedule: The duration for which the inference experiment will run. If the status of the
+                inference experiment is `Created`, then you can update both the start and end dates.
+                If the status of the inference experiment is `Running`, then you can update only the
+                end date.
+            description: The description of the inference experiment.
+            model_variants: An array of `ModelVariantConfig` objects. There is one for each variant,
+                whose infrastructure configuration you want to update.
+            data_storage_config: The Amazon S3 location and configuration for storing inference
+                request and response data.
+            shadow_mode_config: The configuration of `ShadowMode` inference experiment type. Use
+                this field to specify a production variant which takes all the inference requests,
+                and a shadow variant to which Amazon SageMaker replicates a percentage of the
+                inference requests. For the shadow variant also specify the percentage of requests
+                that Amazon SageMaker replicates.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -14187,6 +18458,11 @@ class SageMakerClient(_BaseClient):
         same time, you get a `ConflictException`. Describe the router, and then send your update
         again.
 
+        Args:
+            inference_router_name: The name of the inference router to update.
+            routing_targets: The complete list of routing targets for the inference router. To
+                remove the last routing target, delete the router.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -14213,6 +18489,24 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateMlflowAppResponse:
         """
         Updates an MLflow App.
+
+        Args:
+            arn: The ARN of the MLflow App to update.
+            name: The name of the MLflow App to update.
+            artifact_store_uri: The new S3 URI for the general purpose bucket to use as the artifact
+                store for the MLflow App.
+            model_registration_mode: Whether to enable or disable automatic registration of new
+                MLflow models to the SageMaker Model Registry. To enable automatic model
+                registration, set this value to `AutoModelRegistrationEnabled`. To disable automatic
+                model registration, set this value to `AutoModelRegistrationDisabled`. If not
+                specified, `AutomaticModelRegistration` defaults to `AutoModelRegistrationEnabled`
+            weekly_maintenance_window_start: The new weekly maintenance window start day and time to
+                update. The maintenance window day and time should be in Coordinated Universal Time
+                (UTC) 24-hour standard time. For example: TUE:03:30.
+            default_domain_id_list: List of SageMaker Domain IDs for which this MLflow App is the
+                default.
+            account_default_status: Indicates whether this this MLflow App is the default for the
+                account.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -14245,6 +18539,24 @@ class SageMakerClient(_BaseClient):
         """
         Updates properties of an existing MLflow Tracking Server.
 
+        Args:
+            tracking_server_name: The name of the MLflow Tracking Server to update.
+            artifact_store_uri: The new S3 URI for the general purpose bucket to use as the artifact
+                store for the MLflow Tracking Server.
+            tracking_server_size: The new size for the MLflow Tracking Server.
+            automatic_model_registration: Whether to enable or disable automatic registration of new
+                MLflow models to the SageMaker Model Registry. To enable automatic model
+                registration, set this value to `True`. To disable automatic model registration, set
+                this value to `False`. If not specified, `AutomaticModelRegistration` defaults to
+                `False`
+            weekly_maintenance_window_start: The new weekly maintenance window start day and time to
+                update. The maintenance window day and time should be in Coordinated Universal Time
+                (UTC) 24-hour standard time. For example: TUE:03:30.
+            s3_bucket_owner_account_id: The new expected Amazon Web Services account ID that owns
+                the Amazon S3 bucket for artifact storage.
+            s3_bucket_owner_verification: Whether to enable or disable Amazon S3 Bucket Owenrship
+                Verifaction whenever the MLflow Tracking Server interacts with Amazon Amazon S3.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -14274,6 +18586,15 @@ class SageMakerClient(_BaseClient):
         Update an Amazon SageMaker Model Card.
 
         Important: You cannot update both model card content and model card status in a single call.
+
+        Args:
+            model_card_name: The name or Amazon Resource Name (ARN) of the model card to update.
+            content: The updated model card content. Content must be in model card JSON schema
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards.html#model-cards-json-schema)
+                and provided as a string.
+            model_card_status: The approval status of the model card within your organization.
+                Different organizations might have different criteria for model card review and
+                approval.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -14308,6 +18629,40 @@ class SageMakerClient(_BaseClient):
         """
         Updates a versioned model.
 
+        Args:
+            model_package_arn: The Amazon Resource Name (ARN) of the model package.
+            model_approval_status: The approval status of the model.
+            model_package_registration_type: The package registration type of the model package
+                input.
+            approval_description: A description for the approval status of the model.
+            customer_metadata_properties: The metadata properties associated with the model package
+                versions.
+            customer_metadata_properties_to_remove: The metadata properties associated with the
+                model package versions to remove.
+            additional_inference_specifications_to_add: An array of additional Inference
+                Specification objects to be added to the existing array additional Inference
+                Specification. Total number of additional Inference Specifications can not exceed
+                15. Each additional Inference Specification specifies artifacts based on this model
+                package that can be used on inference endpoints. Generally used with SageMaker Neo
+                to store the compiled artifacts.
+            inference_specification: Specifies details about inference jobs that you can run with
+                models based on this model package, including the following information:
+            source_uri: The URI of the source for the model package.
+            model_card: The model card associated with the model package. Since
+                `ModelPackageModelCard` is tied to a model package, it is a specific usage of a
+                model card and its schema is simplified compared to the schema of `ModelCard`. The
+                `ModelPackageModelCard` schema does not include `model_package_details`, and
+                `model_overview` is composed of the `model_creator` and `model_artifact` properties.
+                For more information about the model package model card schema, see Model package
+                model card schema
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html#model-card-schema).
+                For more information about the model card associated with the model package, see
+                View the Details of a Model Version
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html).
+            model_life_cycle: A structure describing the current state of the model in its life
+                cycle.
+            client_token: A unique token that guarantees that the call to this API is idempotent.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -14340,6 +18695,14 @@ class SageMakerClient(_BaseClient):
         """
         Update the parameters of a model monitor alert.
 
+        Args:
+            monitoring_schedule_name: The name of a monitoring schedule.
+            monitoring_alert_name: The name of a monitoring alert.
+            datapoints_to_alert: Within `EvaluationPeriod`, how many execution failures will raise
+                an alert.
+            evaluation_period: The number of most recent monitoring executions to consider when
+                evaluating alert status.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -14362,6 +18725,12 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateMonitoringScheduleResponse:
         """
         Updates a previously created schedule.
+
+        Args:
+            monitoring_schedule_name: The name of the monitoring schedule. The name must be unique
+                within an Amazon Web Services Region within an Amazon Web Services account.
+            monitoring_schedule_config: The configuration object that specifies the monitoring
+                schedule and defines the monitoring job.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -14408,6 +18777,65 @@ class SageMakerClient(_BaseClient):
         (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html) for
         security best practices.
 
+        Args:
+            notebook_instance_name: The name of the notebook instance to update.
+            instance_type: The Amazon ML compute instance type.
+            ip_address_type: The IP address type for the notebook instance. Specify `ipv4` for
+                IPv4-only connectivity or `dualstack` for both IPv4 and IPv6 connectivity. The
+                notebook instance must be stopped before updating this setting. When you specify
+                `dualstack`, the subnet must support IPv6 addressing.
+            platform_identifier: The platform identifier of the notebook instance runtime
+                environment.
+            role_arn: The Amazon Resource Name (ARN) of the IAM role that SageMaker AI can assume to
+                access the notebook instance. For more information, see SageMaker AI Roles
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
+            lifecycle_config_name: The name of a lifecycle configuration to associate with the
+                notebook instance. For information about lifestyle configurations, see Step 2.1:
+                (Optional) Customize a Notebook Instance
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html).
+            disassociate_lifecycle_config: Set to `true` to remove the notebook instance lifecycle
+                configuration currently associated with the notebook instance. This operation is
+                idempotent. If you specify a lifecycle configuration that is not associated with the
+                notebook instance when you call this method, it does not throw an error.
+            volume_size_in_gb: The size, in GB, of the ML storage volume to attach to the notebook
+                instance. The default value is 5 GB. ML storage volumes are encrypted, so SageMaker
+                AI can't determine the amount of available free space on the volume. Because of
+                this, you can increase the volume size when you update a notebook instance, but you
+                can't decrease the volume size. If you want to decrease the size of the ML storage
+                volume in use, create a new notebook instance with the desired size.
+            default_code_repository: The Git repository to associate with the notebook instance as
+                its default code repository. This can be either the name of a Git repository stored
+                as a resource in your account, or the URL of a Git repository in Amazon Web Services
+                CodeCommit (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or
+                in any other Git repository. When you open a notebook instance, it opens in the
+                directory that contains this repository. For more information, see Associating Git
+                Repositories with SageMaker AI Notebook Instances
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html).
+            additional_code_repositories: An array of up to three Git repositories to associate with
+                the notebook instance. These can be either the names of Git repositories stored as
+                resources in your account, or the URL of Git repositories in Amazon Web Services
+                CodeCommit (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or
+                in any other Git repository. These repositories are cloned at the same level as the
+                default repository of your notebook instance. For more information, see Associating
+                Git Repositories with SageMaker AI Notebook Instances
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html).
+            accelerator_types: This parameter is no longer supported. Elastic Inference (EI) is no
+                longer available.
+            disassociate_accelerator_types: This parameter is no longer supported. Elastic Inference
+                (EI) is no longer available.
+            disassociate_default_code_repository: The name or URL of the default Git repository to
+                remove from this notebook instance. This operation is idempotent. If you specify a
+                Git repository that is not associated with the notebook instance when you call this
+                method, it does not throw an error.
+            disassociate_additional_code_repositories: A list of names or URLs of the default Git
+                repositories to remove from this notebook instance. This operation is idempotent. If
+                you specify a Git repository that is not associated with the notebook instance when
+                you call this method, it does not throw an error.
+            root_access: Whether root access is enabled or disabled for users of the notebook
+                instance. The default value is `Enabled`.
+            instance_metadata_service_configuration: Information on the IMDS configuration of the
+                notebook instance
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -14453,6 +18881,14 @@ class SageMakerClient(_BaseClient):
         Script (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html) for
         security best practices.
 
+        Args:
+            notebook_instance_lifecycle_config_name: The name of the lifecycle configuration.
+            on_create: The shell script that runs only once, when you create a notebook instance.
+                The shell script must be a base64-encoded string.
+            on_start: The shell script that runs every time you start a notebook instance, including
+                when you create the notebook instance. The shell script must be a base64-encoded
+                string.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -14482,6 +18918,32 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdatePartnerAppResponse:
         """
         Updates all of the SageMaker Partner AI Apps in an account.
+
+        Args:
+            arn: The ARN of the SageMaker Partner AI App to update.
+            maintenance_config: Maintenance configuration settings for the SageMaker Partner AI App.
+            tier: Indicates the instance type and size of the cluster attached to the SageMaker
+                Partner AI App.
+            application_config: Configuration settings for the SageMaker Partner AI App.
+            idc_config: Specifies the Amazon Web Services IAM Identity Center configuration for the
+                SageMaker Partner AI App. Specify this parameter when `AuthType` is `IDC`. Apps that
+                use `IAM` authorization don't use this parameter.
+            auth_type: The authorization type that users use to access the SageMaker Partner AI App.
+                Use this parameter to migrate an existing SageMaker Partner AI App from `IAM`
+                authorization to `IDC` authorization. Valid values:
+            enable_iam_session_based_identity: When set to `TRUE`, the SageMaker Partner AI App sets
+                the Amazon Web Services IAM session name or the authenticated IAM user as the
+                identity of the SageMaker Partner AI App user.
+            enable_auto_minor_version_upgrade: When set to `TRUE`, the SageMaker Partner AI App is
+                automatically upgraded to the latest minor version during the next scheduled
+                maintenance window, if one is available.
+            app_version: The semantic version to upgrade the SageMaker Partner AI App to. Must be
+                the same semantic version returned in the `AvailableUpgrade` field from
+                `DescribePartnerApp`. Version skipping and downgrades are not supported.
+            client_token: A unique token that guarantees that the call to this API is idempotent.
+                Filled with a fresh UUID4 when left out.
+            tags: Each tag consists of a key and an optional value. Tag keys must be unique per
+                resource.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -14519,6 +18981,22 @@ class SageMakerClient(_BaseClient):
         """
         Updates a pipeline.
 
+        Args:
+            pipeline_name: The name of the pipeline to update.
+            pipeline_display_name: The display name of the pipeline.
+            pipeline_definition: The JSON pipeline definition.
+            pipeline_definition_s3_location: The location of the pipeline definition stored in
+                Amazon S3. If specified, SageMaker will retrieve the pipeline definition from this
+                location.
+            pipeline_description: The description of the pipeline.
+            role_arn: The Amazon Resource Name (ARN) that the pipeline uses to execute.
+            parallelism_configuration: If specified, it applies to all executions of this pipeline
+                by default.
+            pipeline_version_aliases: The aliases to assign to the new pipeline version that this
+                update creates. You can specify aliases only when the update changes the pipeline
+                definition. To change the aliases of an existing version, use
+                `UpdatePipelineVersion`.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -14548,6 +19026,13 @@ class SageMakerClient(_BaseClient):
         """
         Updates a pipeline execution.
 
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+            pipeline_execution_description: The description of the pipeline execution.
+            pipeline_execution_display_name: The display name of the pipeline execution.
+            parallelism_configuration: This configuration, if specified, overrides the parallelism
+                configuration of the parent pipeline for this specific run.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -14573,6 +19058,14 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdatePipelineVersionResponse:
         """
         Updates a pipeline version.
+
+        Args:
+            pipeline_arn: The Amazon Resource Name (ARN) of the pipeline.
+            pipeline_version_id: The pipeline version ID to update.
+            pipeline_version_display_name: The display name of the pipeline version.
+            pipeline_version_description: The description of the pipeline version.
+            pipeline_version_alias_operations: The aliases to add to or remove from the pipeline
+                version.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -14606,6 +19099,25 @@ class SageMakerClient(_BaseClient):
         `ServiceCatalogProvisioningUpdateDetails` of a project that is active or being created, or
         updated, you may lose resources already created by the project.
 
+        Args:
+            project_name: The name of the project.
+            project_description: The description for the project.
+            service_catalog_provisioning_update_details: The product ID and provisioning artifact ID
+                to provision a service catalog. The provisioning artifact ID will default to the
+                latest provisioning artifact ID of the product, if you don't provide the
+                provisioning artifact ID. For more information, see What is Amazon Web Services
+                Service Catalog
+                (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html).
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html). In addition, the
+                project must have tag update constraints set in order to include this parameter in
+                the request. For more information, see Amazon Web Services Service Catalog Tag
+                Update Constraints
+                (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/constraints-resourceupdate.html).
+            template_providers_to_update: The template providers to update in the project.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -14632,6 +19144,13 @@ class SageMakerClient(_BaseClient):
         Updates the settings of a space.
 
         Note: You can't edit the app type of a space in the `SpaceSettings`.
+
+        Args:
+            domain_id: The ID of the associated domain.
+            space_name: The name of the space.
+            space_settings: A collection of space settings.
+            space_display_name: The name of the space that appears in the Amazon SageMaker Studio
+                UI.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -14661,6 +19180,21 @@ class SageMakerClient(_BaseClient):
         Update a model training job to request a new Debugger profiling configuration or to change
         warm pool retention length.
 
+        Args:
+            training_job_name: The name of a training job to update the Debugger profiling
+                configuration.
+            profiler_config: Configuration information for Amazon SageMaker Debugger system
+                monitoring, framework profiling, and storage paths.
+            profiler_rule_configurations: Configuration information for Amazon SageMaker Debugger
+                rules for profiling system and framework metrics.
+            resource_config: The training job `ResourceConfig` to update warm pool retention length.
+            remote_debug_config: Configuration for remote debugging while the training job is
+                running. You can update the remote debugging configuration when the
+                `SecondaryStatus` of the job is `Downloading` or `Training`.To learn more about the
+                remote debugging functionality of SageMaker, see Access a training container through
+                Amazon Web Services Systems Manager (SSM) for remote debugging
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/train-remote-debugging.html).
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -14684,6 +19218,11 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateTrialResponse:
         """
         Updates the display name of a trial.
+
+        Args:
+            trial_name: The name of the trial to update.
+            display_name: The name of the trial as displayed. The name doesn't need to be unique. If
+                `DisplayName` isn't specified, `TrialName` is displayed.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -14715,6 +19254,26 @@ class SageMakerClient(_BaseClient):
         """
         Updates one or more properties of a trial component.
 
+        Args:
+            trial_component_name: The name of the component to update.
+            display_name: The name of the component as displayed. The name doesn't need to be
+                unique. If `DisplayName` isn't specified, `TrialComponentName` is displayed.
+            status: The new status of the component.
+            start_time: When the component started.
+            end_time: When the component ended.
+            parameters: Replaces all of the component's hyperparameters with the specified
+                hyperparameters or add new hyperparameters. Existing hyperparameters are replaced if
+                the trial component is updated with an identical hyperparameter key.
+            parameters_to_remove: The hyperparameters to remove from the component.
+            input_artifacts: Replaces all of the component's input artifacts with the specified
+                artifacts or adds new input artifacts. Existing input artifacts are replaced if the
+                trial component is updated with an identical input artifact key.
+            input_artifacts_to_remove: The input artifacts to remove from the component.
+            output_artifacts: Replaces all of the component's output artifacts with the specified
+                artifacts or adds new output artifacts. Existing output artifacts are replaced if
+                the trial component is updated with an identical output artifact key.
+            output_artifacts_to_remove: The output artifacts to remove from the component.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -14745,6 +19304,11 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateUserProfileResponse:
         """
         Updates a user profile.
+
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name.
+            user_settings: A collection of settings.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -14808,6 +19372,21 @@ class SageMakerClient(_BaseClient):
 
         Important: This operation only applies to private workforces.
 
+        Args:
+            workforce_name: The name of the private workforce that you want to update. You can find
+                your workforce name by using the ListWorkforces
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListWorkforces.html)
+                operation.
+            source_ip_config: A list of one to ten worker IP address ranges (CIDRs
+                (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html)) that can be
+                used to access tasks assigned to this workforce.
+            oidc_config: Use this parameter to update your OIDC Identity Provider (IdP)
+                configuration for a workforce made using your own IdP.
+            workforce_vpc_config: Use this parameter to update your VPC configuration for a
+                workforce.
+            ip_address_type: Use this parameter to specify whether you want `IPv4` only or
+                `dualstack` (`IPv4` and `IPv6`) to support your labeling workforce.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -14833,6 +19412,18 @@ class SageMakerClient(_BaseClient):
     ) -> _s.UpdateWorkteamResponse:
         """
         Updates an existing work team with new member definitions or description.
+
+        Args:
+            workteam_name: The name of the work team to update.
+            member_definitions: A list of `MemberDefinition` objects that contains objects that
+                identify the workers that make up the work team.
+            description: An updated description for the work team.
+            notification_configuration: Configures SNS topic notifications for available or expiring
+                work items
+            worker_access_configuration: Use this optional parameter to constrain access to an
+                Amazon S3 resource based on the IP address using supported IAM global condition
+                keys. The Amazon S3 resource is accessed in the worker portal using a Amazon S3
+                presigned URL.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.

@@ -158,6 +158,12 @@ class SageMakerClient:
         association is a lineage tracking entity. For more information, see Amazon SageMaker ML
         Lineage Tracking (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html).
 
+        Args:
+            source_arn: The ARN of the source.
+            destination_arn: The Amazon Resource Name (ARN) of the destination.
+            association_type: The type of association. The following are suggested uses for each
+                type. Amazon SageMaker places no restrictions on their use.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -196,6 +202,13 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateDomain.html) or
         CreateUserProfile
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateUserProfile.html).
+
+        Args:
+            resource_arn: The Amazon Resource Name (ARN) of the resource that you want to tag.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
         """
 
     async def associate_trial_component(
@@ -209,6 +222,10 @@ class SageMakerClient:
         trials. To disassociate a trial component from a trial, call the DisassociateTrialComponent
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DisassociateTrialComponent.html)
         API.
+
+        Args:
+            trial_component_name: The name of the component to associated with the trial.
+            trial_name: The name of the trial to associate with.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -227,6 +244,15 @@ class SageMakerClient:
 
         To use this operation, you must have the `sagemaker:AttachClusterNodeNetworkInterface`
         permission.
+
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the SageMaker HyperPod cluster
+                that contains the target node.
+            node_id: The unique identifier of the cluster node to which you want to attach the
+                network interface. The node must belong to your specified HyperPod cluster and
+                cannot be part of a Restricted Instance Group (RIG).
+            network_interface_id: The unique identifier of the elastic network interface (ENI) to
+                attach.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -247,6 +273,16 @@ class SageMakerClient:
         This API works with the Amazon Elastic Block Store (Amazon EBS) Container Storage Interface
         (CSI) driver to manage the lifecycle of persistent storage in your HyperPod EKS clusters.
 
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of your SageMaker HyperPod cluster
+                containing the target node. Your cluster must use EKS as the orchestration and be in
+                the `InService` state.
+            node_id: The unique identifier of the cluster node to which you want to attach the
+                volume. The node must belong to your specified HyperPod cluster and cannot be part
+                of a Restricted Instance Group (RIG).
+            volume_id: The unique identifier of your EBS volume to attach. The volume must be in the
+                `available` state.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -266,6 +302,17 @@ class SageMakerClient:
 
         Note: This API is only supported for clusters using `Continuous` as the
         `NodeProvisioningMode`.
+
+        Args:
+            cluster_name: The name of the HyperPod cluster to which you want to add nodes.
+            client_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the request. This token is valid for 8 hours. If you retry the
+                request with the same client token within this timeframe and the same parameters,
+                the API returns the same set of `NodeLogicalIds` with their latest status. Filled
+                with a fresh UUID4 when left out.
+            nodes_to_add: A list of instance groups and the number of nodes to add to each. You can
+                specify up to 5 instance groups in a single request, with a maximum of 50 nodes
+                total across all instance groups.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -295,6 +342,14 @@ class SageMakerClient:
           software of a cluster
           (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-operate-cli-command.html#sagemaker-hyperpod-operate-cli-command-update-cluster-software).
 
+        Args:
+            cluster_name: The name of the SageMaker HyperPod cluster from which to delete the
+                specified nodes.
+            node_ids: A list of node IDs to be deleted from the specified cluster.
+            node_logical_ids: A list of `NodeLogicalIds` identifying the nodes to be deleted. You
+                can specify up to 50 `NodeLogicalIds`. You must specify either `NodeLogicalIds`,
+                `InstanceIds`, or both, with a combined maximum of 50 identifiers.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -304,7 +359,13 @@ class SageMakerClient:
         *,
         model_package_arn_list: list[str],
     ) -> _s.BatchDescribeModelPackageOutput:
-        """This action batch describes a list of versioned model packages"""
+        """
+        This action batch describes a list of versioned model packages
+
+        Args:
+            model_package_arn_list: The list of Amazon Resource Name (ARN) of the model package
+                groups.
+        """
 
     async def batch_reboot_cluster_nodes(
         self,
@@ -328,6 +389,14 @@ class SageMakerClient:
         - You can reboot up to 25 nodes in a single request.
         - For SageMaker HyperPod clusters using the Slurm workload manager, ensure rebooting nodes
           will not disrupt critical cluster operations.
+
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the SageMaker HyperPod cluster
+                containing the nodes to reboot.
+            node_ids: A list of EC2 instance IDs to reboot using soft recovery. You can specify
+                between 1 and 25 instance IDs.
+            node_logical_ids: A list of logical node IDs to reboot using soft recovery. You can
+                specify between 1 and 25 logical node IDs.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -365,6 +434,14 @@ class SageMakerClient:
           (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-operate-cli-command.html#sagemaker-hyperpod-operate-cli-command-update-cluster-software).
         - You can replace up to 25 nodes in a single request.
 
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the SageMaker HyperPod cluster
+                containing the nodes to replace.
+            node_ids: A list of EC2 instance IDs to replace with new hardware. You can specify
+                between 1 and 25 instance IDs.
+            node_logical_ids: A list of logical node IDs to replace with new hardware. You can
+                specify between 1 and 25 logical node IDs.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -384,6 +461,22 @@ class SageMakerClient:
         Creates a benchmark job that runs performance benchmarks against inference infrastructure
         using a predefined AI workload configuration. The benchmark job measures metrics such as
         latency, throughput, and cost for your generative AI inference endpoints.
+
+        Args:
+            ai_benchmark_job_name: The name of the AI benchmark job. The name must be unique within
+                your Amazon Web Services account in the current Amazon Web Services Region.
+            benchmark_target: The target endpoint to benchmark. Specify a SageMaker endpoint by
+                providing its name or Amazon Resource Name (ARN).
+            output_config: The output configuration for the benchmark job, including the Amazon S3
+                location where benchmark results are stored.
+            ai_workload_config_identifier: The name or Amazon Resource Name (ARN) of the AI workload
+                configuration to use for this benchmark job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker AI
+                to perform tasks on your behalf.
+            network_config: The network configuration for the benchmark job, including VPC settings.
+            tags: The metadata that you apply to Amazon Web Services resources to help you
+                categorize and organize them. Each tag consists of a key and a value, both of which
+                you define.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -412,6 +505,35 @@ class SageMakerClient:
         and performance targets to recommend optimal instance types, model optimization techniques
         (such as quantization and speculative decoding), and deployment configurations.
 
+        Args:
+            ai_recommendation_job_name: The name of the AI recommendation job. The name must be
+                unique within your Amazon Web Services account in the current Amazon Web Services
+                Region.
+            model_source: The source of the model to optimize. Specify the Amazon S3 location of the
+                model artifacts.
+            output_config: The output configuration for the recommendation job, including the Amazon
+                S3 location for results and an optional model package group where the optimized
+                model is registered.
+            ai_workload_config_identifier: The name or Amazon Resource Name (ARN) of the AI workload
+                configuration to use for this recommendation job.
+            performance_target: The performance targets for the recommendation job. Specify
+                constraints on metrics such as time to first token (`ttft-ms`), `throughput`, or
+                `cost`.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker AI
+                to perform tasks on your behalf.
+            inference_specification: The inference framework configuration. Specify the framework
+                (such as LMI or vLLM) for the recommendation job.
+            optimize_model: Whether to allow model optimization techniques such as quantization,
+                speculative decoding, and kernel tuning. The default is `true`.
+            compute_spec: The compute resource specification for the recommendation job. You can
+                specify up to 3 instance types to consider, and optionally provide capacity
+                reservation configuration.
+            adapter_source: The LoRA adapter source for the recommendation job. Specify either a
+                list of model package ARNs or Amazon S3 URIs for your LoRA adapters. When this
+                parameter is absent, the recommendation job runs without LoRA adapter support.
+            tags: The metadata that you apply to Amazon Web Services resources to help you
+                categorize and organize them.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -430,6 +552,20 @@ class SageMakerClient:
         Creates a reusable AI workload configuration that defines datasets, data sources, and
         benchmark tool settings for consistent performance testing of generative AI inference
         deployments on Amazon SageMaker AI.
+
+        Args:
+            ai_workload_config_name: The name of the AI workload configuration. The name must be
+                unique within your Amazon Web Services account in the current Amazon Web Services
+                Region.
+            dataset_config: The dataset configuration for the workload. Specify input data channels
+                with their data sources for benchmark workloads.
+            ai_workload_configs: The benchmark tool configuration and workload specification.
+                Provide the specification as an inline YAML or JSON string.
+            tags: The metadata that you apply to Amazon Web Services resources to help you
+                categorize and organize them. Each tag consists of a key and a value, both of which
+                you define. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -454,6 +590,16 @@ class SageMakerClient:
         least one input or output artifact. For more information, see Amazon SageMaker ML Lineage
         Tracking (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html).
 
+        Args:
+            action_name: The name of the action. Must be unique to your account in an Amazon Web
+                Services Region.
+            source: The source type, ID, and URI.
+            action_type: The action type.
+            description: The description of the action.
+            status: The status of the action.
+            properties: A list of properties to add to the action.
+            tags: A list of tags to apply to the action.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -472,6 +618,24 @@ class SageMakerClient:
         """
         Create a machine learning algorithm that you can use in SageMaker and list in the Amazon Web
         Services Marketplace.
+
+        Args:
+            algorithm_name: The name of the algorithm.
+            algorithm_description: A description of the algorithm.
+            training_specification: Specifies details about training jobs run by this algorithm,
+                including the following:
+            inference_specification: Specifies details about inference jobs that the algorithm runs,
+                including the following:
+            validation_specification: Specifies configurations for one or more training jobs and
+                that SageMaker runs to test the algorithm's training code and, optionally, one or
+                more batch transform jobs that SageMaker runs to test the algorithm's inference
+                code.
+            certify_for_marketplace: Whether to certify the algorithm so that it can be listed in
+                Amazon Web Services Marketplace.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
         """
 
     async def create_app(
@@ -492,6 +656,20 @@ class SageMakerClient:
         configurations are selected by the user. A user may have multiple Apps active
         simultaneously.
 
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name. If this value is not set, then `SpaceName`
+                must be set.
+            space_name: The name of the space. If this value is not set, then `UserProfileName` must
+                be set.
+            app_type: The type of app.
+            app_name: The name of the app.
+            tags: Each tag consists of a key and an optional value. Tag keys must be unique per
+                resource.
+            resource_spec: The instance type and the Amazon Resource Name (ARN) of the SageMaker AI
+                image created on the instance.
+            recovery_mode: Indicates whether the application is launched in recovery mode.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -510,6 +688,19 @@ class SageMakerClient:
         Creates a configuration for running a SageMaker AI image as a KernelGateway app. The
         configuration specifies the Amazon Elastic File System storage volume on the image, and a
         list of the kernels in the image.
+
+        Args:
+            app_image_config_name: The name of the AppImageConfig. Must be unique to your account.
+            tags: A list of tags to apply to the AppImageConfig.
+            kernel_gateway_image_config: The KernelGatewayImageConfig. You can only specify one
+                image kernel in the AppImageConfig API. This kernel will be shown to users before
+                the image starts. Once the image runs, all kernels are visible in JupyterLab.
+            jupyter_lab_app_image_config: The `JupyterLabAppImageConfig`. You can only specify one
+                image kernel in the `AppImageConfig` API. This kernel is shown to users before the
+                image starts. After the image runs, all kernels are visible in JupyterLab.
+            code_editor_app_image_config: The `CodeEditorAppImageConfig`. You can only specify one
+                image kernel in the AppImageConfig API. This kernel is shown to users before the
+                image starts. After the image runs, all kernels are visible in Code Editor.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -530,6 +721,14 @@ class SageMakerClient:
         addressable object or data. Some examples are the S3 URI of a dataset and the ECR registry
         path of an image. For more information, see Amazon SageMaker ML Lineage Tracking
         (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html).
+
+        Args:
+            artifact_name: The name of the artifact. Must be unique to your account in an Amazon Web
+                Services Region.
+            source: The ID, ID type, and URI of the source.
+            artifact_type: The artifact type.
+            properties: A list of properties to add to the artifact.
+            tags: A list of tags to apply to the artifact.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -588,6 +787,39 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeAutoMLJobV2.html)
         (recommended) or DescribeAutoMLJob
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeAutoMLJob.html).
+
+        Args:
+            auto_ml_job_name: Identifies an Autopilot job. The name must be unique to your account
+                and is case insensitive.
+            input_data_config: An array of channel objects that describes the input data and its
+                location. Each channel is a named input source. Similar to `InputDataConfig`
+                supported by HyperParameterTrainingJobDefinition
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html).
+                Format(s) supported: CSV, Parquet. A minimum of 500 rows is required for the
+                training dataset. There is not a minimum number of rows required for the validation
+                dataset.
+            output_data_config: Provides information about encryption and the Amazon S3 output path
+                needed to store artifacts from an AutoML job. Format(s) supported: CSV.
+            problem_type: Defines the type of supervised learning problem available for the
+                candidates. For more information, see SageMaker Autopilot problem types
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-datasets-problem-types.html#autopilot-problem-types).
+            auto_ml_job_objective: Specifies a metric to minimize or maximize as the objective of a
+                job. If not specified, the default objective metric depends on the problem type. See
+                AutoMLJobObjective
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLJobObjective.html)
+                for the default values.
+            auto_ml_job_config: A collection of settings used to configure an AutoML job.
+            role_arn: The ARN of the role that is used to access the data.
+            generate_candidate_definitions_only: Generates possible candidates without training the
+                models. A candidate is a combination of data preprocessors, algorithms, and
+                algorithm parameter settings.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web ServicesResources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html). Tag keys must be
+                unique per resource.
+            model_deploy_config: Specifies how to generate the endpoint name for an automatic
+                one-click Autopilot model deployment.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -659,6 +891,36 @@ class SageMakerClient:
         DescribeAutoMLJobV2
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeAutoMLJobV2.html).
 
+        Args:
+            auto_ml_job_name: Identifies an Autopilot job. The name must be unique to your account
+                and is case insensitive.
+            auto_ml_job_input_data_config: An array of channel objects describing the input data and
+                their location. Each channel is a named input source. Similar to the InputDataConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJob.html#sagemaker-CreateAutoMLJob-request-InputDataConfig)
+                attribute in the `CreateAutoMLJob` input parameters. The supported formats depend on
+                the problem type:
+            output_data_config: Provides information about encryption and the Amazon S3 output path
+                needed to store artifacts from an AutoML job.
+            auto_ml_problem_type_config: Defines the configuration settings of one of the supported
+                problem types.
+            role_arn: The ARN of the role that is used to access the data.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, such as by purpose, owner, or environment. For
+                more information, see Tagging Amazon Web ServicesResources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html). Tag keys must be
+                unique per resource.
+            security_config: The security configuration for traffic encryption or Amazon VPC
+                settings.
+            auto_ml_job_objective: Specifies a metric to minimize or maximize as the objective of a
+                job. If not specified, the default objective metric depends on the problem type. For
+                the list of default values per problem type, see AutoMLJobObjective
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLJobObjective.html).
+            model_deploy_config: Specifies how to generate the endpoint name for an automatic
+                one-click Autopilot model deployment.
+            data_split_config: This structure specifies how to split the data into train and
+                validation datasets.
+            auto_ml_compute_config: Specifies the compute configuration for the AutoML job V2.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -688,6 +950,44 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod.html) in the Amazon
         SageMaker Developer Guide.
 
+        Args:
+            cluster_name: The name for the new SageMaker HyperPod cluster.
+            instance_groups: The instance groups to be created in the SageMaker HyperPod cluster.
+            restricted_instance_groups: The specialized instance groups for training models like
+                Amazon Nova to be created in the SageMaker HyperPod cluster.
+            restricted_instance_groups_config: The configuration for the restricted instance groups
+                (RIG) in the SageMaker HyperPod cluster.
+            vpc_config: Specifies the Amazon Virtual Private Cloud (VPC) that is associated with the
+                Amazon SageMaker HyperPod cluster. You can control access to and from your resources
+                by configuring your VPC. For more information, see Give SageMaker access to
+                resources in your Amazon VPC
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/infrastructure-give-access.html).
+            tags: Custom tags for managing the SageMaker HyperPod cluster as an Amazon Web Services
+                resource. You can add tags to your cluster in the same way you add them in other
+                Amazon Web Services services that support tagging. To learn more about tagging
+                Amazon Web Services resources in general, see Tagging Amazon Web Services Resources
+                User Guide (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html).
+            orchestrator: The type of orchestrator to use for the SageMaker HyperPod cluster.
+                Currently, supported values are `"Eks"` and `"Slurm"`, which is to use an Amazon
+                Elastic Kubernetes Service or Slurm cluster as the orchestrator.
+            node_recovery: The node recovery mode for the SageMaker HyperPod cluster. When set to
+                `Automatic`, SageMaker HyperPod will automatically reboot or replace faulty nodes
+                when issues are detected. When set to `None`, cluster administrators will need to
+                manually manage any faulty cluster instances.
+            tiered_storage_config: The configuration for managed tier checkpointing on the HyperPod
+                cluster. When enabled, this feature uses a multi-tier storage approach for storing
+                model checkpoints, providing faster checkpoint operations and improved fault
+                tolerance across cluster nodes.
+            node_provisioning_mode: The mode for provisioning nodes in the cluster. You can specify
+                the following modes:
+            cluster_role: The Amazon Resource Name (ARN) of the IAM role that HyperPod assumes to
+                perform cluster autoscaling operations. This role must have permissions for
+                `sagemaker:BatchAddClusterNodes` and `sagemaker:BatchDeleteClusterNodes`. This is
+                only required when autoscaling is enabled and when HyperPod is performing
+                autoscaling operations.
+            auto_scaling: The autoscaling configuration for the cluster. Enables automatic scaling
+                of cluster nodes based on workload demand using a Karpenter-based system.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -709,6 +1009,36 @@ class SageMakerClient:
         can have only one extension with a given name. To track the installation, call
         `DescribeClusterExtension`.
 
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of the SageMaker HyperPod cluster on which
+                to install the extension. The cluster must use Slurm as the orchestrator and have
+                `NodeProvisioningMode` set to `Continuous`.
+            extension_name: The name of the extension to install, for example
+                `sagemaker-observability`.
+            extension_version: The version of the extension to install, in `MAJOR.MINOR.PATCH`
+                format, for example `1.0.0`. If you don't specify a version, SageMaker HyperPod
+                installs the latest available version of the extension.
+            configuration_values: The configuration settings for the extension, as a JSON object
+                serialized as a string, for example
+                `{"metricsProvider":{"nodeMetrics":{"level":"ADVANCED"}}}`. Each extension version
+                defines which settings it accepts. SageMaker HyperPod validates the settings against
+                that definition, and rejects the request if a setting is unknown or has an invalid
+                value. Settings that you omit use the extension's default values. If you omit
+                `ConfigurationValues`, all settings use their default values.
+            tags: Custom tags for managing the extension as an Amazon Web Services resource. You can
+                add tags to your extension in the same way you add them in other Amazon Web Services
+                services that support tagging. To learn more about tagging Amazon Web Services
+                resources in general, see Tagging Amazon Web Services Resources User Guide
+                (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). To use this
+                operation to add tags when you create an extension, you must have the
+                `sagemaker:AddTags` permission.
+            client_token: A unique, case-sensitive identifier that you provide so that the operation
+                completes no more than one time. This token is valid for 8 hours. If you retry the
+                request with the same client token and the same parameters within this time, the API
+                returns the Amazon Resource Name (ARN) of the extension that the original request
+                created, without creating a duplicate. If you use the same client token with
+                different parameters, the request fails. Filled with a fresh UUID4 when left out.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -728,6 +1058,15 @@ class SageMakerClient:
         Create cluster policy configuration. This policy is used for task prioritization and
         fair-share allocation of idle compute. This helps prioritize critical workloads and
         distributes idle compute across entities.
+
+        Args:
+            name: The name for the cluster policy. The name must be unique within the SageMaker AI
+                HyperPod cluster specified by `ClusterArn`. You can use the same name in other
+                clusters within a Region or across Regions.
+            cluster_arn: ARN of the cluster.
+            scheduler_config: Configuration about the monitoring schedule.
+            description: Description of the cluster policy.
+            tags: Tags of the cluster policy.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -751,6 +1090,17 @@ class SageMakerClient:
         The repository can be hosted either in Amazon Web Services CodeCommit
         (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or in any other Git
         repository.
+
+        Args:
+            code_repository_name: The name of the Git repository. The name must have 1 to 63
+                characters. Valid characters are a-z, A-Z, 0-9, and - (hyphen).
+            git_config: Specifies details about the repository, including the URL where the
+                repository is located, the default branch, and credentials to use to access the
+                repository.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
         """
 
     async def create_compilation_job(
@@ -792,6 +1142,34 @@ class SageMakerClient:
         To get information about multiple model compilation jobs, use ListCompilationJobs
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListCompilationJobs.html).
 
+        Args:
+            compilation_job_name: A name for the model compilation job. The name must be unique
+                within the Amazon Web Services Region and within your Amazon Web Services account.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker AI
+                to perform tasks on your behalf.
+            model_package_version_arn: The Amazon Resource Name (ARN) of a versioned model package.
+                Provide either a `ModelPackageVersionArn` or an `InputConfig` object in the request
+                syntax. The presence of both objects in the `CreateCompilationJob` request will
+                return an exception.
+            input_config: Provides information about the location of input model artifacts, the name
+                and shape of the expected data inputs, and the framework in which the model was
+                trained.
+            output_config: Provides information about the output location for the compiled model and
+                the target device the model runs on.
+            vpc_config: A VpcConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+                object that specifies the VPC that you want your compilation job to connect to.
+                Control access to your models by configuring the VPC. For more information, see
+                Protect Compilation Jobs by Using an Amazon Virtual Private Cloud
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/neo-vpc.html).
+            stopping_condition: Specifies a limit to how long a model compilation job can run. When
+                the job reaches the time limit, Amazon SageMaker AI ends the compilation job. Use
+                this API to cap model training costs.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -813,6 +1191,19 @@ class SageMakerClient:
         borrowed for specified entities. Specifically, how to lend and borrow idle compute and
         assign a fair-share weight to the specified entities.
 
+        Args:
+            name: The name of the compute allocation definition. The name must be unique within the
+                SageMaker AI HyperPod cluster specified by `ClusterArn`. You can use the same name
+                in other clusters within a Region or across Regions.
+            description: Description of the compute allocation definition.
+            cluster_arn: ARN of the cluster.
+            compute_quota_config: Configuration of the compute allocation definition. This includes
+                the resource sharing option, and the setting to preempt low priority tasks.
+            compute_quota_target: The target entity to allocate compute resources to.
+            activation_state: The state of the compute allocation being described. Use to enable or
+                disable compute allocation.
+            tags: Tags of the compute allocation definition.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -833,6 +1224,15 @@ class SageMakerClient:
         of other tracking or experiment entities. Some examples are an endpoint and a model package.
         For more information, see Amazon SageMaker ML Lineage Tracking
         (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html).
+
+        Args:
+            context_name: The name of the context. Must be unique to your account in an Amazon Web
+                Services Region.
+            source: The source type, ID, and URI.
+            context_type: The context type.
+            description: The description of the context.
+            properties: A list of properties to add to the context.
+            tags: A list of tags to apply to the context.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -857,6 +1257,21 @@ class SageMakerClient:
         model monitor, see Amazon SageMaker AI Model Monitor
         (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html).
 
+        Args:
+            job_definition_name: The name for the monitoring job definition.
+            data_quality_baseline_config: Configures the constraints and baselines for the
+                monitoring job.
+            data_quality_app_specification: Specifies the container that runs the monitoring job.
+            data_quality_job_input: A list of inputs for the monitoring job. Currently endpoints are
+                supported as monitoring inputs.
+            network_config: Specifies networking configuration for the monitoring job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker AI can
+                assume to perform tasks on your behalf.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+                in the Amazon Web Services Billing and Cost Management User Guide.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -874,6 +1289,17 @@ class SageMakerClient:
     ) -> None:
         """
         Creates a device fleet.
+
+        Args:
+            device_fleet_name: The name of the fleet that the device belongs to.
+            role_arn: The Amazon Resource Name (ARN) that has access to Amazon Web Services Internet
+                of Things (IoT).
+            description: A description of the fleet.
+            output_config: The output configuration for storing sample data collected by the fleet.
+            tags: Creates tags for the specified fleet.
+            enable_iot_role_alias: Whether to create an Amazon Web Services IoT Role Alias during
+                device fleet creation. The name of the role alias generated will match this pattern:
+                "SageMakerEdge-{DeviceFleetName}".
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -939,6 +1365,37 @@ class SageMakerClient:
         For more information, see Connect Amazon SageMaker AI Studio Notebooks to Resources in a VPC
         (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html).
 
+        Args:
+            domain_name: A name for the domain.
+            auth_mode: The mode of authentication that members use to access the domain.
+            default_user_settings: The default settings to use to create a user profile when
+                `UserSettings` isn't specified in the call to the `CreateUserProfile` API.
+            domain_settings: A collection of `Domain` settings.
+            subnet_ids: The VPC subnets that the domain uses for communication.
+            vpc_id: The ID of the Amazon Virtual Private Cloud (VPC) that the domain uses for
+                communication.
+            tags: Tags to associated with the Domain. Each tag consists of a key and an optional
+                value. Tag keys must be unique per resource. Tags are searchable using the `Search`
+                API.
+            app_network_access_type: Specifies the VPC used for non-EFS traffic. The default value
+                is `PublicInternetOnly`.
+            home_efs_file_system_kms_key_id: Use `KmsKeyId`.
+            kms_key_id: SageMaker AI uses Amazon Web Services KMS to encrypt EFS and EBS volumes
+                attached to the domain with an Amazon Web Services managed key by default. For more
+                control, specify a customer managed key.
+            app_security_group_management: The entity that creates and manages the required security
+                groups for inter-app communication in `VPCOnly` mode. Required when
+                `CreateDomain.AppNetworkAccessType` is `VPCOnly` and
+                `DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn` is provided.
+                If setting up the domain for use with RStudio, this value must be set to `Service`.
+            home_efs_file_system_creation: Indicates whether to create a home EFS file system for
+                the domain. Defaults to `Enabled`. Set to `Disabled` to skip EFS creation and reduce
+                domain creation time. You can enable EFS later by calling `UpdateDomain`.
+            tag_propagation: Indicates whether custom tag propagation is supported for the domain.
+                Defaults to `DISABLED`.
+            default_space_settings: The default settings for shared spaces that users create in the
+                domain.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -957,6 +1414,14 @@ class SageMakerClient:
         Creates an edge deployment plan, consisting of multiple stages. Each stage may have a
         different deployment configuration and devices.
 
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan.
+            model_configs: List of models associated with the edge deployment plan.
+            device_fleet_name: The device fleet used for this edge deployment plan.
+            stages: List of stages of the edge deployment plan. The number of stages is limited to
+                10 per deployment.
+            tags: List of tags with which to tag the edge deployment plan.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -969,6 +1434,10 @@ class SageMakerClient:
     ) -> None:
         """
         Creates a new stage in an existing edge deployment plan.
+
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan.
+            stages: List of stages to be added to the edge deployment plan.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -991,6 +1460,19 @@ class SageMakerClient:
         artifacts from the Amazon Simple Storage Service bucket that you specify. After the model
         has been packaged, Amazon SageMaker saves the resulting artifacts to an S3 bucket that you
         specify.
+
+        Args:
+            edge_packaging_job_name: The name of the edge packaging job.
+            compilation_job_name: The name of the SageMaker Neo compilation job that will be used to
+                locate model artifacts for packaging.
+            model_name: The name of the model.
+            model_version: The version of the model.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker to
+                download and upload the model, and to contact SageMaker Neo.
+            output_config: Provides information about the output location for the packaged model.
+            resource_key: The Amazon Web Services KMS key to use when encrypting the EBS volume the
+                edge packaging job runs on.
+            tags: Creates tags for the packaging job.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1079,6 +1561,19 @@ class SageMakerClient:
           Reference
           (https://docs.aws.amazon.com/sagemaker/latest/dg/api-permissions-reference.html).
 
+        Args:
+            endpoint_name: The name of the endpoint.The name must be unique within an Amazon Web
+                Services Region in your Amazon Web Services account. The name is case-insensitive in
+                `CreateEndpoint`, but the case is preserved and must be matched in InvokeEndpoint
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
+            endpoint_config_name: The name of an endpoint configuration. For more information, see
+                CreateEndpointConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html).
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -1134,6 +1629,45 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html) to
         minimize the potential impact of a DynamoDB eventually consistent read.
 
+        Args:
+            endpoint_config_name: The name of the endpoint configuration. You specify this name in a
+                CreateEndpoint
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html)
+                request.
+            production_variants: An array of `ProductionVariant` objects, one for each model that
+                you want to host at this endpoint.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+            kms_key_id: The Amazon Resource Name (ARN) of a Amazon Web Services Key Management
+                Service key that SageMaker uses to encrypt data on the storage volume attached to
+                the ML compute instance that hosts the endpoint.
+            async_inference_config: Specifies configuration for how an endpoint performs
+                asynchronous inference. This is a required field in order for your Endpoint to be
+                invoked using InvokeEndpointAsync
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html).
+            explainer_config: A member of `CreateEndpointConfig` that enables explainers.
+            shadow_production_variants: An array of `ProductionVariant` objects, one for each model
+                that you want to host at this endpoint in shadow mode with production traffic
+                replicated from the model specified on `ProductionVariants`. If you use this field,
+                you can only specify one variant for `ProductionVariants` and one variant for
+                `ShadowProductionVariants`.
+            execution_role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker
+                AI can assume to perform actions on your behalf. For more information, see SageMaker
+                AI Roles (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
+            enable_network_isolation: Sets whether all model containers deployed to the endpoint are
+                isolated. If they are, no inbound or outbound network calls can be made to or from
+                the model containers.
+            metrics_config: The configuration parameters for utilization metrics.
+            cross_region_traffic_config: The cross-Region traffic cap for the endpoint. The cap
+                limits the requests per second that the endpoint accepts from inference routers in
+                other Amazon Web Services Regions. If you don't specify it, these requests aren't
+                limited. You can't specify it with serverless variants or with
+                `AsyncInferenceConfig`. For information about the cross-Region traffic cap, see
+                Limit requests from other Regions
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/inference-router.html#inference-router-cross-region-limit).
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -1179,6 +1713,17 @@ class SageMakerClient:
         create a trial call the CreateTrial
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrial.html) API.
 
+        Args:
+            experiment_name: The name of the experiment. The name must be unique in your Amazon Web
+                Services account and is not case-sensitive.
+            display_name: The name of the experiment as displayed. The name doesn't need to be
+                unique. If you don't specify `DisplayName`, the value in `ExperimentName` is
+                displayed.
+            description: The description of the experiment.
+            tags: A list of tags to associate with the experiment. You can use Search
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to
+                search on the tags.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -1214,6 +1759,26 @@ class SageMakerClient:
         Important: You must include at least one of `OnlineStoreConfig` and `OfflineStoreConfig` to
         create a `FeatureGroup`.
 
+        Args:
+            feature_group_name: The name of the `FeatureGroup`. The name must be unique within an
+                Amazon Web Services Region in an Amazon Web Services account.
+            record_identifier_feature_name: The name of the `Feature` whose value uniquely
+                identifies a `Record` defined in the `FeatureStore`. Only the latest record per
+                identifier value will be stored in the `OnlineStore`. `RecordIdentifierFeatureName`
+                must be one of feature definitions' names.
+            event_time_feature_name: The name of the feature that stores the `EventTime` of a
+                `Record` in a `FeatureGroup`.
+            feature_definitions: A list of `Feature` names and types. `Name` and `Type` is
+                compulsory per `Feature`.
+            online_store_config: You can turn the `OnlineStore` on or off by specifying `True` for
+                the `EnableOnlineStore` flag in `OnlineStoreConfig`.
+            offline_store_config: Use this to configure an `OfflineFeatureStore`. This parameter
+                allows you to specify:
+            role_arn: The Amazon Resource Name (ARN) of the IAM execution role used to persist data
+                into the `OfflineStore` if an `OfflineStoreConfig` is provided.
+            description: A free-form description of a `FeatureGroup`.
+            tags: Tags used to identify `Features` in each `FeatureGroup`.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1233,6 +1798,24 @@ class SageMakerClient:
         """
         Creates a flow definition.
 
+        Args:
+            flow_definition_name: The name of your flow definition.
+            human_loop_request_source: Container for configuring the source of human task requests.
+                Use to specify if Amazon Rekognition or Amazon Textract is used as an integration
+                source.
+            human_loop_activation_config: An object containing information about the events that
+                trigger a human workflow.
+            human_loop_config: An object containing information about the tasks the human reviewers
+                will perform.
+            output_config: An object containing information about where the human review results
+                will be uploaded.
+            role_arn: The Amazon Resource Name (ARN) of the role needed to call other services on
+                your behalf. For example,
+                `arn:aws:iam::1234567890:role/service-role/AmazonSageMaker-ExecutionRole-20180111T151298`.
+            tags: An array of key-value pairs that contain metadata to help you categorize and
+                organize a flow definition. Each tag consists of a key and a value, both of which
+                you define.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1250,6 +1833,14 @@ class SageMakerClient:
     ) -> _s.CreateHubResponse:
         """
         Create a hub.
+
+        Args:
+            hub_name: The name of the hub to create.
+            hub_description: A description of the hub.
+            hub_display_name: The display name of the hub.
+            hub_search_keywords: The searchable keywords for the hub.
+            s3_storage_config: The Amazon S3 storage configuration for the hub.
+            tags: Any tags to associate with the hub.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -1272,6 +1863,23 @@ class SageMakerClient:
         time-limited, secure URLs that allow direct download of model artifacts and associated files
         from Amazon SageMaker hub content, including gated models that require end-user license
         agreement acceptance.
+
+        Args:
+            hub_name: The name or Amazon Resource Name (ARN) of the hub that contains the content.
+                For public content, use `SageMakerPublicHub`.
+            hub_content_type: The type of hub content to access. Valid values include `Model`,
+                `Notebook`, and `ModelReference`.
+            hub_content_name: The name of the hub content for which to generate presigned URLs. This
+                identifies the specific model or content within the hub.
+            hub_content_version: The version of the hub content. If not specified, the latest
+                version is used.
+            access_config: Configuration settings for accessing the hub content, including end-user
+                license agreement acceptance for gated models and expected S3 URL validation.
+            max_results: The maximum number of presigned URLs to return in the response. Default
+                value is 100. Large models may contain hundreds of files, requiring pagination to
+                retrieve all URLs.
+            next_token: A token for pagination. Use this token to retrieve the next set of presigned
+                URLs when the response is truncated.
         """
 
     async def create_hub_content_reference(
@@ -1286,6 +1894,13 @@ class SageMakerClient:
         """
         Create a hub content reference in order to add a model in the JumpStart public hub to a
         private hub.
+
+        Args:
+            hub_name: The name of the hub to add the hub content reference to.
+            sage_maker_public_hub_content_arn: The ARN of the public hub content to reference.
+            hub_content_name: The name of the hub content to reference.
+            min_version: The minimum version of the hub content to reference.
+            tags: Any tags associated with the hub content to reference.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -1304,6 +1919,12 @@ class SageMakerClient:
         Defines the settings you will use for the human review workflow user interface. Reviewers
         will see a three-panel interface with an instruction area, the item to review, and an input
         area.
+
+        Args:
+            human_task_ui_name: The name of the user interface you are creating.
+            tags: An array of key-value pairs that contain metadata to help you categorize and
+                organize a human review workflow user interface. Each tag consists of a key and a
+                value, both of which you define.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -1339,6 +1960,37 @@ class SageMakerClient:
         sensitive data if caused by any security-sensitive information included in the request
         hyperparameter variable or plain text fields..
 
+        Args:
+            hyper_parameter_tuning_job_name: The name of the tuning job. This name is the prefix for
+                the names of all training jobs that this tuning job launches. The name must be
+                unique within the same Amazon Web Services account and Amazon Web Services Region.
+                The name must have 1 to 32 characters. Valid characters are a-z, A-Z, 0-9, and : + =
+                @ _ % - (hyphen). The name is not case sensitive.
+            hyper_parameter_tuning_job_config: The HyperParameterTuningJobConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobConfig.html)
+                object that describes the tuning job, including the search strategy, the objective
+                metric used to evaluate training jobs, ranges of parameters to search, and resource
+                limits for the tuning job. For more information, see How Hyperparameter Tuning Works
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-how-it-works.html).
+            training_job_definition: The HyperParameterTrainingJobDefinition
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html)
+                object that describes the training jobs that this tuning job launches, including
+                static hyperparameters, input data configuration, output data configuration,
+                resource configuration, and stopping condition.
+            training_job_definitions: A list of the HyperParameterTrainingJobDefinition
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html)
+                objects launched for this tuning job.
+            warm_start_config: Specifies the configuration for starting the hyperparameter tuning
+                job using one or more previous tuning jobs as a starting point. The results of
+                previous tuning jobs are used to inform which combinations of hyperparameters to
+                search over in the new tuning job.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+            autotune: Configures SageMaker Automatic model tuning (AMT) to automatically find
+                optimal parameters for the following fields:
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1358,6 +2010,14 @@ class SageMakerClient:
         image version represents a container image stored in Amazon ECR. For more information, see
         Bring your own SageMaker AI image
         (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-byoi.html).
+
+        Args:
+            description: The description of the image.
+            display_name: The display name of the image. If not provided, `ImageName` is displayed.
+            image_name: The name of the image. Must be unique to your account.
+            role_arn: The ARN of an IAM role that enables Amazon SageMaker AI to perform tasks on
+                your behalf.
+            tags: A list of tags to apply to the image.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -1382,6 +2042,22 @@ class SageMakerClient:
         """
         Creates a version of the SageMaker AI image specified by `ImageName`. The version represents
         the Amazon ECR container image specified by `BaseImage`.
+
+        Args:
+            base_image: The registry path of the container image to use as the starting point for
+                this version. The path is an Amazon ECR URI in the following format:
+            client_token: A unique ID. If not specified, the Amazon Web Services CLI and Amazon Web
+                Services SDKs, such as the SDK for Python (Boto3), add a unique value to the call.
+                Filled with a fresh UUID4 when left out.
+            image_name: The `ImageName` of the `Image` to create a version of.
+            aliases: A list of aliases created with the image version.
+            vendor_guidance: The stability of the image version, specified by the maintainer.
+            job_type: Indicates SageMaker AI job type compatibility.
+            ml_framework: The machine learning framework vended in the image version.
+            programming_lang: The supported programming language and its version.
+            processor: Indicates CPU or GPU compatibility.
+            horovod: Indicates Horovod compatibility.
+            release_notes: The maintainer description of the image version.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -1409,6 +2085,24 @@ class SageMakerClient:
         each inference component contains one model and the resource utilization needs for that
         individual model. After you deploy an inference component, you can directly invoke the
         associated model when you use the InvokeEndpoint API action.
+
+        Args:
+            inference_component_name: A unique name to assign to the inference component.
+            endpoint_name: The name of an existing endpoint where you host the inference component.
+            variant_name: The name of an existing production variant where you host the inference
+                component.
+            specification: Details about the resources to deploy with this inference component,
+                including the model, container, and compute resources.
+            specifications: A list of specification objects for the inference component, one per
+                instance type. Use this parameter when you want to deploy a different model or
+                resource configuration for the inference component on each instance type. You can
+                use either this parameter or the singular `Specification` parameter, but not both.
+            runtime_config: Runtime settings for a model that is deployed with an inference
+                component.
+            tags: A list of key-value pairs associated with the model. For more information, see
+                Tagging Amazon Web Services resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1443,6 +2137,38 @@ class SageMakerClient:
         compare your model variants. For more information, see View, monitor, and edit shadow tests
         (https://docs.aws.amazon.com/sagemaker/latest/dg/shadow-tests-view-monitor-edit.html).
 
+        Args:
+            name: The name for the inference experiment.
+            type: The type of the inference experiment that you want to run. The following types of
+                experiments are possible:
+            schedule: The duration for which you want the inference experiment to run. If you don't
+                specify this field, the experiment automatically starts immediately upon creation
+                and concludes after 7 days.
+            description: A description for the inference experiment.
+            role_arn: The ARN of the IAM role that Amazon SageMaker can assume to access model
+                artifacts and container images, and manage Amazon SageMaker Inference endpoints for
+                model deployment.
+            endpoint_name: The name of the Amazon SageMaker endpoint on which you want to run the
+                inference experiment.
+            model_variants: An array of `ModelVariantConfig` objects. There is one for each variant
+                in the inference experiment. Each `ModelVariantConfig` object in the array describes
+                the infrastructure configuration for the corresponding variant.
+            data_storage_config: The Amazon S3 location and configuration for storing inference
+                request and response data.
+            shadow_mode_config: The configuration of `ShadowMode` inference experiment type. Use
+                this field to specify a production variant which takes all the inference requests,
+                and a shadow variant to which Amazon SageMaker replicates a percentage of the
+                inference requests. For the shadow variant also specify the percentage of requests
+                that Amazon SageMaker replicates.
+            kms_key: The Amazon Web Services Key Management Service (Amazon Web Services KMS) key
+                that Amazon SageMaker uses to encrypt data on the storage volume attached to the ML
+                compute instance that hosts the endpoint. The `KmsKey` can be any of the following
+                formats:
+            tags: Array of key-value pairs. You can use tags to categorize your Amazon Web Services
+                resources in different ways, for example, by purpose, owner, or environment. For
+                more information, see Tagging your Amazon Web Services Resources
+                (https://docs.aws.amazon.com/ARG/latest/userguide/tagging.html).
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1463,6 +2189,31 @@ class SageMakerClient:
         """
         Starts a recommendation job. You can create either an instance recommendation or load test
         job.
+
+        Args:
+            job_name: A name for the recommendation job. The name must be unique within the Amazon
+                Web Services Region and within your Amazon Web Services account. The job name is
+                passed down to the resources created by the recommendation job. The names of
+                resources (such as the model, endpoint configuration, endpoint, and compilation)
+                that are prefixed with the job name are truncated at 40 characters.
+            job_type: Defines the type of recommendation job. Specify `Default` to initiate an
+                instance recommendation and `Advanced` to initiate a load test. If left unspecified,
+                Amazon SageMaker Inference Recommender will run an instance recommendation
+                (`DEFAULT`) job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker to
+                perform tasks on your behalf.
+            input_config: Provides information about the versioned model package Amazon Resource
+                Name (ARN), the traffic pattern, and endpoint configurations.
+            job_description: Description of the recommendation job.
+            stopping_conditions: A set of conditions for stopping a recommendation job. If any of
+                the conditions are met, the job is automatically stopped.
+            output_config: Provides information about the output artifacts and the KMS key to use
+                for Amazon S3 server-side encryption.
+            tags: The metadata that you apply to Amazon Web Services resources to help you
+                categorize and organize them. Each tag consists of a key and a value, both of which
+                you define. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -1496,6 +2247,20 @@ class SageMakerClient:
         To invoke the router, use `InvokeInferenceRouter` or `InvokeInferenceRouterAsync`. For
         information about inference routers, see Route requests across Regions with inference
         routers (https://docs.aws.amazon.com/sagemaker/latest/dg/inference-router.html).
+
+        Args:
+            inference_router_name: The name of the inference router. The name must be unique within
+                your account in the current Amazon Web Services Region. The name is case sensitive.
+            routing_targets: The routing targets of the inference router. Each routing target is a
+                model that callers name when they invoke the router, and the destinations that serve
+                it.
+            client_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the request. If you reuse a client token, use the same request
+                parameters. Otherwise, the request fails. Filled with a fresh UUID4 when left out.
+            tags: A list of key-value pairs to apply to the inference router. For information about
+                tagging, see Tagging Amazon Web Services resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference.
 
         Raises:
             ResourceAlreadyExists: see `sm_typed.errors.ResourceAlreadyExists`.
@@ -1557,6 +2322,24 @@ class SageMakerClient:
         - `ListJobSchemaVersions`
         - `DescribeJobSchemaVersion`
 
+        Args:
+            job_name: The name of the job. The name must be unique within your account and Amazon
+                Web Services Region.
+            role_arn: The Amazon Resource Name (ARN) of the IAM role that Amazon SageMaker assumes
+                to perform the job. The role must have the necessary permissions to access the
+                resources required by the job configuration.
+            job_category: The category of the job. The category determines the type of workload that
+                the job runs.
+            job_config_schema_version: The version of the configuration schema to use for the job
+                configuration document. Use `ListJobSchemaVersions` to get available schema versions
+                for a job category.
+            job_config_document: The JSON configuration document for the job. The document must
+                conform to the schema specified by `JobConfigSchemaVersion`. Use
+                `DescribeJobSchemaVersion` to retrieve the schema for validation.
+            tags: An array of key-value pairs to apply to the job as tags. For more information, see
+                Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -1616,6 +2399,36 @@ class SageMakerClient:
         Create a Streaming Labeling Job
         (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-streaming-create-job.html).
 
+        Args:
+            labeling_job_name: The name of the labeling job. This name is used to identify the job
+                in a list of labeling jobs. Labeling job names must be unique within an Amazon Web
+                Services account and region. `LabelingJobName` is not case sensitive. For example,
+                Example-job and example-job are considered the same labeling job name by Ground
+                Truth.
+            label_attribute_name: The attribute name to use for the label in the output manifest
+                file. This is the key for the key/value pair formed with the label that a worker
+                assigns to the object. The `LabelAttributeName` must meet the following
+                requirements.
+            input_config: Input data for the labeling job, such as the Amazon S3 location of the
+                data objects and the location of the manifest file that describes the data objects.
+            output_config: The location of the output data and the Amazon Web Services Key
+                Management Service key ID for the key used to encrypt the output data, if any.
+            role_arn: The Amazon Resource Number (ARN) that Amazon SageMaker assumes to perform
+                tasks on your behalf during data labeling. You must grant this role the necessary
+                permissions so that Amazon SageMaker can successfully complete data labeling.
+            label_category_config_s3_uri: The S3 URI of the file, referred to as a label category
+                configuration file, that defines the categories used to label the data objects.
+            stopping_conditions: A set of conditions for stopping the labeling job. If any of the
+                conditions are met, the job is automatically stopped. You can use these conditions
+                to control the cost of data labeling.
+            labeling_job_algorithms_config: Configures the information required to perform automated
+                data labeling.
+            human_task_config: Configures the labeling task and how it is presented to workers;
+                including, but not limited to price, keywords, and batch size (task count).
+            tags: An array of key/value pairs. For more information, see Using Cost Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-what)
+                in the Amazon Web Services Billing and Cost Management User Guide.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1637,6 +2450,31 @@ class SageMakerClient:
         """
         Creates an MLflow Tracking Server using a general purpose Amazon S3 bucket as the artifact
         store.
+
+        Args:
+            name: A string identifying the MLflow app name. This string is not part of the tracking
+                server ARN.
+            artifact_store_uri: The S3 URI for a general purpose bucket to use as the MLflow App
+                artifact store.
+            role_arn: The Amazon Resource Name (ARN) for an IAM role in your account that the MLflow
+                App uses to access the artifact store in Amazon S3. The role should have the
+                `AmazonS3FullAccess` permission.
+            kms_key_id: The ID of the Amazon Web Services KMS key used to encrypt the data at rest
+                associated with the MLflow App. If you don't specify a value, the MLflow App is not
+                encrypted with a customer-managed key.
+            model_registration_mode: Whether to enable or disable automatic registration of new
+                MLflow models to the SageMaker Model Registry. To enable automatic model
+                registration, set this value to `AutoModelRegistrationEnabled`. To disable automatic
+                model registration, set this value to `AutoModelRegistrationDisabled`. If not
+                specified, `AutomaticModelRegistration` defaults to `AutoModelRegistrationDisabled`.
+            weekly_maintenance_window_start: The day and time of the week in Coordinated Universal
+                Time (UTC) 24-hour standard time that weekly maintenance updates are scheduled. For
+                example: TUE:03:30.
+            account_default_status: Indicates whether this MLflow app is the default for the entire
+                account.
+            default_domain_id_list: List of SageMaker domain IDs for which this MLflow App is used
+                as the default.
+            tags: Tags consisting of key-value pairs used to manage metadata for the MLflow App.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1660,6 +2498,40 @@ class SageMakerClient:
         Creates an MLflow Tracking Server using a general purpose Amazon S3 bucket as the artifact
         store. For more information, see Create an MLflow Tracking Server
         (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-create-tracking-server.html).
+
+        Args:
+            tracking_server_name: A unique string identifying the tracking server name. This string
+                is part of the tracking server ARN.
+            artifact_store_uri: The S3 URI for a general purpose bucket to use as the MLflow
+                Tracking Server artifact store.
+            tracking_server_size: The size of the tracking server you want to create. You can choose
+                between `"Small"`, `"Medium"`, and `"Large"`. The default MLflow Tracking Server
+                configuration size is `"Small"`. You can choose a size depending on the projected
+                use of the tracking server such as the volume of data logged, number of users, and
+                frequency of use.
+            mlflow_version: The version of MLflow that the tracking server uses. To see which MLflow
+                versions are available to use, see How it works
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow.html#mlflow-create-tracking-server-how-it-works).
+            role_arn: The Amazon Resource Name (ARN) for an IAM role in your account that the MLflow
+                Tracking Server uses to access the artifact store in Amazon S3. The role should have
+                `AmazonS3FullAccess` permissions. For more information on IAM permissions for
+                tracking server creation, see Set up IAM permissions for MLflow
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-create-tracking-server-iam.html).
+            automatic_model_registration: Whether to enable or disable automatic registration of new
+                MLflow models to the SageMaker Model Registry. To enable automatic model
+                registration, set this value to `True`. To disable automatic model registration, set
+                this value to `False`. If not specified, `AutomaticModelRegistration` defaults to
+                `False`.
+            weekly_maintenance_window_start: The day and time of the week in Coordinated Universal
+                Time (UTC) 24-hour standard time that weekly maintenance updates are scheduled. For
+                example: TUE:03:30.
+            tags: Tags consisting of key-value pairs used to manage metadata for the tracking
+                server.
+            s3_bucket_owner_account_id: Expected Amazon Web Services account ID that owns the Amazon
+                S3 bucket for artifact storage. Defaults to caller's account ID if not provided.
+            s3_bucket_owner_verification: Enable Amazon S3 Ownership checks when interacting with
+                Amazon S3 buckets from a SageMaker Managed MLflow Tracking Server. Defaults to
+                `True` if not provided.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1700,6 +2572,35 @@ class SageMakerClient:
         code needs. For example, if the inference code access any other Amazon Web Services
         resources, you grant necessary permissions via this role.
 
+        Args:
+            model_name: The name of the new model.
+            primary_container: The location of the primary docker image containing inference code,
+                associated artifacts, and custom environment map that the inference code uses when
+                the model is deployed for predictions.
+            containers: Specifies the containers in the inference pipeline.
+            inference_execution_config: Specifies details of how containers in a multi-container
+                endpoint are called.
+            execution_role_arn: The Amazon Resource Name (ARN) of the IAM role that SageMaker can
+                assume to access model artifacts and docker image for deployment on ML compute
+                instances or for batch transform jobs. Deploying on ML compute instances is part of
+                model hosting. For more information, see SageMaker Roles
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+            vpc_config: A VpcConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+                object that specifies the VPC that you want your model to connect to. Control access
+                to and from your model container by configuring the VPC. `VpcConfig` is used in
+                hosting services and in batch transform. For more information, see Protect Endpoints
+                by Using an Amazon Virtual Private Cloud
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html) and Protect Data in
+                Batch Transform Jobs by Using an Amazon Virtual Private Cloud
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-vpc.html).
+            enable_network_isolation: Isolates the model container. No inbound or outbound network
+                calls can be made to or from the model container.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -1721,6 +2622,21 @@ class SageMakerClient:
         """
         Creates the definition for a model bias job.
 
+        Args:
+            job_definition_name: The name of the bias job definition. The name must be unique within
+                an Amazon Web Services Region in the Amazon Web Services account.
+            model_bias_baseline_config: The baseline configuration for a model bias job.
+            model_bias_app_specification: Configures the model bias job to run a specified Docker
+                container image.
+            model_bias_job_input: Inputs for the model bias job.
+            network_config: Networking options for a model bias job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker AI can
+                assume to perform tasks on your behalf.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+                in the Amazon Web Services Billing and Cost Management User Guide.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1741,6 +2657,18 @@ class SageMakerClient:
         For information about how to use model cards, see Amazon SageMaker Model Card
         (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards.html).
 
+        Args:
+            model_card_name: The unique name of the model card.
+            security_config: An optional Key Management Service key to encrypt, decrypt, and
+                re-encrypt model card content for regulated workloads with highly sensitive data.
+            content: The content of the model card. Content must be in model card JSON schema
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards.html#model-cards-json-schema)
+                and provided as a string.
+            model_card_status: The approval status of the model card within your organization.
+                Different organizations might have different criteria for model card review and
+                approval.
+            tags: Key-value pairs used to manage metadata for model cards.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1756,6 +2684,14 @@ class SageMakerClient:
     ) -> _s.CreateModelCardExportJobResponse:
         """
         Creates an Amazon SageMaker Model Card export job.
+
+        Args:
+            model_card_name: The name or Amazon Resource Name (ARN) of the model card to export.
+            model_card_version: The version of the model card to export. If a version is not
+                provided, then the latest version of the model card is exported.
+            model_card_export_job_name: The name of the model card export job.
+            output_config: The model card output configuration that specifies the Amazon S3 path for
+                exporting.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -1779,6 +2715,22 @@ class SageMakerClient:
     ) -> _s.CreateModelExplainabilityJobDefinitionResponse:
         """
         Creates the definition for a model explainability job.
+
+        Args:
+            job_definition_name: The name of the model explainability job definition. The name must
+                be unique within an Amazon Web Services Region in the Amazon Web Services account.
+            model_explainability_baseline_config: The baseline configuration for a model
+                explainability job.
+            model_explainability_app_specification: Configures the model explainability job to run a
+                specified Docker container image.
+            model_explainability_job_input: Inputs for the model explainability job.
+            network_config: Networking options for a model explainability job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker AI can
+                assume to perform tasks on your behalf.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+                in the Amazon Web Services Billing and Cost Management User Guide.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -1831,6 +2783,76 @@ class SageMakerClient:
         - Versioned - a model that is part of a model group in the model registry.
         - Unversioned - a model package that is not part of a model group.
 
+        Args:
+            model_package_name: The name of the model package. The name must have 1 to 63
+                characters. Valid characters are a-z, A-Z, 0-9, and - (hyphen).
+            model_package_group_name: The name or Amazon Resource Name (ARN) of the model package
+                group that this model version belongs to.
+            model_package_description: A description of the model package.
+            model_package_registration_type: The package registration type of the model package
+                input.
+            inference_specification: Specifies details about inference jobs that you can run with
+                models based on this model package, including the following information:
+            validation_specification: Specifies configurations for one or more transform jobs that
+                SageMaker runs to test the model package.
+            source_algorithm_specification: Details about the algorithm that was used to create the
+                model package.
+            certify_for_marketplace: Whether to certify the model package for listing on Amazon Web
+                Services Marketplace.
+            tags: A list of key value pairs associated with the model. For more information, see
+                Tagging Amazon Web Services resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference Guide.
+            model_approval_status: Whether the model is approved for deployment.
+            model_metrics: A structure that contains model metrics reports.
+            client_token: A unique token that guarantees that the call to this API is idempotent.
+                Filled with a fresh UUID4 when left out.
+            domain: The machine learning domain of your model package and its components. Common
+                machine learning domains include computer vision and natural language processing.
+            task: The machine learning task your model package accomplishes. Common machine learning
+                tasks include object detection and image classification. The following tasks are
+                supported by Inference Recommender: `"IMAGE_CLASSIFICATION"` | `"OBJECT_DETECTION"`
+                | `"TEXT_GENERATION"` |`"IMAGE_SEGMENTATION"` | `"FILL_MASK"` | `"CLASSIFICATION"` |
+                `"REGRESSION"` | `"OTHER"`.
+            sample_payload_url: The Amazon Simple Storage Service (Amazon S3) path where the sample
+                payload is stored. This path must point to a single gzip compressed tar archive
+                (.tar.gz suffix). This archive can hold multiple files that are all equally used in
+                the load test. Each file in the archive must satisfy the size constraints of the
+                InvokeEndpoint
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html#API_runtime_InvokeEndpoint_RequestSyntax)
+                call.
+            customer_metadata_properties: The metadata properties associated with the model package
+                versions.
+            drift_check_baselines: Represents the drift check baselines that can be used when the
+                model monitor is set using the model package. For more information, see the topic on
+                Drift Detection against Previous Baselines in SageMaker Pipelines
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-quality-clarify-baseline-lifecycle.html#pipelines-quality-clarify-baseline-drift-detection)
+                in the Amazon SageMaker Developer Guide.
+            additional_inference_specifications: An array of additional Inference Specification
+                objects. Each additional Inference Specification specifies artifacts based on this
+                model package that can be used on inference endpoints. Generally used with SageMaker
+                Neo to store the compiled artifacts.
+            skip_model_validation: Indicates if you want to skip model validation.
+            source_uri: The URI of the source for the model package. If you want to clone a model
+                package, set it to the model package Amazon Resource Name (ARN). If you want to
+                register a model, set it to the model ARN.
+            security_config: The KMS Key ID (`KMSKeyId`) used for encryption of model package
+                information.
+            model_card: The model card associated with the model package. Since
+                `ModelPackageModelCard` is tied to a model package, it is a specific usage of a
+                model card and its schema is simplified compared to the schema of `ModelCard`. The
+                `ModelPackageModelCard` schema does not include `model_package_details`, and
+                `model_overview` is composed of the `model_creator` and `model_artifact` properties.
+                For more information about the model package model card schema, see Model package
+                model card schema
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html#model-card-schema).
+                For more information about the model card associated with the model package, see
+                View the Details of a Model Version
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html).
+            model_life_cycle: A structure describing the current state of the model in its life
+                cycle.
+            managed_storage_type: The storage type of the model package.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1846,6 +2868,15 @@ class SageMakerClient:
     ) -> _s.CreateModelPackageGroupOutput:
         """
         Creates a model group. A model group contains a group of model versions.
+
+        Args:
+            model_package_group_name: The name of the model group.
+            model_package_group_description: A description for the model group.
+            tags: A list of key value pairs associated with the model group. For more information,
+                see Tagging Amazon Web Services resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference Guide.
+            managed_configuration: The managed configuration of the model package group.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1870,6 +2901,21 @@ class SageMakerClient:
         model monitor, see Amazon SageMaker AI Model Monitor
         (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html).
 
+        Args:
+            job_definition_name: The name of the monitoring job definition.
+            model_quality_baseline_config: Specifies the constraints and baselines for the
+                monitoring job.
+            model_quality_app_specification: The container that runs the monitoring job.
+            model_quality_job_input: A list of the inputs that are monitored. Currently endpoints
+                are supported.
+            network_config: Specifies the network configuration for the monitoring job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker AI can
+                assume to perform tasks on your behalf.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+                in the Amazon Web Services Billing and Cost Management User Guide.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -1885,6 +2931,14 @@ class SageMakerClient:
         """
         Creates a schedule that regularly starts Amazon SageMaker AI Processing Jobs to monitor the
         data captured for an Amazon SageMaker AI Endpoint.
+
+        Args:
+            monitoring_schedule_name: The name of the monitoring schedule. The name must be unique
+                within an Amazon Web Services Region within an Amazon Web Services account.
+            monitoring_schedule_config: The configuration object that specifies the monitoring
+                schedule and defines the monitoring job.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags in the Amazon Web Services Billing and Cost Management User Guide.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -1947,6 +3001,68 @@ class SageMakerClient:
         For more information, see How It Works
         (https://docs.aws.amazon.com/sagemaker/latest/dg/how-it-works.html).
 
+        Args:
+            notebook_instance_name: The name of the new notebook instance.
+            instance_type: The type of ML compute instance to launch for the notebook instance.
+            subnet_id: The ID of the subnet in a VPC to which you would like to have a connectivity
+                from your ML compute instance.
+            security_group_ids: The VPC security group IDs, in the form sg-xxxxxxxx. The security
+                groups must be for the same VPC as specified in the subnet.
+            ip_address_type: The IP address type for the notebook instance. Specify `ipv4` for
+                IPv4-only connectivity or `dualstack` for both IPv4 and IPv6 connectivity. When you
+                specify `dualstack`, the subnet must support IPv6 CIDR blocks. If not specified,
+                defaults to `ipv4`.
+            role_arn: When you send any requests to Amazon Web Services resources from the notebook
+                instance, SageMaker AI assumes this role to perform tasks on your behalf. You must
+                grant this role necessary permissions so SageMaker AI can perform these tasks. The
+                policy must allow the SageMaker AI service principal (sagemaker.amazonaws.com)
+                permissions to assume this role. For more information, see SageMaker AI Roles
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
+            kms_key_id: The Amazon Resource Name (ARN) of a Amazon Web Services Key Management
+                Service key that SageMaker AI uses to encrypt data on the storage volume attached to
+                your notebook instance. The KMS key you provide must be enabled. For information,
+                see Enabling and Disabling Keys
+                (https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html) in the
+                Amazon Web Services Key Management Service Developer Guide.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+            lifecycle_config_name: The name of a lifecycle configuration to associate with the
+                notebook instance. For information about lifestyle configurations, see Step 2.1:
+                (Optional) Customize a Notebook Instance
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html).
+            direct_internet_access: Sets whether SageMaker AI provides internet access to the
+                notebook instance. If you set this to `Disabled` this notebook instance is able to
+                access resources only in your VPC, and is not be able to connect to SageMaker AI
+                training and endpoint services unless you configure a NAT Gateway in your VPC.
+            volume_size_in_gb: The size, in GB, of the ML storage volume to attach to the notebook
+                instance. The default value is 5 GB.
+            accelerator_types: This parameter is no longer supported. Elastic Inference (EI) is no
+                longer available.
+            default_code_repository: A Git repository to associate with the notebook instance as its
+                default code repository. This can be either the name of a Git repository stored as a
+                resource in your account, or the URL of a Git repository in Amazon Web Services
+                CodeCommit (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or
+                in any other Git repository. When you open a notebook instance, it opens in the
+                directory that contains this repository. For more information, see Associating Git
+                Repositories with SageMaker AI Notebook Instances
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html).
+            additional_code_repositories: An array of up to three Git repositories to associate with
+                the notebook instance. These can be either the names of Git repositories stored as
+                resources in your account, or the URL of Git repositories in Amazon Web Services
+                CodeCommit (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or
+                in any other Git repository. These repositories are cloned at the same level as the
+                default repository of your notebook instance. For more information, see Associating
+                Git Repositories with SageMaker AI Notebook Instances
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html).
+            root_access: Whether root access is enabled or disabled for users of the notebook
+                instance. The default value is `Enabled`.
+            platform_identifier: The platform identifier of the notebook instance runtime
+                environment. The default value is `notebook-al2023-v1`.
+            instance_metadata_service_configuration: Information on the IMDS configuration of the
+                notebook instance
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -1986,6 +3102,18 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html) for
         security best practices.
 
+        Args:
+            notebook_instance_lifecycle_config_name: The name of the lifecycle configuration.
+            on_create: A shell script that runs only once, when you create a notebook instance. The
+                shell script must be a base64-encoded string.
+            on_start: A shell script that runs every time you start a notebook instance, including
+                when you create the notebook instance. The shell script must be a base64-encoded
+                string.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html).
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -2016,6 +3144,27 @@ class SageMakerClient:
         techniques, see Optimize model inference with Amazon SageMaker
         (https://docs.aws.amazon.com/sagemaker/latest/dg/model-optimize.html).
 
+        Args:
+            optimization_job_name: A custom name for the new optimization job.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker AI
+                to perform tasks on your behalf.
+            model_source: The location of the source model to optimize with an optimization job.
+            deployment_instance_type: The type of instance that hosts the optimized model that you
+                create with the optimization job.
+            max_instance_count: The maximum number of instances to use for the optimization job.
+            optimization_environment: The environment variables to set in the model container.
+            optimization_configs: Settings for each of the optimization techniques that the job
+                applies.
+            output_config: Details for where to store the optimized model that you create with the
+                optimization job.
+            tags: A list of key-value pairs associated with the optimization job. For more
+                information, see Tagging Amazon Web Services resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+                Services General Reference Guide.
+            vpc_config: A VPC in Amazon VPC that your optimized model has access to.
+            training_plan_arns: The Amazon Resource Name (ARN) of the training plan to use for this
+                optimization job.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -2041,6 +3190,34 @@ class SageMakerClient:
         """
         Creates an Amazon SageMaker Partner AI App.
 
+        Args:
+            name: The name to give the SageMaker Partner AI App.
+            type: The type of SageMaker Partner AI App to create. Must be one of the following:
+                `lakera-guard`, `comet`, `deepchecks-llm-evaluation`, or `fiddler`.
+            execution_role_arn: The ARN of the IAM role that the partner application uses.
+            kms_key_id: SageMaker Partner AI Apps uses Amazon Web Services KMS to encrypt data at
+                rest using an Amazon Web Services managed key by default. For more control, specify
+                a customer managed key.
+            maintenance_config: Maintenance configuration settings for the SageMaker Partner AI App.
+            tier: Indicates the instance type and size of the cluster attached to the SageMaker
+                Partner AI App.
+            application_config: Configuration settings for the SageMaker Partner AI App.
+            idc_config: Specifies the Amazon Web Services IAM Identity Center configuration for the
+                SageMaker Partner AI App. Specify this parameter when `AuthType` is `IDC`. Apps that
+                use `IAM` authorization don't use this parameter.
+            auth_type: The authorization type that users use to access the SageMaker Partner AI App.
+                Valid values:
+            enable_iam_session_based_identity: When set to `TRUE`, the SageMaker Partner AI App sets
+                the Amazon Web Services IAM session name or the authenticated IAM user as the
+                identity of the SageMaker Partner AI App user.
+            enable_auto_minor_version_upgrade: When set to `TRUE`, the SageMaker Partner AI App is
+                automatically upgraded to the latest minor version during the next scheduled
+                maintenance window, if one is available. Default is `FALSE`.
+            client_token: A unique token that guarantees that the call to this API is idempotent.
+                Filled with a fresh UUID4 when left out.
+            tags: Each tag consists of a key and an optional value. Tag keys must be unique per
+                resource.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -2055,6 +3232,12 @@ class SageMakerClient:
     ) -> _s.CreatePartnerAppPresignedUrlResponse:
         """
         Creates a presigned URL to access an Amazon SageMaker Partner AI App.
+
+        Args:
+            arn: The ARN of the SageMaker Partner AI App to create the presigned URL for.
+            expires_in_seconds: The time that will pass before the presigned URL expires.
+            session_expiration_duration_in_seconds: Indicates how long the Amazon SageMaker Partner
+                AI App session can be accessed for after logging in.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -2076,6 +3259,31 @@ class SageMakerClient:
     ) -> _s.CreatePipelineResponse:
         """
         Creates a pipeline using a JSON pipeline definition.
+
+        Args:
+            pipeline_name: The name of the pipeline.
+            pipeline_display_name: The display name of the pipeline.
+            pipeline_definition: The JSON pipeline definition
+                (https://aws-sagemaker-mlops.github.io/sagemaker-model-building-pipeline-definition-JSON-schema/)
+                of the pipeline.
+            pipeline_definition_s3_location: The location of the pipeline definition stored in
+                Amazon S3. If specified, SageMaker will retrieve the pipeline definition from this
+                location.
+            pipeline_description: A description of the pipeline.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than one
+                time. Filled with a fresh UUID4 when left out.
+            role_arn: The Amazon Resource Name (ARN) of the role used by the pipeline to access and
+                create resources.
+            tags: A list of tags to apply to the created pipeline.
+            parallelism_configuration: This is the configuration that controls the parallelism of
+                the pipeline. If specified, it applies to all runs of this pipeline by default.
+            pipeline_version_aliases: The aliases to assign to the first version of the pipeline.
+                You can use an alias instead of a pipeline version ID to start an execution,
+                describe the pipeline, or list its executions. Each alias can contain 1-128 letters,
+                numbers, periods (.), hyphens (-), and underscores (_), and can't consist of numbers
+                only. An alias must be unique within the pipeline, and a version can have up to 10
+                aliases.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -2116,6 +3324,18 @@ class SageMakerClient:
         - The JupyterLab session default expiration time is 12 hours. You can configure this value
           using SessionExpirationDurationInSeconds.
 
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The name of the UserProfile to sign-in as.
+            session_expiration_duration_in_seconds: The session expiration duration in seconds. This
+                value defaults to 43200.
+            expires_in_seconds: The number of seconds until the pre-signed URL expires. This value
+                defaults to 300.
+            space_name: The name of the space.
+            landing_uri: The landing page that the user is directed to when accessing the presigned
+                URL. Using this value, users can access Studio or Studio Classic, even if it is not
+                the default experience for the domain. The supported values are:
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -2132,6 +3352,13 @@ class SageMakerClient:
         App. For more information, see Launch the MLflow UI using a presigned URL
         (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-launch-ui.html).
 
+        Args:
+            arn: The ARN of the MLflow App to connect to your MLflow UI.
+            expires_in_seconds: The duration in seconds that your presigned URL is valid. The
+                presigned URL can be used only once.
+            session_expiration_duration_in_seconds: The duration in seconds that your presigned URL
+                is valid. The presigned URL can be used only once.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -2147,6 +3374,13 @@ class SageMakerClient:
         Returns a presigned URL that you can use to connect to the MLflow UI attached to your
         tracking server. For more information, see Launch the MLflow UI using a presigned URL
         (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-launch-ui.html).
+
+        Args:
+            tracking_server_name: The name of the tracking server to connect to your MLflow UI.
+            expires_in_seconds: The duration in seconds that your presigned URL is valid. The
+                presigned URL can be used only once.
+            session_expiration_duration_in_seconds: The duration in seconds that your MLflow UI
+                session is valid.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -2179,6 +3413,11 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreatePresignedNotebookInstanceUrl.html)
         is valid only for 5 minutes. If you try to use the URL after the 5-minute limit expires, you
         are directed to the Amazon Web Services console sign-in page.
+
+        Args:
+            notebook_instance_name: The name of the notebook instance.
+            session_expiration_duration_in_seconds: The duration of the session, in seconds. The
+                default is 12 hours.
         """
 
     async def create_processing_job(
@@ -2199,6 +3438,30 @@ class SageMakerClient:
         """
         Creates a processing job.
 
+        Args:
+            processing_inputs: An array of inputs configuring the data to download into the
+                processing container.
+            processing_output_config: Output configuration for the processing job.
+            processing_job_name: The name of the processing job. The name must be unique within an
+                Amazon Web Services Region in the Amazon Web Services account.
+            processing_resources: Identifies the resources, ML compute instances, and ML storage
+                volumes to deploy for a processing job. In distributed training, you specify more
+                than one instance.
+            stopping_condition: The time limit for how long the processing job is allowed to run.
+            app_specification: Configures the processing job to run a specified Docker container
+                image.
+            environment: The environment variables to set in the Docker container. Up to 100 key and
+                values entries in the map are supported.
+            network_config: Networking options for a processing job, such as whether to allow
+                inbound and outbound network calls to and from processing containers, and the VPC
+                subnets and security groups to use for VPC-enabled processing jobs.
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker can assume
+                to perform tasks on your behalf.
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+                in the Amazon Web Services Billing and Cost Management User Guide.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -2218,6 +3481,21 @@ class SageMakerClient:
         Creates a machine learning (ML) project that can contain one or more templates that set up
         an ML pipeline from training to deploying an approved model.
 
+        Args:
+            project_name: The name of the project.
+            project_description: A description for the project.
+            service_catalog_provisioning_details: The product ID and provisioning artifact ID to
+                provision a service catalog. The provisioning artifact ID will default to the latest
+                provisioning artifact ID of the product, if you don't provide the provisioning
+                artifact ID. For more information, see What is Amazon Web Services Service Catalog
+                (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html).
+            tags: An array of key-value pairs that you want to use to organize and track your Amazon
+                Web Services resource costs. For more information, see Tagging Amazon Web Services
+                resources (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the
+                Amazon Web Services General Reference Guide.
+            template_providers: An array of template provider configurations for creating
+                infrastructure resources for the project.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -2236,6 +3514,17 @@ class SageMakerClient:
         """
         Creates a private space or a space used for real time collaboration in a domain.
 
+        Args:
+            domain_id: The ID of the associated domain.
+            space_name: The name of the space.
+            tags: Tags to associated with the space. Each tag consists of a key and an optional
+                value. Tag keys must be unique for each resource. Tags are searchable using the
+                `Search` API.
+            space_settings: A collection of space settings.
+            ownership_settings: A collection of ownership settings.
+            space_sharing_settings: A collection of space sharing settings.
+            space_display_name: The name of the space that appears in the SageMaker Studio UI.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -2251,6 +3540,17 @@ class SageMakerClient:
     ) -> _s.CreateStudioLifecycleConfigResponse:
         """
         Creates a new Amazon SageMaker AI Studio Lifecycle Configuration.
+
+        Args:
+            studio_lifecycle_config_name: The name of the Amazon SageMaker AI Studio Lifecycle
+                Configuration to create.
+            studio_lifecycle_config_content: The content of your Amazon SageMaker AI Studio
+                Lifecycle Configuration script. This content must be base64 encoded.
+            studio_lifecycle_config_app_type: The App type that the Lifecycle Configuration is
+                attached to.
+            tags: Tags to be associated with the Lifecycle Configuration. Each tag consists of a key
+                and an optional value. Tag keys must be unique per resource. Tags are searchable
+                using the Search API.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -2339,6 +3639,80 @@ class SageMakerClient:
         For more information about SageMaker, see How It Works
         (https://docs.aws.amazon.com/sagemaker/latest/dg/how-it-works.html).
 
+        Args:
+            training_job_name: The name of the training job. The name must be unique within an
+                Amazon Web Services Region in an Amazon Web Services account.
+            hyper_parameters: Algorithm-specific parameters that influence the quality of the model.
+                You set hyperparameters before you start the learning process. For a list of
+                hyperparameters for each training algorithm provided by SageMaker, see Algorithms
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/algos.html).
+            algorithm_specification: The registry path of the Docker image that contains the
+                training algorithm and algorithm-specific metadata, including the input mode. For
+                more information about algorithms provided by SageMaker, see Algorithms
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/algos.html). For information about
+                providing your own algorithms, see Using Your Own Algorithms with Amazon SageMaker
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms.html).
+            role_arn: The Amazon Resource Name (ARN) of an IAM role that SageMaker can assume to
+                perform tasks on your behalf.
+            input_data_config: An array of `Channel` objects. Each channel is a named input source.
+                `InputDataConfig` describes the input data and its location.
+            output_data_config: Specifies the path to the S3 location where you want to store model
+                artifacts. SageMaker creates subfolders for the artifacts.
+            resource_config: The resources, including the ML compute instances and ML storage
+                volumes, to use for model training.
+            vpc_config: A VpcConfig
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+                object that specifies the VPC that you want your training job to connect to. Control
+                access to and from your training container by configuring the VPC. For more
+                information, see Protect Training Jobs by Using an Amazon Virtual Private Cloud
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html).
+            stopping_condition: Specifies a limit to how long a model training job can run. It also
+                specifies how long a managed Spot training job has to complete. When the job reaches
+                the time limit, SageMaker ends the training job. Use this API to cap model training
+                costs.
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
+            enable_network_isolation: Isolates the training container. No inbound or outbound
+                network calls can be made, except for calls between peers within a training cluster
+                for distributed training. If you enable network isolation for training jobs that are
+                configured to use a VPC, SageMaker downloads and uploads customer data and model
+                artifacts through the specified VPC, but the training container does not have
+                network access.
+            enable_inter_container_traffic_encryption: To encrypt all communications between ML
+                compute instances in distributed training, choose `True`. Encryption provides
+                greater security for distributed training, but training might take longer. How long
+                it takes depends on the amount of communication between compute instances,
+                especially if you use a deep learning algorithm in distributed training. For more
+                information, see Protect Communications Between ML Compute Instances in a
+                Distributed Training Job
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html).
+            enable_managed_spot_training: To train models using managed spot training, choose
+                `True`. Managed spot training provides a fully managed and scalable infrastructure
+                for training machine learning models. this option is useful when training jobs can
+                be interrupted and when there is flexibility when the training job is run.
+            checkpoint_config: Contains information about the output location for managed spot
+                training checkpoint data.
+            debug_rule_configurations: Configuration information for Amazon SageMaker Debugger rules
+                for debugging output tensors.
+            profiler_rule_configurations: Configuration information for Amazon SageMaker Debugger
+                rules for profiling system and framework metrics.
+            environment: The environment variables to set in the Docker container.
+            retry_strategy: The number of times to retry the job when the job fails due to an
+                `InternalServerError`.
+            remote_debug_config: Configuration for remote debugging. To learn more about the remote
+                debugging functionality of SageMaker, see Access a training container through Amazon
+                Web Services Systems Manager (SSM) for remote debugging
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/train-remote-debugging.html).
+            infra_check_config: Contains information about the infrastructure health check
+                configuration for the training job.
+            session_chaining_config: Contains information about attribute-based access control
+                (ABAC) for the training job.
+            serverless_job_config: The configuration for serverless training jobs.
+            mlflow_config: The MLflow configuration using SageMaker managed MLflow.
+            model_package_config: The configuration for the model package.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -2392,6 +3766,14 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ReservedCapacitySummary.html)
         `.
 
+        Args:
+            training_plan_name: The name of the training plan to create.
+            training_plan_offering_id: The unique identifier of the training plan offering to use
+                for creating this plan.
+            spare_instance_count_per_ultra_server: Number of spare instances to reserve per
+                UltraServer for enhanced resiliency. Default is 1.
+            tags: An array of key-value pairs to apply to this training plan.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -2422,6 +3804,25 @@ class SageMakerClient:
         - `ListTrainingSessions`
         - `StopTrainingSession`
         - `DeleteTrainingSession`
+
+        Args:
+            training_session_name: The name of the training session.
+            model_package_group_arn: The Amazon Resource Name (ARN) of the model package group where
+                checkpoints and fine-tuned model artifacts are published.
+            lora_config: The Low-Rank Adaptation (LoRA) configuration for the training session,
+                including the rank and alpha parameters.
+            role_arn: The Amazon Resource Name (ARN) of the IAM role that Amazon SageMaker assumes
+                to access resources on your behalf. The role must have permissions to access the
+                output S3 path and model package group.
+            vpc_config: The Virtual Private Cloud (VPC) configuration for the training session.
+                Specify subnets and security groups to run the training session in your VPC.
+            model_config: The configuration for the base model, including the model ARN and end-user
+                license agreement (EULA) acceptance.
+            output_config: The output configuration for the training session, including the S3
+                location and optional encryption settings.
+            tags: An array of key-value pairs to apply to the training session as tags. For more
+                information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -2472,6 +3873,53 @@ class SageMakerClient:
         For more information about how batch transformation works, see Batch Transform
         (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform.html).
 
+        Args:
+            transform_job_name: The name of the transform job. The name must be unique within an
+                Amazon Web Services Region in an Amazon Web Services account.
+            model_name: The name of the model that you want to use for the transform job.
+                `ModelName` must be the name of an existing Amazon SageMaker model within an Amazon
+                Web Services Region in an Amazon Web Services account.
+            max_concurrent_transforms: The maximum number of parallel requests that can be sent to
+                each instance in a transform job. If `MaxConcurrentTransforms` is set to `0` or left
+                unset, Amazon SageMaker checks the optional execution-parameters to determine the
+                settings for your chosen algorithm. If the execution-parameters endpoint is not
+                enabled, the default value is `1`. For more information on execution-parameters, see
+                How Containers Serve Requests
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-batch-code.html#your-algorithms-batch-code-how-containe-serves-requests).
+                For built-in algorithms, you don't need to set a value for
+                `MaxConcurrentTransforms`.
+            model_client_config: Configures the timeout and maximum number of retries for processing
+                a transform job invocation.
+            max_payload_in_mb: The maximum allowed size of the payload, in MB. A payload is the data
+                portion of a record (without metadata). The value in `MaxPayloadInMB` must be
+                greater than, or equal to, the size of a single record. To estimate the size of a
+                record in MB, divide the size of your dataset by the number of records. To ensure
+                that the records fit within the maximum payload size, we recommend using a slightly
+                larger value. The default value is `6` MB.
+            batch_strategy: Specifies the number of records to include in a mini-batch for an HTTP
+                inference request. A record is a single unit of input data that inference can be
+                made on. For example, a single line in a CSV file is a record.
+            environment: The environment variables to set in the Docker container. Don't include any
+                sensitive data in your environment variables. We support up to 16 key and values
+                entries in the map.
+            transform_input: Describes the input source and the way the transform job consumes it.
+            transform_output: Describes the results of the transform job.
+            data_capture_config: Configuration to control how SageMaker captures inference data.
+            transform_resources: Describes the resources, including ML instance types and ML
+                instance count, to use for the transform job.
+            data_processing: The data structure used to specify the data to be used for inference in
+                a batch transform job and to associate the data that is relevant to the prediction
+                results in the output. The input filter provided allows you to exclude input data
+                that is not needed for inference in a batch transform job. The output filter
+                provided allows you to include input data relevant to interpreting the predictions
+                in the output from the job. For more information, see Associate Prediction Results
+                with their Corresponding Input Records
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform-data-processing.html).
+            tags: (Optional) An array of key-value pairs. For more information, see Using Cost
+                Allocation Tags
+                (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-what)
+                in the Amazon Web Services Billing and Cost Management User Guide.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -2507,6 +3955,16 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrialComponent.html)
         API.
 
+        Args:
+            trial_name: The name of the trial. The name must be unique in your Amazon Web Services
+                account and is not case-sensitive.
+            display_name: The name of the trial as displayed. The name doesn't need to be unique. If
+                `DisplayName` isn't specified, `TrialName` is displayed.
+            experiment_name: The name of the experiment to associate the trial with.
+            tags: A list of tags to associate with the trial. You can use Search
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to
+                search on the tags.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -2540,6 +3998,23 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to search
         for the tags.
 
+        Args:
+            trial_component_name: The name of the component. The name must be unique in your Amazon
+                Web Services account and is not case-sensitive.
+            display_name: The name of the component as displayed. The name doesn't need to be
+                unique. If `DisplayName` isn't specified, `TrialComponentName` is displayed.
+            status: The status of the component. States include:
+            start_time: When the component started.
+            end_time: When the component ended.
+            parameters: The hyperparameters for the component.
+            input_artifacts: The input artifacts for the component. Examples of input artifacts are
+                datasets, algorithms, hyperparameters, source code, and instance types.
+            output_artifacts: The output artifacts for the component. Examples of output artifacts
+                are metrics, snapshots, logs, and images.
+            tags: A list of tags to associate with the component. You can use Search
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to
+                search on the tags.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -2562,6 +4037,21 @@ class SageMakerClient:
         profile is automatically created. A user profile is the primary holder of settings for an
         individual user and has a reference to the user's private Amazon Elastic File System home
         directory.
+
+        Args:
+            domain_id: The ID of the associated Domain.
+            user_profile_name: A name for the UserProfile. This value is not case sensitive.
+            single_sign_on_user_identifier: A specifier for the type of value specified in
+                SingleSignOnUserValue. Currently, the only supported value is "UserName". If the
+                Domain's AuthMode is IAM Identity Center, this field is required. If the Domain's
+                AuthMode is not IAM Identity Center, this field cannot be specified.
+            single_sign_on_user_value: The username of the associated Amazon Web Services Single
+                Sign-On User for this UserProfile. If the Domain's AuthMode is IAM Identity Center,
+                this field is required, and must match a valid username of a user in your directory.
+                If the Domain's AuthMode is not IAM Identity Center, this field cannot be specified.
+            tags: Each tag consists of a key and an optional value. Tag keys must be unique per
+                resource.
+            user_settings: A collection of settings.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -2600,6 +4090,21 @@ class SageMakerClient:
         Ground Truth and Amazon A2I to create work teams. For more information, see Create a Private
         Workforce (OIDC IdP)
         (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-workforce-create-private-oidc.html).
+
+        Args:
+            cognito_config: Use this parameter to configure an Amazon Cognito private workforce. A
+                single Cognito workforce is created using and corresponds to a single Amazon Cognito
+                user pool
+                (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-identity-pools.html).
+            oidc_config: Use this parameter to configure a private workforce using your own OIDC
+                Identity Provider.
+            workforce_name: The name of the private workforce.
+            tags: An array of key-value pairs that contain metadata to help you categorize and
+                organize our workforce. Each tag consists of a key and a value, both of which you
+                define.
+            workforce_vpc_config: Use this parameter to configure a workforce using VPC.
+            ip_address_type: Use this parameter to specify whether you want `IPv4` only or
+                `dualstack` (`IPv4` and `IPv6`) to support your labeling workforce.
         """
 
     async def create_workteam(
@@ -2619,6 +4124,20 @@ class SageMakerClient:
 
         You cannot create more than 25 work teams in an account and region.
 
+        Args:
+            workteam_name: The name of the work team. Use this name to identify the work team.
+            workforce_name: The name of the workforce.
+            member_definitions: A list of `MemberDefinition` objects that contains objects that
+                identify the workers that make up the work team.
+            description: A description of the work team.
+            notification_configuration: Configures notification of workers regarding available or
+                expiring work items.
+            worker_access_configuration: Use this optional parameter to constrain access to an
+                Amazon S3 resource based on the IP address using supported IAM global condition
+                keys. The Amazon S3 resource is accessed in the worker portal using a Amazon S3
+                presigned URL.
+            tags: An array of key-value pairs.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -2632,6 +4151,9 @@ class SageMakerClient:
         """
         Deletes the specified AI benchmark job.
 
+        Args:
+            ai_benchmark_job_name: The name of the AI benchmark job to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -2643,6 +4165,9 @@ class SageMakerClient:
     ) -> _s.DeleteAIRecommendationJobResponse:
         """
         Deletes the specified AI recommendation job.
+
+        Args:
+            ai_recommendation_job_name: The name of the AI recommendation job to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -2657,6 +4182,9 @@ class SageMakerClient:
         Deletes the specified AI workload configuration. You cannot delete a configuration that is
         referenced by an active benchmark job.
 
+        Args:
+            ai_workload_config_name: The name of the AI workload configuration to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -2670,6 +4198,9 @@ class SageMakerClient:
         """
         Deletes an action.
 
+        Args:
+            action_name: The name of the action to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -2681,6 +4212,9 @@ class SageMakerClient:
     ) -> None:
         """
         Removes the specified algorithm from your account.
+
+        Args:
+            algorithm_name: The name of the algorithm to delete.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -2698,6 +4232,15 @@ class SageMakerClient:
         """
         Used to stop and delete an app.
 
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name. If this value is not set, then `SpaceName`
+                must be set.
+            space_name: The name of the space. If this value is not set, then `UserProfileName` must
+                be set.
+            app_type: The type of app.
+            app_name: The name of the app.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -2710,6 +4253,9 @@ class SageMakerClient:
     ) -> None:
         """
         Deletes an AppImageConfig.
+
+        Args:
+            app_image_config_name: The name of the AppImageConfig to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -2724,6 +4270,10 @@ class SageMakerClient:
         """
         Deletes an artifact. Either `ArtifactArn` or `Source` must be specified.
 
+        Args:
+            artifact_arn: The Amazon Resource Name (ARN) of the artifact to delete.
+            source: The URI of the source.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -2737,6 +4287,10 @@ class SageMakerClient:
         """
         Deletes an association.
 
+        Args:
+            source_arn: The ARN of the source.
+            destination_arn: The Amazon Resource Name (ARN) of the destination.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -2748,6 +4302,10 @@ class SageMakerClient:
     ) -> _s.DeleteClusterResponse:
         """
         Delete a SageMaker HyperPod cluster.
+
+        Args:
+            cluster_name: The string name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster to delete.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -2771,6 +4329,11 @@ class SageMakerClient:
         Services services, such as metrics in Amazon CloudWatch or Amazon Managed Service for
         Prometheus.
 
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of the SageMaker HyperPod cluster on which
+                the extension is installed.
+            extension_arn: The Amazon Resource Name (ARN) of the extension to delete.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -2785,6 +4348,9 @@ class SageMakerClient:
         """
         Deletes the cluster policy of the cluster.
 
+        Args:
+            cluster_scheduler_config_id: ID of the cluster policy.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -2794,7 +4360,12 @@ class SageMakerClient:
         *,
         code_repository_name: str,
     ) -> None:
-        """Deletes the specified Git repository from your account."""
+        """
+        Deletes the specified Git repository from your account.
+
+        Args:
+            code_repository_name: The name of the Git repository to delete.
+        """
 
     async def delete_compilation_job(
         self,
@@ -2811,6 +4382,9 @@ class SageMakerClient:
         `STOPPED`. If the job status is `STARTING` or `INPROGRESS`, stop the job, and then delete it
         after its status becomes `STOPPED`.
 
+        Args:
+            compilation_job_name: The name of the compilation job to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -2822,6 +4396,9 @@ class SageMakerClient:
     ) -> None:
         """
         Deletes the compute allocation from the cluster.
+
+        Args:
+            compute_quota_id: ID of the compute allocation definition.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -2835,6 +4412,9 @@ class SageMakerClient:
         """
         Deletes an context.
 
+        Args:
+            context_name: The name of the context to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -2847,6 +4427,9 @@ class SageMakerClient:
         """
         Deletes a data quality monitoring job definition.
 
+        Args:
+            job_definition_name: The name of the data quality monitoring job definition to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -2858,6 +4441,9 @@ class SageMakerClient:
     ) -> None:
         """
         Deletes a fleet.
+
+        Args:
+            device_fleet_name: The name of the fleet to delete.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -2874,6 +4460,12 @@ class SageMakerClient:
         to onboard again using IAM Identity Center. Use with caution. All of the members of the
         domain will lose access to their EFS volume, including data, notebooks, and other artifacts.
 
+        Args:
+            domain_id: The domain ID.
+            retention_policy: The retention policy for this domain, which specifies whether
+                resources will be retained after the Domain is deleted. By default, all resources
+                are retained (not automatically deleted).
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -2888,6 +4480,9 @@ class SageMakerClient:
         Deletes an edge deployment plan if (and only if) all the stages in the plan are inactive or
         there are no stages in the plan.
 
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan to delete.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
         """
@@ -2900,6 +4495,11 @@ class SageMakerClient:
     ) -> None:
         """
         Delete a stage in an edge deployment plan if (and only if) the stage is inactive.
+
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan from which the stage
+                will be deleted.
+            stage_name: The name of the stage.
 
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -2924,6 +4524,9 @@ class SageMakerClient:
         ExecutionRoleArn
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html#sagemaker-CreateModel-request-ExecutionRoleArn)
         `, otherwise SageMaker cannot delete these resources.
+
+        Args:
+            endpoint_name: The name of the endpoint that you want to delete.
         """
 
     async def delete_endpoint_config(
@@ -2940,6 +4543,9 @@ class SageMakerClient:
         delete the `EndpointConfig` of an endpoint that is active or being created or updated you
         may lose visibility into the instance type the endpoint is using. The endpoint must be
         deleted in order to stop incurring charges.
+
+        Args:
+            endpoint_config_name: The name of the endpoint configuration that you want to delete.
         """
 
     async def delete_endpoint_policy(
@@ -2958,6 +4564,10 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_PutEndpointPolicy.html) to
         replace the policy with one that doesn't include that account.
 
+        Args:
+            endpoint_name: The name of the endpoint. The endpoint must be in your account and in the
+                current Amazon Web Services Region.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -2972,6 +4582,9 @@ class SageMakerClient:
         first. Use the ListTrials
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTrials.html) API to get a
         list of the trials associated with the experiment.
+
+        Args:
+            experiment_name: The name of the experiment to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -2993,6 +4606,10 @@ class SageMakerClient:
         Note that it can take approximately 10-15 minutes to delete an `OnlineStore` `FeatureGroup`
         with the `InMemory` `StorageType`.
 
+        Args:
+            feature_group_name: The name of the `FeatureGroup` you want to delete. The name must be
+                unique within an Amazon Web Services Region in an Amazon Web Services account.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3004,6 +4621,9 @@ class SageMakerClient:
     ) -> _s.DeleteFlowDefinitionResponse:
         """
         Deletes the specified flow definition.
+
+        Args:
+            flow_definition_name: The name of the flow definition you are deleting.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3017,6 +4637,9 @@ class SageMakerClient:
     ) -> None:
         """
         Delete a hub.
+
+        Args:
+            hub_name: The name of the hub to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3034,6 +4657,12 @@ class SageMakerClient:
         """
         Delete the contents of a hub.
 
+        Args:
+            hub_name: The name of the hub that you want to delete content in.
+            hub_content_type: The type of content that you want to delete from a hub.
+            hub_content_name: The name of the content that you want to delete from a hub.
+            hub_content_version: The version of the content that you want to delete from a hub.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -3048,6 +4677,12 @@ class SageMakerClient:
     ) -> None:
         """
         Delete a hub content reference in order to remove a model from a private hub.
+
+        Args:
+            hub_name: The name of the hub to delete the hub content reference from.
+            hub_content_type: The type of hub content reference to delete. The only supported type
+                of hub content reference to delete is `ModelReference`.
+            hub_content_name: The name of the hub content to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3066,6 +4701,10 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListHumanTaskUis.html). When
         you delete a worker task template, it no longer appears when you call `ListHumanTaskUis`.
 
+        Args:
+            human_task_ui_name: The name of the human task user interface (work task template) you
+                want to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3080,6 +4719,10 @@ class SageMakerClient:
         the tuning job entry that was created in SageMaker when you called the
         `CreateHyperParameterTuningJob` API. It does not delete training jobs, artifacts, or the IAM
         role that you specified when creating the model.
+
+        Args:
+            hyper_parameter_tuning_job_name: The name of the hyperparameter tuning job that you want
+                to delete.
         """
 
     async def delete_image(
@@ -3090,6 +4733,9 @@ class SageMakerClient:
         """
         Deletes a SageMaker AI image and all versions of the image. The container images aren't
         deleted.
+
+        Args:
+            image_name: The name of the image to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3107,6 +4753,11 @@ class SageMakerClient:
         Deletes a version of a SageMaker AI image. The container image the version represents isn't
         deleted.
 
+        Args:
+            image_name: The name of the image to delete.
+            version: The version to delete.
+            alias: The alias of the image to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -3117,7 +4768,12 @@ class SageMakerClient:
         *,
         inference_component_name: str,
     ) -> None:
-        """Deletes an inference component."""
+        """
+        Deletes an inference component.
+
+        Args:
+            inference_component_name: The name of the inference component to delete.
+        """
 
     async def delete_inference_experiment(
         self,
@@ -3129,6 +4785,9 @@ class SageMakerClient:
 
         Note: This operation does not delete your endpoint, variants, or any underlying resources.
         This operation only deletes the metadata of your experiment.
+
+        Args:
+            name: The name of the inference experiment you want to delete.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -3145,6 +4804,9 @@ class SageMakerClient:
         requests to aren't deleted.
 
         If the router is being created, updated, or deleted, you get a `ConflictException`.
+
+        Args:
+            inference_router_name: The name of the inference router to delete.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -3167,6 +4829,10 @@ class SageMakerClient:
         - `StopJob`
         - `DescribeJob`
 
+        Args:
+            job_name: The name of the job to delete.
+            job_category: The category of the job to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -3179,6 +4845,9 @@ class SageMakerClient:
     ) -> _s.DeleteMlflowAppResponse:
         """
         Deletes an MLflow App.
+
+        Args:
+            arn: The ARN of the MLflow App to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3193,6 +4862,9 @@ class SageMakerClient:
         Deletes an MLflow Tracking Server. For more information, see Clean up MLflow resources
         (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-cleanup.html.html).
 
+        Args:
+            tracking_server_name: The name of the the tracking server to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3206,6 +4878,9 @@ class SageMakerClient:
         Deletes a model. The `DeleteModel` API deletes only the model entry that was created in
         SageMaker when you called the `CreateModel` API. It does not delete model artifacts,
         inference code, or the IAM role that you specified when creating the model.
+
+        Args:
+            model_name: The name of the model to delete.
         """
 
     async def delete_model_bias_job_definition(
@@ -3215,6 +4890,9 @@ class SageMakerClient:
     ) -> None:
         """
         Deletes an Amazon SageMaker AI model bias job definition.
+
+        Args:
+            job_definition_name: The name of the model bias job definition to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3228,6 +4906,9 @@ class SageMakerClient:
         """
         Deletes an Amazon SageMaker Model Card.
 
+        Args:
+            model_card_name: The name of the model card to delete.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3240,6 +4921,9 @@ class SageMakerClient:
     ) -> None:
         """
         Deletes an Amazon SageMaker AI model explainability job definition.
+
+        Args:
+            job_definition_name: The name of the model explainability job definition to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3257,6 +4941,10 @@ class SageMakerClient:
         Marketplace. Buyers can subscribe to model packages listed on Amazon Web Services
         Marketplace to create models in SageMaker.
 
+        Args:
+            model_package_name: The name or Amazon Resource Name (ARN) of the model package to
+                delete.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -3269,6 +4957,9 @@ class SageMakerClient:
         """
         Deletes the specified model group.
 
+        Args:
+            model_package_group_name: The name of the model group to delete.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -3278,7 +4969,12 @@ class SageMakerClient:
         *,
         model_package_group_name: str,
     ) -> None:
-        """Deletes a model group resource policy."""
+        """
+        Deletes a model group resource policy.
+
+        Args:
+            model_package_group_name: The name of the model group for which to delete the policy.
+        """
 
     async def delete_model_quality_job_definition(
         self,
@@ -3287,6 +4983,9 @@ class SageMakerClient:
     ) -> None:
         """
         Deletes the secified model quality monitoring job definition.
+
+        Args:
+            job_definition_name: The name of the model quality monitoring job definition to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3300,6 +4999,9 @@ class SageMakerClient:
         """
         Deletes a monitoring schedule. Also stops the schedule had not already been stopped. This
         does not delete the job execution history of the monitoring schedule.
+
+        Args:
+            monitoring_schedule_name: The name of the monitoring schedule to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3317,6 +5019,9 @@ class SageMakerClient:
         Important: When you delete a notebook instance, you lose all of your data. SageMaker AI
         removes the ML compute instance, and deletes the ML storage volume and the network interface
         associated with the notebook instance.
+
+        Args:
+            notebook_instance_name: The name of the SageMaker AI notebook instance to delete.
         """
 
     async def delete_notebook_instance_lifecycle_config(
@@ -3324,7 +5029,13 @@ class SageMakerClient:
         *,
         notebook_instance_lifecycle_config_name: str,
     ) -> None:
-        """Deletes a notebook instance lifecycle configuration."""
+        """
+        Deletes a notebook instance lifecycle configuration.
+
+        Args:
+            notebook_instance_lifecycle_config_name: The name of the lifecycle configuration to
+                delete.
+        """
 
     async def delete_optimization_job(
         self,
@@ -3333,6 +5044,9 @@ class SageMakerClient:
     ) -> None:
         """
         Deletes an optimization job.
+
+        Args:
+            optimization_job_name: The name that you assigned to the optimization job.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3346,6 +5060,11 @@ class SageMakerClient:
     ) -> _s.DeletePartnerAppResponse:
         """
         Deletes a SageMaker Partner AI App.
+
+        Args:
+            arn: The ARN of the SageMaker Partner AI App to delete.
+            client_token: A unique token that guarantees that the call to this API is idempotent.
+                Filled with a fresh UUID4 when left out.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -3362,6 +5081,12 @@ class SageMakerClient:
         Deletes a pipeline if there are no running instances of the pipeline. To delete a pipeline,
         you must stop all running instances of the pipeline using the `StopPipelineExecution` API.
         When you delete a pipeline, all instances of the pipeline are deleted.
+
+        Args:
+            pipeline_name: The name of the pipeline to delete.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than one
+                time. Filled with a fresh UUID4 when left out.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -3380,6 +5105,9 @@ class SageMakerClient:
         `InProgress` or `Stopping` state. After deleting the job, you can reuse its name to create
         another processing job.
 
+        Args:
+            processing_job_name: The name of the processing job to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -3393,6 +5121,9 @@ class SageMakerClient:
         """
         Delete the specified project.
 
+        Args:
+            project_name: The name of the project to delete.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -3405,6 +5136,10 @@ class SageMakerClient:
     ) -> None:
         """
         Used to delete a space.
+
+        Args:
+            domain_id: The ID of the associated domain.
+            space_name: The name of the space.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3421,6 +5156,10 @@ class SageMakerClient:
         Lifecycle Configuration, there must be no running apps using the Lifecycle Configuration.
         You must also remove the Lifecycle Configuration from UserSettings in all Domains and
         UserProfiles.
+
+        Args:
+            studio_lifecycle_config_name: The name of the Amazon SageMaker AI Studio Lifecycle
+                Configuration to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3445,6 +5184,11 @@ class SageMakerClient:
         Note: When you call this API to delete tags from a SageMaker Domain or User Profile, the
         deleted tags are not removed from Apps that the SageMaker Domain or User Profile launched
         before you called this API.
+
+        Args:
+            resource_arn: The Amazon Resource Name (ARN) of the resource whose tags you want to
+                delete.
+            tag_keys: An array or one or more tag keys to delete.
         """
 
     async def delete_training_job(
@@ -3459,6 +5203,9 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/dg/train-warm-pools.html). You cannot delete a
         job that is in the `InProgress` or `Stopping` state. After deleting the job, you can reuse
         its name to create another training job.
+
+        Args:
+            training_job_name: The name of the training job to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3480,6 +5227,9 @@ class SageMakerClient:
         - `DescribeTrainingSession`
         - `StopTrainingSession`
 
+        Args:
+            training_session_name: The name of the training session to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3494,6 +5244,9 @@ class SageMakerClient:
         first. Use the DescribeTrialComponent
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrialComponent.html)
         API to get the list of trial components.
+
+        Args:
+            trial_name: The name of the trial to delete.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3511,6 +5264,9 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DisassociateTrialComponent.html)
         API.
 
+        Args:
+            trial_component_name: The name of the component to delete.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3524,6 +5280,10 @@ class SageMakerClient:
         """
         Deletes a user profile. When a user profile is deleted, the user loses access to their EFS
         volume, including data, notebooks, and other artifacts.
+
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3549,6 +5309,9 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteWorkteam.html)
         operation to delete all work teams before you delete the workforce. If you try to delete a
         workforce that contains one or more work teams, you will receive a `ResourceInUse` error.
+
+        Args:
+            workforce_name: The name of the workforce.
         """
 
     async def delete_workteam(
@@ -3558,6 +5321,9 @@ class SageMakerClient:
     ) -> _s.DeleteWorkteamResponse:
         """
         Deletes an existing work team. This operation can't be undone.
+
+        Args:
+            workteam_name: The name of the work team to delete.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -3572,6 +5338,10 @@ class SageMakerClient:
         """
         Deregisters the specified devices. After you deregister a device, you will need to
         re-register the devices.
+
+        Args:
+            device_fleet_name: The name of the fleet the devices belong to.
+            device_names: The unique IDs of the devices.
         """
 
     async def describe_ai_benchmark_job(
@@ -3582,6 +5352,9 @@ class SageMakerClient:
         """
         Returns details of an AI benchmark job, including its status, configuration, target
         endpoint, and timing information.
+
+        Args:
+            ai_benchmark_job_name: The name of the AI benchmark job to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3596,6 +5369,9 @@ class SageMakerClient:
         Returns details of an AI recommendation job, including its status, model source, performance
         targets, optimization recommendations, and deployment configurations.
 
+        Args:
+            ai_recommendation_job_name: The name of the AI recommendation job to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3609,6 +5385,9 @@ class SageMakerClient:
         Returns details of an AI workload configuration, including the dataset configuration,
         benchmark tool settings, tags, and creation time.
 
+        Args:
+            ai_workload_config_name: The name of the AI workload configuration to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3621,6 +5400,9 @@ class SageMakerClient:
         """
         Describes an action.
 
+        Args:
+            action_name: The name of the action to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3630,7 +5412,12 @@ class SageMakerClient:
         *,
         algorithm_name: str,
     ) -> _s.DescribeAlgorithmOutput:
-        """Returns a description of the specified algorithm that is in your account."""
+        """
+        Returns a description of the specified algorithm that is in your account.
+
+        Args:
+            algorithm_name: The name of the algorithm to describe.
+        """
 
     async def describe_app(
         self,
@@ -3644,6 +5431,14 @@ class SageMakerClient:
         """
         Describes the app.
 
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name. If this value is not set, then `SpaceName`
+                must be set.
+            space_name: The name of the space.
+            app_type: The type of app.
+            app_name: The name of the app.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3656,6 +5451,9 @@ class SageMakerClient:
         """
         Describes an AppImageConfig.
 
+        Args:
+            app_image_config_name: The name of the AppImageConfig to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3667,6 +5465,9 @@ class SageMakerClient:
     ) -> _s.DescribeArtifactResponse:
         """
         Describes an artifact.
+
+        Args:
+            artifact_arn: The Amazon Resource Name (ARN) of the artifact to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3685,6 +5486,9 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJobV2.html)
         cannot be described by `DescribeAutoMLJob`.
 
+        Args:
+            auto_ml_job_name: Requests information about an AutoML job using its unique name.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3700,6 +5504,9 @@ class SageMakerClient:
         CreateAutoMLJob
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJob.html).
 
+        Args:
+            auto_ml_job_name: Requests information about an AutoML job V2 using its unique name.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3711,6 +5518,10 @@ class SageMakerClient:
     ) -> _s.DescribeClusterResponse:
         """
         Retrieves information of a SageMaker HyperPod cluster.
+
+        Args:
+            cluster_name: The string name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3725,6 +5536,12 @@ class SageMakerClient:
         """
         Retrieves detailed information about a specific event for a given HyperPod cluster. This
         functionality is only supported when the `NodeProvisioningMode` is set to `Continuous`.
+
+        Args:
+            event_id: The unique identifier (UUID) of the event to describe. This ID can be obtained
+                from the `ListClusterEvents` operation.
+            cluster_name: The name or Amazon Resource Name (ARN) of the HyperPod cluster associated
+                with the event.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3743,6 +5560,13 @@ class SageMakerClient:
         If the extension has problems on some nodes, the response also lists the problems and how
         many nodes each one affects.
 
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of the SageMaker HyperPod cluster on which
+                the extension is installed.
+            extension_arn: The Amazon Resource Name (ARN) of the extension to describe.
+                `CreateClusterExtension` returns this ARN, and `ListClusterExtensions` lists it. If
+                you delete an extension and create it again, the new extension has a new ARN.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3757,6 +5581,15 @@ class SageMakerClient:
         """
         Retrieves information of a node (also called a instance interchangeably) of a SageMaker
         HyperPod cluster.
+
+        Args:
+            cluster_name: The string name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster in which the node is.
+            node_id: The ID of the SageMaker HyperPod cluster node.
+            node_logical_id: The logical identifier of the node to describe. You can specify either
+                `NodeLogicalId` or `InstanceId`, but not both. `NodeLogicalId` can be used to
+                describe nodes that are still being provisioned and don't yet have an `InstanceId`
+                assigned.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3773,6 +5606,12 @@ class SageMakerClient:
         as a scaling operation or a deep health check. Use the `OperationId` returned by the
         `ListClusterOperations` operation to identify the operation to describe.
 
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the HyperPod cluster associated
+                with the operation.
+            operation_id: The unique identifier (UUID) of the operation to describe. This ID can be
+                obtained from the `ListClusterOperations` operation.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3788,6 +5627,10 @@ class SageMakerClient:
         fair-share allocation. This helps prioritize critical workloads and distributes idle compute
         across entities.
 
+        Args:
+            cluster_scheduler_config_id: ID of the cluster policy.
+            cluster_scheduler_config_version: Version of the cluster policy.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3797,7 +5640,12 @@ class SageMakerClient:
         *,
         code_repository_name: str,
     ) -> _s.DescribeCodeRepositoryOutput:
-        """Gets details about the specified Git repository."""
+        """
+        Gets details about the specified Git repository.
+
+        Args:
+            code_repository_name: The name of the Git repository to describe.
+        """
 
     async def describe_compilation_job(
         self,
@@ -3812,6 +5660,10 @@ class SageMakerClient:
         To get information about multiple model compilation jobs, use ListCompilationJobs
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListCompilationJobs.html).
 
+        Args:
+            compilation_job_name: The name of the model compilation job that you want information
+                about.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3825,6 +5677,10 @@ class SageMakerClient:
         """
         Description of the compute allocation definition.
 
+        Args:
+            compute_quota_id: ID of the compute allocation definition.
+            compute_quota_version: Version of the compute allocation definition.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3837,6 +5693,9 @@ class SageMakerClient:
         """
         Describes a context.
 
+        Args:
+            context_name: The name of the context to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3848,6 +5707,9 @@ class SageMakerClient:
     ) -> _s.DescribeDataQualityJobDefinitionResponse:
         """
         Gets the details of a data quality monitoring job definition.
+
+        Args:
+            job_definition_name: The name of the data quality monitoring job definition to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3863,6 +5725,11 @@ class SageMakerClient:
         """
         Describes the device.
 
+        Args:
+            next_token: Next token of device description.
+            device_name: The unique ID of the device.
+            device_fleet_name: The name of the fleet the devices belong to.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3875,6 +5742,9 @@ class SageMakerClient:
         """
         A description of the fleet the device belongs to.
 
+        Args:
+            device_fleet_name: The name of the fleet.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3886,6 +5756,9 @@ class SageMakerClient:
     ) -> _s.DescribeDomainResponse:
         """
         The description of the domain.
+
+        Args:
+            domain_id: The domain ID.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3901,6 +5774,12 @@ class SageMakerClient:
         """
         Describes an edge deployment plan with deployment status per stage.
 
+        Args:
+            edge_deployment_plan_name: The name of the deployment plan to describe.
+            next_token: If the edge deployment plan has enough stages to require tokening, then this
+                is the response from the last list of stages returned.
+            max_results: The maximum number of results to select (50 by default).
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3913,6 +5792,9 @@ class SageMakerClient:
         """
         A description of edge packaging jobs.
 
+        Args:
+            edge_packaging_job_name: The name of the edge packaging job.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3922,7 +5804,12 @@ class SageMakerClient:
         *,
         endpoint_name: str,
     ) -> _s.DescribeEndpointOutput:
-        """Returns the description of an endpoint."""
+        """
+        Returns the description of an endpoint.
+
+        Args:
+            endpoint_name: The name of the endpoint.
+        """
 
     async def describe_endpoint_config(
         self,
@@ -3932,6 +5819,9 @@ class SageMakerClient:
         """
         Returns the description of an endpoint configuration created using the
         `CreateEndpointConfig` API.
+
+        Args:
+            endpoint_config_name: The name of the endpoint configuration.
         """
 
     async def describe_experiment(
@@ -3941,6 +5831,9 @@ class SageMakerClient:
     ) -> _s.DescribeExperimentResponse:
         """
         Provides a list of an experiment's properties.
+
+        Args:
+            experiment_name: The name of the experiment to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -3956,6 +5849,12 @@ class SageMakerClient:
         Use this operation to describe a `FeatureGroup`. The response includes information on the
         creation time, `FeatureGroup` name, the unique identifier for each `FeatureGroup`, and more.
 
+        Args:
+            feature_group_name: The name or Amazon Resource Name (ARN) of the `FeatureGroup` you
+                want described.
+            next_token: A token to resume pagination of the list of `Features`
+                (`FeatureDefinitions`). 2,500 `Features` are returned by default.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3969,6 +5868,11 @@ class SageMakerClient:
         """
         Shows the metadata for a feature within a feature group.
 
+        Args:
+            feature_group_name: The name or Amazon Resource Name (ARN) of the feature group
+                containing the feature.
+            feature_name: The name of the feature.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3981,6 +5885,9 @@ class SageMakerClient:
         """
         Returns information about the specified flow definition.
 
+        Args:
+            flow_definition_name: The name of the flow definition.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -3992,6 +5899,9 @@ class SageMakerClient:
     ) -> _s.DescribeHubResponse:
         """
         Describes a hub.
+
+        Args:
+            hub_name: The name of the hub to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4008,6 +5918,12 @@ class SageMakerClient:
         """
         Describe the content of a hub.
 
+        Args:
+            hub_name: The name of the hub that contains the content to describe.
+            hub_content_type: The type of content in the hub.
+            hub_content_name: The name of the content to describe.
+            hub_content_version: The version of the content to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4019,6 +5935,10 @@ class SageMakerClient:
     ) -> _s.DescribeHumanTaskUiResponse:
         """
         Returns information about the requested human task user interface (worker task template).
+
+        Args:
+            human_task_ui_name: The name of the human task user interface (worker task template) you
+                want information about.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4034,6 +5954,9 @@ class SageMakerClient:
         These fields can include the name, Amazon Resource Name (ARN), job status of your tuning job
         and more.
 
+        Args:
+            hyper_parameter_tuning_job_name: The name of the tuning job.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4045,6 +5968,9 @@ class SageMakerClient:
     ) -> _s.DescribeImageResponse:
         """
         Describes a SageMaker AI image.
+
+        Args:
+            image_name: The name of the image to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4060,6 +5986,11 @@ class SageMakerClient:
         """
         Describes a version of a SageMaker AI image.
 
+        Args:
+            image_name: The name of the image.
+            version: The version of the image. If not specified, the latest version is described.
+            alias: The alias of the image version.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4069,7 +6000,12 @@ class SageMakerClient:
         *,
         inference_component_name: str,
     ) -> _s.DescribeInferenceComponentOutput:
-        """Returns information about an inference component."""
+        """
+        Returns information about an inference component.
+
+        Args:
+            inference_component_name: The name of the inference component.
+        """
 
     async def describe_inference_experiment(
         self,
@@ -4078,6 +6014,9 @@ class SageMakerClient:
     ) -> _s.DescribeInferenceExperimentResponse:
         """
         Returns details about an inference experiment.
+
+        Args:
+            name: The name of the inference experiment to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4091,6 +6030,10 @@ class SageMakerClient:
         """
         Provides the results of the Inference Recommender job. One or more recommendation jobs are
         returned.
+
+        Args:
+            job_name: The name of the job. The name must be unique within an Amazon Web Services
+                Region in the Amazon Web Services account.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4109,6 +6052,9 @@ class SageMakerClient:
         callers with different permissions can see a different `RoutingStatus`. To get the router's
         tags, use ListTags
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTags.html).
+
+        Args:
+            inference_router_name: The name of the inference router to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4132,6 +6078,10 @@ class SageMakerClient:
         - `StopJob`
         - `DeleteJob`
 
+        Args:
+            job_name: The name of the job to describe.
+            job_category: The category of the job.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4153,6 +6103,11 @@ class SageMakerClient:
         - `ListJobSchemaVersions`
         - `CreateJob`
 
+        Args:
+            job_category: The category of the job schema to describe.
+            job_config_schema_version: The version of the schema to retrieve. If not specified, the
+                latest version is returned.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4164,6 +6119,9 @@ class SageMakerClient:
     ) -> _s.DescribeLabelingJobResponse:
         """
         Gets information about a labeling job.
+
+        Args:
+            labeling_job_name: The name of the labeling job to return information for.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4180,6 +6138,9 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/dg/xaccount-lineage-tracking.html) in the
         Amazon SageMaker Developer Guide.
 
+        Args:
+            lineage_group_name: The name of the lineage group.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4191,6 +6152,9 @@ class SageMakerClient:
     ) -> _s.DescribeMlflowAppResponse:
         """
         Returns information about an MLflow App.
+
+        Args:
+            arn: The ARN of the MLflow App for which to get information.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4204,6 +6168,9 @@ class SageMakerClient:
         """
         Returns information about an MLflow Tracking Server.
 
+        Args:
+            tracking_server_name: The name of the MLflow Tracking Server to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4213,7 +6180,12 @@ class SageMakerClient:
         *,
         model_name: str,
     ) -> _s.DescribeModelOutput:
-        """Describes a model that you created using the `CreateModel` API."""
+        """
+        Describes a model that you created using the `CreateModel` API.
+
+        Args:
+            model_name: The name of the model.
+        """
 
     async def describe_model_bias_job_definition(
         self,
@@ -4222,6 +6194,10 @@ class SageMakerClient:
     ) -> _s.DescribeModelBiasJobDefinitionResponse:
         """
         Returns a description of a model bias job definition.
+
+        Args:
+            job_definition_name: The name of the model bias job definition. The name must be unique
+                within an Amazon Web Services Region in the Amazon Web Services account.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4244,6 +6220,14 @@ class SageMakerClient:
         card `Content` and requires `kms:Decrypt` permission when a customer-managed key is
         configured.
 
+        Args:
+            model_card_name: The name or Amazon Resource Name (ARN) of the model card to describe.
+            model_card_version: The version of the model card to describe. If a version is not
+                provided, then the latest version of the model card is described.
+            included_data: Specifies the level of model card data to include in the response. Use
+                this parameter to call `DescribeModelCard` without requiring `kms:Decrypt`
+                permission on the customer-managed Amazon Web Services KMS key.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4256,6 +6240,10 @@ class SageMakerClient:
         """
         Describes an Amazon SageMaker Model Card export job.
 
+        Args:
+            model_card_export_job_arn: The Amazon Resource Name (ARN) of the model card export job
+                to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4267,6 +6255,10 @@ class SageMakerClient:
     ) -> _s.DescribeModelExplainabilityJobDefinitionResponse:
         """
         Returns a description of a model explainability job definition.
+
+        Args:
+            job_definition_name: The name of the model explainability job definition. The name must
+                be unique within an Amazon Web Services Region in the Amazon Web Services account.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4290,6 +6282,14 @@ class SageMakerClient:
 
         To create models in SageMaker, buyers can subscribe to model packages listed on Amazon Web
         Services Marketplace.
+
+        Args:
+            model_package_name: The name or Amazon Resource Name (ARN) of the model package to
+                describe.
+            included_data: Specifies the level of model package data to include in the response. Use
+                this parameter to call `DescribeModelPackage` on a model package that has an
+                associated model card without requiring `kms:Decrypt` permission on the
+                customer-managed KMS key associated with the embedded model card.
         """
 
     async def describe_model_package_group(
@@ -4297,7 +6297,12 @@ class SageMakerClient:
         *,
         model_package_group_name: str,
     ) -> _s.DescribeModelPackageGroupOutput:
-        """Gets a description for the specified model group."""
+        """
+        Gets a description for the specified model group.
+
+        Args:
+            model_package_group_name: The name of the model group to describe.
+        """
 
     async def describe_model_quality_job_definition(
         self,
@@ -4306,6 +6311,10 @@ class SageMakerClient:
     ) -> _s.DescribeModelQualityJobDefinitionResponse:
         """
         Returns a description of a model quality job definition.
+
+        Args:
+            job_definition_name: The name of the model quality job. The name must be unique within
+                an Amazon Web Services Region in the Amazon Web Services account.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4319,6 +6328,9 @@ class SageMakerClient:
         """
         Describes the schedule for a monitoring job.
 
+        Args:
+            monitoring_schedule_name: Name of a previously created monitoring schedule.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4328,7 +6340,13 @@ class SageMakerClient:
         *,
         notebook_instance_name: str,
     ) -> _s.DescribeNotebookInstanceOutput:
-        """Returns information about a notebook instance."""
+        """
+        Returns information about a notebook instance.
+
+        Args:
+            notebook_instance_name: The name of the notebook instance that you want information
+                about.
+        """
 
     async def describe_notebook_instance_lifecycle_config(
         self,
@@ -4341,6 +6359,10 @@ class SageMakerClient:
         For information about notebook instance lifestyle configurations, see Step 2.1: (Optional)
         Customize a Notebook Instance
         (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html).
+
+        Args:
+            notebook_instance_lifecycle_config_name: The name of the lifecycle configuration to
+                describe.
         """
 
     async def describe_optimization_job(
@@ -4350,6 +6372,9 @@ class SageMakerClient:
     ) -> _s.DescribeOptimizationJobResponse:
         """
         Provides the properties of the specified optimization job.
+
+        Args:
+            optimization_job_name: The name that you assigned to the optimization job.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4363,6 +6388,11 @@ class SageMakerClient:
     ) -> _s.DescribePartnerAppResponse:
         """
         Gets information about a SageMaker Partner AI App.
+
+        Args:
+            arn: The ARN of the SageMaker Partner AI App to describe.
+            include_available_upgrade: When set to `TRUE`, the response includes available upgrade
+                information for the SageMaker Partner AI App. Default is `FALSE`.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4378,6 +6408,15 @@ class SageMakerClient:
         """
         Describes the details of a pipeline.
 
+        Args:
+            pipeline_name: The name or Amazon Resource Name (ARN) of the pipeline to describe.
+            pipeline_version_id: The ID of the pipeline version to describe. You can't specify this
+                with `PipelineVersionAlias`.
+            pipeline_version_alias: The alias of the pipeline version to describe. You can't specify
+                this with `PipelineVersionId`. If no version of the pipeline has this alias, the
+                request fails with a `ResourceNotFound` error. If you specify neither, SageMaker
+                describes the latest version of the pipeline.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4389,6 +6428,9 @@ class SageMakerClient:
     ) -> _s.DescribePipelineDefinitionForExecutionResponse:
         """
         Describes the details of an execution's pipeline definition.
+
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4402,6 +6444,9 @@ class SageMakerClient:
         """
         Describes the details of a pipeline execution.
 
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4414,6 +6459,10 @@ class SageMakerClient:
         """
         Returns a description of a processing job.
 
+        Args:
+            processing_job_name: The name of the processing job. The name must be unique within an
+                Amazon Web Services Region in the Amazon Web Services account.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4423,7 +6472,12 @@ class SageMakerClient:
         *,
         project_name: str,
     ) -> _s.DescribeProjectOutput:
-        """Describes the details of a project."""
+        """
+        Describes the details of a project.
+
+        Args:
+            project_name: The name of the project to describe.
+        """
 
     async def describe_reserved_capacity(
         self,
@@ -4432,6 +6486,9 @@ class SageMakerClient:
     ) -> _s.DescribeReservedCapacityResponse:
         """
         Retrieves details about a reserved capacity.
+
+        Args:
+            reserved_capacity_arn: ARN of the reserved capacity to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4446,6 +6503,10 @@ class SageMakerClient:
         """
         Describes the space.
 
+        Args:
+            domain_id: The ID of the associated domain.
+            space_name: The name of the space.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4457,6 +6518,10 @@ class SageMakerClient:
     ) -> _s.DescribeStudioLifecycleConfigResponse:
         """
         Describes the Amazon SageMaker AI Studio Lifecycle Configuration.
+
+        Args:
+            studio_lifecycle_config_name: The name of the Amazon SageMaker AI Studio Lifecycle
+                Configuration to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4470,6 +6535,9 @@ class SageMakerClient:
         """
         Gets information about a work team provided by a vendor. It returns details about the
         subscription with a vendor in the Amazon Web Services Marketplace.
+
+        Args:
+            workteam_arn: The Amazon Resource Name (ARN) of the subscribed work team to describe.
         """
 
     async def describe_training_job(
@@ -4485,6 +6553,9 @@ class SageMakerClient:
         attributes like `TrainingStartTime`, `TrainingTimeInSeconds`, `TrainingEndTime`, and
         `BillableTimeInSeconds` may not be present in the response.
 
+        Args:
+            training_job_name: The name of the training job.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4496,6 +6567,9 @@ class SageMakerClient:
     ) -> _s.DescribeTrainingPlanResponse:
         """
         Retrieves detailed information about a specific training plan.
+
+        Args:
+            training_plan_name: The name of the training plan to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4512,6 +6586,12 @@ class SageMakerClient:
         Retrieves the extension history for a specified training plan. The response includes details
         about each extension, such as the offering ID, start and end dates, status, payment status,
         and cost information.
+
+        Args:
+            training_plan_arn: The Amazon Resource Name (ARN); of the training plan to retrieve
+                extension history for.
+            next_token: A token to continue pagination if more results are available.
+            max_results: The maximum number of extensions to return in the response.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4533,6 +6613,9 @@ class SageMakerClient:
         - `StopTrainingSession`
         - `DeleteTrainingSession`
 
+        Args:
+            training_session_name: The name of the training session to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4544,6 +6627,9 @@ class SageMakerClient:
     ) -> _s.DescribeTransformJobResponse:
         """
         Returns information about a transform job.
+
+        Args:
+            transform_job_name: The name of the transform job that you want to view details of.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4557,6 +6643,9 @@ class SageMakerClient:
         """
         Provides a list of a trial's properties.
 
+        Args:
+            trial_name: The name of the trial to describe.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4568,6 +6657,9 @@ class SageMakerClient:
     ) -> _s.DescribeTrialComponentResponse:
         """
         Provides a list of a trials component's properties.
+
+        Args:
+            trial_component_name: The name of the trial component to describe.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4581,6 +6673,10 @@ class SageMakerClient:
     ) -> _s.DescribeUserProfileResponse:
         """
         Describes a user profile. For more information, see `CreateUserProfile`.
+
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name. This value is not case sensitive.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4599,6 +6695,11 @@ class SageMakerClient:
         ranges are the IP addresses that workers can use to access tasks.
 
         Important: This operation applies only to private workforces.
+
+        Args:
+            workforce_name: The name of the private workforce whose access you want to restrict.
+                `WorkforceName` is automatically set to `default` when a workforce is created and
+                cannot be modified.
         """
 
     async def describe_workteam(
@@ -4610,6 +6711,9 @@ class SageMakerClient:
         Gets information about a specific work team. You can see information such as the creation
         date, the last updated date, membership information, and the work team's Amazon Resource
         Name (ARN).
+
+        Args:
+            workteam_name: The name of the work team to return a description of.
         """
 
     async def detach_cluster_node_volume(
@@ -4625,6 +6729,15 @@ class SageMakerClient:
 
         This API works with the Amazon Elastic Block Store (Amazon EBS) Container Storage Interface
         (CSI) driver to manage the lifecycle of persistent storage in your HyperPod EKS clusters.
+
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of your SageMaker HyperPod cluster
+                containing the target node. Your cluster must use EKS as the orchestration and be in
+                the `InService` state.
+            node_id: The unique identifier of the cluster node from which you want to detach the
+                volume.
+            volume_id: The unique identifier of your EBS volume that you want to detach. Your volume
+                must be currently attached to the specified node.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4655,6 +6768,10 @@ class SageMakerClient:
         `ExperimentTrialComponent` for the `Resource` parameter. The list appears in the response
         under `Results.TrialComponent.Parents`.
 
+        Args:
+            trial_component_name: The name of the component to disassociate from the trial.
+            trial_name: The name of the trial to disassociate from.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4684,6 +6801,11 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingPlanExtensionHistory.html)
         ` API.
 
+        Args:
+            training_plan_extension_offering_id: The unique identifier of the extension offering to
+                purchase. You can retrieve this ID from the `TrainingPlanExtensionOfferings` in the
+                response of the `SearchTrainingPlanOfferings` API.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4693,7 +6815,12 @@ class SageMakerClient:
         *,
         device_fleet_name: str,
     ) -> _s.GetDeviceFleetReportResponse:
-        """Describes a fleet."""
+        """
+        Describes a fleet.
+
+        Args:
+            device_fleet_name: The name of the fleet.
+        """
 
     async def get_endpoint_policy(
         self,
@@ -4703,6 +6830,10 @@ class SageMakerClient:
         """
         Returns the resource-based policy that is attached to an endpoint. If the endpoint doesn't
         have a policy, you get a `ValidationException`.
+
+        Args:
+            endpoint_name: The name of the endpoint. The endpoint must be in your account and in the
+                current Amazon Web Services Region.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4715,6 +6846,9 @@ class SageMakerClient:
     ) -> _s.GetLineageGroupPolicyResponse:
         """
         The resource policy for the lineage group.
+
+        Args:
+            lineage_group_name: The name or Amazon Resource Name (ARN) of the lineage group.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4730,6 +6864,10 @@ class SageMakerClient:
         policies, see Identity-based policies and resource-based policies
         (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)
         in the Amazon Web Services Identity and Access Management User Guide..
+
+        Args:
+            model_package_group_name: The name of the model group for which to get the resource
+                policy.
         """
 
     async def get_sagemaker_servicecatalog_portfolio_status(self) -> _s.GetSagemakerServicecatalogPortfolioStatusOutput:
@@ -4751,6 +6889,20 @@ class SageMakerClient:
         Starts an Amazon SageMaker Inference Recommender autoscaling recommendation job. Returns
         recommendations for autoscaling policies that you can apply to your SageMaker endpoint.
 
+        Args:
+            inference_recommendations_job_name: The name of a previously completed Inference
+                Recommender job.
+            recommendation_id: The recommendation ID of a previously completed inference
+                recommendation. This ID should come from one of the recommendations returned by the
+                job specified in the `InferenceRecommendationsJobName` field.
+            endpoint_name: The name of an endpoint benchmarked during a previously completed
+                inference recommendation job. This name should come from one of the recommendations
+                returned by the job specified in the `InferenceRecommendationsJobName` field.
+            target_cpu_utilization_per_core: The percentage of how much utilization you want an
+                instance to use before autoscaling. The default value is 50%.
+            scaling_policy_objective: An object where you specify the anticipated traffic pattern
+                for an endpoint.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4765,6 +6917,10 @@ class SageMakerClient:
         An auto-complete API for the search functionality in the SageMaker console. It returns
         suggestions of possible matches for the property name to use in `Search` queries. Provides
         suggestions for `HyperParameters`, `Tags`, and `Metrics`.
+
+        Args:
+            resource: The name of the SageMaker resource to search for.
+            suggestion_query: Limits the property names that are included in the response.
         """
 
     async def import_hub_content(
@@ -4785,6 +6941,22 @@ class SageMakerClient:
     ) -> _s.ImportHubContentResponse:
         """
         Import hub content.
+
+        Args:
+            hub_content_name: The name of the hub content to import.
+            hub_content_version: The version of the hub content to import.
+            hub_content_type: The type of hub content to import.
+            document_schema_version: The version of the hub content schema to import.
+            hub_name: The name of the hub to import content into.
+            hub_content_display_name: The display name of the hub content to import.
+            hub_content_description: A description of the hub content to import.
+            hub_content_markdown: A string that provides a description of the hub content. This
+                string can include links, tables, and standard markdown formating.
+            hub_content_document: The hub content document that describes information about the hub
+                content such as type, associated containers, scripts, and more.
+            support_status: The status of the hub content resource.
+            hub_content_search_keywords: The searchable keywords of the hub content.
+            tags: Any tags associated with the hub content.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4807,6 +6979,18 @@ class SageMakerClient:
         """
         Returns a list of AI benchmark jobs in your account. You can filter the results by name,
         status, and creation time, and sort the results. The response is paginated.
+
+        Args:
+            max_results: The maximum number of benchmark jobs to return in the response.
+            next_token: If the previous call to `ListAIBenchmarkJobs` didn't return the full set of
+                jobs, the call returns a token for getting the next set.
+            name_contains: A string in the job name. This filter returns only jobs whose name
+                contains the specified string.
+            status_equals: A filter that returns only benchmark jobs with the specified status.
+            creation_time_after: A filter that returns only jobs created after the specified time.
+            creation_time_before: A filter that returns only jobs created before the specified time.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
         """
 
     async def list_ai_recommendation_jobs(
@@ -4824,6 +7008,18 @@ class SageMakerClient:
         """
         Returns a list of AI recommendation jobs in your account. You can filter the results by
         name, status, and creation time, and sort the results. The response is paginated.
+
+        Args:
+            max_results: The maximum number of recommendation jobs to return in the response.
+            next_token: If the previous call to `ListAIRecommendationJobs` didn't return the full
+                set of jobs, the call returns a token for getting the next set.
+            name_contains: A string in the job name. This filter returns only jobs whose name
+                contains the specified string.
+            status_equals: A filter that returns only recommendation jobs with the specified status.
+            creation_time_after: A filter that returns only jobs created after the specified time.
+            creation_time_before: A filter that returns only jobs created before the specified time.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
         """
 
     async def list_ai_workload_configs(
@@ -4840,6 +7036,20 @@ class SageMakerClient:
         """
         Returns a list of AI workload configurations in your account. You can filter the results by
         name and creation time, and sort the results. The response is paginated.
+
+        Args:
+            max_results: The maximum number of AI workload configurations to return in the response.
+            next_token: If the previous call to `ListAIWorkloadConfigs` didn't return the full set
+                of configurations, the call returns a token for getting the next set of
+                configurations.
+            name_contains: A string in the configuration name. This filter returns only
+                configurations whose name contains the specified string.
+            creation_time_after: A filter that returns only configurations created after the
+                specified time.
+            creation_time_before: A filter that returns only configurations created before the
+                specified time.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
         """
 
     async def list_actions(
@@ -4857,6 +7067,20 @@ class SageMakerClient:
         """
         Lists the actions in your account and their properties.
 
+        Args:
+            source_uri: A filter that returns only actions with the specified source URI.
+            action_type: A filter that returns only actions of the specified type.
+            created_after: A filter that returns only actions created on or after the specified
+                time.
+            created_before: A filter that returns only actions created on or before the specified
+                time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            next_token: If the previous call to `ListActions` didn't return the full set of actions,
+                the call returns a token for getting the next set of actions.
+            max_results: The maximum number of actions to return in the response. The default value
+                is 10.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4872,7 +7096,23 @@ class SageMakerClient:
         sort_by: _s.AlgorithmSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListAlgorithmsOutput:
-        """Lists the machine learning algorithms that have been created."""
+        """
+        Lists the machine learning algorithms that have been created.
+
+        Args:
+            creation_time_after: A filter that returns only algorithms created after the specified
+                time (timestamp).
+            creation_time_before: A filter that returns only algorithms created before the specified
+                time (timestamp).
+            max_results: The maximum number of algorithms to return in the response.
+            name_contains: A string in the algorithm name. This filter returns only algorithms whose
+                name contains the specified string.
+            next_token: If the response to a previous `ListAlgorithms` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of algorithms, use the
+                token in the next request.
+            sort_by: The parameter by which to sort the results. The default is `CreationTime`.
+            sort_order: The sort order for the results. The default is `Ascending`.
+        """
 
     async def list_aliases(
         self,
@@ -4885,6 +7125,15 @@ class SageMakerClient:
     ) -> _s.ListAliasesResponse:
         """
         Lists the aliases of a specified image or image version.
+
+        Args:
+            image_name: The name of the image.
+            alias: The alias of the image version.
+            version: The version of the image. If image version is not specified, the aliases of all
+                versions of the image are listed.
+            max_results: The maximum number of aliases to return.
+            next_token: If the previous call to `ListAliases` didn't return the full set of aliases,
+                the call returns a token for retrieving the next set of aliases.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4907,6 +7156,27 @@ class SageMakerClient:
         Lists the AppImageConfigs in your account and their properties. The list can be filtered by
         creation time or modified time, and whether the AppImageConfig name contains a specified
         string.
+
+        Args:
+            max_results: The total number of items to return in the response. If the total number of
+                items available is more than the value specified, a `NextToken` is provided in the
+                response. To resume pagination, provide the `NextToken` value in the as part of a
+                subsequent call. The default value is 10.
+            next_token: If the previous call to `ListImages` didn't return the full set of
+                AppImageConfigs, the call returns a token for getting the next set of
+                AppImageConfigs.
+            name_contains: A filter that returns only AppImageConfigs whose name contains the
+                specified string.
+            creation_time_before: A filter that returns only AppImageConfigs created on or before
+                the specified time.
+            creation_time_after: A filter that returns only AppImageConfigs created on or after the
+                specified time.
+            modified_time_before: A filter that returns only AppImageConfigs modified on or before
+                the specified time.
+            modified_time_after: A filter that returns only AppImageConfigs modified on or after the
+                specified time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
         """
 
     async def list_apps(
@@ -4920,7 +7190,26 @@ class SageMakerClient:
         user_profile_name_equals: str | None = None,
         space_name_equals: str | None = None,
     ) -> _s.ListAppsResponse:
-        """Lists apps."""
+        """
+        Lists apps.
+
+        Args:
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: This parameter defines the maximum number of results that can be return in
+                a single response. The `MaxResults` parameter is an upper bound, not a target. If
+                there are more results available than the value specified, a `NextToken` is provided
+                in the response. The `NextToken` indicates that the user should get the next set of
+                results by providing this token as a part of a subsequent call. The default value
+                for `MaxResults` is 10.
+            sort_order: The sort order for the results. The default is Ascending.
+            sort_by: The parameter by which to sort the results. The default is CreationTime.
+            domain_id_equals: A parameter to search for the domain ID.
+            user_profile_name_equals: A parameter to search by user profile name. If
+                `SpaceNameEquals` is set, then this value cannot be set.
+            space_name_equals: A parameter to search by space name. If `UserProfileNameEquals` is
+                set, then this value cannot be set.
+        """
 
     async def list_artifacts(
         self,
@@ -4936,6 +7225,20 @@ class SageMakerClient:
     ) -> _s.ListArtifactsResponse:
         """
         Lists the artifacts in your account and their properties.
+
+        Args:
+            source_uri: A filter that returns only artifacts with the specified source URI.
+            artifact_type: A filter that returns only artifacts of the specified type.
+            created_after: A filter that returns only artifacts created on or after the specified
+                time.
+            created_before: A filter that returns only artifacts created on or before the specified
+                time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            next_token: If the previous call to `ListArtifacts` didn't return the full set of
+                artifacts, the call returns a token for getting the next set of artifacts.
+            max_results: The maximum number of artifacts to return in the response. The default
+                value is 10.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -4959,6 +7262,25 @@ class SageMakerClient:
         """
         Lists the associations in your account and their properties.
 
+        Args:
+            source_arn: A filter that returns only associations with the specified source ARN.
+            destination_arn: A filter that returns only associations with the specified destination
+                Amazon Resource Name (ARN).
+            source_type: A filter that returns only associations with the specified source type.
+            destination_type: A filter that returns only associations with the specified destination
+                type.
+            association_type: A filter that returns only associations of the specified type.
+            created_after: A filter that returns only associations created on or after the specified
+                time.
+            created_before: A filter that returns only associations created on or before the
+                specified time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            next_token: If the previous call to `ListAssociations` didn't return the full set of
+                associations, the call returns a token for getting the next set of associations.
+            max_results: The maximum number of associations to return in the response. The default
+                value is 10.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -4977,7 +7299,22 @@ class SageMakerClient:
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> _s.ListAutoMLJobsResponse:
-        """Request a list of jobs."""
+        """
+        Request a list of jobs.
+
+        Args:
+            creation_time_after: Request a list of jobs, using a filter for time.
+            creation_time_before: Request a list of jobs, using a filter for time.
+            last_modified_time_after: Request a list of jobs, using a filter for time.
+            last_modified_time_before: Request a list of jobs, using a filter for time.
+            name_contains: Request a list of jobs, using a search filter for name.
+            status_equals: Request a list of jobs, using a filter for status.
+            sort_order: The sort order for the results. The default is `Descending`.
+            sort_by: The parameter by which to sort the results. The default is `Name`.
+            max_results: Request a list of jobs up to a specified limit.
+            next_token: If the previous response was truncated, you receive this token. Use it in
+                your next request to receive the next set of results.
+        """
 
     async def list_candidates_for_auto_ml_job(
         self,
@@ -4992,6 +7329,16 @@ class SageMakerClient:
     ) -> _s.ListCandidatesForAutoMLJobResponse:
         """
         List the candidates created for the job.
+
+        Args:
+            auto_ml_job_name: List the candidates created for the job by providing the job's name.
+            status_equals: List the candidates for the job and filter by status.
+            candidate_name_equals: List the candidates for the job and filter by candidate name.
+            sort_order: The sort order for the results. The default is `Ascending`.
+            sort_by: The parameter by which to sort the results. The default is `Descending`.
+            max_results: List the job's candidates up to a specified limit.
+            next_token: If the previous response was truncated, you receive this token. Use it in
+                your next request to receive the next set of results.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5017,6 +7364,31 @@ class SageMakerClient:
         filtering, sorting, and pagination of results. This functionality is only supported when the
         `NodeProvisioningMode` is set to `Continuous`.
 
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the HyperPod cluster for which
+                to list events.
+            instance_group_name: The name of the instance group to filter events. If specified, only
+                events related to this instance group are returned.
+            node_id: The EC2 instance ID to filter events. If specified, only events related to this
+                instance are returned.
+            event_time_after: The start of the time range for filtering events. Only events that
+                occurred after this time are included in the results.
+            event_time_before: The end of the time range for filtering events. Only events that
+                occurred before this time are included in the results.
+            sort_by: The field to use for sorting the event list. Currently, the only supported
+                value is `EventTime`.
+            sort_order: The order in which to sort the results. Valid values are `Ascending` or
+                `Descending` (the default is `Descending`).
+            resource_type: The type of resource for which to filter events. Valid values are
+                `Cluster`, `InstanceGroup`, or `Instance`.
+            operation_id: The unique identifier (UUID) of a cluster operation for which to filter
+                events. If specified, only events associated with this operation are returned. This
+                ID can be obtained from the `ListClusterOperations` operation.
+            max_results: The maximum number of events to return in the response. Valid range is 1 to
+                100.
+            next_token: A token to retrieve the next set of results. This token is obtained from the
+                output of a previous `ListClusterEvents` call.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -5036,6 +7408,15 @@ class SageMakerClient:
         The list contains only versions that you can install. Versions that SageMaker HyperPod no
         longer offers for new installations don't appear. If SageMaker HyperPod doesn't offer an
         extension with the name that you specify, the response contains an empty list.
+
+        Args:
+            extension_name: The name of the extension whose versions you want to list, for example
+                `sagemaker-observability`.
+            max_results: The maximum number of versions to return in the response. If you don't
+                specify a value, SageMaker HyperPod returns up to 100 versions.
+            next_token: If the result of the previous `ListClusterExtensionVersions` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of
+                versions, use the token in the next request.
         """
 
     async def list_cluster_extensions(
@@ -5049,6 +7430,23 @@ class SageMakerClient:
     ) -> _s.ListClusterExtensionsResponse:
         """
         Lists the extensions installed on a SageMaker HyperPod cluster.
+
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of the SageMaker HyperPod cluster whose
+                extensions you want to list.
+            max_results: The maximum number of extensions to return in the response. If you don't
+                specify a value, SageMaker HyperPod returns up to 100 extensions.
+            next_token: If the result of the previous `ListClusterExtensions` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of extensions, use the
+                token in the next request. When you use the `CreationTimeAfter` or
+                `CreationTimeBefore` filters, a response can contain fewer extensions than
+                `MaxResults`, or none, and still include a `NextToken`. Continue until the response
+                doesn't include a `NextToken`.
+            creation_time_after: A filter that returns extensions created at or after the specified
+                time. Timestamps are formatted according to the ISO 8601 standard.
+            creation_time_before: A filter that returns extensions created at or before the
+                specified time. The acceptable formats are the same as the timestamp formats for
+                `CreationTimeAfter`.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5070,6 +7468,31 @@ class SageMakerClient:
         """
         Retrieves the list of instances (also called nodes interchangeably) in a SageMaker HyperPod
         cluster.
+
+        Args:
+            cluster_name: The string name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster in which you want to retrieve the list of nodes.
+            creation_time_after: A filter that returns nodes in a SageMaker HyperPod cluster created
+                after the specified time. Timestamps are formatted according to the ISO 8601
+                standard.
+            creation_time_before: A filter that returns nodes in a SageMaker HyperPod cluster
+                created before the specified time. The acceptable formats are the same as the
+                timestamp formats for `CreationTimeAfter`. For more information about the timestamp
+                format, see Timestamp
+                (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters-types.html#parameter-type-timestamp)
+                in the Amazon Web Services Command Line Interface User Guide.
+            instance_group_name_contains: A filter that returns the instance groups whose name
+                contain a specified string.
+            max_results: The maximum number of nodes to return in the response.
+            next_token: If the result of the previous `ListClusterNodes` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of cluster nodes, use the
+                token in the next request.
+            sort_by: The field by which to sort results. The default value is `CREATION_TIME`.
+            sort_order: The sort order for results. The default value is `Ascending`.
+            include_node_logical_ids: Specifies whether to include nodes that are still being
+                provisioned in the response. When set to true, the response includes all nodes
+                regardless of their provisioning status. When set to `False` (default), only nodes
+                with assigned `InstanceIds` are returned.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5093,6 +7516,26 @@ class SageMakerClient:
         operations and deep health checks. The operation supports filtering, sorting, and pagination
         of results.
 
+        Args:
+            cluster_name: The name or Amazon Resource Name (ARN) of the HyperPod cluster for which
+                to list operations.
+            status: The operation status to filter by. If specified, only operations with this
+                status are returned. Valid values are `InProgress`, `Superseded`, or `Done`.
+            type: The operation type to filter by. If specified, only operations of this type are
+                returned. Valid values are `Scaling` or `DeepHealthCheck`.
+            creation_time_after: The start of the time range for filtering operations. Only
+                operations created after this time are included in the results.
+            creation_time_before: The end of the time range for filtering operations. Only
+                operations created before this time are included in the results.
+            sort_by: The field to use for sorting the operation list. Currently, the only supported
+                value is `CreationTime`.
+            sort_order: The order in which to sort the results. Valid values are `Ascending` or
+                `Descending` (the default is `Descending`).
+            max_results: The maximum number of operations to return in the response. Valid range is
+                1 to 100.
+            next_token: A token to retrieve the next set of results. This token is obtained from the
+                output of a previous `ListClusterOperations` call.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -5110,7 +7553,28 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListClusterSchedulerConfigsResponse:
-        """List the cluster policy configurations."""
+        """
+        List the cluster policy configurations.
+
+        Args:
+            created_after: Filter for after this creation time. The input for this parameter is a
+                Unix timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            created_before: Filter for before this creation time. The input for this parameter is a
+                Unix timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            name_contains: Filter for name containing this string.
+            cluster_arn: Filter for ARN of the cluster.
+            status: Filter for status.
+            sort_by: Filter for sorting the list by a given value. For example, sort by name,
+                creation time, or status.
+            sort_order: The order of the list. By default, listed in `Descending` order according to
+                by `SortBy`. To change the list order, you can specify `SortOrder` to be
+                `Ascending`.
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: The maximum number of cluster policies to list.
+        """
 
     async def list_clusters(
         self,
@@ -5124,7 +7588,35 @@ class SageMakerClient:
         sort_order: _s.SortOrder | None = None,
         training_plan_arn: str | None = None,
     ) -> _s.ListClustersResponse:
-        """Retrieves the list of SageMaker HyperPod clusters."""
+        """
+        Retrieves the list of SageMaker HyperPod clusters.
+
+        Args:
+            creation_time_after: Set a start time for the time range during which you want to list
+                SageMaker HyperPod clusters. Timestamps are formatted according to the ISO 8601
+                standard.
+            creation_time_before: Set an end time for the time range during which you want to list
+                SageMaker HyperPod clusters. A filter that returns nodes in a SageMaker HyperPod
+                cluster created before the specified time. The acceptable formats are the same as
+                the timestamp formats for `CreationTimeAfter`. For more information about the
+                timestamp format, see Timestamp
+                (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters-types.html#parameter-type-timestamp)
+                in the Amazon Web Services Command Line Interface User Guide.
+            max_results: Specifies the maximum number of clusters to evaluate for the operation (not
+                necessarily the number of matching items). After SageMaker processes the number of
+                clusters up to `MaxResults`, it stops the operation and returns the matching
+                clusters up to that point. If all the matching clusters are desired, SageMaker will
+                go through all the clusters until `NextToken` is empty.
+            name_contains: Set the maximum number of instances to print in the list.
+            next_token: Set the next token to retrieve the list of SageMaker HyperPod clusters.
+            sort_by: The field by which to sort results. The default value is `CREATION_TIME`.
+            sort_order: The sort order for results. The default value is `Ascending`.
+            training_plan_arn: The Amazon Resource Name (ARN); of the training plan to filter
+                clusters by. For more information about reserving GPU capacity for your SageMaker
+                HyperPod clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+                `.
+        """
 
     async def list_code_repositories(
         self,
@@ -5139,7 +7631,27 @@ class SageMakerClient:
         sort_by: _s.CodeRepositorySortBy | None = None,
         sort_order: _s.CodeRepositorySortOrder | None = None,
     ) -> _s.ListCodeRepositoriesOutput:
-        """Gets a list of the Git repositories in your account."""
+        """
+        Gets a list of the Git repositories in your account.
+
+        Args:
+            creation_time_after: A filter that returns only Git repositories that were created after
+                the specified time.
+            creation_time_before: A filter that returns only Git repositories that were created
+                before the specified time.
+            last_modified_time_after: A filter that returns only Git repositories that were last
+                modified after the specified time.
+            last_modified_time_before: A filter that returns only Git repositories that were last
+                modified before the specified time.
+            max_results: The maximum number of Git repositories to return in the response.
+            name_contains: A string in the Git repositories name. This filter returns only
+                repositories whose name contains the specified string.
+            next_token: If the result of a `ListCodeRepositoriesOutput` request was truncated, the
+                response includes a `NextToken`. To get the next set of Git repositories, use the
+                token in the next request.
+            sort_by: The field to sort results by. The default is `Name`.
+            sort_order: The sort order for results. The default is `Ascending`.
+        """
 
     async def list_compilation_jobs(
         self,
@@ -5163,6 +7675,26 @@ class SageMakerClient:
         To get information about a particular model compilation job you have created, use
         DescribeCompilationJob
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeCompilationJob.html).
+
+        Args:
+            next_token: If the result of the previous `ListCompilationJobs` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of model compilation
+                jobs, use the token in the next request.
+            max_results: The maximum number of model compilation jobs to return in the response.
+            creation_time_after: A filter that returns the model compilation jobs that were created
+                after a specified time.
+            creation_time_before: A filter that returns the model compilation jobs that were created
+                before a specified time.
+            last_modified_time_after: A filter that returns the model compilation jobs that were
+                modified after a specified time.
+            last_modified_time_before: A filter that returns the model compilation jobs that were
+                modified before a specified time.
+            name_contains: A filter that returns the model compilation jobs whose name contains a
+                specified string.
+            status_equals: A filter that retrieves model compilation jobs with a specific
+                `CompilationJobStatus` status.
+            sort_by: The field by which to sort results. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
         """
 
     async def list_compute_quotas(
@@ -5178,7 +7710,28 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListComputeQuotasResponse:
-        """List the resource allocation definitions."""
+        """
+        List the resource allocation definitions.
+
+        Args:
+            created_after: Filter for after this creation time. The input for this parameter is a
+                Unix timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            created_before: Filter for before this creation time. The input for this parameter is a
+                Unix timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            name_contains: Filter for name containing this string.
+            status: Filter for status.
+            cluster_arn: Filter for ARN of the cluster.
+            sort_by: Filter for sorting the list by a given value. For example, sort by name,
+                creation time, or status.
+            sort_order: The order of the list. By default, listed in `Descending` order according to
+                by `SortBy`. To change the list order, you can specify `SortOrder` to be
+                `Ascending`.
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: The maximum number of compute allocation definitions to list.
+        """
 
     async def list_contexts(
         self,
@@ -5194,6 +7747,20 @@ class SageMakerClient:
     ) -> _s.ListContextsResponse:
         """
         Lists the contexts in your account and their properties.
+
+        Args:
+            source_uri: A filter that returns only contexts with the specified source URI.
+            context_type: A filter that returns only contexts of the specified type.
+            created_after: A filter that returns only contexts created on or after the specified
+                time.
+            created_before: A filter that returns only contexts created on or before the specified
+                time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            next_token: If the previous call to `ListContexts` didn't return the full set of
+                contexts, the call returns a token for getting the next set of contexts.
+            max_results: The maximum number of contexts to return in the response. The default value
+                is 10.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5211,7 +7778,28 @@ class SageMakerClient:
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListDataQualityJobDefinitionsResponse:
-        """Lists the data quality job definitions in your account."""
+        """
+        Lists the data quality job definitions in your account.
+
+        Args:
+            endpoint_name: A filter that lists the data quality job definitions associated with the
+                specified endpoint.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: If the result of the previous `ListDataQualityJobDefinitions` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of
+                transform jobs, use the token in the next request.>
+            max_results: The maximum number of data quality monitoring job definitions to return in
+                the response.
+            name_contains: A string in the data quality monitoring job definition name. This filter
+                returns only data quality monitoring job definitions whose name contains the
+                specified string.
+            creation_time_before: A filter that returns only data quality monitoring job definitions
+                created before the specified time.
+            creation_time_after: A filter that returns only data quality monitoring job definitions
+                created after the specified time.
+        """
 
     async def list_device_fleets(
         self,
@@ -5226,7 +7814,22 @@ class SageMakerClient:
         sort_by: _s.ListDeviceFleetsSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListDeviceFleetsResponse:
-        """Returns a list of devices in the fleet."""
+        """
+        Returns a list of devices in the fleet.
+
+        Args:
+            next_token: The response from the last list when returning a list large enough to need
+                tokening.
+            max_results: The maximum number of results to select.
+            creation_time_after: Filter fleets where packaging job was created after specified time.
+            creation_time_before: Filter fleets where the edge packaging job was created before
+                specified time.
+            last_modified_time_after: Select fleets where the job was updated after X
+            last_modified_time_before: Select fleets where the job was updated before X
+            name_contains: Filter for fleets containing this name in their fleet device name.
+            sort_by: The column to sort by.
+            sort_order: What direction to sort in.
+        """
 
     async def list_devices(
         self,
@@ -5237,7 +7840,18 @@ class SageMakerClient:
         model_name: str | None = None,
         device_fleet_name: str | None = None,
     ) -> _s.ListDevicesResponse:
-        """A list of devices."""
+        """
+        A list of devices.
+
+        Args:
+            next_token: The response from the last list when returning a list large enough to need
+                tokening.
+            max_results: Maximum number of results to select.
+            latest_heartbeat_after: Select fleets where the job was updated after X
+            model_name: A filter that searches devices that contains this name in any of their
+                models.
+            device_fleet_name: Filter for fleets containing this name in their device fleet name.
+        """
 
     async def list_domains(
         self,
@@ -5245,7 +7859,19 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListDomainsResponse:
-        """Lists the domains."""
+        """
+        Lists the domains.
+
+        Args:
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: This parameter defines the maximum number of results that can be return in
+                a single response. The `MaxResults` parameter is an upper bound, not a target. If
+                there are more results available than the value specified, a `NextToken` is provided
+                in the response. The `NextToken` indicates that the user should get the next set of
+                results by providing this token as a part of a subsequent call. The default value
+                for `MaxResults` is 10.
+        """
 
     async def list_edge_deployment_plans(
         self,
@@ -5261,7 +7887,26 @@ class SageMakerClient:
         sort_by: _s.ListEdgeDeploymentPlansSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListEdgeDeploymentPlansResponse:
-        """Lists all edge deployment plans."""
+        """
+        Lists all edge deployment plans.
+
+        Args:
+            next_token: The response from the last list when returning a list large enough to need
+                tokening.
+            max_results: The maximum number of results to select (50 by default).
+            creation_time_after: Selects edge deployment plans created after this time.
+            creation_time_before: Selects edge deployment plans created before this time.
+            last_modified_time_after: Selects edge deployment plans that were last updated after
+                this time.
+            last_modified_time_before: Selects edge deployment plans that were last updated before
+                this time.
+            name_contains: Selects edge deployment plans with names containing this name.
+            device_fleet_name_contains: Selects edge deployment plans with a device fleet name
+                containing this name.
+            sort_by: The column by which to sort the edge deployment plans. Can be one of `NAME`,
+                `DEVICEFLEETNAME`, `CREATIONTIME`, `LASTMODIFIEDTIME`.
+            sort_order: The direction of the sorting (ascending or descending).
+        """
 
     async def list_edge_packaging_jobs(
         self,
@@ -5278,7 +7923,23 @@ class SageMakerClient:
         sort_by: _s.ListEdgePackagingJobsSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListEdgePackagingJobsResponse:
-        """Returns a list of edge packaging jobs."""
+        """
+        Returns a list of edge packaging jobs.
+
+        Args:
+            next_token: The response from the last list when returning a list large enough to need
+                tokening.
+            max_results: Maximum number of results to select.
+            creation_time_after: Select jobs where the job was created after specified time.
+            creation_time_before: Select jobs where the job was created before specified time.
+            last_modified_time_after: Select jobs where the job was updated after specified time.
+            last_modified_time_before: Select jobs where the job was updated before specified time.
+            name_contains: Filter for jobs containing this name in their packaging job name.
+            model_name_contains: Filter for jobs where the model name contains this string.
+            status_equals: The job status to filter for.
+            sort_by: Use to specify what column to sort by.
+            sort_order: What direction to sort by.
+        """
 
     async def list_endpoint_configs(
         self,
@@ -5291,7 +7952,23 @@ class SageMakerClient:
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListEndpointConfigsOutput:
-        """Lists endpoint configurations."""
+        """
+        Lists endpoint configurations.
+
+        Args:
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
+            next_token: If the result of the previous `ListEndpointConfig` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of endpoint
+                configurations, use the token in the next request.
+            max_results: The maximum number of training jobs to return in the response.
+            name_contains: A string in the endpoint configuration name. This filter returns only
+                endpoint configurations whose name contains the specified string.
+            creation_time_before: A filter that returns only endpoint configurations created before
+                the specified time (timestamp).
+            creation_time_after: A filter that returns only endpoint configurations with a creation
+                time greater than or equal to the specified time (timestamp).
+        """
 
     async def list_endpoints(
         self,
@@ -5307,7 +7984,29 @@ class SageMakerClient:
         last_modified_time_after: _dt.datetime | None = None,
         status_equals: _s.EndpointStatus | None = None,
     ) -> _s.ListEndpointsOutput:
-        """Lists endpoints."""
+        """
+        Lists endpoints.
+
+        Args:
+            sort_by: Sorts the list of results. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
+            next_token: If the result of a `ListEndpoints` request was truncated, the response
+                includes a `NextToken`. To retrieve the next set of endpoints, use the token in the
+                next request.
+            max_results: The maximum number of endpoints to return in the response. This value
+                defaults to 10.
+            name_contains: A string in endpoint names. This filter returns only endpoints whose name
+                contains the specified string.
+            creation_time_before: A filter that returns only endpoints that were created before the
+                specified time (timestamp).
+            creation_time_after: A filter that returns only endpoints with a creation time greater
+                than or equal to the specified time (timestamp).
+            last_modified_time_before: A filter that returns only endpoints that were modified
+                before the specified timestamp.
+            last_modified_time_after: A filter that returns only endpoints that were modified after
+                the specified timestamp.
+            status_equals: A filter that returns only endpoints with the specified status.
+        """
 
     async def list_experiments(
         self,
@@ -5323,6 +8022,17 @@ class SageMakerClient:
         Lists all the experiments in your account. The list can be filtered to show only experiments
         that were created in a specific time range. The list can be sorted by experiment name or
         creation time.
+
+        Args:
+            created_after: A filter that returns only experiments created after the specified time.
+            created_before: A filter that returns only experiments created before the specified
+                time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            next_token: If the previous call to `ListExperiments` didn't return the full set of
+                experiments, the call returns a token for getting the next set of experiments.
+            max_results: The maximum number of experiments to return in the response. The default
+                value is 10.
         """
 
     async def list_feature_groups(
@@ -5338,7 +8048,23 @@ class SageMakerClient:
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> _s.ListFeatureGroupsResponse:
-        """List `FeatureGroup`s based on given filter and order."""
+        """
+        List `FeatureGroup`s based on given filter and order.
+
+        Args:
+            name_contains: A string that partially matches one or more `FeatureGroup`s names.
+                Filters `FeatureGroup`s by name.
+            feature_group_status_equals: A `FeatureGroup` status. Filters by `FeatureGroup` status.
+            offline_store_status_equals: An `OfflineStore` status. Filters by `OfflineStore` status.
+            creation_time_after: Use this parameter to search for `FeatureGroups`s created after a
+                specific date and time.
+            creation_time_before: Use this parameter to search for `FeatureGroups`s created before a
+                specific date and time.
+            sort_order: The order in which feature groups are listed.
+            sort_by: The value on which the feature group list is sorted.
+            max_results: The maximum number of results returned by `ListFeatureGroups`.
+            next_token: A token to resume pagination of `ListFeatureGroups` results.
+        """
 
     async def list_flow_definitions(
         self,
@@ -5349,7 +8075,21 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListFlowDefinitionsResponse:
-        """Returns information about the flow definitions in your account."""
+        """
+        Returns information about the flow definitions in your account.
+
+        Args:
+            creation_time_after: A filter that returns only flow definitions with a creation time
+                greater than or equal to the specified timestamp.
+            creation_time_before: A filter that returns only flow definitions that were created
+                before the specified timestamp.
+            sort_order: An optional value that specifies whether you want the results sorted in
+                `Ascending` or `Descending` order.
+            next_token: A token to resume pagination.
+            max_results: The total number of items to return. If the total number of available items
+                is more than the value specified in `MaxResults`, then a `NextToken` will be
+                provided in the output that you can use to resume pagination.
+        """
 
     async def list_hub_content_versions(
         self,
@@ -5368,6 +8108,23 @@ class SageMakerClient:
     ) -> _s.ListHubContentVersionsResponse:
         """
         List hub content versions.
+
+        Args:
+            hub_name: The name of the hub to list the content versions of.
+            hub_content_type: The type of hub content to list versions of.
+            hub_content_name: The name of the hub content.
+            min_version: The lower bound of the hub content versions to list.
+            max_schema_version: The upper bound of the hub content schema version.
+            creation_time_before: Only list hub content versions that were created before the time
+                specified.
+            creation_time_after: Only list hub content versions that were created after the time
+                specified.
+            sort_by: Sort hub content versions by either name or creation time.
+            sort_order: Sort hub content versions by ascending or descending order.
+            max_results: The maximum number of hub content versions to list.
+            next_token: If the response to a previous `ListHubContentVersions` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of hub
+                content versions, use the token in the next request.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5390,6 +8147,20 @@ class SageMakerClient:
         """
         List the contents of a hub.
 
+        Args:
+            hub_name: The name of the hub to list the contents of.
+            hub_content_type: The type of hub content to list.
+            name_contains: Only list hub content if the name contains the specified string.
+            max_schema_version: The upper bound of the hub content schema verion.
+            creation_time_before: Only list hub content that was created before the time specified.
+            creation_time_after: Only list hub content that was created after the time specified.
+            sort_by: Sort hub content versions by either name or creation time.
+            sort_order: Sort hubs by ascending or descending order.
+            max_results: The maximum amount of hub content to list.
+            next_token: If the response to a previous `ListHubContents` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of hub content, use the
+                token in the next request.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -5407,7 +8178,24 @@ class SageMakerClient:
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> _s.ListHubsResponse:
-        """List all existing hubs."""
+        """
+        List all existing hubs.
+
+        Args:
+            name_contains: Only list hubs with names that contain the specified string.
+            creation_time_before: Only list hubs that were created before the time specified.
+            creation_time_after: Only list hubs that were created after the time specified.
+            last_modified_time_before: Only list hubs that were last modified before the time
+                specified.
+            last_modified_time_after: Only list hubs that were last modified after the time
+                specified.
+            sort_by: Sort hubs by either name or creation time.
+            sort_order: Sort hubs by ascending or descending order.
+            max_results: The maximum number of hubs to list.
+            next_token: If the response to a previous `ListHubs` request was truncated, the response
+                includes a `NextToken`. To retrieve the next set of hubs, use the token in the next
+                request.
+        """
 
     async def list_human_task_uis(
         self,
@@ -5418,7 +8206,21 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListHumanTaskUisResponse:
-        """Returns information about the human task user interfaces in your account."""
+        """
+        Returns information about the human task user interfaces in your account.
+
+        Args:
+            creation_time_after: A filter that returns only human task user interfaces with a
+                creation time greater than or equal to the specified timestamp.
+            creation_time_before: A filter that returns only human task user interfaces that were
+                created before the specified timestamp.
+            sort_order: An optional value that specifies whether you want the results sorted in
+                `Ascending` or `Descending` order.
+            next_token: A token to resume pagination.
+            max_results: The total number of items to return. If the total number of available items
+                is more than the value specified in `MaxResults`, then a `NextToken` will be
+                provided in the output that you can use to resume pagination.
+        """
 
     async def list_hyper_parameter_tuning_jobs(
         self,
@@ -5438,6 +8240,25 @@ class SageMakerClient:
         Gets a list of HyperParameterTuningJobSummary
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobSummary.html)
         objects that describe the hyperparameter tuning jobs launched in your account.
+
+        Args:
+            next_token: If the result of the previous `ListHyperParameterTuningJobs` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of tuning
+                jobs, use the token in the next request.
+            max_results: The maximum number of tuning jobs to return. The default value is 10.
+            sort_by: The field to sort results by. The default is `Name`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            name_contains: A string in the tuning job name. This filter returns only tuning jobs
+                whose name contains the specified string.
+            creation_time_after: A filter that returns only tuning jobs that were created after the
+                specified time.
+            creation_time_before: A filter that returns only tuning jobs that were created before
+                the specified time.
+            last_modified_time_after: A filter that returns only tuning jobs that were modified
+                after the specified time.
+            last_modified_time_before: A filter that returns only tuning jobs that were modified
+                before the specified time.
+            status_equals: A filter that returns only tuning jobs with the specified status.
         """
 
     async def list_image_versions(
@@ -5456,6 +8277,23 @@ class SageMakerClient:
         """
         Lists the versions of a specified image and their properties. The list can be filtered by
         creation time or modified time.
+
+        Args:
+            creation_time_after: A filter that returns only versions created on or after the
+                specified time.
+            creation_time_before: A filter that returns only versions created on or before the
+                specified time.
+            image_name: The name of the image to list the versions of.
+            last_modified_time_after: A filter that returns only versions modified on or after the
+                specified time.
+            last_modified_time_before: A filter that returns only versions modified on or before the
+                specified time.
+            max_results: The maximum number of versions to return in the response. The default value
+                is 10.
+            next_token: If the previous call to `ListImageVersions` didn't return the full set of
+                versions, the call returns a token for getting the next set of versions.
+            sort_by: The property used to sort results. The default value is `CREATION_TIME`.
+            sort_order: The sort order. The default value is `DESCENDING`.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5477,6 +8315,24 @@ class SageMakerClient:
         """
         Lists the images in your account and their properties. The list can be filtered by creation
         time or modified time, and whether the image name contains a specified string.
+
+        Args:
+            creation_time_after: A filter that returns only images created on or after the specified
+                time.
+            creation_time_before: A filter that returns only images created on or before the
+                specified time.
+            last_modified_time_after: A filter that returns only images modified on or after the
+                specified time.
+            last_modified_time_before: A filter that returns only images modified on or before the
+                specified time.
+            max_results: The maximum number of images to return in the response. The default value
+                is 10.
+            name_contains: A filter that returns only images whose name contains the specified
+                string.
+            next_token: If the previous call to `ListImages` didn't return the full set of images,
+                the call returns a token for getting the next set of images.
+            sort_by: The property used to sort results. The default value is `CREATION_TIME`.
+            sort_order: The sort order. The default value is `DESCENDING`.
         """
 
     async def list_inference_components(
@@ -5495,7 +8351,37 @@ class SageMakerClient:
         endpoint_name_equals: str | None = None,
         variant_name_equals: str | None = None,
     ) -> _s.ListInferenceComponentsOutput:
-        """Lists the inference components in your account and their properties."""
+        """
+        Lists the inference components in your account and their properties.
+
+        Args:
+            sort_by: The field by which to sort the inference components in the response. The
+                default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
+            next_token: A token that you use to get the next set of results following a truncated
+                response. If the response to the previous request was truncated, that response
+                provides the value for this token.
+            max_results: The maximum number of inference components to return in the response. This
+                value defaults to 10.
+            name_contains: Filters the results to only those inference components with a name that
+                contains the specified string.
+            creation_time_before: Filters the results to only those inference components that were
+                created before the specified time.
+            creation_time_after: Filters the results to only those inference components that were
+                created after the specified time.
+            last_modified_time_before: Filters the results to only those inference components that
+                were updated before the specified time.
+            last_modified_time_after: Filters the results to only those inference components that
+                were updated after the specified time.
+            status_equals: Filters the results to only those inference components with the specified
+                status.
+            endpoint_name_equals: An endpoint name to filter the listed inference components. The
+                response includes only those inference components that are hosted at the specified
+                endpoint.
+            variant_name_equals: A production variant name to filter the listed inference
+                components. The response includes only those inference components that are hosted at
+                the specified variant.
+        """
 
     async def list_inference_experiments(
         self,
@@ -5512,7 +8398,31 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListInferenceExperimentsResponse:
-        """Returns the list of all inference experiments."""
+        """
+        Returns the list of all inference experiments.
+
+        Args:
+            name_contains: Selects inference experiments whose names contain this name.
+            type: Selects inference experiments of this type. For the possible types of inference
+                experiments, see CreateInferenceExperiment
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceExperiment.html).
+            status_equals: Selects inference experiments which are in this status. For the possible
+                statuses, see DescribeInferenceExperiment
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeInferenceExperiment.html).
+            creation_time_after: Selects inference experiments which were created after this
+                timestamp.
+            creation_time_before: Selects inference experiments which were created before this
+                timestamp.
+            last_modified_time_after: Selects inference experiments which were last modified after
+                this timestamp.
+            last_modified_time_before: Selects inference experiments which were last modified before
+                this timestamp.
+            sort_by: The column by which to sort the listed inference experiments.
+            sort_order: The direction of sorting (ascending or descending).
+            next_token: The response from the last list when returning a list large enough to need
+                tokening.
+            max_results: The maximum number of results to select.
+        """
 
     async def list_inference_recommendations_job_steps(
         self,
@@ -5528,6 +8438,15 @@ class SageMakerClient:
 
         The supported subtasks are benchmarks, which evaluate the performance of your model on
         different instance types.
+
+        Args:
+            job_name: The name for the Inference Recommender job.
+            status: A filter to return benchmarks of a specified status. If this field is left
+                empty, then all benchmarks are returned.
+            step_type: A filter to return details about the specified type of subtask.
+            max_results: The maximum number of results to return.
+            next_token: A token that you can specify to return more results from the list. Specify
+                this field if you have a token that was returned from a previous request.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5549,7 +8468,32 @@ class SageMakerClient:
         model_name_equals: str | None = None,
         model_package_version_arn_equals: str | None = None,
     ) -> _s.ListInferenceRecommendationsJobsResponse:
-        """Lists recommendation jobs that satisfy various filters."""
+        """
+        Lists recommendation jobs that satisfy various filters.
+
+        Args:
+            creation_time_after: A filter that returns only jobs created after the specified time
+                (timestamp).
+            creation_time_before: A filter that returns only jobs created before the specified time
+                (timestamp).
+            last_modified_time_after: A filter that returns only jobs that were last modified after
+                the specified time (timestamp).
+            last_modified_time_before: A filter that returns only jobs that were last modified
+                before the specified time (timestamp).
+            name_contains: A string in the job name. This filter returns only recommendations whose
+                name contains the specified string.
+            status_equals: A filter that retrieves only inference recommendations jobs with a
+                specific status.
+            sort_by: The parameter by which to sort the results.
+            sort_order: The sort order for the results.
+            next_token: If the response to a previous `ListInferenceRecommendationsJobsRequest`
+                request was truncated, the response includes a `NextToken`. To retrieve the next set
+                of recommendations, use the token in the next request.
+            max_results: The maximum number of recommendations to return in the response.
+            model_name_equals: A filter that returns only jobs that were created for this model.
+            model_package_version_arn_equals: A filter that returns only jobs that were created for
+                this versioned model package.
+        """
 
     async def list_inference_routers(
         self,
@@ -5560,6 +8504,11 @@ class SageMakerClient:
         """
         Lists the inference routers in your account in the current Amazon Web Services Region. A
         router that you just created might not appear in the list right away.
+
+        Args:
+            max_results: The maximum number of inference routers to return in the response.
+            next_token: If the previous response was truncated, you receive this token. To get the
+                next set of inference routers, use it in your next request.
         """
 
     async def list_job_schema_versions(
@@ -5577,6 +8526,13 @@ class SageMakerClient:
 
         - `DescribeJobSchemaVersion`
         - `CreateJob`
+
+        Args:
+            job_category: The category of job schemas to list.
+            next_token: If the previous response was truncated, this token retrieves the next set of
+                results.
+            max_results: The maximum number of schema versions to return in the response. The
+                default value is 5.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5606,6 +8562,24 @@ class SageMakerClient:
 
         - `CreateJob`
         - `DescribeJob`
+
+        Args:
+            job_category: The category of jobs to list.
+            next_token: If the previous response was truncated, this token retrieves the next set of
+                results.
+            max_results: The maximum number of jobs to return in the response. The default value is
+                50.
+            creation_time_after: A filter that returns only jobs created after the specified time.
+            creation_time_before: A filter that returns only jobs created before the specified time.
+            last_modified_time_after: A filter that returns only jobs modified after the specified
+                time.
+            last_modified_time_before: A filter that returns only jobs modified before the specified
+                time.
+            name_contains: A string in the job name to filter results. Only jobs whose name contains
+                the specified string are returned.
+            sort_by: The field to sort results by.
+            sort_order: The sort order for results. Valid values are `Ascending` and `Descending`.
+            status_equals: A filter that returns only jobs with the specified status.
         """
 
     async def list_labeling_jobs(
@@ -5622,7 +8596,28 @@ class SageMakerClient:
         sort_order: _s.SortOrder | None = None,
         status_equals: _s.LabelingJobStatus | None = None,
     ) -> _s.ListLabelingJobsResponse:
-        """Gets a list of labeling jobs."""
+        """
+        Gets a list of labeling jobs.
+
+        Args:
+            creation_time_after: A filter that returns only labeling jobs created after the
+                specified time (timestamp).
+            creation_time_before: A filter that returns only labeling jobs created before the
+                specified time (timestamp).
+            last_modified_time_after: A filter that returns only labeling jobs modified after the
+                specified time (timestamp).
+            last_modified_time_before: A filter that returns only labeling jobs modified before the
+                specified time (timestamp).
+            max_results: The maximum number of labeling jobs to return in each page of the response.
+            next_token: If the result of the previous `ListLabelingJobs` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of labeling jobs, use the
+                token in the next request.
+            name_contains: A string in the labeling job name. This filter returns only labeling jobs
+                whose name contains the specified string.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            status_equals: A filter that retrieves only labeling jobs with a specific status.
+        """
 
     async def list_labeling_jobs_for_workteam(
         self,
@@ -5638,6 +8633,22 @@ class SageMakerClient:
     ) -> _s.ListLabelingJobsForWorkteamResponse:
         """
         Gets a list of labeling jobs assigned to a specified work team.
+
+        Args:
+            workteam_arn: The Amazon Resource Name (ARN) of the work team for which you want to see
+                labeling jobs for.
+            max_results: The maximum number of labeling jobs to return in each page of the response.
+            next_token: If the result of the previous `ListLabelingJobsForWorkteam` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of labeling
+                jobs, use the token in the next request.
+            creation_time_after: A filter that returns only labeling jobs created after the
+                specified time (timestamp).
+            creation_time_before: A filter that returns only labeling jobs created before the
+                specified time (timestamp).
+            job_reference_code_contains: A filter the limits jobs to only the ones whose job
+                reference code contains the specified string.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5658,6 +8669,18 @@ class SageMakerClient:
         see Cross-Account Lineage Tracking
         (https://docs.aws.amazon.com/sagemaker/latest/dg/xaccount-lineage-tracking.html) in the
         Amazon SageMaker Developer Guide.
+
+        Args:
+            created_after: A timestamp to filter against lineage groups created after a certain
+                point in time.
+            created_before: A timestamp to filter against lineage groups created before a certain
+                point in time.
+            sort_by: The parameter by which to sort the results. The default is `CreationTime`.
+            sort_order: The sort order for the results. The default is `Ascending`.
+            next_token: If the response is truncated, SageMaker returns this token. To retrieve the
+                next set of algorithms, use it in the subsequent request.
+            max_results: The maximum number of endpoints to return in the response. This value
+                defaults to 10.
         """
 
     async def list_mlflow_apps(
@@ -5674,7 +8697,32 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListMlflowAppsResponse:
-        """Lists all MLflow Apps"""
+        """
+        Lists all MLflow Apps
+
+        Args:
+            created_after: Use the `CreatedAfter` filter to only list MLflow Apps created after a
+                specific date and time. Listed MLflow Apps are shown with a date and time such as
+                `"2024-03-16T01:46:56+00:00"`. The `CreatedAfter` parameter takes in a Unix
+                timestamp.
+            created_before: Use the `CreatedBefore` filter to only list MLflow Apps created before a
+                specific date and time. Listed MLflow Apps are shown with a date and time such as
+                `"2024-03-16T01:46:56+00:00"`. The `CreatedAfter` parameter takes in a Unix
+                timestamp.
+            status: Filter for Mlflow apps with a specific creation status.
+            mlflow_version: Filter for Mlflow Apps with the specified version.
+            default_for_domain_id: Filter for MLflow Apps with the specified default SageMaker
+                Domain ID.
+            account_default_status: Filter for MLflow Apps with the specified
+                `AccountDefaultStatus`.
+            sort_by: Filter for MLflow Apps sorting by name, creation time, or creation status.
+            sort_order: Change the order of the listed MLflow Apps. By default, MLflow Apps are
+                listed in `Descending` order by creation time. To change the list order, specify
+                `SortOrder` to be `Ascending`.
+            next_token: If the previous response was truncated, use this token in your next request
+                to receive the next set of results.
+            max_results: The maximum number of MLflow Apps to list.
+        """
 
     async def list_mlflow_tracking_servers(
         self,
@@ -5688,7 +8736,31 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListMlflowTrackingServersResponse:
-        """Lists all MLflow Tracking Servers."""
+        """
+        Lists all MLflow Tracking Servers.
+
+        Args:
+            created_after: Use the `CreatedAfter` filter to only list tracking servers created after
+                a specific date and time. Listed tracking servers are shown with a date and time
+                such as `"2024-03-16T01:46:56+00:00"`. The `CreatedAfter` parameter takes in a Unix
+                timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            created_before: Use the `CreatedBefore` filter to only list tracking servers created
+                before a specific date and time. Listed tracking servers are shown with a date and
+                time such as `"2024-03-16T01:46:56+00:00"`. The `CreatedBefore` parameter takes in a
+                Unix timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+                (https://www.epochconverter.com/).
+            tracking_server_status: Filter for tracking servers with a specified creation status.
+            mlflow_version: Filter for tracking servers using the specified MLflow version.
+            sort_by: Filter for trackings servers sorting by name, creation time, or creation
+                status.
+            sort_order: Change the order of the listed tracking servers. By default, tracking
+                servers are listed in `Descending` order by creation time. To change the list order,
+                you can specify `SortOrder` to be `Ascending`.
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: The maximum number of tracking servers to list.
+        """
 
     async def list_model_bias_job_definitions(
         self,
@@ -5702,7 +8774,25 @@ class SageMakerClient:
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListModelBiasJobDefinitionsResponse:
-        """Lists model bias jobs definitions that satisfy various filters."""
+        """
+        Lists model bias jobs definitions that satisfy various filters.
+
+        Args:
+            endpoint_name: Name of the endpoint to monitor for model bias.
+            sort_by: Whether to sort results by the `Name` or `CreationTime` field. The default is
+                `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: The token returned if the response is truncated. To retrieve the next set of
+                job executions, use it in the next request.
+            max_results: The maximum number of model bias jobs to return in the response. The
+                default value is 10.
+            name_contains: Filter for model bias jobs whose name contains a specified string.
+            creation_time_before: A filter that returns only model bias jobs created before a
+                specified time.
+            creation_time_after: A filter that returns only model bias jobs created after a
+                specified time.
+        """
 
     async def list_model_card_export_jobs(
         self,
@@ -5718,7 +8808,27 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListModelCardExportJobsResponse:
-        """List the export jobs for the Amazon SageMaker Model Card."""
+        """
+        List the export jobs for the Amazon SageMaker Model Card.
+
+        Args:
+            model_card_name: List export jobs for the model card with the specified name.
+            model_card_version: List export jobs for the model card with the specified version.
+            creation_time_after: Only list model card export jobs that were created after the time
+                specified.
+            creation_time_before: Only list model card export jobs that were created before the time
+                specified.
+            model_card_export_job_name_contains: Only list model card export jobs with names that
+                contain the specified string.
+            status_equals: Only list model card export jobs with the specified status.
+            sort_by: Sort model card export jobs by either name or creation time. Sorts by creation
+                time by default.
+            sort_order: Sort model card export jobs by ascending or descending order.
+            next_token: If the response to a previous `ListModelCardExportJobs` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of model
+                card export jobs, use the token in the next request.
+            max_results: The maximum number of model card export jobs to list.
+        """
 
     async def list_model_card_versions(
         self,
@@ -5734,6 +8844,21 @@ class SageMakerClient:
     ) -> _s.ListModelCardVersionsResponse:
         """
         List existing versions of an Amazon SageMaker Model Card.
+
+        Args:
+            creation_time_after: Only list model card versions that were created after the time
+                specified.
+            creation_time_before: Only list model card versions that were created before the time
+                specified.
+            max_results: The maximum number of model card versions to list.
+            model_card_name: List model card versions for the model card with the specified name or
+                Amazon Resource Name (ARN).
+            model_card_status: Only list model card versions with the specified approval status.
+            next_token: If the response to a previous `ListModelCardVersions` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of model card
+                versions, use the token in the next request.
+            sort_by: Sort listed model card versions by version. Sorts by version by default.
+            sort_order: Sort model card versions by ascending or descending order.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5751,7 +8876,22 @@ class SageMakerClient:
         sort_by: _s.ModelCardSortBy | None = None,
         sort_order: _s.ModelCardSortOrder | None = None,
     ) -> _s.ListModelCardsResponse:
-        """List existing model cards."""
+        """
+        List existing model cards.
+
+        Args:
+            creation_time_after: Only list model cards that were created after the time specified.
+            creation_time_before: Only list model cards that were created before the time specified.
+            max_results: The maximum number of model cards to list.
+            name_contains: Only list model cards with names that contain the specified string.
+            model_card_status: Only list model cards with the specified approval status.
+            next_token: If the response to a previous `ListModelCards` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of model cards, use the
+                token in the next request.
+            sort_by: Sort model cards by either name or creation time. Sorts by creation time by
+                default.
+            sort_order: Sort model cards by ascending or descending order.
+        """
 
     async def list_model_explainability_job_definitions(
         self,
@@ -5765,7 +8905,26 @@ class SageMakerClient:
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListModelExplainabilityJobDefinitionsResponse:
-        """Lists model explainability job definitions that satisfy various filters."""
+        """
+        Lists model explainability job definitions that satisfy various filters.
+
+        Args:
+            endpoint_name: Name of the endpoint to monitor for model explainability.
+            sort_by: Whether to sort results by the `Name` or `CreationTime` field. The default is
+                `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: The token returned if the response is truncated. To retrieve the next set of
+                job executions, use it in the next request.
+            max_results: The maximum number of jobs to return in the response. The default value is
+                10.
+            name_contains: Filter for model explainability jobs whose name contains a specified
+                string.
+            creation_time_before: A filter that returns only model explainability jobs created
+                before a specified time.
+            creation_time_after: A filter that returns only model explainability jobs created after
+                a specified time.
+        """
 
     async def list_model_metadata(
         self,
@@ -5777,6 +8936,16 @@ class SageMakerClient:
         """
         Lists the domain, framework, task, and model name of standard machine learning models found
         in common model zoos.
+
+        Args:
+            search_expression: One or more filters that searches for the specified resource or
+                resources in a search. All resource objects that satisfy the expression's condition
+                are included in the search results. Specify the Framework, FrameworkVersion, Domain
+                or Task to filter supported. Filter names and values are case-sensitive.
+            next_token: If the response to a previous `ListModelMetadataResponse` request was
+                truncated, the response includes a NextToken. To retrieve the next set of model
+                metadata, use the token in the next request.
+            max_results: The maximum number of models to return in the response.
         """
 
     async def list_model_package_groups(
@@ -5791,7 +8960,28 @@ class SageMakerClient:
         sort_order: _s.SortOrder | None = None,
         cross_account_filter_option: _s.CrossAccountFilterOption | None = None,
     ) -> _s.ListModelPackageGroupsOutput:
-        """Gets a list of the model groups in your Amazon Web Services account."""
+        """
+        Gets a list of the model groups in your Amazon Web Services account.
+
+        Args:
+            creation_time_after: A filter that returns only model groups created after the specified
+                time.
+            creation_time_before: A filter that returns only model groups created before the
+                specified time.
+            max_results: The maximum number of results to return in the response.
+            name_contains: A string in the model group name. This filter returns only model groups
+                whose name contains the specified string.
+            next_token: If the result of the previous `ListModelPackageGroups` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of model
+                groups, use the token in the next request.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            cross_account_filter_option: A filter that returns either model groups shared with you
+                or model groups in your own account. When the value is `CrossAccount`, the results
+                show the resources made discoverable to you from other accounts. When the value is
+                `SameAccount` or `null`, the results show resources from your account. The default
+                is `SameAccount`.
+        """
 
     async def list_model_packages(
         self,
@@ -5807,7 +8997,29 @@ class SageMakerClient:
         sort_by: _s.ModelPackageSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListModelPackagesOutput:
-        """Lists the model packages that have been created."""
+        """
+        Lists the model packages that have been created.
+
+        Args:
+            creation_time_after: A filter that returns only model packages created after the
+                specified time (timestamp).
+            creation_time_before: A filter that returns only model packages created before the
+                specified time (timestamp).
+            max_results: The maximum number of model packages to return in the response.
+            name_contains: A string in the model package name. This filter returns only model
+                packages whose name contains the specified string.
+            model_approval_status: A filter that returns only the model packages with the specified
+                approval status.
+            model_package_group_name: A filter that returns only model versions that belong to the
+                specified model group.
+            model_package_type: A filter that returns only the model packages of the specified type.
+                This can be one of the following values.
+            next_token: If the response to a previous `ListModelPackages` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of model packages, use the
+                token in the next request.
+            sort_by: The parameter by which to sort the results. The default is `CreationTime`.
+            sort_order: The sort order for the results. The default is `Ascending`.
+        """
 
     async def list_model_quality_job_definitions(
         self,
@@ -5821,7 +9033,27 @@ class SageMakerClient:
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListModelQualityJobDefinitionsResponse:
-        """Gets a list of model quality monitoring job definitions in your account."""
+        """
+        Gets a list of model quality monitoring job definitions in your account.
+
+        Args:
+            endpoint_name: A filter that returns only model quality monitoring job definitions that
+                are associated with the specified endpoint.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: If the result of the previous `ListModelQualityJobDefinitions` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of model
+                quality monitoring job definitions, use the token in the next request.
+            max_results: The maximum number of results to return in a call to
+                `ListModelQualityJobDefinitions`.
+            name_contains: A string in the transform job name. This filter returns only model
+                quality monitoring job definitions whose name contains the specified string.
+            creation_time_before: A filter that returns only model quality monitoring job
+                definitions created before the specified time.
+            creation_time_after: A filter that returns only model quality monitoring job definitions
+                created after the specified time.
+        """
 
     async def list_models(
         self,
@@ -5834,7 +9066,23 @@ class SageMakerClient:
         creation_time_before: _dt.datetime | None = None,
         creation_time_after: _dt.datetime | None = None,
     ) -> _s.ListModelsOutput:
-        """Lists models created with the `CreateModel` API."""
+        """
+        Lists models created with the `CreateModel` API.
+
+        Args:
+            sort_by: Sorts the list of results. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
+            next_token: If the response to a previous `ListModels` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of models, use the token
+                in the next request.
+            max_results: The maximum number of models to return in the response.
+            name_contains: A string in the model name. This filter returns only models whose name
+                contains the specified string.
+            creation_time_before: A filter that returns only models created before the specified
+                time (timestamp).
+            creation_time_after: A filter that returns only models with a creation time greater than
+                or equal to the specified time (timestamp).
+        """
 
     async def list_monitoring_alert_history(
         self,
@@ -5852,6 +9100,22 @@ class SageMakerClient:
         """
         Gets a list of past alerts in a model monitoring schedule.
 
+        Args:
+            monitoring_schedule_name: The name of a monitoring schedule.
+            monitoring_alert_name: The name of a monitoring alert.
+            sort_by: The field used to sort results. The default is `CreationTime`.
+            sort_order: The sort order, whether `Ascending` or `Descending`, of the alert history.
+                The default is `Descending`.
+            next_token: If the result of the previous `ListMonitoringAlertHistory` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of alerts
+                in the history, use the token in the next request.
+            max_results: The maximum number of results to display. The default is 100.
+            creation_time_before: A filter that returns only alerts created on or before the
+                specified time.
+            creation_time_after: A filter that returns only alerts created on or after the specified
+                time.
+            status_equals: A filter that retrieves only alerts with a specific status.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -5865,6 +9129,13 @@ class SageMakerClient:
     ) -> _s.ListMonitoringAlertsResponse:
         """
         Gets the alerts for a single monitoring schedule.
+
+        Args:
+            monitoring_schedule_name: The name of a monitoring schedule.
+            next_token: If the result of the previous `ListMonitoringAlerts` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of alerts in the
+                history, use the token in the next request.
+            max_results: The maximum number of results to display. The default is 100.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -5889,7 +9160,34 @@ class SageMakerClient:
         monitoring_job_definition_name: str | None = None,
         monitoring_type_equals: _s.MonitoringType | None = None,
     ) -> _s.ListMonitoringExecutionsResponse:
-        """Returns list of all monitoring job executions."""
+        """
+        Returns list of all monitoring job executions.
+
+        Args:
+            monitoring_schedule_name: Name of a specific schedule to fetch jobs for.
+            endpoint_name: Name of a specific endpoint to fetch jobs for.
+            sort_by: Whether to sort the results by the `Status`, `CreationTime`, or `ScheduledTime`
+                field. The default is `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: The token returned if the response is truncated. To retrieve the next set of
+                job executions, use it in the next request.
+            max_results: The maximum number of jobs to return in the response. The default value is
+                10.
+            scheduled_time_before: Filter for jobs scheduled before a specified time.
+            scheduled_time_after: Filter for jobs scheduled after a specified time.
+            creation_time_before: A filter that returns only jobs created before a specified time.
+            creation_time_after: A filter that returns only jobs created after a specified time.
+            last_modified_time_before: A filter that returns only jobs modified after a specified
+                time.
+            last_modified_time_after: A filter that returns only jobs modified before a specified
+                time.
+            status_equals: A filter that retrieves only jobs with a specific status.
+            monitoring_job_definition_name: Gets a list of the monitoring job runs of the specified
+                monitoring job definitions.
+            monitoring_type_equals: A filter that returns only the monitoring job runs of the
+                specified monitoring type.
+        """
 
     async def list_monitoring_schedules(
         self,
@@ -5908,7 +9206,35 @@ class SageMakerClient:
         monitoring_job_definition_name: str | None = None,
         monitoring_type_equals: _s.MonitoringType | None = None,
     ) -> _s.ListMonitoringSchedulesResponse:
-        """Returns list of all monitoring schedules."""
+        """
+        Returns list of all monitoring schedules.
+
+        Args:
+            endpoint_name: Name of a specific endpoint to fetch schedules for.
+            sort_by: Whether to sort the results by the `Status`, `CreationTime`, or `ScheduledTime`
+                field. The default is `CreationTime`.
+            sort_order: Whether to sort the results in `Ascending` or `Descending` order. The
+                default is `Descending`.
+            next_token: The token returned if the response is truncated. To retrieve the next set of
+                job executions, use it in the next request.
+            max_results: The maximum number of jobs to return in the response. The default value is
+                10.
+            name_contains: Filter for monitoring schedules whose name contains a specified string.
+            creation_time_before: A filter that returns only monitoring schedules created before a
+                specified time.
+            creation_time_after: A filter that returns only monitoring schedules created after a
+                specified time.
+            last_modified_time_before: A filter that returns only monitoring schedules modified
+                before a specified time.
+            last_modified_time_after: A filter that returns only monitoring schedules modified after
+                a specified time.
+            status_equals: A filter that returns only monitoring schedules modified before a
+                specified time.
+            monitoring_job_definition_name: Gets a list of the monitoring schedules for the
+                specified monitoring job definition.
+            monitoring_type_equals: A filter that returns only the monitoring schedules for the
+                specified monitoring type.
+        """
 
     async def list_notebook_instance_lifecycle_configs(
         self,
@@ -5928,6 +9254,24 @@ class SageMakerClient:
         CreateNotebookInstanceLifecycleConfig
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstanceLifecycleConfig.html)
         API.
+
+        Args:
+            next_token: If the result of a `ListNotebookInstanceLifecycleConfigs` request was
+                truncated, the response includes a `NextToken`. To get the next set of lifecycle
+                configurations, use the token in the next request.
+            max_results: The maximum number of lifecycle configurations to return in the response.
+            sort_by: Sorts the list of results. The default is `CreationTime`.
+            sort_order: The sort order for results.
+            name_contains: A string in the lifecycle configuration name. This filter returns only
+                lifecycle configurations whose name contains the specified string.
+            creation_time_before: A filter that returns only lifecycle configurations that were
+                created before the specified time (timestamp).
+            creation_time_after: A filter that returns only lifecycle configurations that were
+                created after the specified time (timestamp).
+            last_modified_time_before: A filter that returns only lifecycle configurations that were
+                modified before the specified time (timestamp).
+            last_modified_time_after: A filter that returns only lifecycle configurations that were
+                modified after the specified time (timestamp).
         """
 
     async def list_notebook_instances(
@@ -5950,6 +9294,34 @@ class SageMakerClient:
         """
         Returns a list of the SageMaker AI notebook instances in the requester's account in an
         Amazon Web Services Region.
+
+        Args:
+            next_token: If the previous call to the `ListNotebookInstances` is truncated, the
+                response includes a `NextToken`. You can use this token in your subsequent
+                `ListNotebookInstances` request to fetch the next set of notebook instances.
+            max_results: The maximum number of notebook instances to return.
+            sort_by: The field to sort results by. The default is `Name`.
+            sort_order: The sort order for results.
+            name_contains: A string in the notebook instances' name. This filter returns only
+                notebook instances whose name contains the specified string.
+            creation_time_before: A filter that returns only notebook instances that were created
+                before the specified time (timestamp).
+            creation_time_after: A filter that returns only notebook instances that were created
+                after the specified time (timestamp).
+            last_modified_time_before: A filter that returns only notebook instances that were
+                modified before the specified time (timestamp).
+            last_modified_time_after: A filter that returns only notebook instances that were
+                modified after the specified time (timestamp).
+            status_equals: A filter that returns only notebook instances with the specified status.
+            notebook_instance_lifecycle_config_name_contains: A string in the name of a notebook
+                instances lifecycle configuration associated with this notebook instance. This
+                filter returns only notebook instances associated with a lifecycle configuration
+                with a name that contains the specified string.
+            default_code_repository_contains: A string in the name or URL of a Git repository
+                associated with this notebook instance. This filter returns only notebook instances
+                associated with a git repository with a name that contains the specified string.
+            additional_code_repository_equals: A filter that returns only notebook instances with
+                associated with the specified git repository.
         """
 
     async def list_optimization_jobs(
@@ -5967,7 +9339,34 @@ class SageMakerClient:
         sort_by: _s.ListOptimizationJobsSortBy | None = None,
         sort_order: _s.SortOrder | None = None,
     ) -> _s.ListOptimizationJobsResponse:
-        """Lists the optimization jobs in your account and their properties."""
+        """
+        Lists the optimization jobs in your account and their properties.
+
+        Args:
+            next_token: A token that you use to get the next set of results following a truncated
+                response. If the response to the previous request was truncated, that response
+                provides the value for this token.
+            max_results: The maximum number of optimization jobs to return in the response. The
+                default is 50.
+            creation_time_after: Filters the results to only those optimization jobs that were
+                created after the specified time.
+            creation_time_before: Filters the results to only those optimization jobs that were
+                created before the specified time.
+            last_modified_time_after: Filters the results to only those optimization jobs that were
+                updated after the specified time.
+            last_modified_time_before: Filters the results to only those optimization jobs that were
+                updated before the specified time.
+            optimization_contains: Filters the results to only those optimization jobs that apply
+                the specified optimization techniques. You can specify either `Quantization` or
+                `Compilation`.
+            name_contains: Filters the results to only those optimization jobs with a name that
+                contains the specified string.
+            status_equals: Filters the results to only those optimization jobs with the specified
+                status.
+            sort_by: The field by which to sort the optimization jobs in the response. The default
+                is `CreationTime`
+            sort_order: The sort order for results. The default is `Ascending`
+        """
 
     async def list_partner_apps(
         self,
@@ -5975,7 +9374,19 @@ class SageMakerClient:
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> _s.ListPartnerAppsResponse:
-        """Lists all of the SageMaker Partner AI Apps in an account."""
+        """
+        Lists all of the SageMaker Partner AI Apps in an account.
+
+        Args:
+            max_results: This parameter defines the maximum number of results that can be returned
+                in a single response. The `MaxResults` parameter is an upper bound, not a target. If
+                there are more results available than the value specified, a `NextToken` is provided
+                in the response. The `NextToken` indicates that the user should get the next set of
+                results by providing this token as a part of a subsequent call. The default value
+                for `MaxResults` is 10.
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+        """
 
     async def list_pipeline_execution_steps(
         self,
@@ -5987,6 +9398,14 @@ class SageMakerClient:
     ) -> _s.ListPipelineExecutionStepsResponse:
         """
         Gets a list of `PipeLineExecutionStep` objects.
+
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+            next_token: If the result of the previous `ListPipelineExecutionSteps` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of pipeline
+                execution steps, use the token in the next request.
+            max_results: The maximum number of pipeline execution steps to return in the response.
+            sort_order: The field by which to sort results. The default is `CreatedTime`.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6007,6 +9426,23 @@ class SageMakerClient:
         """
         Gets a list of the pipeline executions.
 
+        Args:
+            pipeline_name: The name or Amazon Resource Name (ARN) of the pipeline.
+            created_after: A filter that returns the pipeline executions that were created after a
+                specified time.
+            created_before: A filter that returns the pipeline executions that were created before a
+                specified time.
+            sort_by: The field by which to sort results. The default is `CreatedTime`.
+            sort_order: The sort order for results.
+            next_token: If the result of the previous `ListPipelineExecutions` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of pipeline
+                executions, use the token in the next request.
+            max_results: The maximum number of pipeline executions to return in the response.
+            pipeline_version_alias: The alias of a pipeline version. The response includes only the
+                executions of the version that has this alias when you make the request. If no
+                version of the pipeline has this alias, the request fails with a `ResourceNotFound`
+                error.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6020,6 +9456,13 @@ class SageMakerClient:
     ) -> _s.ListPipelineParametersForExecutionResponse:
         """
         Gets a list of parameters for a pipeline execution.
+
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+            next_token: If the result of the previous `ListPipelineParametersForExecution` request
+                was truncated, the response includes a `NextToken`. To retrieve the next set of
+                parameters, use the token in the next request.
+            max_results: The maximum number of parameters to return in the response.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6038,6 +9481,18 @@ class SageMakerClient:
         """
         Gets a list of all versions of the pipeline.
 
+        Args:
+            pipeline_name: The Amazon Resource Name (ARN) of the pipeline.
+            created_after: A filter that returns the pipeline versions that were created after a
+                specified time.
+            created_before: A filter that returns the pipeline versions that were created before a
+                specified time.
+            sort_order: The sort order for the results.
+            next_token: If the result of the previous `ListPipelineVersions` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of pipeline versions,
+                use this token in your next request.
+            max_results: The maximum number of pipeline versions to return in the response.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6054,7 +9509,25 @@ class SageMakerClient:
         max_results: int | None = None,
         managed_by: _s.PipelineManagedBy | None = None,
     ) -> _s.ListPipelinesResponse:
-        """Gets a list of pipelines."""
+        """
+        Gets a list of pipelines.
+
+        Args:
+            pipeline_name_prefix: The prefix of the pipeline name.
+            created_after: A filter that returns the pipelines that were created after a specified
+                time.
+            created_before: A filter that returns the pipelines that were created before a specified
+                time.
+            sort_by: The field by which to sort results. The default is `CreatedTime`.
+            sort_order: The sort order for results.
+            next_token: If the result of the previous `ListPipelines` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of pipelines, use the
+                token in the next request.
+            max_results: The maximum number of pipelines to return in the response.
+            managed_by: Filters the pipelines by who manages them. Specify `AWS` to return pipelines
+                that Amazon Web Services manages, or `CUSTOMER` to return pipelines that you
+                created. If you don't specify a value, the response includes both.
+        """
 
     async def list_processing_jobs(
         self,
@@ -6070,7 +9543,28 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListProcessingJobsResponse:
-        """Lists processing jobs that satisfy various filters."""
+        """
+        Lists processing jobs that satisfy various filters.
+
+        Args:
+            creation_time_after: A filter that returns only processing jobs created after the
+                specified time.
+            creation_time_before: A filter that returns only processing jobs created after the
+                specified time.
+            last_modified_time_after: A filter that returns only processing jobs modified after the
+                specified time.
+            last_modified_time_before: A filter that returns only processing jobs modified before
+                the specified time.
+            name_contains: A string in the processing job name. This filter returns only processing
+                jobs whose name contains the specified string.
+            status_equals: A filter that retrieves only processing jobs with a specific status.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            next_token: If the result of the previous `ListProcessingJobs` request was truncated,
+                the response includes a `NextToken`. To retrieve the next set of processing jobs,
+                use the token in the next request.
+            max_results: The maximum number of processing jobs to return in the response.
+        """
 
     async def list_projects(
         self,
@@ -6083,7 +9577,23 @@ class SageMakerClient:
         sort_by: _s.ProjectSortBy | None = None,
         sort_order: _s.ProjectSortOrder | None = None,
     ) -> _s.ListProjectsOutput:
-        """Gets a list of the projects in an Amazon Web Services account."""
+        """
+        Gets a list of the projects in an Amazon Web Services account.
+
+        Args:
+            creation_time_after: A filter that returns the projects that were created after a
+                specified time.
+            creation_time_before: A filter that returns the projects that were created before a
+                specified time.
+            max_results: The maximum number of projects to return in the response.
+            name_contains: A filter that returns the projects whose name contains a specified
+                string.
+            next_token: If the result of the previous `ListProjects` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of projects, use the token
+                in the next request.
+            sort_by: The field by which to sort results. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+        """
 
     async def list_resource_catalogs(
         self,
@@ -6099,6 +9609,18 @@ class SageMakerClient:
         """
         Lists Amazon SageMaker Catalogs based on given filters and orders. The maximum number of
         `ResourceCatalog`s viewable is 1000.
+
+        Args:
+            name_contains: A string that partially matches one or more `ResourceCatalog`s names.
+                Filters `ResourceCatalog` by name.
+            creation_time_after: Use this parameter to search for `ResourceCatalog`s created after a
+                specific date and time.
+            creation_time_before: Use this parameter to search for `ResourceCatalog`s created before
+                a specific date and time.
+            sort_order: The order in which the resource catalogs are listed.
+            sort_by: The value on which the resource catalog list is sorted.
+            max_results: The maximum number of results returned by `ListResourceCatalogs`.
+            next_token: A token to resume pagination of `ListResourceCatalogs` results.
         """
 
     async def list_spaces(
@@ -6111,7 +9633,23 @@ class SageMakerClient:
         domain_id_equals: str | None = None,
         space_name_contains: str | None = None,
     ) -> _s.ListSpacesResponse:
-        """Lists spaces."""
+        """
+        Lists spaces.
+
+        Args:
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: This parameter defines the maximum number of results that can be return in
+                a single response. The `MaxResults` parameter is an upper bound, not a target. If
+                there are more results available than the value specified, a `NextToken` is provided
+                in the response. The `NextToken` indicates that the user should get the next set of
+                results by providing this token as a part of a subsequent call. The default value
+                for `MaxResults` is 10.
+            sort_order: The sort order for the results. The default is `Ascending`.
+            sort_by: The parameter by which to sort the results. The default is `CreationTime`.
+            domain_id_equals: A parameter to search for the domain ID.
+            space_name_contains: A parameter by which to filter the results.
+        """
 
     async def list_stage_devices(
         self,
@@ -6125,6 +9663,15 @@ class SageMakerClient:
         """
         Lists devices allocated to the stage, containing detailed device information and deployment
         status.
+
+        Args:
+            next_token: The response from the last list when returning a list large enough to neeed
+                tokening.
+            max_results: The maximum number of requests to select.
+            edge_deployment_plan_name: The name of the edge deployment plan.
+            exclude_devices_deployed_in_other_stage: Toggle for excluding devices deployed in other
+                stages.
+            stage_name: The name of the stage in the deployment.
         """
 
     async def list_studio_lifecycle_configs(
@@ -6145,6 +9692,29 @@ class SageMakerClient:
         Lists the Amazon SageMaker AI Studio Lifecycle Configurations in your Amazon Web Services
         Account.
 
+        Args:
+            max_results: The total number of items to return in the response. If the total number of
+                items available is more than the value specified, a `NextToken` is provided in the
+                response. To resume pagination, provide the `NextToken` value in the as part of a
+                subsequent call. The default value is 10.
+            next_token: If the previous call to ListStudioLifecycleConfigs didn't return the full
+                set of Lifecycle Configurations, the call returns a token for getting the next set
+                of Lifecycle Configurations.
+            name_contains: A string in the Lifecycle Configuration name. This filter returns only
+                Lifecycle Configurations whose name contains the specified string.
+            app_type_equals: A parameter to search for the App Type to which the Lifecycle
+                Configuration is attached.
+            creation_time_before: A filter that returns only Lifecycle Configurations created on or
+                before the specified time.
+            creation_time_after: A filter that returns only Lifecycle Configurations created on or
+                after the specified time.
+            modified_time_before: A filter that returns only Lifecycle Configurations modified
+                before the specified time.
+            modified_time_after: A filter that returns only Lifecycle Configurations modified after
+                the specified time.
+            sort_by: The property used to sort results. The default value is CreationTime.
+            sort_order: The sort order. The default value is Descending.
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
         """
@@ -6160,6 +9730,14 @@ class SageMakerClient:
         Gets a list of the work teams that you are subscribed to in the Amazon Web Services
         Marketplace. The list may be empty if no work team satisfies the filter specified in the
         `NameContains` parameter.
+
+        Args:
+            name_contains: A string in the work team name. This filter returns only work teams whose
+                name contains the specified string.
+            next_token: If the result of the previous `ListSubscribedWorkteams` request was
+                truncated, the response includes a `NextToken`. To retrieve the next set of labeling
+                jobs, use the token in the next request.
+            max_results: The maximum number of work teams to return in each page of the response.
         """
 
     async def list_tags(
@@ -6169,7 +9747,17 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListTagsOutput:
-        """Returns the tags for the specified SageMaker resource."""
+        """
+        Returns the tags for the specified SageMaker resource.
+
+        Args:
+            resource_arn: The Amazon Resource Name (ARN) of the resource whose tags you want to
+                retrieve.
+            next_token: If the response to the previous `ListTags` request is truncated, SageMaker
+                returns this token. To retrieve the next set of tags, use it in the subsequent
+                request.
+            max_results: Maximum number of tags to return.
+        """
 
     async def list_training_jobs(
         self,
@@ -6205,6 +9793,33 @@ class SageMakerClient:
         You can quickly test the API using the following Amazon Web Services CLI code.
 
         `aws sagemaker list-training-jobs --max-results 100 --status-equals InProgress`
+
+        Args:
+            next_token: If the result of the previous `ListTrainingJobs` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of training jobs, use the
+                token in the next request.
+            max_results: The maximum number of training jobs to return in the response.
+            creation_time_after: A filter that returns only training jobs created after the
+                specified time (timestamp).
+            creation_time_before: A filter that returns only training jobs created before the
+                specified time (timestamp).
+            last_modified_time_after: A filter that returns only training jobs modified after the
+                specified time (timestamp).
+            last_modified_time_before: A filter that returns only training jobs modified before the
+                specified time (timestamp).
+            name_contains: A string in the training job name. This filter returns only training jobs
+                whose name contains the specified string.
+            status_equals: A filter that retrieves only training jobs with a specific status.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            warm_pool_status_equals: A filter that retrieves only training jobs with a specific warm
+                pool status.
+            training_plan_arn_equals: The Amazon Resource Name (ARN); of the training plan to filter
+                training jobs by. For more information about reserving GPU capacity for your
+                SageMaker training jobs using Amazon SageMaker Training Plan, see `
+                CreateTrainingPlan
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+                `.
         """
 
     async def list_training_jobs_for_hyper_parameter_tuning_job(
@@ -6222,6 +9837,17 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrainingJobSummary.html)
         objects that describe the training jobs that a hyperparameter tuning job launched.
 
+        Args:
+            hyper_parameter_tuning_job_name: The name of the tuning job whose training jobs you want
+                to list.
+            next_token: If the result of the previous `ListTrainingJobsForHyperParameterTuningJob`
+                request was truncated, the response includes a `NextToken`. To retrieve the next set
+                of training jobs, use the token in the next request.
+            max_results: The maximum number of training jobs to return. The default value is 10.
+            status_equals: A filter that returns only training jobs with the specified status.
+            sort_by: The field to sort results by. The default is `Name`.
+            sort_order: The sort order for results. The default is `Ascending`.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6237,7 +9863,20 @@ class SageMakerClient:
         sort_order: _s.TrainingPlanSortOrder | None = None,
         filters: list[_s.TrainingPlanFilter] | None = None,
     ) -> _s.ListTrainingPlansResponse:
-        """Retrieves a list of training plans for the current account."""
+        """
+        Retrieves a list of training plans for the current account.
+
+        Args:
+            next_token: A token to continue pagination if more results are available.
+            max_results: The maximum number of results to return in the response.
+            start_time_after: Filter to list only training plans with an actual start time after
+                this date.
+            start_time_before: Filter to list only training plans with an actual start time before
+                this date.
+            sort_by: The training plan field to sort the results by (e.g., StartTime, Status).
+            sort_order: The order to sort the results (Ascending or Descending).
+            filters: Additional filters to apply to the list of training plans.
+        """
 
     async def list_training_sessions(
         self,
@@ -6258,6 +9897,18 @@ class SageMakerClient:
 
         - `CreateTrainingSession`
         - `DescribeTrainingSession`
+
+        Args:
+            next_token: If the response was truncated, use the token returned in the previous
+                response to retrieve the next page of results.
+            max_results: The maximum number of training sessions to return in the response.
+            creation_time_after: A filter that returns only training sessions created after the
+                specified time.
+            creation_time_before: A filter that returns only training sessions created before the
+                specified time.
+            name_contains: A string in the training session name to filter results. Only sessions
+                whose name contains the specified string are returned.
+            status_equals: A filter that returns only training sessions with the specified status.
         """
 
     async def list_transform_jobs(
@@ -6274,7 +9925,29 @@ class SageMakerClient:
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> _s.ListTransformJobsResponse:
-        """Lists transform jobs."""
+        """
+        Lists transform jobs.
+
+        Args:
+            creation_time_after: A filter that returns only transform jobs created after the
+                specified time.
+            creation_time_before: A filter that returns only transform jobs created before the
+                specified time.
+            last_modified_time_after: A filter that returns only transform jobs modified after the
+                specified time.
+            last_modified_time_before: A filter that returns only transform jobs modified before the
+                specified time.
+            name_contains: A string in the transform job name. This filter returns only transform
+                jobs whose name contains the specified string.
+            status_equals: A filter that retrieves only transform jobs with a specific status.
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Descending`.
+            next_token: If the result of the previous `ListTransformJobs` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of transform jobs, use the
+                token in the next request.
+            max_results: The maximum number of transform jobs to return in the response. The default
+                value is `10`.
+        """
 
     async def list_trial_components(
         self,
@@ -6297,6 +9970,24 @@ class SageMakerClient:
         - `ExperimentName`
         - `SourceArn`
         - `TrialName`
+
+        Args:
+            experiment_name: A filter that returns only components that are part of the specified
+                experiment. If you specify `ExperimentName`, you can't filter by `SourceArn` or
+                `TrialName`.
+            trial_name: A filter that returns only components that are part of the specified trial.
+                If you specify `TrialName`, you can't filter by `ExperimentName` or `SourceArn`.
+            source_arn: A filter that returns only components that have the specified source Amazon
+                Resource Name (ARN). If you specify `SourceArn`, you can't filter by
+                `ExperimentName` or `TrialName`.
+            created_after: A filter that returns only components created after the specified time.
+            created_before: A filter that returns only components created before the specified time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            max_results: The maximum number of components to return in the response. The default
+                value is 10.
+            next_token: If the previous call to `ListTrialComponents` didn't return the full set of
+                components, the call returns a token for getting the next set of components.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6321,6 +10012,20 @@ class SageMakerClient:
         trials that were created in a specific time range. The list can be sorted by trial name or
         creation time.
 
+        Args:
+            experiment_name: A filter that returns only trials that are part of the specified
+                experiment.
+            trial_component_name: A filter that returns only trials that are associated with the
+                specified trial component.
+            created_after: A filter that returns only trials created after the specified time.
+            created_before: A filter that returns only trials created before the specified time.
+            sort_by: The property used to sort results. The default value is `CreationTime`.
+            sort_order: The sort order. The default value is `Descending`.
+            max_results: The maximum number of trials to return in the response. The default value
+                is 10.
+            next_token: If the previous call to `ListTrials` didn't return the full set of trials,
+                the call returns a token for getting the next set of trials.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6334,6 +10039,13 @@ class SageMakerClient:
     ) -> _s.ListUltraServersByReservedCapacityResponse:
         """
         Lists all UltraServers that are part of a specified reserved capacity.
+
+        Args:
+            reserved_capacity_arn: The ARN of the reserved capacity to list UltraServers for.
+            max_results: The maximum number of UltraServers to return in the response. The default
+                value is 10.
+            next_token: If the previous response was truncated, you receive this token. Use it in
+                your next request to receive the next set of results.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6349,7 +10061,23 @@ class SageMakerClient:
         domain_id_equals: str | None = None,
         user_profile_name_contains: str | None = None,
     ) -> _s.ListUserProfilesResponse:
-        """Lists user profiles."""
+        """
+        Lists user profiles.
+
+        Args:
+            next_token: If the previous response was truncated, you will receive this token. Use it
+                in your next request to receive the next set of results.
+            max_results: This parameter defines the maximum number of results that can be return in
+                a single response. The `MaxResults` parameter is an upper bound, not a target. If
+                there are more results available than the value specified, a `NextToken` is provided
+                in the response. The `NextToken` indicates that the user should get the next set of
+                results by providing this token as a part of a subsequent call. The default value
+                for `MaxResults` is 10.
+            sort_order: The sort order for the results. The default is Ascending.
+            sort_by: The parameter by which to sort the results. The default is CreationTime.
+            domain_id_equals: A parameter by which to filter the results.
+            user_profile_name_contains: A parameter by which to filter the results.
+        """
 
     async def list_workforces(
         self,
@@ -6363,6 +10091,14 @@ class SageMakerClient:
         """
         Use this operation to list all private and vendor workforces in an Amazon Web Services
         Region. Note that you can only have one private workforce per Amazon Web Services Region.
+
+        Args:
+            sort_by: Sort workforces using the workforce name or creation date.
+            sort_order: Sort workforces in ascending or descending order.
+            name_contains: A filter you can use to search for workforces using part of the workforce
+                name.
+            next_token: A token to resume pagination.
+            max_results: The maximum number of workforces returned in the response.
         """
 
     async def list_workteams(
@@ -6377,6 +10113,16 @@ class SageMakerClient:
         """
         Gets a list of private work teams that you have defined in a region. The list may be empty
         if no work team satisfies the filter specified in the `NameContains` parameter.
+
+        Args:
+            sort_by: The field to sort results by. The default is `CreationTime`.
+            sort_order: The sort order for results. The default is `Ascending`.
+            name_contains: A string in the work team's name. This filter returns only work teams
+                whose name contains the specified string.
+            next_token: If the result of the previous `ListWorkteams` request was truncated, the
+                response includes a `NextToken`. To retrieve the next set of labeling jobs, use the
+                token in the next request.
+            max_results: The maximum number of work teams to return in each page of the response.
         """
 
     async def put_endpoint_policy(
@@ -6400,6 +10146,14 @@ class SageMakerClient:
         delete the endpoint, its policy is also deleted, and a new endpoint with the same name has
         no policy.
 
+        Args:
+            endpoint_name: The name of the endpoint. The endpoint must be in your account and in the
+                current Amazon Web Services Region.
+            resource_policy: The endpoint policy, as a JSON policy document. The policy can contain
+                only ASCII characters. For information about the policy rules, see Use destinations
+                in other accounts
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/inference-router-cross-account.html).
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6415,6 +10169,10 @@ class SageMakerClient:
         policies, see Identity-based policies and resource-based policies
         (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)
         in the Amazon Web Services Identity and Access Management User Guide..
+
+        Args:
+            model_package_group_name: The name of the model group to add a resource policy to.
+            resource_policy: The resource policy for the model group.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -6437,6 +10195,26 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/dg/querying-lineage-entities.html) in the
         Amazon SageMaker Developer Guide.
 
+        Args:
+            start_arns: A list of resource Amazon Resource Name (ARN) that represent the starting
+                point for your lineage query.
+            direction: Associations between lineage entities have a direction. This parameter
+                determines the direction from the StartArn(s) that the query traverses.
+            include_edges: Setting this value to `True` retrieves not only the entities of interest
+                but also the Associations
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking-entities.html) and
+                lineage entities on the path. Set to `False` to only return lineage entities that
+                match your query.
+            filters: A set of filtering parameters that allow you to specify which entities should
+                be returned.
+            max_depth: The maximum depth in lineage relationships from the `StartArns` that are
+                traversed. Depth is a measure of the number of `Associations` from the `StartArn`
+                entity to the matched results.
+            max_results: Limits the number of vertices in the results. Use the `NextToken` in a
+                response to to retrieve the next page of results.
+            next_token: Limits the number of vertices in the request. Use the `NextToken` in a
+                response to to retrieve the next page of results.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6450,6 +10228,11 @@ class SageMakerClient:
     ) -> None:
         """
         Register devices.
+
+        Args:
+            device_fleet_name: The name of the fleet.
+            devices: A list of devices to register with SageMaker Edge Manager.
+            tags: The tags associated with devices.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -6466,6 +10249,14 @@ class SageMakerClient:
         """
         Renders the UI template so that you can preview the worker's experience.
 
+        Args:
+            ui_template: A `Template` object containing the worker UI template to render.
+            task: A `RenderableTask` object containing a representative task to render.
+            role_arn: The Amazon Resource Name (ARN) that has access to the S3 objects that are used
+                by the template.
+            human_task_ui_arn: The `HumanTaskUiArn` of the worker UI that you want to render. Do not
+                provide a `HumanTaskUiArn` if you use the `UiTemplate` parameter.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6479,6 +10270,14 @@ class SageMakerClient:
     ) -> _s.RetryPipelineExecutionResponse:
         """
         Retry the execution of the pipeline.
+
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than once.
+                Filled with a fresh UUID4 when left out.
+            parallelism_configuration: This configuration, if specified, overrides the parallelism
+                configuration of the parent pipeline.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -6509,6 +10308,33 @@ class SageMakerClient:
         API Permissions: Actions, Permissions, and Resources Reference
         (https://docs.aws.amazon.com/sagemaker/latest/dg/api-permissions-reference.html) for more
         information.
+
+        Args:
+            resource: The name of the SageMaker resource to search for.
+            search_expression: A Boolean conditional statement. Resources must satisfy this
+                condition to be included in search results. You must provide at least one
+                subexpression, filter, or nested filter. The maximum number of recursive
+                `SubExpressions`, `NestedFilters`, and `Filters` that can be included in a
+                `SearchExpression` object is 50.
+            sort_by: The name of the resource property used to sort the `SearchResults`. The default
+                is `LastModifiedTime`.
+            sort_order: How `SearchResults` are ordered. Valid values are `Ascending` or
+                `Descending`. The default is `Descending`.
+            next_token: If more than `MaxResults` resources match the specified `SearchExpression`,
+                the response includes a `NextToken`. The `NextToken` can be passed to the next
+                `SearchRequest` to continue retrieving results.
+            max_results: The maximum number of results to return.
+            cross_account_filter_option: A cross account filter option. When the value is
+                `"CrossAccount"` the search results will only include resources made discoverable to
+                you from other accounts. When the value is `"SameAccount"` or `null` the search
+                results will only include resources from your account. Default is `null`. For more
+                information on searching for resources made discoverable to your account, see Search
+                discoverable resources
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-cross-account-discoverability-use.html)
+                in the SageMaker Developer Guide. The maximum number of `ResourceCatalog`s viewable
+                is 1000.
+            visibility_conditions: Limits the results of your search request to the resources that
+                you can access.
         """
 
     async def search_training_plan_offerings(
@@ -6536,6 +10362,29 @@ class SageMakerClient:
         SageMaker HyperPod clusters using Amazon SageMaker Training Plan , see ` CreateTrainingPlan
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html) `.
 
+        Args:
+            instance_type: The type of instance you want to search for in the available training
+                plan offerings. This field allows you to filter the search results based on the
+                specific compute resources you require for your SageMaker training jobs or SageMaker
+                HyperPod clusters. When searching for training plan offerings, specifying the
+                instance type helps you find Reserved Instances that match your computational needs.
+            instance_count: The number of instances you want to reserve in the training plan
+                offerings. This allows you to specify the quantity of compute resources needed for
+                your SageMaker training jobs or SageMaker HyperPod clusters, helping you find
+                reserved capacity offerings that match your requirements.
+            ultra_server_type: The type of UltraServer to search for, such as ml.u-p6e-gb200x72.
+            ultra_server_count: The number of UltraServers to search for.
+            start_time_after: A filter to search for training plan offerings with a start time after
+                a specified date.
+            end_time_before: A filter to search for reserved capacity offerings with an end time
+                before a specified date.
+            duration_hours: The desired duration in hours for the training plan offerings.
+            target_resources: The target resources (e.g., SageMaker Training Jobs, SageMaker
+                HyperPod, SageMaker Endpoints, Studio apps) to search for in the offerings.
+            training_plan_arn: The Amazon Resource Name (ARN); of an existing training plan to
+                search for extension offerings. When specified, the API returns extension offerings
+                that can be used to extend the specified training plan.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -6551,6 +10400,13 @@ class SageMakerClient:
         Notifies the pipeline that the execution of a callback step failed, along with a message
         describing why. When a callback step is run, the pipeline generates a callback token and
         includes the token in a message sent to Amazon Simple Queue Service (Amazon SQS).
+
+        Args:
+            callback_token: The pipeline generated token from the Amazon SQS queue.
+            failure_reason: A message describing why the step failed.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than one
+                time. Filled with a fresh UUID4 when left out.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -6569,6 +10425,13 @@ class SageMakerClient:
         Notifies the pipeline that the execution of a callback step succeeded and provides a list of
         the step's output parameters. When a callback step is run, the pipeline generates a callback
         token and includes the token in a message sent to Amazon Simple Queue Service (Amazon SQS).
+
+        Args:
+            callback_token: The pipeline generated token from the Amazon SQS queue.
+            output_parameters: A list of the output parameters of the callback step.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than one
+                time. Filled with a fresh UUID4 when left out.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -6590,6 +10453,12 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html)
         for details.
 
+        Args:
+            cluster_name: The string name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster.
+            deep_health_check_configurations: A list of configurations containing instance group
+                names, EC2 instance IDs, and deep health checks to perform.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6600,7 +10469,13 @@ class SageMakerClient:
         edge_deployment_plan_name: str,
         stage_name: str,
     ) -> None:
-        """Starts a stage in an edge deployment plan."""
+        """
+        Starts a stage in an edge deployment plan.
+
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan to start.
+            stage_name: The name of the stage to start.
+        """
 
     async def start_inference_experiment(
         self,
@@ -6609,6 +10484,9 @@ class SageMakerClient:
     ) -> _s.StartInferenceExperimentResponse:
         """
         Starts an inference experiment.
+
+        Args:
+            name: The name of the inference experiment to start.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -6622,6 +10500,9 @@ class SageMakerClient:
     ) -> _s.StartMlflowTrackingServerResponse:
         """
         Programmatically start an MLflow Tracking Server.
+
+        Args:
+            tracking_server_name: The name of the tracking server to start.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -6639,6 +10520,9 @@ class SageMakerClient:
         Note: By default, when you successfully create a new schedule, the status of a monitoring
         schedule is `scheduled`.
 
+        Args:
+            monitoring_schedule_name: The name of the schedule to start.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6653,6 +10537,9 @@ class SageMakerClient:
         ML storage volume. After configuring the notebook instance, SageMaker AI sets the notebook
         instance status to `InService`. A notebook instance's status must be `InService` before you
         can connect to your Jupyter notebook.
+
+        Args:
+            notebook_instance_name: The name of the notebook instance to start.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -6676,6 +10563,29 @@ class SageMakerClient:
         """
         Starts a pipeline execution.
 
+        Args:
+            pipeline_name: The name or Amazon Resource Name (ARN) of the pipeline.
+            pipeline_execution_display_name: The display name of the pipeline execution.
+            pipeline_parameters: Contains a list of pipeline parameters. This list can be empty.
+            pipeline_execution_description: The description of the pipeline execution.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than once.
+                Filled with a fresh UUID4 when left out.
+            parallelism_configuration: This configuration, if specified, overrides the parallelism
+                configuration of the parent pipeline for this specific run.
+            selective_execution_config: The selective execution configuration applied to the
+                pipeline run.
+            pipeline_version_id: The ID of the pipeline version to start execution from. You can't
+                specify this with `PipelineVersionAlias`.
+            mlflow_experiment_name: The MLflow experiment name of the pipeline execution.
+            pipeline_version_alias: The alias of the pipeline version to start the execution from.
+                You can't specify this with `PipelineVersionId`. If no version of the pipeline has
+                this alias, the request fails with a `ResourceNotFound` error.
+            role_arn: The Amazon Resource Name (ARN) of the IAM role that the execution uses. You
+                must specify this parameter when you start an execution of a pipeline that Amazon
+                Web Services manages. You can't specify it for a pipeline that you create, because
+                its executions use the pipeline's role.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6691,6 +10601,11 @@ class SageMakerClient:
         Initiates a remote connection session between a local integrated development environments
         (IDEs) and a remote SageMaker space.
 
+        Args:
+            resource_identifier: The Amazon Resource Name (ARN) of the resource to which the remote
+                connection will be established. For example, this identifies the specific ARN space
+                application you want to connect to from your local IDE.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -6704,6 +10619,9 @@ class SageMakerClient:
         """
         Stops a running AI benchmark job.
 
+        Args:
+            ai_benchmark_job_name: The name of the AI benchmark job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6716,6 +10634,9 @@ class SageMakerClient:
         """
         Stops a running AI recommendation job.
 
+        Args:
+            ai_recommendation_job_name: The name of the AI recommendation job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6727,6 +10648,9 @@ class SageMakerClient:
     ) -> None:
         """
         A method for forcing a running job to shut down.
+
+        Args:
+            auto_ml_job_name: The name of the object you are requesting.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6747,6 +10671,9 @@ class SageMakerClient:
         `CompilationJobStatus` of the job to `Stopping`. After Amazon SageMaker stops the job, it
         sets the `CompilationJobStatus` to `Stopped`.
 
+        Args:
+            compilation_job_name: The name of the model compilation job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6757,14 +10684,25 @@ class SageMakerClient:
         edge_deployment_plan_name: str,
         stage_name: str,
     ) -> None:
-        """Stops a stage in an edge deployment plan."""
+        """
+        Stops a stage in an edge deployment plan.
+
+        Args:
+            edge_deployment_plan_name: The name of the edge deployment plan to stop.
+            stage_name: The name of the stage to stop.
+        """
 
     async def stop_edge_packaging_job(
         self,
         *,
         edge_packaging_job_name: str,
     ) -> None:
-        """Request to stop an edge packaging job."""
+        """
+        Request to stop an edge packaging job.
+
+        Args:
+            edge_packaging_job_name: The name of the edge packaging job.
+        """
 
     async def stop_hyper_parameter_tuning_job(
         self,
@@ -6779,6 +10717,9 @@ class SageMakerClient:
         Service (Amazon S3). All data that the training jobs write to Amazon CloudWatch Logs are
         still available in CloudWatch. After the tuning job moves to the `Stopped` state, it
         releases all reserved resources for the tuning job.
+
+        Args:
+            hyper_parameter_tuning_job_name: The name of the tuning job to stop.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6796,6 +10737,18 @@ class SageMakerClient:
         """
         Stops an inference experiment.
 
+        Args:
+            name: The name of the inference experiment to stop.
+            model_variant_actions: Array of key-value pairs, with names of variants mapped to
+                actions. The possible actions are the following:
+            desired_model_variants: An array of `ModelVariantConfig` objects. There is one for each
+                variant that you want to deploy after the inference experiment stops. Each
+                `ModelVariantConfig` describes the infrastructure configuration for deploying the
+                corresponding variant.
+            desired_state: The desired state of the experiment after stopping. The possible states
+                are the following:
+            reason: The reason for stopping the experiment.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6808,6 +10761,9 @@ class SageMakerClient:
     ) -> None:
         """
         Stops an Inference Recommender job.
+
+        Args:
+            job_name: The name of the job you want to stop.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6831,6 +10787,10 @@ class SageMakerClient:
         - `DescribeJob`
         - `DeleteJob`
 
+        Args:
+            job_name: The name of the job to stop.
+            job_category: The category of the job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6844,6 +10804,9 @@ class SageMakerClient:
         Stops a running labeling job. A job that is stopped cannot be restarted. Any results
         obtained before the job is stopped are placed in the Amazon S3 output bucket.
 
+        Args:
+            labeling_job_name: The name of the labeling job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -6855,6 +10818,9 @@ class SageMakerClient:
     ) -> _s.StopMlflowTrackingServerResponse:
         """
         Programmatically stop an MLflow Tracking Server.
+
+        Args:
+            tracking_server_name: The name of the tracking server to stop.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -6868,6 +10834,9 @@ class SageMakerClient:
     ) -> None:
         """
         Stops a previously started monitoring schedule.
+
+        Args:
+            monitoring_schedule_name: The name of the schedule to stop.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6888,6 +10857,9 @@ class SageMakerClient:
         call the `StartNotebookInstance` API. `StartNotebookInstance` launches another ML compute
         instance, configures it, and attaches the preserved ML storage volume so you can continue
         your work.
+
+        Args:
+            notebook_instance_name: The name of the notebook instance to terminate.
         """
 
     async def stop_optimization_job(
@@ -6897,6 +10869,9 @@ class SageMakerClient:
     ) -> None:
         """
         Ends a running inference optimization job.
+
+        Args:
+            optimization_job_name: The name that you assigned to the optimization job.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6934,6 +10909,12 @@ class SageMakerClient:
         finishes, the pipeline execution status is `Stopped`. If the timeout is hit the pipeline
         execution status is `Failed`.
 
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+            client_request_token: A unique, case-sensitive identifier that you provide to ensure the
+                idempotency of the operation. An idempotent operation completes no more than once.
+                Filled with a fresh UUID4 when left out.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6946,6 +10927,9 @@ class SageMakerClient:
     ) -> None:
         """
         Stops a processing job.
+
+        Args:
+            processing_job_name: The name of the processing job to stop.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6963,6 +10947,9 @@ class SageMakerClient:
 
         When it receives a `StopTrainingJob` request, SageMaker changes the status of the job to
         `Stopping`. After SageMaker stops the job, it sets the status to `Stopped`.
+
+        Args:
+            training_job_name: The name of the training job to stop.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -6984,6 +10971,9 @@ class SageMakerClient:
         - `DescribeTrainingSession`
         - `DeleteTrainingSession`
 
+        Args:
+            training_session_name: The name of the training session to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7001,6 +10991,9 @@ class SageMakerClient:
         you stop a batch transform job before it is completed, Amazon SageMaker doesn't store the
         job's output in Amazon S3.
 
+        Args:
+            transform_job_name: The name of the batch transform job to stop.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7016,6 +11009,13 @@ class SageMakerClient:
     ) -> _s.UpdateActionResponse:
         """
         Updates an action.
+
+        Args:
+            action_name: The name of the action to update.
+            description: The new description for the action.
+            status: The new status for the action.
+            properties: The new list of properties. Overwrites the current property list.
+            properties_to_remove: A list of properties to remove.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7033,6 +11033,12 @@ class SageMakerClient:
         """
         Updates the properties of an AppImageConfig.
 
+        Args:
+            app_image_config_name: The name of the AppImageConfig to update.
+            kernel_gateway_image_config: The new KernelGateway app to run on the image.
+            jupyter_lab_app_image_config: The JupyterLab app running on the image.
+            code_editor_app_image_config: The Code Editor app running on the image.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7047,6 +11053,12 @@ class SageMakerClient:
     ) -> _s.UpdateArtifactResponse:
         """
         Updates an artifact.
+
+        Args:
+            artifact_arn: The Amazon Resource Name (ARN) of the artifact to update.
+            artifact_name: The new name for the artifact.
+            properties: The new list of properties. Overwrites the current property list.
+            properties_to_remove: A list of properties to remove.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7070,6 +11082,29 @@ class SageMakerClient:
     ) -> _s.UpdateClusterResponse:
         """
         Updates a SageMaker HyperPod cluster.
+
+        Args:
+            cluster_name: Specify the name of the SageMaker HyperPod cluster you want to update.
+            instance_groups: Specify the instance groups to update.
+            restricted_instance_groups: The specialized instance groups for training models like
+                Amazon Nova to be created in the SageMaker HyperPod cluster.
+            restricted_instance_groups_config: The configuration for the restricted instance groups
+                (RIG) in the SageMaker HyperPod cluster.
+            tiered_storage_config: Updates the configuration for managed tier checkpointing on the
+                HyperPod cluster. For example, you can enable or disable the feature and modify the
+                percentage of cluster memory allocated for checkpoint storage.
+            node_recovery: The node recovery mode to be applied to the SageMaker HyperPod cluster.
+            instance_groups_to_delete: Specify the names of the instance groups to delete. Use a
+                single `,` as the separator between multiple names.
+            node_provisioning_mode: Determines how instance provisioning is handled during cluster
+                operations. In `Continuous` mode, the cluster provisions available instances
+                incrementally and retries until the target count is reached. The cluster becomes
+                operational once cluster-level resources are ready. Use `CurrentCount` and
+                `TargetCount` in `DescribeCluster` to track provisioning progress.
+            cluster_role: The Amazon Resource Name (ARN) of the IAM role that HyperPod assumes for
+                cluster autoscaling operations. Cannot be updated while autoscaling is enabled.
+            auto_scaling: Updates the autoscaling configuration for the cluster. Use to enable or
+                disable automatic node scaling.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7103,6 +11138,23 @@ class SageMakerClient:
 
         You can't update an extension while it is being deleted.
 
+        Args:
+            cluster_arn: The Amazon Resource Name (ARN) of the SageMaker HyperPod cluster on which
+                the extension is installed.
+            extension_arn: The Amazon Resource Name (ARN) of the extension to update.
+            extension_version: The version to update the extension to, in `MAJOR.MINOR.PATCH`
+                format. The version must be later than the extension's current version. If you omit
+                this parameter, the extension keeps its current version.
+            configuration_values: The configuration changes to apply, as a JSON object serialized as
+                a string. Settings that you include are changed, settings that you omit are
+                unchanged, and a setting with the value `null` returns to its default value. The
+                resulting configuration must be valid for the target extension version. If you omit
+                `ConfigurationValues`, the configuration is unchanged.
+            client_token: A unique, case-sensitive identifier that you provide so that the request
+                is idempotent. If you send the same update more than once, SageMaker HyperPod
+                applies it once and doesn't return an error. Filled with a fresh UUID4 when left
+                out.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7118,6 +11170,12 @@ class SageMakerClient:
     ) -> _s.UpdateClusterSchedulerConfigResponse:
         """
         Update the cluster policy configuration.
+
+        Args:
+            cluster_scheduler_config_id: ID of the cluster policy.
+            target_version: Target version.
+            scheduler_config: Cluster policy configuration.
+            description: Description of the cluster policy.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7142,6 +11200,14 @@ class SageMakerClient:
         uptime and availability. Plan accordingly to mitigate potential disruptions to your
         workloads.
 
+        Args:
+            cluster_name: Specify the name or the Amazon Resource Name (ARN) of the SageMaker
+                HyperPod cluster you want to update for security patching.
+            instance_groups: The array of instance groups for which to update AMI versions.
+            deployment_config: The configuration to use when updating the AMI versions.
+            image_id: When configuring your HyperPod cluster, you can specify an image ID using one
+                of the following options:
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7155,6 +11221,13 @@ class SageMakerClient:
     ) -> _s.UpdateCodeRepositoryOutput:
         """
         Updates the specified Git repository with the specified values.
+
+        Args:
+            code_repository_name: The name of the Git repository to update.
+            git_config: The configuration of the git repository, including the URL and the Amazon
+                Resource Name (ARN) of the Amazon Web Services Secrets Manager secret that contains
+                the credentials used to access the repository. The secret must have a staging label
+                of `AWSCURRENT` and must be in the following format:
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7173,6 +11246,16 @@ class SageMakerClient:
         """
         Update the compute allocation definition.
 
+        Args:
+            compute_quota_id: ID of the compute allocation definition.
+            target_version: Target version.
+            compute_quota_config: Configuration of the compute allocation definition. This includes
+                the resource sharing option, and the setting to preempt low priority tasks.
+            compute_quota_target: The target entity to allocate compute resources to.
+            activation_state: The state of the compute allocation being described. Use to enable or
+                disable compute allocation.
+            description: Description of the compute allocation definition.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7189,6 +11272,12 @@ class SageMakerClient:
     ) -> _s.UpdateContextResponse:
         """
         Updates a context.
+
+        Args:
+            context_name: The name of the context to update.
+            description: The new description for the context.
+            properties: The new list of properties. Overwrites the current property list.
+            properties_to_remove: A list of properties to remove.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7207,6 +11296,15 @@ class SageMakerClient:
         """
         Updates a fleet of devices.
 
+        Args:
+            device_fleet_name: The name of the fleet.
+            role_arn: The Amazon Resource Name (ARN) of the device.
+            description: Description of the fleet.
+            output_config: Output configuration for storing sample data collected by the fleet.
+            enable_iot_role_alias: Whether to create an Amazon Web Services IoT Role Alias during
+                device fleet creation. The name of the role alias generated will match this pattern:
+                "SageMakerEdge-{DeviceFleetName}".
+
         Raises:
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
         """
@@ -7217,7 +11315,13 @@ class SageMakerClient:
         device_fleet_name: str,
         devices: list[_s.Device],
     ) -> None:
-        """Updates one or more devices in a fleet."""
+        """
+        Updates one or more devices in a fleet.
+
+        Args:
+            device_fleet_name: The name of the fleet the devices belong to.
+            devices: List of devices to register with Edge Manager agent.
+        """
 
     async def update_domain(
         self,
@@ -7235,6 +11339,31 @@ class SageMakerClient:
     ) -> _s.UpdateDomainResponse:
         """
         Updates the default settings for new user profiles in the domain.
+
+        Args:
+            domain_id: The ID of the domain to be updated.
+            default_user_settings: A collection of settings.
+            domain_settings_for_update: A collection of `DomainSettings` configuration values to
+                update.
+            app_security_group_management: The entity that creates and manages the required security
+                groups for inter-app communication in `VPCOnly` mode. Required when
+                `CreateDomain.AppNetworkAccessType` is `VPCOnly` and
+                `DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn` is provided.
+                If setting up the domain for use with RStudio, this value must be set to `Service`.
+            default_space_settings: The default settings for shared spaces that users create in the
+                domain.
+            subnet_ids: The VPC subnets that Studio uses for communication.
+            app_network_access_type: Specifies the VPC used for non-EFS traffic.
+            tag_propagation: Indicates whether custom tag propagation is supported for the domain.
+                Defaults to `DISABLED`.
+            home_efs_file_system_creation: Indicates whether to create a home EFS file system for
+                the domain. You can change from `Disabled` to `Enabled` to provision EFS on demand,
+                but you cannot change from `Enabled` to `Disabled`.
+            vpc_id: The identifier for the VPC used by the domain for network communication. Use
+                this field only when adding VPC configuration to a SageMaker AI domain used in
+                Amazon SageMaker Unified Studio that was created without VPC settings. SageMaker AI
+                doesn't automatically apply VPC updates to existing applications. Stop and restart
+                your applications to apply the changes.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7273,6 +11402,27 @@ class SageMakerClient:
         you may lose visibility into the instance type the endpoint is using. The endpoint must be
         deleted in order to stop incurring charges.
 
+        Args:
+            endpoint_name: The name of the endpoint whose configuration you want to update.
+            endpoint_config_name: The name of the new endpoint configuration.
+            retain_all_variant_properties: When updating endpoint resources, enables or disables the
+                retention of variant properties
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VariantProperty.html),
+                such as the instance count or the variant weight. To retain the variant properties
+                of an endpoint when updating it, set `RetainAllVariantProperties` to `true`. To use
+                the variant properties specified in a new `EndpointConfig` call when updating an
+                endpoint, set `RetainAllVariantProperties` to `false`. The default is `false`.
+            exclude_retained_variant_properties: When you are updating endpoint resources with
+                `RetainAllVariantProperties`, whose value is set to `true`,
+                `ExcludeRetainedVariantProperties` specifies the list of type VariantProperty
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VariantProperty.html)
+                to override with the values provided by `EndpointConfig`. If you don't specify a
+                value for `ExcludeRetainedVariantProperties`, no variant properties are overridden.
+            deployment_config: The deployment configuration for an endpoint, which contains the
+                desired deployment strategy and rollback configurations.
+            retain_deployment_config: Specifies whether to reuse the last deployment configuration.
+                The default value is false (the configuration is not reused).
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -7290,6 +11440,11 @@ class SageMakerClient:
         status to `InService`. To check the status of an endpoint, use the DescribeEndpoint
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html) API.
 
+        Args:
+            endpoint_name: The name of an existing SageMaker endpoint.
+            desired_weights_and_capacities: An object that provides new capacity and weight values
+                for a variant.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -7304,6 +11459,12 @@ class SageMakerClient:
         """
         Adds, updates, or removes the description of an experiment. Updates the display name of an
         experiment.
+
+        Args:
+            experiment_name: The name of the experiment to update.
+            display_name: The name of the experiment as displayed. The name doesn't need to be
+                unique. If `DisplayName` isn't specified, `ExperimentName` is displayed.
+            description: The description of the experiment.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7334,6 +11495,15 @@ class SageMakerClient:
         from an existing feature group, use the `UpdateFeatureGroup` API and set the `TtlDuration`
         `Unit` and `Value` to `null`.
 
+        Args:
+            feature_group_name: The name or Amazon Resource Name (ARN) of the feature group that
+                you're updating.
+            feature_additions: Updates the feature group. Updating a feature group is an
+                asynchronous operation. When you get an HTTP 200 response, you've made a valid
+                request. It takes some time after you've made a valid request for Feature Store to
+                update the feature group.
+            online_store_config: Updates the feature group online store configuration.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -7351,6 +11521,16 @@ class SageMakerClient:
         """
         Updates the description and parameters of the feature group.
 
+        Args:
+            feature_group_name: The name or Amazon Resource Name (ARN) of the feature group
+                containing the feature that you're updating.
+            feature_name: The name of the feature that you're updating.
+            description: A description that you can write to better describe the feature.
+            parameter_additions: A list of key-value pairs that you can add to better describe the
+                feature.
+            parameter_removals: A list of parameter keys that you can specify to remove parameters
+                that describe your feature.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
         """
@@ -7365,6 +11545,12 @@ class SageMakerClient:
     ) -> _s.UpdateHubResponse:
         """
         Update a hub.
+
+        Args:
+            hub_name: The name of the hub to update.
+            hub_description: A description of the updated hub.
+            hub_display_name: The display name of the hub.
+            hub_search_keywords: The searchable keywords for the hub.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7402,6 +11588,22 @@ class SageMakerClient:
         Note: If you want to update a `ModelReference` resource in your hub, use the
         `UpdateHubContentResource` API instead.
 
+        Args:
+            hub_name: The name of the SageMaker hub that contains the hub content you want to
+                update. You can optionally use the hub ARN instead.
+            hub_content_name: The name of the hub content resource that you want to update.
+            hub_content_type: The content type of the resource that you want to update. Only specify
+                a `Model` or `Notebook` resource for this API. To update a `ModelReference`, use the
+                `UpdateHubContentReference` API instead.
+            hub_content_version: The hub content version that you want to update. For example, if
+                you have two versions of a resource in your hub, you can update the second version.
+            hub_content_display_name: The display name of the hub content.
+            hub_content_description: The description of the hub content.
+            hub_content_markdown: A string that provides a description of the hub content. This
+                string can include links, tables, and standard markdown formatting.
+            hub_content_search_keywords: The searchable keywords of the hub content.
+            support_status: Indicates the current status of the hub content resource.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -7430,6 +11632,17 @@ class SageMakerClient:
         hub
         (https://docs.aws.amazon.com/sagemaker/latest/dg/jumpstart-curated-hubs-admin-guide-add-models.html).
 
+        Args:
+            hub_name: The name of the SageMaker hub that contains the hub content you want to
+                update. You can optionally use the hub ARN instead.
+            hub_content_name: The name of the hub content resource that you want to update.
+            hub_content_type: The content type of the resource that you want to update. Only specify
+                a `ModelReference` resource for this API. To update a `Model` or `Notebook`
+                resource, use the `UpdateHubContent` API instead.
+            min_version: The minimum hub content version of the referenced model that you want to
+                use. The minimum version must be older than the latest available version of the
+                referenced model. To support all versions of a model, set the value to `1.0.0`.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -7448,6 +11661,15 @@ class SageMakerClient:
         Updates the properties of a SageMaker AI image. To change the image's tags, use the AddTags
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddTags.html) and DeleteTags
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteTags.html) APIs.
+
+        Args:
+            delete_properties: A list of properties to delete. Only the `Description` and
+                `DisplayName` properties can be deleted.
+            description: The new description for the image.
+            display_name: The new display name for the image.
+            image_name: The name of the image to update.
+            role_arn: The new ARN for the IAM role that enables Amazon SageMaker AI to perform tasks
+                on your behalf.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7473,6 +11695,20 @@ class SageMakerClient:
         """
         Updates the properties of a SageMaker AI image version.
 
+        Args:
+            image_name: The name of the image.
+            alias: The alias of the image version.
+            version: The version of the image.
+            aliases_to_add: A list of aliases to add.
+            aliases_to_delete: A list of aliases to delete.
+            vendor_guidance: The availability of the image version specified by the maintainer.
+            job_type: Indicates SageMaker AI job type compatibility.
+            ml_framework: The machine learning framework vended in the image version.
+            programming_lang: The supported programming language and its version.
+            processor: Indicates CPU or GPU compatibility.
+            horovod: Indicates Horovod compatibility.
+            release_notes: The maintainer description of the image version.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceInUse: see `sm_typed.errors.ResourceInUse`.
@@ -7490,6 +11726,19 @@ class SageMakerClient:
         """
         Updates an inference component.
 
+        Args:
+            inference_component_name: The name of the inference component.
+            specification: Details about the resources to deploy with this inference component,
+                including the model, container, and compute resources.
+            specifications: A list of specification objects for the inference component, one per
+                instance type. Use this parameter when you want to specify different model or
+                resource configurations for the inference component on each instance type. You can
+                use either this parameter or the singular `Specification` parameter, but not both.
+            runtime_config: Runtime settings for a model that is deployed with an inference
+                component.
+            deployment_config: The deployment configuration for the inference component. The
+                configuration contains the desired deployment strategy and rollback settings.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -7502,6 +11751,11 @@ class SageMakerClient:
     ) -> _s.UpdateInferenceComponentRuntimeConfigOutput:
         """
         Runtime settings for a model that is deployed with an inference component.
+
+        Args:
+            inference_component_name: The name of the inference component to update.
+            desired_runtime_config: Runtime settings for a model that is deployed with an inference
+                component.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -7522,6 +11776,23 @@ class SageMakerClient:
         to be either `Created`, `Running`. For more information on the status of an inference
         experiment, see DescribeInferenceExperiment
         (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeInferenceExperiment.html).
+
+        Args:
+            name: The name of the inference experiment to be updated.
+            schedule: The duration for which the inference experiment will run. If the status of the
+                inference experiment is `Created`, then you can update both the start and end dates.
+                If the status of the inference experiment is `Running`, then you can update only the
+                end date.
+            description: The description of the inference experiment.
+            model_variants: An array of `ModelVariantConfig` objects. There is one for each variant,
+                whose infrastructure configuration you want to update.
+            data_storage_config: The Amazon S3 location and configuration for storing inference
+                request and response data.
+            shadow_mode_config: The configuration of `ShadowMode` inference experiment type. Use
+                this field to specify a production variant which takes all the inference requests,
+                and a shadow variant to which Amazon SageMaker replicates a percentage of the
+                inference requests. For the shadow variant also specify the percentage of requests
+                that Amazon SageMaker replicates.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7548,6 +11819,11 @@ class SageMakerClient:
         same time, you get a `ConflictException`. Describe the router, and then send your update
         again.
 
+        Args:
+            inference_router_name: The name of the inference router to update.
+            routing_targets: The complete list of routing targets for the inference router. To
+                remove the last routing target, delete the router.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7568,6 +11844,24 @@ class SageMakerClient:
         """
         Updates an MLflow App.
 
+        Args:
+            arn: The ARN of the MLflow App to update.
+            name: The name of the MLflow App to update.
+            artifact_store_uri: The new S3 URI for the general purpose bucket to use as the artifact
+                store for the MLflow App.
+            model_registration_mode: Whether to enable or disable automatic registration of new
+                MLflow models to the SageMaker Model Registry. To enable automatic model
+                registration, set this value to `AutoModelRegistrationEnabled`. To disable automatic
+                model registration, set this value to `AutoModelRegistrationDisabled`. If not
+                specified, `AutomaticModelRegistration` defaults to `AutoModelRegistrationEnabled`
+            weekly_maintenance_window_start: The new weekly maintenance window start day and time to
+                update. The maintenance window day and time should be in Coordinated Universal Time
+                (UTC) 24-hour standard time. For example: TUE:03:30.
+            default_domain_id_list: List of SageMaker Domain IDs for which this MLflow App is the
+                default.
+            account_default_status: Indicates whether this this MLflow App is the default for the
+                account.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7587,6 +11881,24 @@ class SageMakerClient:
         """
         Updates properties of an existing MLflow Tracking Server.
 
+        Args:
+            tracking_server_name: The name of the MLflow Tracking Server to update.
+            artifact_store_uri: The new S3 URI for the general purpose bucket to use as the artifact
+                store for the MLflow Tracking Server.
+            tracking_server_size: The new size for the MLflow Tracking Server.
+            automatic_model_registration: Whether to enable or disable automatic registration of new
+                MLflow models to the SageMaker Model Registry. To enable automatic model
+                registration, set this value to `True`. To disable automatic model registration, set
+                this value to `False`. If not specified, `AutomaticModelRegistration` defaults to
+                `False`
+            weekly_maintenance_window_start: The new weekly maintenance window start day and time to
+                update. The maintenance window day and time should be in Coordinated Universal Time
+                (UTC) 24-hour standard time. For example: TUE:03:30.
+            s3_bucket_owner_account_id: The new expected Amazon Web Services account ID that owns
+                the Amazon S3 bucket for artifact storage.
+            s3_bucket_owner_verification: Whether to enable or disable Amazon S3 Bucket Owenrship
+                Verifaction whenever the MLflow Tracking Server interacts with Amazon Amazon S3.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7604,6 +11916,15 @@ class SageMakerClient:
         Update an Amazon SageMaker Model Card.
 
         Important: You cannot update both model card content and model card status in a single call.
+
+        Args:
+            model_card_name: The name or Amazon Resource Name (ARN) of the model card to update.
+            content: The updated model card content. Content must be in model card JSON schema
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards.html#model-cards-json-schema)
+                and provided as a string.
+            model_card_status: The approval status of the model card within your organization.
+                Different organizations might have different criteria for model card review and
+                approval.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7630,6 +11951,40 @@ class SageMakerClient:
         """
         Updates a versioned model.
 
+        Args:
+            model_package_arn: The Amazon Resource Name (ARN) of the model package.
+            model_approval_status: The approval status of the model.
+            model_package_registration_type: The package registration type of the model package
+                input.
+            approval_description: A description for the approval status of the model.
+            customer_metadata_properties: The metadata properties associated with the model package
+                versions.
+            customer_metadata_properties_to_remove: The metadata properties associated with the
+                model package versions to remove.
+            additional_inference_specifications_to_add: An array of additional Inference
+                Specification objects to be added to the existing array additional Inference
+                Specification. Total number of additional Inference Specifications can not exceed
+                15. Each additional Inference Specification specifies artifacts based on this model
+                package that can be used on inference endpoints. Generally used with SageMaker Neo
+                to store the compiled artifacts.
+            inference_specification: Specifies details about inference jobs that you can run with
+                models based on this model package, including the following information:
+            source_uri: The URI of the source for the model package.
+            model_card: The model card associated with the model package. Since
+                `ModelPackageModelCard` is tied to a model package, it is a specific usage of a
+                model card and its schema is simplified compared to the schema of `ModelCard`. The
+                `ModelPackageModelCard` schema does not include `model_package_details`, and
+                `model_overview` is composed of the `model_creator` and `model_artifact` properties.
+                For more information about the model package model card schema, see Model package
+                model card schema
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html#model-card-schema).
+                For more information about the model card associated with the model package, see
+                View the Details of a Model Version
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html).
+            model_life_cycle: A structure describing the current state of the model in its life
+                cycle.
+            client_token: A unique token that guarantees that the call to this API is idempotent.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -7645,6 +12000,14 @@ class SageMakerClient:
         """
         Update the parameters of a model monitor alert.
 
+        Args:
+            monitoring_schedule_name: The name of a monitoring schedule.
+            monitoring_alert_name: The name of a monitoring alert.
+            datapoints_to_alert: Within `EvaluationPeriod`, how many execution failures will raise
+                an alert.
+            evaluation_period: The number of most recent monitoring executions to consider when
+                evaluating alert status.
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -7658,6 +12021,12 @@ class SageMakerClient:
     ) -> _s.UpdateMonitoringScheduleResponse:
         """
         Updates a previously created schedule.
+
+        Args:
+            monitoring_schedule_name: The name of the monitoring schedule. The name must be unique
+                within an Amazon Web Services Region within an Amazon Web Services account.
+            monitoring_schedule_config: The configuration object that specifies the monitoring
+                schedule and defines the monitoring job.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7697,6 +12066,65 @@ class SageMakerClient:
         (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html) for
         security best practices.
 
+        Args:
+            notebook_instance_name: The name of the notebook instance to update.
+            instance_type: The Amazon ML compute instance type.
+            ip_address_type: The IP address type for the notebook instance. Specify `ipv4` for
+                IPv4-only connectivity or `dualstack` for both IPv4 and IPv6 connectivity. The
+                notebook instance must be stopped before updating this setting. When you specify
+                `dualstack`, the subnet must support IPv6 addressing.
+            platform_identifier: The platform identifier of the notebook instance runtime
+                environment.
+            role_arn: The Amazon Resource Name (ARN) of the IAM role that SageMaker AI can assume to
+                access the notebook instance. For more information, see SageMaker AI Roles
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
+            lifecycle_config_name: The name of a lifecycle configuration to associate with the
+                notebook instance. For information about lifestyle configurations, see Step 2.1:
+                (Optional) Customize a Notebook Instance
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html).
+            disassociate_lifecycle_config: Set to `true` to remove the notebook instance lifecycle
+                configuration currently associated with the notebook instance. This operation is
+                idempotent. If you specify a lifecycle configuration that is not associated with the
+                notebook instance when you call this method, it does not throw an error.
+            volume_size_in_gb: The size, in GB, of the ML storage volume to attach to the notebook
+                instance. The default value is 5 GB. ML storage volumes are encrypted, so SageMaker
+                AI can't determine the amount of available free space on the volume. Because of
+                this, you can increase the volume size when you update a notebook instance, but you
+                can't decrease the volume size. If you want to decrease the size of the ML storage
+                volume in use, create a new notebook instance with the desired size.
+            default_code_repository: The Git repository to associate with the notebook instance as
+                its default code repository. This can be either the name of a Git repository stored
+                as a resource in your account, or the URL of a Git repository in Amazon Web Services
+                CodeCommit (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or
+                in any other Git repository. When you open a notebook instance, it opens in the
+                directory that contains this repository. For more information, see Associating Git
+                Repositories with SageMaker AI Notebook Instances
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html).
+            additional_code_repositories: An array of up to three Git repositories to associate with
+                the notebook instance. These can be either the names of Git repositories stored as
+                resources in your account, or the URL of Git repositories in Amazon Web Services
+                CodeCommit (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or
+                in any other Git repository. These repositories are cloned at the same level as the
+                default repository of your notebook instance. For more information, see Associating
+                Git Repositories with SageMaker AI Notebook Instances
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html).
+            accelerator_types: This parameter is no longer supported. Elastic Inference (EI) is no
+                longer available.
+            disassociate_accelerator_types: This parameter is no longer supported. Elastic Inference
+                (EI) is no longer available.
+            disassociate_default_code_repository: The name or URL of the default Git repository to
+                remove from this notebook instance. This operation is idempotent. If you specify a
+                Git repository that is not associated with the notebook instance when you call this
+                method, it does not throw an error.
+            disassociate_additional_code_repositories: A list of names or URLs of the default Git
+                repositories to remove from this notebook instance. This operation is idempotent. If
+                you specify a Git repository that is not associated with the notebook instance when
+                you call this method, it does not throw an error.
+            root_access: Whether root access is enabled or disabled for users of the notebook
+                instance. The default value is `Enabled`.
+            instance_metadata_service_configuration: Information on the IMDS configuration of the
+                notebook instance
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -7721,6 +12149,14 @@ class SageMakerClient:
         Script (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html) for
         security best practices.
 
+        Args:
+            notebook_instance_lifecycle_config_name: The name of the lifecycle configuration.
+            on_create: The shell script that runs only once, when you create a notebook instance.
+                The shell script must be a base64-encoded string.
+            on_start: The shell script that runs every time you start a notebook instance, including
+                when you create the notebook instance. The shell script must be a base64-encoded
+                string.
+
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
         """
@@ -7743,6 +12179,32 @@ class SageMakerClient:
         """
         Updates all of the SageMaker Partner AI Apps in an account.
 
+        Args:
+            arn: The ARN of the SageMaker Partner AI App to update.
+            maintenance_config: Maintenance configuration settings for the SageMaker Partner AI App.
+            tier: Indicates the instance type and size of the cluster attached to the SageMaker
+                Partner AI App.
+            application_config: Configuration settings for the SageMaker Partner AI App.
+            idc_config: Specifies the Amazon Web Services IAM Identity Center configuration for the
+                SageMaker Partner AI App. Specify this parameter when `AuthType` is `IDC`. Apps that
+                use `IAM` authorization don't use this parameter.
+            auth_type: The authorization type that users use to access the SageMaker Partner AI App.
+                Use this parameter to migrate an existing SageMaker Partner AI App from `IAM`
+                authorization to `IDC` authorization. Valid values:
+            enable_iam_session_based_identity: When set to `TRUE`, the SageMaker Partner AI App sets
+                the Amazon Web Services IAM session name or the authenticated IAM user as the
+                identity of the SageMaker Partner AI App user.
+            enable_auto_minor_version_upgrade: When set to `TRUE`, the SageMaker Partner AI App is
+                automatically upgraded to the latest minor version during the next scheduled
+                maintenance window, if one is available.
+            app_version: The semantic version to upgrade the SageMaker Partner AI App to. Must be
+                the same semantic version returned in the `AvailableUpgrade` field from
+                `DescribePartnerApp`. Version skipping and downgrades are not supported.
+            client_token: A unique token that guarantees that the call to this API is idempotent.
+                Filled with a fresh UUID4 when left out.
+            tags: Each tag consists of a key and an optional value. Tag keys must be unique per
+                resource.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7763,6 +12225,22 @@ class SageMakerClient:
         """
         Updates a pipeline.
 
+        Args:
+            pipeline_name: The name of the pipeline to update.
+            pipeline_display_name: The display name of the pipeline.
+            pipeline_definition: The JSON pipeline definition.
+            pipeline_definition_s3_location: The location of the pipeline definition stored in
+                Amazon S3. If specified, SageMaker will retrieve the pipeline definition from this
+                location.
+            pipeline_description: The description of the pipeline.
+            role_arn: The Amazon Resource Name (ARN) that the pipeline uses to execute.
+            parallelism_configuration: If specified, it applies to all executions of this pipeline
+                by default.
+            pipeline_version_aliases: The aliases to assign to the new pipeline version that this
+                update creates. You can specify aliases only when the update changes the pipeline
+                definition. To change the aliases of an existing version, use
+                `UpdatePipelineVersion`.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7778,6 +12256,13 @@ class SageMakerClient:
     ) -> _s.UpdatePipelineExecutionResponse:
         """
         Updates a pipeline execution.
+
+        Args:
+            pipeline_execution_arn: The Amazon Resource Name (ARN) of the pipeline execution.
+            pipeline_execution_description: The description of the pipeline execution.
+            pipeline_execution_display_name: The display name of the pipeline execution.
+            parallelism_configuration: This configuration, if specified, overrides the parallelism
+                configuration of the parent pipeline for this specific run.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7795,6 +12280,14 @@ class SageMakerClient:
     ) -> _s.UpdatePipelineVersionResponse:
         """
         Updates a pipeline version.
+
+        Args:
+            pipeline_arn: The Amazon Resource Name (ARN) of the pipeline.
+            pipeline_version_id: The pipeline version ID to update.
+            pipeline_version_display_name: The display name of the pipeline version.
+            pipeline_version_description: The description of the pipeline version.
+            pipeline_version_alias_operations: The aliases to add to or remove from the pipeline
+                version.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7818,6 +12311,25 @@ class SageMakerClient:
         `ServiceCatalogProvisioningUpdateDetails` of a project that is active or being created, or
         updated, you may lose resources already created by the project.
 
+        Args:
+            project_name: The name of the project.
+            project_description: The description for the project.
+            service_catalog_provisioning_update_details: The product ID and provisioning artifact ID
+                to provision a service catalog. The provisioning artifact ID will default to the
+                latest provisioning artifact ID of the product, if you don't provide the
+                provisioning artifact ID. For more information, see What is Amazon Web Services
+                Service Catalog
+                (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html).
+            tags: An array of key-value pairs. You can use tags to categorize your Amazon Web
+                Services resources in different ways, for example, by purpose, owner, or
+                environment. For more information, see Tagging Amazon Web Services Resources
+                (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html). In addition, the
+                project must have tag update constraints set in order to include this parameter in
+                the request. For more information, see Amazon Web Services Service Catalog Tag
+                Update Constraints
+                (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/constraints-resourceupdate.html).
+            template_providers_to_update: The template providers to update in the project.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -7834,6 +12346,13 @@ class SageMakerClient:
         Updates the settings of a space.
 
         Note: You can't edit the app type of a space in the `SpaceSettings`.
+
+        Args:
+            domain_id: The ID of the associated domain.
+            space_name: The name of the space.
+            space_settings: A collection of space settings.
+            space_display_name: The name of the space that appears in the Amazon SageMaker Studio
+                UI.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7854,6 +12373,21 @@ class SageMakerClient:
         Update a model training job to request a new Debugger profiling configuration or to change
         warm pool retention length.
 
+        Args:
+            training_job_name: The name of a training job to update the Debugger profiling
+                configuration.
+            profiler_config: Configuration information for Amazon SageMaker Debugger system
+                monitoring, framework profiling, and storage paths.
+            profiler_rule_configurations: Configuration information for Amazon SageMaker Debugger
+                rules for profiling system and framework metrics.
+            resource_config: The training job `ResourceConfig` to update warm pool retention length.
+            remote_debug_config: Configuration for remote debugging while the training job is
+                running. You can update the remote debugging configuration when the
+                `SecondaryStatus` of the job is `Downloading` or `Training`.To learn more about the
+                remote debugging functionality of SageMaker, see Access a training container through
+                Amazon Web Services Systems Manager (SSM) for remote debugging
+                (https://docs.aws.amazon.com/sagemaker/latest/dg/train-remote-debugging.html).
+
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
@@ -7867,6 +12401,11 @@ class SageMakerClient:
     ) -> _s.UpdateTrialResponse:
         """
         Updates the display name of a trial.
+
+        Args:
+            trial_name: The name of the trial to update.
+            display_name: The name of the trial as displayed. The name doesn't need to be unique. If
+                `DisplayName` isn't specified, `TrialName` is displayed.
 
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
@@ -7891,6 +12430,26 @@ class SageMakerClient:
         """
         Updates one or more properties of a trial component.
 
+        Args:
+            trial_component_name: The name of the component to update.
+            display_name: The name of the component as displayed. The name doesn't need to be
+                unique. If `DisplayName` isn't specified, `TrialComponentName` is displayed.
+            status: The new status of the component.
+            start_time: When the component started.
+            end_time: When the component ended.
+            parameters: Replaces all of the component's hyperparameters with the specified
+                hyperparameters or add new hyperparameters. Existing hyperparameters are replaced if
+                the trial component is updated with an identical hyperparameter key.
+            parameters_to_remove: The hyperparameters to remove from the component.
+            input_artifacts: Replaces all of the component's input artifacts with the specified
+                artifacts or adds new input artifacts. Existing input artifacts are replaced if the
+                trial component is updated with an identical input artifact key.
+            input_artifacts_to_remove: The input artifacts to remove from the component.
+            output_artifacts: Replaces all of the component's output artifacts with the specified
+                artifacts or adds new output artifacts. Existing output artifacts are replaced if
+                the trial component is updated with an identical output artifact key.
+            output_artifacts_to_remove: The output artifacts to remove from the component.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7905,6 +12464,11 @@ class SageMakerClient:
     ) -> _s.UpdateUserProfileResponse:
         """
         Updates a user profile.
+
+        Args:
+            domain_id: The domain ID.
+            user_profile_name: The user profile name.
+            user_settings: A collection of settings.
 
         Raises:
             ResourceNotFound: see `sm_typed.errors.ResourceNotFound`.
@@ -7960,6 +12524,21 @@ class SageMakerClient:
 
         Important: This operation only applies to private workforces.
 
+        Args:
+            workforce_name: The name of the private workforce that you want to update. You can find
+                your workforce name by using the ListWorkforces
+                (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListWorkforces.html)
+                operation.
+            source_ip_config: A list of one to ten worker IP address ranges (CIDRs
+                (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html)) that can be
+                used to access tasks assigned to this workforce.
+            oidc_config: Use this parameter to update your OIDC Identity Provider (IdP)
+                configuration for a workforce made using your own IdP.
+            workforce_vpc_config: Use this parameter to update your VPC configuration for a
+                workforce.
+            ip_address_type: Use this parameter to specify whether you want `IPv4` only or
+                `dualstack` (`IPv4` and `IPv6`) to support your labeling workforce.
+
         Raises:
             ConflictException: see `sm_typed.errors.ConflictException`.
         """
@@ -7975,6 +12554,18 @@ class SageMakerClient:
     ) -> _s.UpdateWorkteamResponse:
         """
         Updates an existing work team with new member definitions or description.
+
+        Args:
+            workteam_name: The name of the work team to update.
+            member_definitions: A list of `MemberDefinition` objects that contains objects that
+                identify the workers that make up the work team.
+            description: An updated description for the work team.
+            notification_configuration: Configures SNS topic notifications for available or expiring
+                work items
+            worker_access_configuration: Use this optional parameter to constrain access to an
+                Amazon S3 resource based on the IP address using supported IAM global condition
+                keys. The Amazon S3 resource is accessed in the worker portal using a Amazon S3
+                presigned URL.
 
         Raises:
             ResourceLimitExceeded: see `sm_typed.errors.ResourceLimitExceeded`.
