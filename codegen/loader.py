@@ -68,11 +68,7 @@ def _botocore_data() -> Path:
     return Path(botocore.__file__).parent / "data"
 
 
-def _botocore_has(name: str, api_version: str) -> bool:
-    return bool(name) and (_botocore_data() / name / api_version).is_dir()
-
-
-def infer_service_name(model_path: Path, raw: JsonObj) -> str:
+def infer_service_name(model_path: Path, raw: JsonObj, data: Path | None = None) -> str:
     """botocore's name for the service of ``model_path``: from botocore's layout
     (``<service>/<version>/service-2.json``) or from the model's metadata when botocore has a
     service of that name with the same ``uid``; otherwise a `CodegenError`, never a guess.
@@ -81,6 +77,11 @@ def infer_service_name(model_path: Path, raw: JsonObj) -> str:
     meta = cast(JsonObj, raw.get("metadata", {}))
     api_version = str(meta.get("apiVersion", ""))
     model_dir = model_path.parent
+    botocore_data = data if data is not None else _botocore_data()
+
+    def _botocore_has(name: str, api_version: str) -> bool:
+        return bool(name) and (botocore_data / name / api_version).is_dir()
+
     pinned = (model_dir / SOURCE_FILE).exists()  # written by --from-botocore in botocore's layout
     if model_dir.name == api_version and (
         pinned or _botocore_has(model_dir.parent.name, api_version)
@@ -89,7 +90,7 @@ def infer_service_name(model_path: Path, raw: JsonObj) -> str:
     for candidate in dict.fromkeys(str(meta.get(k, "")) for k in ("endpointPrefix", "signingName")):
         if not _botocore_has(candidate, api_version):
             continue
-        theirs = _botocore_data() / candidate / api_version / "service-2.json.gz"
+        theirs = botocore_data / candidate / api_version / "service-2.json.gz"
         if not theirs.exists():
             theirs = theirs.with_suffix("")
         if theirs.exists() and _read_json(theirs).get("metadata", {}).get("uid") == meta.get("uid"):

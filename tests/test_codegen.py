@@ -237,3 +237,26 @@ def test_a_new_botocore_version_alone_changes_only_the_version_module(tmp_path: 
     assert [name for name in before if before[name] != after.get(name)] == ["_version.py"]
     assert 'BOTOCORE_VERSION: str | None = "9.9.9"' in after["_version.py"]
     assert all("9.9.9" not in text for name, text in after.items() if name != "_version.py")
+
+
+def test_generation_depends_only_on_pinned_files_and_pinned_tools(tmp_path: Path) -> None:
+    """A new botocore (or Jinja2) on the index must not turn `codegen --check` red: the
+    generator's dependencies are pinned exactly, the installed ones are those pins, and a
+    pinned model's service name comes from service-models/, not from botocore's data."""
+    import tomllib
+    from importlib.metadata import version
+
+    from codegen.generate import stale
+    from codegen.loader import infer_service_name
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    pins = dict(p.split("==") for p in pyproject["project"]["optional-dependencies"]["codegen"])
+    assert set(pins) == {"jinja2", "botocore"}
+    assert {name: version(name) for name in pins} == pins
+
+    empty = tmp_path / "no-botocore-data"
+    for target in TARGETS:
+        raw = json.loads(target.model.read_text())
+        assert infer_service_name(target.model, raw, empty) == target.model.parent.parent.name
+        _, files = render_target(target.model, target.package)
+        assert stale(files, target.out) == []
