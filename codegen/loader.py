@@ -223,6 +223,9 @@ def _shape(service: str, name: str, s: JsonObj) -> Shape:
             deprecated_message=str(m.get("deprecatedMessage", "")),
             timestamp_format=m.get("timestampFormat"),
             host_label=bool(m.get("hostLabel")),
+            context_param=cast(JsonObj, m["contextParam"]).get("name")
+            if isinstance(m.get("contextParam"), dict)
+            else None,
         )
         for wire, m in cast(dict[str, JsonObj], s.get("members", {})).items()
     )
@@ -287,6 +290,14 @@ def _operation(name: str, o: JsonObj) -> Operation:
         host_prefix=endpoint.get("hostPrefix"),
         request_compression=tuple(
             str(e) for e in cast(JsonObj, o.get("requestcompression", {})).get("encodings", ())
+        ),
+        static_context_params=tuple(
+            (str(k), cast(JsonObj, v).get("value"))
+            for k, v in cast(JsonObj, o.get("staticContextParams", {})).items()
+        ),
+        operation_context_params=tuple(
+            (str(k), str(cast(JsonObj, v)["path"]))
+            for k, v in cast(JsonObj, o.get("operationContextParams", {})).items()
         ),
     )
 

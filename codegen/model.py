@@ -41,6 +41,7 @@ class Member:
     deprecated_message: str = ""
     timestamp_format: str | None = None
     host_label: bool = False
+    context_param: str | None = None  # an endpoint-rules parameter this member sets
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ class Operation:
     deprecated_message: str = ""
     host_prefix: str | None = None
     request_compression: tuple[str, ...] = ()
+    # Endpoint-rules parameters: fixed per operation, and JMESPath paths over the input.
+    static_context_params: tuple[tuple[str, object], ...] = ()
+    operation_context_params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,8 @@ class OperationView:
     host_labels: tuple[str, ...] = ()
     compress: bool = False
     error_codes: tuple[str, ...] = ()  # what botocore matches an error response against
+    # (rules parameter, "static" | "member" | "path", value / attribute / JMESPath path)
+    endpoint_params: tuple[tuple[str, str, object], ...] = ()
 
     @property
     def spec_line(self) -> str:
@@ -204,6 +206,12 @@ class OperationView:
             args.append(f"host_labels={_tuple(self.host_labels)}")
         if self.compress:
             args.append("compress=True")
+        if self.endpoint_params:
+            entries = ", ".join(
+                f"({_quote(n)}, {_quote(k)}, {_quote(v) if isinstance(v, str) else repr(v)})"
+                for n, k, v in self.endpoint_params
+            )
+            args.append(f"endpoint_params=({entries},)")
         head = f"{self.spec_name}: _OperationSpec[{inp}, {out}] = _OperationSpec("
         one = ", ".join(args)
         if len(head) + len(one) + 1 <= LINE:
@@ -447,7 +455,18 @@ class Renderer:
             )
             text = f"{text}\n\nRaises:\n{raises}" if text else f"Raises:\n{raises}"
         host_prefix, host_labels = self._host_prefix(op)
+        endpoint_params: list[tuple[str, str, object]] = [
+            (n, "static", v) for n, v in op.static_context_params
+        ]
+        if op.input is not None:
+            shape = self.service.shapes[op.input]
+            attrs = self.attrs(shape)
+            endpoint_params += [
+                (m.context_param, "member", attrs[m.name]) for m in shape.members if m.context_param
+            ]
+        endpoint_params += [(n, "path", path) for n, path in op.operation_context_params]
         return OperationView(
+            endpoint_params=tuple(endpoint_params),
             host_prefix=host_prefix,
             host_labels=host_labels,
             compress="gzip" in op.request_compression,

@@ -197,12 +197,24 @@ def resolve_endpoint(
     region: str,
     use_fips: bool,
     use_dualstack: bool,
+    context: tuple[tuple[str, Any], ...] = (),
 ) -> Endpoint:
-    """Blocking (loads botocore's rule files on first use): call from a worker thread."""
+    """Blocking (loads botocore's rule files on first use): call from a worker thread.
+
+    ``context``: an operation's rule parameters (``StreamARN``, ``ResourceArn``...), with
+    botocore's builtin ``AccountIdEndpointMode`` (parameters a rule set lacks are ignored).
+    """
     provider = _provider(service_name, api_version)
+    extra: dict[str, Any] = {}
+    if context:
+        extra["AccountIdEndpointMode"] = (
+            os.environ.get("AWS_ACCOUNT_ID_ENDPOINT_MODE") or "preferred"
+        )
+        for key, value in context:
+            extra[key] = list(value) if isinstance(value, tuple) else value  # pyright: ignore[reportUnknownArgumentType]
     try:
         resolved = provider.resolve_endpoint(
-            Region=region, UseFIPS=use_fips, UseDualStack=use_dualstack
+            Region=region, UseFIPS=use_fips, UseDualStack=use_dualstack, **extra
         )
     except _botocore.botocore_error() as exc:
         raise EndpointResolutionError(str(exc)) from exc

@@ -117,6 +117,8 @@ class Pipeline:
             lifecycle.check(op.name)  # raises, or binds the client to its first loop
         body = serialize(op, params)
         route = state.route or await state.resolve_route()
+        if op.endpoint_params:
+            route = await state.context_route(op, params, route)
         if op.host_prefix is not None:
             route = with_host_prefix(route, op, params)
         gzipped = op.compress and len(body) >= COMPRESSION_MIN_BYTES

@@ -117,9 +117,13 @@ class RouteSettings(msgspec.Struct, frozen=True):
     use_dualstack: bool | None
 
 
-def compute_route(spec: ServiceSpec, settings: RouteSettings) -> Route:
-    """Blocking: may read the profile and botocore's rule files. Call from a worker thread."""
-    route = _compute_route(spec, settings, may_block=True)
+def compute_route(
+    spec: ServiceSpec, settings: RouteSettings, context: tuple[tuple[str, Any], ...] = ()
+) -> Route:
+    """Blocking: may read the profile and botocore's rule files. Call from a worker thread.
+
+    With ``context`` (an operation's rule parameters) the rules decide, not the table."""
+    route = _compute_route(spec, settings, may_block=True, context=context)
     assert route is not None
     return route
 
@@ -133,7 +137,13 @@ def route_without_blocking(spec: ServiceSpec, settings: RouteSettings) -> Route 
     return _compute_route(spec, settings, may_block=False)
 
 
-def _compute_route(spec: ServiceSpec, settings: RouteSettings, *, may_block: bool) -> Route | None:
+def _compute_route(
+    spec: ServiceSpec,
+    settings: RouteSettings,
+    *,
+    may_block: bool,
+    context: tuple[tuple[str, Any], ...] = (),
+) -> Route | None:
     region = region_without_profile(settings.region)
     if region is None:
         if not may_block:
@@ -153,7 +163,7 @@ def _compute_route(spec: ServiceSpec, settings: RouteSettings, *, may_block: boo
             if settings.use_dualstack is not None
             else env_flag("AWS_USE_DUALSTACK_ENDPOINT")
         )
-        found = table_endpoint(spec.endpoints, region, bool(fips), bool(dual))
+        found = None if context else table_endpoint(spec.endpoints, region, bool(fips), bool(dual))
         if found is None:
             if not may_block:
                 return None
@@ -164,6 +174,7 @@ def _compute_route(spec: ServiceSpec, settings: RouteSettings, *, may_block: boo
                 region=region,
                 use_fips=bool(fips),
                 use_dualstack=bool(dual),
+                context=context,
             )
         endpoint = found
     return _route(endpoint.url, endpoint.signing_region, endpoint.signing_name)
@@ -196,3 +207,28 @@ def with_host_prefix(route: Route, op: OperationSpec[Any, Any], params: object) 
             route.prefixed.clear()  # label values from inputs: keep the cache bounded
         route.prefixed[prefix] = found
     return found
+
+
+def endpoint_context(op: OperationSpec[Any, Any], params: object) -> tuple[tuple[str, Any], ...]:
+    """The operation's rule parameters for this input, hashable (lists as tuples): the key
+    of the routes worked out per distinct parameter set."""
+    values: list[tuple[str, Any]] = []
+    builtins: Any = None
+    for name, kind, source in op.endpoint_params:
+        if kind == "static":
+            value = source
+        elif kind == "member":
+            value = getattr(params, source, None)
+        else:
+            from ._jmespath import search
+
+            if builtins is None:
+                builtins = msgspec.to_builtins(params)  # paths use wire names
+            value = search(source, builtins)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            values.append((name, tuple(value)))  # pyright: ignore[reportUnknownArgumentType]
+        else:
+            values.append((name, value))
+    return tuple(values)

@@ -84,6 +84,7 @@ class OperationSpec(Generic[InT, OutT]):
         "_decoder",
         "compress",
         "decode_strict",
+        "endpoint_params",
         "errors",
         "host_labels",
         "host_prefix",
@@ -105,6 +106,7 @@ class OperationSpec(Generic[InT, OutT]):
         host_prefix: str | None = None,
         host_labels: tuple[str, ...] = (),
         compress: bool = False,
+        endpoint_params: tuple[tuple[str, str, Any], ...] = (),
     ) -> None:
         self.name = name
         self.service = service
@@ -119,6 +121,9 @@ class OperationSpec(Generic[InT, OutT]):
         self.host_labels = host_labels
         # The model allows gzip for this operation's request body.
         self.compress = compress
+        # Endpoint-rules parameters (contextParam, staticContextParams, operationContextParams):
+        # (name, "static" | "member" | "path", value | attribute | JMESPath over wire names).
+        self.endpoint_params = endpoint_params
         self._decoder: BodyDecoder[OutT] | None = None
         # The output's msgspec decoder itself, once built: the usual answer needs no more.
         self.decode_strict: Callable[[bytes], OutT] | None = None

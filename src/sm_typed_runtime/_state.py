@@ -8,22 +8,31 @@ region; a proxy configured for the route's scheme swaps the built-in pool for ht
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from ._clock import AmzDate, Clock
 from ._credentials import CredentialResolver
+from ._endpoints import env_endpoint_url
 from ._httpx import HttpxTransport
 from ._lifecycle import Lifecycle
 from ._options import ClientConfig
 from ._pool import ConnectionPool
 from ._retry import RetryQuota, RetryStrategy, StandardRetryStrategy
-from ._routing import Route, RouteSettings, compute_route, route_without_blocking
-from ._specs import ServiceSpec
+from ._routing import (
+    Route,
+    RouteSettings,
+    compute_route,
+    endpoint_context,
+    route_without_blocking,
+)
+from ._specs import OperationSpec, ServiceSpec
 from ._transport import Transport, default_ssl_context, proxy_configured
 
 
 class ClientState:
     __slots__ = (
         "_check_proxy",
+        "_context_routes",
         "_route_lock",
         "_strategies",
         "amz_date",
@@ -67,6 +76,8 @@ class ClientState:
         self.amz_date = AmzDate()
         self.route: Route | None = None
         self._route_lock = asyncio.Lock()
+        # Routes of operations whose endpoint depends on their input, per parameter set.
+        self._context_routes: dict[tuple[tuple[str, Any], ...], Route] = {}
 
     def strategy_for(self, mode: str) -> RetryStrategy:
         """The strategy of ``mode`` on this client's quota: one per mode, so views of the
@@ -111,6 +122,26 @@ class ClientState:
                     await self._send_through_proxy()
                 self.route = route
             return route
+
+    async def context_route(
+        self, op: OperationSpec[Any, Any], params: object, base: Route
+    ) -> Route:
+        """The route of an operation whose rules read its input (a Kinesis ``StreamARN``):
+        worked out by botocore's rules once per distinct parameter set (in a thread: the
+        first loads the rule files), then a dictionary lookup. An ``endpoint_url`` is used as
+        given, as botocore's rules use it."""
+        if self.config.endpoint_url is not None or env_endpoint_url(self.service.service_id):
+            return base
+        context = endpoint_context(op, params)
+        found = self._context_routes.get(context)
+        if found is None:
+            found = await asyncio.to_thread(
+                compute_route, self.service, self.route_settings(), context
+            )
+            if len(self._context_routes) >= 256:
+                self._context_routes.clear()  # parameter values come from inputs: bounded
+            self._context_routes[context] = found
+        return found
 
     async def _send_through_proxy(self) -> None:
         """The pool speaks only direct HTTP/1.1: httpx (trust_env) takes over, once."""

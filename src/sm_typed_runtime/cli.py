@@ -85,7 +85,16 @@ class _Command(msgspec.Struct):
 
 def main(table: CommandTable) -> int:
     """The console script's entry point: ``run`` over ``sys.argv``."""
-    return run(sys.argv[1:], table)
+    try:
+        code = run(sys.argv[1:], table)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``| head``): no traceback, and none at exit either.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return code
 
 
 def run(
