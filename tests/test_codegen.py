@@ -260,3 +260,29 @@ def test_generation_depends_only_on_pinned_files_and_pinned_tools(tmp_path: Path
         assert infer_service_name(target.model, raw, empty) == target.model.parent.parent.name
         _, files = render_target(target.model, target.package)
         assert stale(files, target.out) == []
+
+
+def test_service_name_from_metadata_is_botocores_or_an_error_for_every_json_model() -> None:
+    """Outside botocore's layout, the name comes from the metadata only when botocore has a
+    service of that name with the same uid: never a silent wrong guess."""
+    from codegen.loader import infer_service_name
+
+    named = refused = 0
+    for service_dir in sorted(p for p in BOTOCORE_DATA.iterdir() if p.is_dir()):
+        versions = sorted(p for p in service_dir.iterdir() if p.is_dir())
+        model = versions[-1] / "service-2.json.gz" if versions else None
+        if model is None or not model.exists():
+            continue
+        raw = json.loads(gzip.decompress(model.read_bytes()))
+        if "json" not in (raw["metadata"].get("protocols") or [raw["metadata"].get("protocol")]):
+            continue
+        assert infer_service_name(model, raw) == service_dir.name  # botocore's own layout
+        elsewhere = Path("/tmp/elsewhere") / f"{service_dir.name}.json"
+        try:
+            found = infer_service_name(elsewhere, raw)
+        except CodegenError:
+            refused += 1
+        else:
+            assert found == service_dir.name
+            named += 1
+    assert named > 50 and refused > 0
