@@ -37,6 +37,16 @@ _SCALARS = {
 }
 
 
+# What an annotation needs imported (see `Renderer.imports`); a field's ``_field(...)``.
+USES_DATETIME, USES_TYPING, USES_META, USES_SHAPES, USES_FIELD = (
+    "datetime",
+    "typing",
+    "Meta",
+    "shapes",
+    "field",
+)
+
+
 # Names generated errors modules re-export from the runtime: read from the runtime itself,
 # which imports no generated code (it is its own package), so a broken generation can
 # always be fixed by regenerating.
@@ -107,12 +117,21 @@ class FieldView:
     sensitive: bool
     # What type checkers see: no msgspec metadata (timestamp formats are a wire detail).
     stub_annotation: str
+    imports: frozenset[str]  # of `annotation` (see Renderer.imports)
 
     @property
     def stub_line(self) -> str:
         if self.required:
             return f"    {self.attr}: {self.stub_annotation}"
         return f"    {self.attr}: {self.stub_annotation} | None = None"
+
+    @property
+    def uses(self) -> frozenset[str]:
+        """What `line` needs imported: its annotation's names, and ``_field`` when the
+        declaration has a default or a wire name."""
+        if self.wire != self.attr or not self.required:
+            return self.imports | {USES_FIELD}
+        return self.imports
 
     @property
     def line(self) -> str:
@@ -144,9 +163,11 @@ class StructView:
     # in its own runtime module, where msgspec resolves them.
     refs_structs: tuple[str, ...] = ()
     refs_enums: tuple[str, ...] = ()
+    base_classes: tuple[str, ...] = ()
 
-    def uses(self, token: str) -> bool:
-        return any(token in f.line for f in self.fields)
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset().union(*(f.uses for f in self.fields))
 
 
 @dataclass(frozen=True)
@@ -169,6 +190,7 @@ class ParamView:
     name: str
     annotation: str
     required: bool
+    imports: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -232,6 +254,7 @@ class PaginatorView:
     spec_name: str  # _P_ListModels
     params: tuple[ParamView, ...]  # the operation's, less its input tokens and limit key
     item: str  # the annotation of one element of the first result key
+    item_imports: frozenset[str]
     spec_line: str
 
     @property
@@ -257,6 +280,7 @@ class ErrorView:
     doc: str
     members: tuple[tuple[str, str], ...]  # (attribute, annotation)
     codes: tuple[str, ...]
+    uses_shapes: bool = False  # a member's annotation names a structure or an enum
     retry: str | None = None  # the model's retryable trait, when the base does not carry it
 
 
@@ -325,6 +349,31 @@ class Renderer:
             return prefix + naming.class_name(shape.name)
         return _SCALARS[shape.type]
 
+    def imports(
+        self, shape_name: str, *, wire_formats: bool = False, member_format: str | None = None
+    ) -> frozenset[str]:
+        """What `annotation` (same arguments) needs imported, from the shapes themselves:
+        ``datetime``, ``typing``, ``Meta`` (msgspec) and ``shapes`` (a structure or enum)."""
+        shape = self.service.shapes[shape_name]
+        if shape.type == "timestamp":
+            fmt = member_format or shape.timestamp_format
+            if wire_formats and fmt in ("iso8601", "rfc822"):
+                return frozenset({USES_DATETIME, USES_TYPING, USES_META})
+            return frozenset({USES_DATETIME})
+        if shape.type == "document":
+            return frozenset({USES_TYPING})
+        if shape.type == "structure" or (shape.type == "string" and shape.enum):
+            return frozenset({USES_SHAPES})
+        if shape.type == "list":
+            assert shape.list_member is not None
+            return self.imports(shape.list_member, wire_formats=wire_formats)
+        if shape.type == "map":
+            assert shape.map_key is not None and shape.map_value is not None
+            return self.imports(shape.map_key) | self.imports(
+                shape.map_value, wire_formats=wire_formats
+            )
+        return frozenset()
+
     def attrs(self, shape: Shape) -> dict[str, str]:
         cached = self._attrs.get(shape.name)
         if cached is None:
@@ -355,6 +404,7 @@ class Renderer:
                 m.target, wire_formats=True, member_format=m.timestamp_format
             ),
             stub_annotation=self.annotation(m.target),
+            imports=self.imports(m.target, wire_formats=True, member_format=m.timestamp_format),
             # The client fills idempotency tokens the caller leaves out.
             required=m.required and not m.idempotency_token,
             doc=docstring(doc, 4),
@@ -384,6 +434,7 @@ class Renderer:
                 StructView(
                     name=naming.class_name(shape.name),
                     bases=", ".join(bases or ["_Shape"]),
+                    base_classes=tuple(bases or ["_Shape"]),
                     doc=docstring(html_to_text(shape.documentation, width=LINE - 4), 4),
                     fields=fields,
                     sensitive=sensitive,
@@ -434,7 +485,14 @@ class Renderer:
             attrs = self.attrs(shape)
             for m in shape.members:
                 required = m.required and not m.idempotency_token
-                params.append(ParamView(attrs[m.name], self.annotation(m.target, "_s."), required))
+                params.append(
+                    ParamView(
+                        attrs[m.name],
+                        self.annotation(m.target, "_s."),
+                        required,
+                        self.imports(m.target),
+                    )
+                )
                 if m.idempotency_token:
                     idempotency.append(attrs[m.name])
         # Required parameters first would reorder the model; keyword-only makes order free,
@@ -518,6 +576,7 @@ class Renderer:
             if p.non_aggregate_keys:
                 args.append(f"non_aggregate_keys={_tuple(p.non_aggregate_keys)}")
             spec_name = f"_P_{name}"
+            item, item_imports = self._item_annotation(model_op.output, p.result_key)
             body = "".join(f"    {a},\n" for a in args)
             views.append(
                 PaginatorView(
@@ -525,25 +584,30 @@ class Renderer:
                     op=op,
                     spec_name=spec_name,
                     params=params,
-                    item=self._item_annotation(model_op.output, p.result_key),
+                    item=item,
+                    item_imports=item_imports,
                     spec_line=f"{spec_name} = _PaginatorSpec(\n{body})",
                 )
             )
         return views
 
-    def _item_annotation(self, output: str | None, result_key: tuple[str, ...]) -> str:
-        """The element type of the first result key, following its wire-named path."""
+    def _item_annotation(
+        self, output: str | None, result_key: tuple[str, ...]
+    ) -> tuple[str, frozenset[str]]:
+        """The element type of the first result key (following its wire-named path), and
+        what it needs imported."""
+        loose = ("_t.Any", frozenset({USES_TYPING}))
         if output is None or not result_key:
-            return "_t.Any"
+            return loose
         shape = self.service.shapes[output]
         for step in result_key[0].split("."):
             member = next((m for m in shape.members if m.wire_name == step), None)
             if member is None:
-                return "_t.Any"  # a JMESPath expression: typed loosely
+                return loose  # a JMESPath expression: typed loosely
             shape = self.service.shapes[member.target]
         if shape.type != "list" or shape.list_member is None:
-            return "_t.Any"
-        return self.annotation(shape.list_member, "_s.")
+            return loose
+        return self.annotation(shape.list_member, "_s."), self.imports(shape.list_member)
 
     def waiters(self, operations: list[OperationView]) -> list[WaiterView]:
         by_name = {op.name: op for op in operations}
@@ -666,6 +730,11 @@ class Renderer:
                 for m in shape.members
                 if m.name.lower() != "message"
             )
+            uses_shapes = any(
+                USES_SHAPES in self.imports(m.target)
+                for m in shape.members
+                if m.name.lower() != "message"
+            )
             codes = tuple(dict.fromkeys(c for c in (shape.name, shape.error_code) if c))
             # A common AWS code keeps its common class (and how it is retried); otherwise
             # the model's retryable trait picks the base, so the class says how it retries.
@@ -687,6 +756,7 @@ class Renderer:
                     base=base,
                     doc=docstring(html_to_text(shape.documentation, width=LINE - 4), 4),
                     members=members,
+                    uses_shapes=uses_shapes,
                     codes=codes,
                     retry=retry,
                 )
@@ -767,11 +837,13 @@ class Renderer:
         structs = self.structs()
         # Common AWS errors the model does not redefine: re-exported from the runtime as they are.
         common_errors = [n for n in COMMON_ERROR_NAMES if n not in {e.name for e in error_views}]
-        annotations = [p.annotation for op in operations for p in op.params]
-        annotations += [p.item for p in paginators]
+        uses: frozenset[str] = frozenset().union(
+            *(p.imports for op in operations for p in op.params),
+            *(p.item_imports for p in paginators),
+        )
         ctx: dict[str, object] = {
-            "uses_datetime": any("_dt." in a for a in annotations),
-            "uses_typing": any("_t." in a for a in annotations),
+            "uses_datetime": USES_DATETIME in uses,
+            "uses_typing": USES_TYPING in uses,
             "header": self.header(),
             "service": self.service,
             "client_class": self.client_class,
@@ -783,7 +855,7 @@ class Renderer:
             "paginators": paginators,
             "waiters": waiters,
             "errors": error_views,
-            "errors_use_shapes": any("_s." in ann for e in error_views for _, ann in e.members),
+            "errors_use_shapes": any(e.uses_shapes for e in error_views),
             "common_errors": common_errors,
             "runtime_errors": RUNTIME_ERROR_NAMES,
             "client_init": client_init_stub(),
