@@ -167,7 +167,8 @@ class StructView:
 
     @property
     def imports(self) -> frozenset[str]:
-        return frozenset().union(*(f.uses for f in self.fields))
+        none: frozenset[str] = frozenset()
+        return none.union(*(f.uses for f in self.fields))
 
 
 @dataclass(frozen=True)
@@ -837,7 +838,8 @@ class Renderer:
         structs = self.structs()
         # Common AWS errors the model does not redefine: re-exported from the runtime as they are.
         common_errors = [n for n in COMMON_ERROR_NAMES if n not in {e.name for e in error_views}]
-        uses: frozenset[str] = frozenset().union(
+        none: frozenset[str] = frozenset()
+        uses = none.union(
             *(p.imports for op in operations for p in op.params),
             *(p.item_imports for p in paginators),
         )
