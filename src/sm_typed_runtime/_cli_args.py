@@ -18,6 +18,8 @@ from typing import Any, cast
 import msgspec
 import msgspec.inspect as mi
 
+from .wire import unwrap
+
 KIND_FLAG, KIND_TEXT, KIND_NUMBER, KIND_LIST, KIND_JSON = "flag", "text", "number", "list", "json"
 
 
@@ -40,15 +42,6 @@ def _cli_name(wire: str) -> str:
     return "--" + str(xform(wire, "-"))
 
 
-def _unwrap(t: mi.Type) -> mi.Type:
-    if isinstance(t, mi.Metadata):
-        t = t.type
-    if isinstance(t, mi.UnionType):
-        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
-        t = inner[0] if len(inner) == 1 else mi.AnyType()
-    return t.type if isinstance(t, mi.Metadata) else t
-
-
 def _scalar_kind(t: mi.Type) -> tuple[str, str] | None:
     if isinstance(t, (mi.StrType, mi.LiteralType)):
         return KIND_TEXT, "string"
@@ -67,7 +60,7 @@ def options_for(info: mi.StructType | None) -> dict[str, Option]:
     """``--flag`` -> Option, one per input member, in model order."""
     options: dict[str, Option] = {}
     for f in info.fields if info is not None else ():
-        t = _unwrap(f.type)
+        t = unwrap(f.type)
         flag = _cli_name(f.encode_name)
         n = 2
         while flag in options:  # ModelARN / ModelArn: both would be --model-arn
@@ -79,7 +72,7 @@ def options_for(info: mi.StructType | None) -> dict[str, Option]:
         elif scalar is not None:
             option = Option(flag, f.encode_name, scalar[0], "", scalar[1], f.required)
         elif isinstance(t, (mi.ListType, mi.VarTupleType)) and (
-            item := _scalar_kind(_unwrap(t.item_type))
+            item := _scalar_kind(unwrap(t.item_type))
         ):
             option = Option(flag, f.encode_name, KIND_LIST, item[1], "list", f.required)
         else:

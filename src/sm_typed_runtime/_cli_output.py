@@ -15,6 +15,8 @@ from typing import Any, cast
 import msgspec
 import msgspec.inspect as mi
 
+from .wire import unwrap
+
 _INFO: dict[type[Any], mi.Type] = {}
 
 
@@ -29,13 +31,7 @@ def response_view(content: bytes, shape: type[Any] | None) -> dict[str, Any]:
 
 
 def _view(raw: Any, t: mi.Type) -> Any:
-    if isinstance(t, mi.Metadata):
-        t = t.type
-    if isinstance(t, mi.UnionType):
-        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
-        t = inner[0] if len(inner) == 1 else mi.AnyType()
-        if isinstance(t, mi.Metadata):
-            t = t.type
+    t = unwrap(t)
     if isinstance(t, mi.StructType) and isinstance(raw, dict):
         given = cast(dict[str, Any], raw)
         return {

@@ -37,6 +37,16 @@ _INFO: dict[type[Any], mi.StructType] = {}
 _MISSING = object()
 
 
+def unwrap(t: mi.Type) -> mi.Type:
+    """The type a member holds when set: ``T | None`` and msgspec metadata taken off."""
+    if isinstance(t, mi.Metadata):
+        t = t.type
+    if isinstance(t, mi.UnionType):
+        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
+        t = inner[0] if len(inner) == 1 else mi.AnyType()
+    return t.type if isinstance(t, mi.Metadata) else t
+
+
 def _info(cls: type[Any]) -> mi.StructType:
     found = _INFO.get(cls)
     if found is None:
@@ -124,11 +134,7 @@ def _struct(raw: Any, t: mi.StructType, path: tuple[Step, ...], problems: list[P
 
 
 def _value(raw: Any, t: mi.Type, path: tuple[Step, ...], problems: list[Problem]) -> Any:
-    if isinstance(t, mi.Metadata):
-        t = t.type
-    if isinstance(t, mi.UnionType):  # ``T | None``: None was handled by the caller
-        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
-        t = inner[0] if len(inner) == 1 else mi.AnyType()
+    t = unwrap(t)  # ``T | None``: None was handled by the caller
     if isinstance(t, mi.StructType):
         return _struct(raw, t, path, problems)
     if isinstance(t, (mi.ListType, mi.VarTupleType)):
@@ -267,11 +273,7 @@ def _skeleton(
     enums: Mapping[str, tuple[str, ...]],
     enum: tuple[str, ...] | None,
 ) -> Any:
-    if isinstance(t, mi.Metadata):
-        t = t.type
-    if isinstance(t, mi.UnionType):
-        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
-        t = inner[0] if len(inner) == 1 else mi.AnyType()
+    t = unwrap(t)
     if isinstance(t, mi.StructType):
         if t.cls in stack:
             return {}
