@@ -471,3 +471,32 @@ def test_public_classes_show_their_public_module() -> None:
     assert (
         errors.ParamValidationError.__module__ == "sm_typed_runtime.errors"
     )  # the runtime's public module
+
+
+def test_profile_gives_region_and_credentials(
+    moto_server: MotoServer, boto: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, credentials = tmp_path / "config", tmp_path / "credentials"
+    config.write_text("[profile cli-test]\nregion = us-east-1\n")
+    credentials.write_text(
+        "[cli-test]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    boto.create_model(
+        ModelName="cli-profile", PrimaryContainer={"Image": IMAGE}, ExecutionRoleArn=ROLE
+    )
+    result = cli(
+        "describe-model",
+        "--model-name",
+        "cli-profile",
+        "--profile",
+        "cli-test",
+        "--endpoint-url",
+        moto_server.url,
+    )
+    assert result.code == 0, result.err
+    assert result.json()["ModelName"] == "cli-profile"
+    missing = cli("describe-model", "--model-name", "m", "--endpoint-url", moto_server.url)
+    assert missing.code == 255
+    assert "region" in missing.err.lower()
