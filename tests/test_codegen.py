@@ -159,8 +159,20 @@ async def test_generates_a_working_client_for_other_json_services(
     )
 
 
+def _generate_and_compile(model: Path, package: str) -> int:
+    """Render one model and compile every file (in a worker process)."""
+    _, files = render_target(model, package)
+    for name, source in files.items():
+        compile(source, f"{package}/{name}", "exec")
+    return len(files)
+
+
 def test_every_botocore_json_model_generates_and_compiles() -> None:
-    count = 0
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs: list[tuple[Path, str]] = []
     for service_dir in sorted(p for p in BOTOCORE_DATA.iterdir() if p.is_dir()):
         versions = sorted(p for p in service_dir.iterdir() if p.is_dir())
         model = versions[-1] / "service-2.json.gz" if versions else None
@@ -169,11 +181,14 @@ def test_every_botocore_json_model_generates_and_compiles() -> None:
         meta = json.loads(gzip.decompress(model.read_bytes()))["metadata"]
         if "json" not in (meta.get("protocols") or [meta.get("protocol")]):
             continue
-        _, files = render_target(model, service_dir.name.replace("-", "_"))
-        for name, source in files.items():
-            compile(source, f"{service_dir.name}/{name}", "exec")
-        count += 1
-    assert count > 100
+        jobs.append((model, service_dir.name.replace("-", "_")))
+    assert len(jobs) > 100
+    # One worker per core: the suite's slowest test, and every model is independent.
+    with ProcessPoolExecutor(
+        max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
+        counts = list(pool.map(_generate_and_compile, *zip(*jobs, strict=True), chunksize=8))
+    assert all(n > 5 for n in counts)
 
 
 def test_non_json_protocol_is_refused_clearly() -> None:
