@@ -177,9 +177,10 @@ def test_removed_operation_is_breaking() -> None:
         del m["shapes"]["ThingMode"]
 
     changes = diff(mutate)
-    assert ("breaking", "ThingClient.create_thing", "operation removed") in [
-        (c.severity, c.python, c.change) for c in changes
-    ]
+    found = {(c.severity, c.python, c.change) for c in changes}
+    assert ("breaking", "ThingClient.create_thing", "operation removed") in found
+    assert ("breaking", "shapes.CreateThingInput", "shape removed") in found
+    assert ("breaking", "shapes.ThingMode", "enum removed") in found
     assert all(c.severity == "breaking" for c in changes)
 
 
