@@ -500,3 +500,53 @@ def test_profile_gives_region_and_credentials(
     missing = cli("describe-model", "--model-name", "m", "--endpoint-url", moto_server.url)
     assert missing.code == 255
     assert "region" in missing.err.lower()
+
+
+def test_a_member_named_like_a_global_option_is_the_commands_after_it(
+    tmp_path: Path,
+) -> None:
+    """Data Pipeline's QueryObjects has a ``query`` member: after the command ``--query`` is
+    it; before the command, the global JMESPath ``--query``."""
+    import importlib
+
+    import botocore as bc
+
+    from codegen.__main__ import main as codegen_main
+
+    data = Path(bc.__file__).parent / "data" / "datapipeline"
+    model = sorted(data.iterdir())[-1] / "service-2.json.gz"
+    assert codegen_main(["--model", str(model), "--out", str(tmp_path / "cli_dp")]) == 0
+    sys.path.insert(0, str(tmp_path))
+    try:
+        table = importlib.import_module("cli_dp._cli").TABLE
+    finally:
+        sys.path.remove(str(tmp_path))
+    recorder = Recorder(lambda _r: json_response({"ids": ["a", "b"], "hasMoreResults": False}))
+    http = httpx.AsyncClient(transport=httpx.MockTransport(recorder.handler))
+    OPEN_HTTP_CLIENTS.append(http)
+    out, err = io.StringIO(), io.StringIO()
+    options = {"region": "us-east-1", "aws_access_key_id": "AKID", "aws_secret_access_key": "s"}
+    argv = [
+        "--query",
+        "ids[0]",
+        "query-objects",
+        "--pipeline-id",
+        "p",
+        "--sphere",
+        "COMPONENT",
+        "--query",
+        '{"selectors": []}',
+        "--no-paginate",
+    ]
+    code = run(argv, table, stdout=out, stderr=err, client_options={**options, "http_client": http})
+    assert code == 0, err.getvalue()
+    assert recorder.last_json()["query"] == {"selectors": []}
+    assert json.loads(out.getvalue()) == "a"
+
+
+def test_a_bad_query_expression_is_refused_before_sending() -> None:
+    recorder = Recorder()
+    result = wire_cli(recorder, "--query", "Models[", "list-models")
+    assert result.code == 252
+    assert "--query" in result.err
+    assert recorder.requests == []

@@ -148,6 +148,8 @@ def _run(
         raise UsageError(f"Unknown options: {', '.join(waiting)}")
     paging.update(waiting)
     params = _params(command, given)
+    if "--query" in globals_:
+        _query(globals_, {})  # a bad expression is a bad command line: before anything is sent
     output = globals_.get("--output", "json")
     if output != "json":
         raise UsageError(f"argument --output: only json is supported, not {output!r}")
@@ -197,15 +199,19 @@ def _run(
 def _split(
     argv: list[str], table: CommandTable
 ) -> tuple[dict[str, Any], _Command, dict[str, list[str]]]:
-    """Global options, the command, and its options (flag -> values as given)."""
+    """Global options, the command, and its options (flag -> values as given).
+
+    Global options may come anywhere, except that after the command an option of the
+    command's own (an input member that a service named ``Query``) is the command's."""
     globals_: dict[str, Any] = {}
     positional: list[str] = []
     rest: list[str] = []
+    command: _Command | None = None
     i = 0
     while i < len(argv):
         token = argv[i]
         name, eq, inline = token.partition("=")
-        if name in _GLOBALS:
+        if name in _GLOBALS and (command is None or name not in command.options):
             arity = _GLOBALS[name]
             if arity == 0:
                 globals_[name] = True
@@ -216,18 +222,19 @@ def _split(
                 i += 1
             else:
                 raise UsageError(f"argument {name}: expected one argument")
-        elif (
-            not token.startswith("-")
-            and len(positional) < (2 if positional[:1] == ["wait"] else 1)
-            and not rest
-        ):
+        elif command is None and not token.startswith("-"):
             positional.append(token)
+            if len(positional) == (2 if positional[0] == "wait" else 1):
+                command = _command(table, positional)
+        elif command is None and positional:
+            command = _command(table, positional)  # "wait" alone: says which waiters exist
         else:
             rest.append(token)
         i += 1
-    if not positional:
-        raise UsageError("the following arguments are required: command")
-    command = _command(table, positional)
+    if command is None:
+        if not positional:
+            raise UsageError("the following arguments are required: command")
+        command = _command(table, positional)
     return globals_, command, _command_options(command, rest)
 
 
