@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.from_botocore:
             for target in TARGETS:
                 before_refresh = load_service(target.model) if target.model.exists() else None
-                for line in refresh_from_botocore(target):
+                was = before_refresh.botocore_version if before_refresh is not None else None
+                for line in refresh_from_botocore(target, was):
                     print(line)
                 if before_refresh is not None:
                     after_refresh = load_service(target.model)

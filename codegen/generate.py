@@ -89,8 +89,9 @@ def format_json(data: object) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
-def refresh_from_botocore(target: Target) -> list[str]:
-    """Copy the installed botocore's files for ``target``; say which versions."""
+def refresh_from_botocore(target: Target, was: str | None) -> list[str]:
+    """Copy the installed botocore's files for ``target``; say which versions (``was``: the
+    botocore version of the files replaced, if any)."""
     import botocore
 
     service_dir = target.model.parent
@@ -100,8 +101,6 @@ def refresh_from_botocore(target: Target) -> list[str]:
         raise CodegenError(
             f"installed botocore {botocore.__version__} has no {service_name}/{api_version}"
         )
-    before = load_service(target.model) if target.model.exists() else None
-    was = before.botocore_version if before is not None else "nothing"
     service_dir.mkdir(parents=True, exist_ok=True)
     checksums: dict[str, str] = {}
     # partitions.json is botocore-wide; a copy beside the model keeps the pin self-contained.
@@ -120,4 +119,4 @@ def refresh_from_botocore(target: Target) -> list[str]:
         checksums[name] = hashlib.sha256(text.encode()).hexdigest()
     source = {"botocore_version": botocore.__version__, "sha256": checksums}
     (service_dir / SOURCE_FILE).write_text(format_json(source), encoding="utf-8")
-    return [f"{service_name}: botocore {was} -> {botocore.__version__}"]
+    return [f"{service_name}: botocore {was or 'nothing'} -> {botocore.__version__}"]

@@ -9,13 +9,12 @@ as the AWS CLI v2 prints them), blobs as the base64 text they came as.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, cast
 
 import msgspec
 import msgspec.inspect as mi
 
-from .wire import unwrap
+from .wire import parse_timestamp, unwrap
 
 _INFO: dict[type[Any], mi.Type] = {}
 
@@ -50,24 +49,15 @@ def _view(raw: Any, t: mi.Type) -> Any:
 
 
 def _iso(raw: Any) -> Any:
-    try:
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            return datetime.fromtimestamp(raw, UTC).isoformat()
-        if isinstance(raw, str):
-            try:
-                return datetime.fromtimestamp(float(raw), UTC).isoformat()
-            except ValueError:
-                pass
-            try:
-                stamp = datetime.fromisoformat(raw)
-            except ValueError:
-                from email.utils import parsedate_to_datetime
+    stamp = parse_timestamp(raw)
+    if stamp is None and isinstance(raw, str):
+        from email.utils import parsedate_to_datetime  # rfc822 members only
 
-                stamp = parsedate_to_datetime(raw)
-            return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).isoformat()
-    except (ValueError, TypeError, OverflowError, OSError):
-        pass
-    return raw  # as it came: the typed client would have refused it already
+        try:
+            stamp = parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            stamp = None
+    return stamp.isoformat() if stamp is not None else raw  # else as it came
 
 
 def get_path(data: dict[str, Any], path: str) -> Any:

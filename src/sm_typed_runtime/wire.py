@@ -185,7 +185,7 @@ def _scalar(raw: Any, t: mi.Type, path: tuple[Step, ...], problems: list[Problem
             return float(raw)
         expected = "a number"
     elif isinstance(t, mi.DateTimeType):
-        stamp = _timestamp(raw)
+        stamp = parse_timestamp(raw)
         if stamp is not None:
             return stamp
         expected = "a timestamp (ISO 8601 text or epoch seconds)"
@@ -205,7 +205,7 @@ def _scalar(raw: Any, t: mi.Type, path: tuple[Step, ...], problems: list[Problem
     return _MISSING
 
 
-def _timestamp(raw: Any) -> datetime | None:
+def parse_timestamp(raw: Any) -> datetime | None:
     """botocore's reading of a timestamp parameter: epoch seconds or ISO 8601, naive = UTC."""
     try:
         if isinstance(raw, str):
