@@ -40,7 +40,8 @@ def bench(session: nox.Session) -> None:
     """sm_typed beside aiobotocore and raw aiohttp; updates the README figures."""
     session.install(
         "-e",
-        ".[codegen,otel]",
+        ".[otel]",
+        "jinja2==3.1.6",  # the generator (timed once); its botocore pin is aiobotocore's to set here
         "aiobotocore==3.10.0",
         "types-aiobotocore[sagemaker]==3.10.0",
         "aiohttp",
