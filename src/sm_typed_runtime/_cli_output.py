@@ -14,18 +14,13 @@ from typing import Any, cast
 import msgspec
 import msgspec.inspect as mi
 
-from .wire import parse_timestamp, unwrap
-
-_INFO: dict[type[Any], mi.Type] = {}
+from .wire import parse_timestamp, struct_info, unwrap
 
 
 def response_view(content: bytes, shape: type[Any] | None) -> dict[str, Any]:
     if shape is None or not content.strip():
         return {}
-    info = _INFO.get(shape)
-    if info is None:
-        info = _INFO[shape] = mi.type_info(shape)
-    view = _view(msgspec.json.decode(content), info)
+    view = _view(msgspec.json.decode(content), struct_info(shape))
     return cast(dict[str, Any], view) if isinstance(view, dict) else {}
 
 

@@ -35,6 +35,7 @@ class Route:
     variants, so a call on a known route builds none of that again."""
 
     __slots__ = (
+        "configured",
         "host",
         "path",
         "prefixed",
@@ -54,8 +55,11 @@ class Route:
         signing_region: str,
         signing_name: str,
         target: Target,
+        configured: bool = False,
     ) -> None:
         self.url = url
+        # From endpoint_url / AWS_ENDPOINT_URL_*: used as given, whatever the rules say.
+        self.configured = configured
         self.host = host  # as sent in Host and signed: no default port
         self.path = path  # ASCII, percent-encoded once: written and signed as is
         self.signing_region = signing_region
@@ -85,7 +89,7 @@ def encode_path(path: str) -> str:
     return "".join(chr(b) if b in _PATH_CHARS else f"%{b:02X}" for b in raw)
 
 
-def _route(url: str, signing_region: str, signing_name: str) -> Route:
+def _route(url: str, signing_region: str, signing_name: str, configured: bool = False) -> Route:
     parts = split_endpoint_url(url)
     hostname = parts.hostname
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -104,6 +108,7 @@ def _route(url: str, signing_region: str, signing_name: str) -> Route:
         target=Target(
             scheme=parts.scheme, hostname=hostname, port=port, path=path, url=full, origin=origin
         ),
+        configured=configured,
     )
 
 
@@ -177,7 +182,7 @@ def _compute_route(
                 context=context,
             )
         endpoint = found
-    return _route(endpoint.url, endpoint.signing_region, endpoint.signing_name)
+    return _route(endpoint.url, endpoint.signing_region, endpoint.signing_name, url is not None)
 
 
 def with_host_prefix(route: Route, op: OperationSpec[Any, Any], params: object) -> Route:

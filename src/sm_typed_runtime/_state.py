@@ -12,7 +12,6 @@ from typing import Any
 
 from ._clock import AmzDate, Clock
 from ._credentials import CredentialResolver
-from ._endpoints import env_endpoint_url
 from ._httpx import HttpxTransport
 from ._lifecycle import Lifecycle
 from ._options import ClientConfig
@@ -130,7 +129,7 @@ class ClientState:
         worked out by botocore's rules once per distinct parameter set (in a thread: the
         first loads the rule files), then a dictionary lookup. An ``endpoint_url`` is used as
         given, as botocore's rules use it."""
-        if self.config.endpoint_url is not None or env_endpoint_url(self.service.service_id):
+        if base.configured:
             return base
         context = endpoint_context(op, params)
         found = self._context_routes.get(context)

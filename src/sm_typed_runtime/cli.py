@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any, TypeVar, cast
 
 import msgspec
-import msgspec.inspect as mi
 
 from ._cli_args import KIND_FLAG, Option, UsageError, input_document, member_value, options_for
 from ._cli_output import get_path, response_view, set_path
@@ -36,7 +35,7 @@ from .errors import (
     WaiterError,
 )
 from .paginators import _path, _value_at  # pyright: ignore[reportPrivateUsage]
-from .wire import Step, path_text, problems_of, skeleton
+from .wire import Step, path_text, problems_of, skeleton, struct_info
 
 __all__ = ["CommandTable", "main", "run"]
 
@@ -257,7 +256,7 @@ def _command(table: CommandTable, positional: list[str]) -> _Command:
             polled,
             None,
             True,
-            options_for(_info(polled)),
+            options_for(struct_info(polled)),
         )
     found = table.operations.get(positional[0])
     if found is None:
@@ -273,7 +272,7 @@ def _command(table: CommandTable, positional: list[str]) -> _Command:
         cls,
         getattr(specs, paginator) if paginator else None,
         False,
-        options_for(_info(cls) if cls is not None else None),
+        options_for(struct_info(cls) if cls is not None else None),
     )
 
 
@@ -282,12 +281,6 @@ def _near(given: str, names: Mapping[str, Any]) -> str:
 
     close = difflib.get_close_matches(given, list(names), n=3)
     return f"; did you mean {', '.join(close)}?" if close else ""
-
-
-def _info(cls: type[Any]) -> mi.StructType:
-    info = mi.type_info(cls)
-    assert isinstance(info, mi.StructType)
-    return info
 
 
 def _command_options(command: _Command, tokens: list[str]) -> dict[str, list[str]]:

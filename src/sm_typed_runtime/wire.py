@@ -47,7 +47,8 @@ def unwrap(t: mi.Type) -> mi.Type:
     return t.type if isinstance(t, mi.Metadata) else t
 
 
-def _info(cls: type[Any]) -> mi.StructType:
+def struct_info(cls: type[Any]) -> mi.StructType:
+    """msgspec's type information of a Struct class, worked out once per class."""
     found = _INFO.get(cls)
     if found is None:
         info = mi.type_info(cls)
@@ -90,7 +91,7 @@ def problems_of(
             data = msgspec.json.decode(data)
         except (msgspec.DecodeError, RecursionError) as exc:
             return None, [((), f"not JSON: {exc}")]
-    value = _struct(data, _info(shape), (), problems)
+    value = _struct(data, struct_info(shape), (), problems)
     return (None if problems else cast(S, value)), problems
 
 
@@ -261,7 +262,7 @@ def skeleton(
     ``"1970-01-01T00:00:00"``, one element per list, ``{"KeyName": ...}`` per map, null
     for a blob, and ``{}`` for a structure already being expanded (recursion).
     """
-    made = _skeleton(_info(shape), [], "", member_names, enums or {}, None)
+    made = _skeleton(struct_info(shape), [], "", member_names, enums or {}, None)
     return cast(dict[str, Any], made)
 
 
