@@ -176,7 +176,14 @@ async def test_every_page_goes_through_interceptors_and_options(server: FaultSer
 
 async def test_bad_controls_are_refused_before_anything_is_sent(server: FaultServer) -> None:
     async with client(server) as sm:
-        for bad in ({"page_size": 0}, {"max_items": -1}, {"page_size": True}):
+        for bad in (
+            {"page_size": 0},
+            {"max_items": -1},
+            {"page_size": True},
+            {"page_size": "10"},
+            {"max_items": 1.5},
+            {"page_size": 10, "max_items": 0},
+        ):
             with pytest.raises(ParamValidationError):
                 sm.paginate_list_models(**bad)
         with pytest.raises(ParamValidationError):

@@ -10,6 +10,8 @@ stopped part-way).
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Generic, TypeVar, cast
 
@@ -45,6 +47,17 @@ class Paginator(Generic[PageT, ItemT]):
     ``resume_token`` continues where it stopped (pass it as ``starting_token``).
     """
 
+    __slots__ = (
+        "_invoke",
+        "_max_items",
+        "_params",
+        "_plan",
+        "_skip",
+        "_spec",
+        "_start",
+        "resume_token",
+    )
+
     def __init__(
         self,
         invoke: Callable[[Any, Any], Awaitable[Any]],
@@ -55,22 +68,25 @@ class Paginator(Generic[PageT, ItemT]):
         max_items: int | None = None,
         starting_token: str | None = None,
     ) -> None:
-        op_name = spec.operation.name
-        problems: list[str] = []
-        for name, given in (("page_size", page_size), ("max_items", max_items)):
-            if given is not None and not _positive_int(given):
-                problems.append(f"{name}: must be a positive int")
-        if page_size is not None and spec.limit_key is None:
-            problems.append(f"page_size: {op_name} takes no page size")
-        if problems:
-            raise ParamValidationError(op_name, problems)
-        if page_size is not None and spec.limit_key is not None:
-            params = _with_members(params, {spec.limit_key: page_size})
+        plan = _plan(spec, type(params))
+        if not (
+            (page_size is None or (type(page_size) is int and page_size >= 1 and plan.limit))
+            and (max_items is None or (type(max_items) is int and max_items >= 1))
+        ):
+            _check_controls(spec, page_size, max_items)  # the full check, naming each problem
+        if page_size is not None:
+            params = msgspec.structs.replace(params, **{plan.limit: page_size})
         self._invoke = invoke
         self._spec = spec
+        self._plan = plan
         self._params = params
         self._max_items = max_items
-        self._start, self._skip = _decode_token(spec, params, starting_token)
+        self._start: dict[str, Any] = {}
+        self._skip = 0
+        if starting_token is not None:
+            start, self._skip = _decode_token(spec, params, starting_token)
+            # By the input's attribute names, as the next page's input is built.
+            self._start = {plan.attr[wire]: value for wire, value in start.items()}
         self.resume_token: str | None = None
 
     def __repr__(self) -> str:
@@ -88,28 +104,29 @@ class Paginator(Generic[PageT, ItemT]):
         costs one async step."""
         spec = self._spec
         params = self._params
-        tokens = self._start
+        plan = self._plan
+        tokens = self._start  # by attribute name, so the next page's input is one replace
         if tokens:
-            params = _with_members(params, tokens)
+            params = msgspec.structs.replace(params, **tokens)
         skip = self._skip
         remaining = self._max_items
-        primary = _path(spec.result_key[0]) if spec.result_key else None
-        outputs = [(n, _path(p)) for n, p in zip(spec.input_token, spec.output_token, strict=False)]
-        more_results = _path(spec.more_results) if spec.more_results is not None else None
+        reads: _Reads | None = None
         self.resume_token = None
         while True:
-            page = await self._invoke(spec.operation, params)
-            items = _value_at(page, primary) if primary is not None else None
+            page: object = await self._invoke(spec.operation, params)
+            if reads is None or reads.page_type is not type(page):
+                reads = plan.reads(type(page))
+            items = reads.items(page) if reads.items is not None else None
             if skip and isinstance(items, list):
                 del items[:skip]  # the part of this page a previous max_items stop returned
             following: dict[str, Any] = {}
             more = False
-            for name, path in outputs:
-                value = following[name] = _value_at(page, path)
+            for attr, read in reads.tokens:
+                value = following[attr] = read(page)
                 if value:  # None, "" or an empty map: no more pages from this token
                     more = True
-            if more and more_results is not None:
-                more = bool(_value_at(page, more_results))
+            if more and reads.more is not None:
+                more = bool(reads.more(page))
             count = len(items) if isinstance(items, list) else 0  # pyright: ignore[reportUnknownArgumentType]
             last = remaining is not None and count >= remaining
             if last:
@@ -118,10 +135,9 @@ class Paginator(Generic[PageT, ItemT]):
                     assert isinstance(items, list)
                     del items[remaining:]
                     # The token of this page (None: the first), and how much of it was seen.
-                    used = tokens or dict.fromkeys(spec.input_token)
-                    self.resume_token = _encode_token(used, skip + remaining)
+                    self.resume_token = plan.encode(tokens, skip + remaining)
                 elif more:
-                    self.resume_token = _encode_token(following, 0)
+                    self.resume_token = plan.encode(following, 0)
             elif remaining is not None:
                 remaining -= count
             if not items_only:
@@ -136,7 +152,79 @@ class Paginator(Generic[PageT, ItemT]):
                     spec.operation.name, "the service returned the same token twice"
                 )
             tokens, skip = following, 0
-            params = _with_members(params, following)
+            params = msgspec.structs.replace(params, **following)
+
+
+class _Reads:
+    """How to read one paginator's paths from one output type, worked out once: a dotted
+    path of attributes is one C-level ``attrgetter``; anything else is searched."""
+
+    __slots__ = ("items", "more", "page_type", "tokens")
+
+    def __init__(self, spec: PaginatorSpec, attrs: tuple[str, ...], page_type: type) -> None:
+        self.page_type = page_type
+        self.items = _reader(page_type, spec.result_key[0]) if spec.result_key else None
+        self.tokens = tuple(
+            (attr, _reader(page_type, path))
+            for attr, path in zip(attrs, spec.output_token, strict=False)
+        )
+        self.more = _reader(page_type, spec.more_results) if spec.more_results else None
+
+
+class _Plan:
+    """One paginator over one input type: its tokens' attribute names and its readers."""
+
+    __slots__ = ("_reads", "attr", "attrs", "limit", "spec")
+
+    def __init__(self, spec: PaginatorSpec, params_type: type) -> None:
+        self.spec = spec  # kept so that the id the plan is filed under stays this spec's
+        names = _wire_names(params_type) if issubclass(params_type, msgspec.Struct) else {}
+        self.attr = {wire: names[wire] for wire in spec.input_token}
+        self.attrs = tuple(self.attr.values())
+        self.limit = names[spec.limit_key] if spec.limit_key is not None else ""
+        self._reads: dict[type, _Reads] = {}
+
+    def reads(self, page_type: type) -> _Reads:
+        found = self._reads.get(page_type)
+        if found is None:
+            found = self._reads[page_type] = _Reads(self.spec, self.attrs, page_type)
+        return found
+
+    def encode(self, tokens: dict[str, Any], truncate: int) -> str | None:
+        """A resume token, in botocore's encoding (wire names); ``{}``: the first page."""
+        by_wire = {wire: tokens.get(attr) for wire, attr in self.attr.items()}
+        return _encode_token(by_wire, truncate)
+
+
+_PLANS: dict[tuple[int, type], _Plan] = {}
+
+
+def _plan(spec: PaginatorSpec, params_type: type) -> _Plan:
+    plan = _PLANS.get((id(spec), params_type))
+    if plan is None or plan.spec is not spec:
+        plan = _PLANS[id(spec), params_type] = _Plan(spec, params_type)
+    return plan
+
+
+def _reader(page_type: type, path: str) -> Callable[[Any], Any]:
+    """A function reading ``path`` (wire names) from an instance of ``page_type``."""
+    steps = _path(path)
+    if isinstance(steps, tuple) and len(steps) == 1 and issubclass(page_type, msgspec.Struct):
+        attr = _wire_names(page_type).get(steps[0])
+        if attr is not None:
+            return operator.attrgetter(attr)
+    return functools.partial(_value_at, path=steps)
+
+
+def _check_controls(spec: PaginatorSpec, page_size: object, max_items: object) -> None:
+    problems: list[str] = []
+    for name, given in (("page_size", page_size), ("max_items", max_items)):
+        if given is not None and not _positive_int(given):
+            problems.append(f"{name}: must be a positive int")
+    if page_size is not None and spec.limit_key is None:
+        problems.append(f"page_size: {spec.operation.name} takes no page size")
+    if problems:
+        raise ParamValidationError(spec.operation.name, problems)
 
 
 def _non_empty_str(value: object) -> bool:
@@ -186,11 +274,6 @@ def _value_at(value: Any, path: tuple[str, ...] | str) -> Any:
         else:
             return None
     return value
-
-
-def _with_members(params: msgspec.Struct, values: dict[str, Any]) -> Any:
-    names = _wire_names(type(params))
-    return msgspec.structs.replace(params, **{names[wire]: v for wire, v in values.items()})
 
 
 def _encode_token(tokens: dict[str, Any], truncate: int) -> str | None:
