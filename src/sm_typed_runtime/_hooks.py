@@ -88,12 +88,6 @@ def run_hooks(
     return None
 
 
-def run_after_call(
-    hooks: tuple[Hook, ...], context: object, operation: str
-) -> Awaitable[None] | None:
-    return run_hooks(hooks, "after_call", context, operation, run_all=True)
-
-
 def _position(hooks: tuple[Hook, ...], pair: Hook) -> int:
     return next(i for i, p in enumerate(hooks) if p is pair)
 

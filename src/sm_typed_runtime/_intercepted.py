@@ -7,11 +7,11 @@ caller will see (a `CallTimeoutError`, not the cancellation that enforced it).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
-from ._hooks import run_after_call, run_hooks
+from ._hooks import run_hooks
 from ._specs import InT, OperationSpec, OutT
 from ._transport import Headers
 from .errors import SmTypedError
@@ -53,13 +53,22 @@ async def run_intercepted(pipeline: Pipeline, op: OperationSpec[InT, OutT], para
     except BaseException as exc:
         if hooks.after_call is not None:
             ended = _ended(call, None, exc, progress)
-            pending = run_after_call(hooks.after_call, ended, op.name)
+            pending = run_hooks(hooks.after_call, "after_call", ended, op.name, run_all=True)
             if pending is not None:
                 await pending
         raise
     if hooks.after_call is not None:
-        output: Any = result.parsed if pipeline.settings.raw else result  # type: ignore[attr-defined]
-        pending = run_after_call(hooks.after_call, _ended(call, output, None, progress), op.name)
+        output = result.parsed if pipeline.settings.raw else result  # type: ignore[attr-defined]
+        ended = CallEnd(
+            call,
+            cast("msgspec.Struct | None", output),
+            None,
+            progress.attempts,
+            progress.retry_time,
+            progress.status,
+            progress.headers,
+        )
+        pending = run_hooks(hooks.after_call, "after_call", ended, op.name, run_all=True)
         if pending is not None:
             await pending
     return result

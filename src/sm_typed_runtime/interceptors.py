@@ -37,14 +37,6 @@ __all__ = [
 REDACTED = "<redacted>"
 
 
-def _new_dict() -> dict[Any, Any]:
-    return {}
-
-
-def _new_list() -> list[tuple[str, str]]:
-    return []
-
-
 class CallInfo(msgspec.Struct):
     """What every stage context of one call shares."""
 
@@ -52,7 +44,15 @@ class CallInfo(msgspec.Struct):
     operation: str  # the wire name: "CreateModel"
     input: msgspec.Struct | None  # the input Struct as given (None: the operation has none)
     region: str | None  # None until the route is resolved
-    properties: dict[Any, Any] = msgspec.field(default_factory=_new_dict)  # interceptors' own
+    _properties: dict[Any, Any] | None = None  # made when first asked for
+
+    @property
+    def properties(self) -> dict[Any, Any]:
+        """The interceptors' own state across the stages of this call."""
+        found = self._properties
+        if found is None:
+            found = self._properties = {}
+        return found
 
     def __repr__(self) -> str:
         return f"CallInfo({self.service}.{self.operation})"
@@ -122,13 +122,20 @@ class AttemptStart(_RequestStage):
     header botocore also leaves unsigned). Headers the client owns are refused.
     """
 
-    added: list[tuple[str, str]] = msgspec.field(default_factory=_new_list)  # by add_header
+    _added: list[tuple[str, str]] | None = None  # by add_header
+
+    @property
+    def added(self) -> list[tuple[str, str]]:
+        """The headers `add_header` added, in order."""
+        return self._added or []
 
     def add_header(self, name: str, value: str) -> None:
         """Add ``name: value`` to this attempt's request; checked before anything is sent
         (a `ParamValidationError` for a value that is not a valid field or a name the
         client owns, such as ``Authorization`` or ``Host``)."""
-        self.added.append((name, value))
+        if self._added is None:
+            self._added = []
+        self._added.append((name, value))
 
 
 class SignedRequest(_RequestStage):
