@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -288,6 +289,35 @@ async def cpu(args: argparse.Namespace) -> dict[str, Any]:
     return {"cpu_us": cpu_s / args.calls * 1e6, "calls_per_s": args.calls / wall}
 
 
+async def hooks(args: argparse.Namespace) -> dict[str, Any]:
+    """CPU per create_model call (c=1) of each interceptor variant over plain sm_typed: one
+    process, one client per variant, blocks of calls interleaved A B C A B C ..., so a drift
+    of the machine hits all alike. Per variant the cheapest block is kept (the one the
+    machine disturbed least; a shared machine only ever adds), and the median block too."""
+    kinds = ["sm_typed", *args.variants.split(",")]
+    async with AsyncExitStack() as stack:
+        calls = {k: (await open_client(k, args.url, stack))["create_model"] for k in kinds}
+        for call in calls.values():
+            for _ in range(300):
+                await call()
+        block = 200
+        blocks: dict[str, list[float]] = {k: [] for k in kinds}
+        for _ in range(max(args.calls // block, 5)):
+            for kind in kinds:
+                call = calls[kind]
+                started = time.process_time()
+                for _ in range(block):
+                    await call()
+                blocks[kind].append((time.process_time() - started) / block * 1e6)
+    least = {k: min(v) for k, v in blocks.items()}
+    middle = {k: statistics.median(v) for k, v in blocks.items()}
+    return {
+        "blocks": len(blocks["sm_typed"]),
+        "min_us": {k: least[k] - least["sm_typed"] for k in kinds[1:]},
+        "median_us": {k: middle[k] - middle["sm_typed"] for k in kinds[1:]},
+    }
+
+
 async def pagination(args: argparse.Namespace) -> dict[str, Any]:
     """CPU of listing 1,000 models in pages of 100: ``.items()`` beside the same 10 calls
     made by hand (a NextToken loop), alternated, each many times."""
@@ -348,15 +378,16 @@ async def memory(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["cpu", "memory", "pagination"])
+    parser.add_argument("what", choices=["cpu", "memory", "pagination", "hooks"])
     parser.add_argument("--client", required=True)
     parser.add_argument("--op", default="create_model")
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--variants", default="sm_typed+noop,sm_typed+idle,sm_typed+otel")
     args = parser.parse_args()
     args.url = f"http://127.0.0.1:{args.port}"
-    measure = {"cpu": cpu, "memory": memory, "pagination": pagination}[args.what]
+    measure = {"cpu": cpu, "memory": memory, "pagination": pagination, "hooks": hooks}[args.what]
     result = asyncio.run(measure(args))
     print(json.dumps(result))
 
