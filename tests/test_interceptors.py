@@ -160,8 +160,14 @@ async def test_a_header_added_before_signing_is_sent_and_signed(
 ) -> None:
     class Tagger(Interceptor):
         def before_attempt(self, context: AttemptStart) -> None:
+            assert context.added == ()
             context.add_header("X-Custom-Tag", f"attempt-{context.attempt}")
             context.add_header("X-Amzn-Trace-Id", "Root=1-abc")
+            # What was added, read-only: a header goes in through add_header alone.
+            assert context.added == (
+                ("X-Custom-Tag", "attempt-1"),
+                ("X-Amzn-Trace-Id", "Root=1-abc"),
+            )
 
     async with make(server, transport, interceptors=[Tagger()]) as sm:
         await sm.create_model(model_name="m")

@@ -160,8 +160,9 @@ class Pipeline:
                 pending = run_hooks(before_attempt, "before_attempt", starting, op.name)
                 if pending is not None:
                     await pending
-                if starting.added:
-                    added = _checked_added(starting.added, fields, op.name)
+                more = starting.added
+                if more:
+                    added = _checked_added(more, fields, op.name)
             skew = state.skew
             sent = time.monotonic() if debug or after_attempt is not None else 0.0
             kind: RetryKind | None
@@ -266,7 +267,7 @@ class Pipeline:
 
 
 def _checked_added(
-    added: list[tuple[str, str]], fields: tuple[tuple[str, str], ...], operation: str
+    added: tuple[tuple[str, str], ...], fields: tuple[tuple[str, str], ...], operation: str
 ) -> list[tuple[str, str]]:
     """The headers hooks added to an attempt, if each can be sent (else nothing is)."""
     problems = extra_field_problems(added, fields)

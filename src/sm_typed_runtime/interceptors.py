@@ -125,9 +125,9 @@ class AttemptStart(_RequestStage):
     _added: list[tuple[str, str]] | None = None  # by add_header
 
     @property
-    def added(self) -> list[tuple[str, str]]:
-        """The headers `add_header` added, in order."""
-        return self._added or []
+    def added(self) -> tuple[tuple[str, str], ...]:
+        """The headers `add_header` added, in order (read-only: add with `add_header`)."""
+        return tuple(self._added) if self._added else ()
 
     def add_header(self, name: str, value: str) -> None:
         """Add ``name: value`` to this attempt's request; checked before anything is sent
