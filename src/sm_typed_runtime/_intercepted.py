@@ -7,7 +7,7 @@ caller will see (a `CallTimeoutError`, not the cancellation that enforced it).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -58,16 +58,8 @@ async def run_intercepted(pipeline: Pipeline, op: OperationSpec[InT, OutT], para
                 await pending
         raise
     if hooks.after_call is not None:
-        output = result.parsed if pipeline.settings.raw else result  # type: ignore[attr-defined]
-        ended = CallEnd(
-            call,
-            cast("msgspec.Struct | None", output),
-            None,
-            progress.attempts,
-            progress.retry_time,
-            progress.status,
-            progress.headers,
-        )
+        output: Any = result.parsed if pipeline.settings.raw else result  # type: ignore[attr-defined]
+        ended = _ended(call, output, None, progress)
         pending = run_hooks(hooks.after_call, "after_call", ended, op.name, run_all=True)
         if pending is not None:
             await pending

@@ -174,20 +174,19 @@ class _Reads:
 class _Plan:
     """One paginator over one input type: its tokens' attribute names and its readers."""
 
-    __slots__ = ("_reads", "attr", "attrs", "limit", "spec")
+    __slots__ = ("_reads", "attr", "limit", "spec")
 
     def __init__(self, spec: PaginatorSpec, params_type: type) -> None:
         self.spec = spec  # kept so that the id the plan is filed under stays this spec's
         names = _wire_names(params_type) if issubclass(params_type, msgspec.Struct) else {}
         self.attr = {wire: names[wire] for wire in spec.input_token}
-        self.attrs = tuple(self.attr.values())
         self.limit = names[spec.limit_key] if spec.limit_key is not None else ""
         self._reads: dict[type, _Reads] = {}
 
     def reads(self, page_type: type) -> _Reads:
         found = self._reads.get(page_type)
         if found is None:
-            found = self._reads[page_type] = _Reads(self.spec, self.attrs, page_type)
+            found = self._reads[page_type] = _Reads(self.spec, tuple(self.attr.values()), page_type)
         return found
 
     def encode(self, tokens: dict[str, Any], truncate: int) -> str | None:
