@@ -154,6 +154,38 @@ async def test_every_hook_runs_at_its_stage_with_what_it_should_see(
     assert TOKEN not in repr(rec.seen) and SECRET_KEY not in repr(rec.seen)
 
 
+class Signed(Interceptor):
+    def __init__(self, tag: bool) -> None:
+        self.tag = tag
+        self.shown: list[tuple[str, str]] = []
+
+    def before_attempt(self, context: AttemptStart) -> None:
+        if self.tag:
+            context.add_header("X-Custom-Tag", "t")
+
+    def after_signing(self, context: SignedRequest) -> None:
+        self.shown = list(context.request.headers)
+
+
+@pytest.mark.parametrize("token", [TOKEN, None])
+@pytest.mark.parametrize("tag", [False, True])
+async def test_the_signed_request_is_shown_whole_with_only_the_secrets_redacted(
+    server: FaultServer, token: str | None, tag: bool
+) -> None:
+    seen = Signed(tag)
+    async with make(server, "pool", interceptors=[seen], aws_session_token=token) as sm:
+        await sm.create_model(model_name="m")
+    sent = server.requests[-1].headers
+    names = [n for n, _ in seen.shown]
+    # Every header written is shown, in order, each secret's value redacted and no other.
+    assert [n.lower() for n in names] == list(sent.keys())
+    for name, value in seen.shown:
+        hidden = name in ("Authorization", "X-Amz-Security-Token")
+        assert value == ("<redacted>" if hidden else sent[name.lower()]), name
+    assert ("X-Amz-Security-Token" in names) is (token is not None)
+    assert ("X-Custom-Tag" in names) is tag
+
+
 @TRANSPORTS
 async def test_a_header_added_before_signing_is_sent_and_signed(
     server: FaultServer, transport: str
@@ -230,7 +262,7 @@ async def test_a_header_a_hook_may_not_add_is_refused_before_anything_is_sent(
     assert value not in str(info.value)  # values are never echoed: they may be secrets
 
 
-def raising_once_at(stage: str) -> Interceptor:
+def raising_once_at(stage: str, asynchronous: bool = False) -> Interceptor:
     raised: list[bool] = []
 
     def boom(self: Interceptor, context: object) -> None:
@@ -238,15 +270,21 @@ def raising_once_at(stage: str) -> Interceptor:
             raised.append(True)
             raise RuntimeError(f"hook failed at {stage}")
 
-    return type(f"Raises_{stage}", (Interceptor,), {stage: boom})()
+    async def async_boom(self: Interceptor, context: object) -> None:
+        await asyncio.sleep(0)
+        boom(self, context)
+
+    hook = async_boom if asynchronous else boom
+    return type(f"Raises_{stage}", (Interceptor,), {stage: hook})()
 
 
 @TRANSPORTS
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize(
     "stage", ["before_call", "before_attempt", "after_signing", "after_attempt", "after_call"]
 )
 async def test_a_raising_hook_ends_the_call_typed_not_retried_and_leaks_no_connection(
-    server: FaultServer, transport: str, stage: str
+    server: FaultServer, transport: str, stage: str, asynchronous: bool
 ) -> None:
     ended: list[CallEnd] = []
 
@@ -256,7 +294,7 @@ async def test_a_raising_hook_ends_the_call_typed_not_retried_and_leaks_no_conne
 
     options: dict[str, Any] = {"max_connections": 1, "pool_timeout": 2.0}
     async with make(
-        server, transport, interceptors=[raising_once_at(stage), Watcher()], **options
+        server, transport, interceptors=[raising_once_at(stage, asynchronous), Watcher()], **options
     ) as sm:
         with pytest.raises(InterceptorError) as info:
             await sm.create_model(model_name="m")
@@ -274,6 +312,21 @@ async def test_a_raising_hook_ends_the_call_typed_not_retried_and_leaks_no_conne
         # the connection itself was kept: nothing half-written was left on it.
         assert (await sm.create_model(model_name="m")).model_arn == "arn:m"
         assert server.connections == 1
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize(
+    "stage", ["before_call", "before_attempt", "after_signing", "after_attempt", "after_call"]
+)
+async def test_the_only_hook_of_a_stage_raising_is_an_interceptor_error_with_its_cause(
+    server: FaultServer, stage: str, asynchronous: bool
+) -> None:
+    async with make(server, "pool", interceptors=[raising_once_at(stage, asynchronous)]) as sm:
+        with pytest.raises(InterceptorError) as info:
+            await sm.create_model(model_name="m")
+        assert (info.value.hook, info.value.operation) == (stage, "CreateModel")
+        assert isinstance(info.value.__cause__, RuntimeError)
+        assert (await sm.create_model(model_name="m")).model_arn == "arn:m"
 
 
 async def test_hooks_run_in_order_client_ones_first_then_the_views(server: FaultServer) -> None:

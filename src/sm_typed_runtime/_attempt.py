@@ -12,7 +12,7 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from ._head import UNSIGNED_FIELDS
-from ._hooks import SECRET_FIELDS, Hook, run_hooks
+from ._hooks import SECRET_FIELDS, Hooks
 from ._request import Request
 from ._sigv4 import sign
 from ._transport import HTTPResponse, Lease
@@ -34,11 +34,11 @@ async def exchange(
     max_attempts: int,
     skew: float,
     added: Fields | None = None,
-    signed_hooks: tuple[Hook, ...] | None = None,
+    hooks: Hooks | None = None,
     call: CallInfo | None = None,
 ) -> HTTPResponse:
-    """``added``: headers interceptors added to this attempt (checked); ``signed_hooks``:
-    the ``after_signing`` hooks, shown the signed request before it is written."""
+    """``added``: headers interceptors added to this attempt (checked); ``hooks``: given
+    when there are ``after_signing`` hooks, shown the signed request before it is written."""
     credentials = state.credentials
     if not credentials.static and not credentials.fresh():
         await credentials.ensure(settings.credential_timeout)
@@ -48,7 +48,7 @@ async def exchange(
     lease = transport.try_acquire(target, timeouts) or await transport.acquire(target, timeouts)
     held = True
     try:
-        if added is None and signed_hooks is None:
+        if added is None and hooks is None:
             lease.send(
                 request.prepared.prefix,
                 signed_fields(state, request, attempt, max_attempts, skew),
@@ -57,7 +57,7 @@ async def exchange(
         else:
             try:
                 pending = send_intercepted(
-                    lease, state, request, attempt, max_attempts, skew, added, signed_hooks, call
+                    lease, state, request, attempt, max_attempts, skew, added, hooks, call
                 )
                 if pending is not None:
                     await pending
@@ -82,30 +82,51 @@ def send_intercepted(
     max_attempts: int,
     skew: float,
     added: Fields | None,
-    signed_hooks: tuple[Hook, ...] | None,
+    hooks: Hooks | None,
     call: CallInfo | None,
 ) -> Awaitable[None] | None:
     """Sign (with the headers hooks added), show ``after_signing`` hooks, send. An awaitable
     when a hook is async: the request is written once it is done."""
     # The signed fields live in this frame (or `_send_after`'s), which is gone before the
     # answer is awaited.
-    fields = (
-        signed_fields(state, request, attempt, max_attempts, skew)
-        if not added
-        else signed_fields_with(state, request, attempt, max_attempts, skew, added)
-    )
     prefix = request.prepared.prefix
-    if signed_hooks is not None:
-        assert call is not None
-        shown = [(n, REDACTED) if n in SECRET_FIELDS else (n, v) for n, v in fields]
+    if not added:
+        fields = signed_fields(state, request, attempt, max_attempts, skew)
+    else:
+        fields = signed_fields_with(state, request, attempt, max_attempts, skew, added)
+    if hooks is not None:
+        assert call is not None and hooks.after_signing is not None
+        shown = fields_shown(fields) if added else signed_fields_shown(fields)
         context = SignedRequest(
             call, attempt, request.route.url, prefix.fields, len(request.body), shown
         )
-        pending = run_hooks(signed_hooks, "after_signing", context, request.op.name)
+        try:
+            pending = hooks.after_signing(context)
+        except Exception as exc:  # noqa: BLE001 (see _hooks)
+            raise hooks.failed("after_signing", context, exc)  # noqa: B904
         if pending is not None:
-            return _send_after(pending, lease, request, fields)
+            return _send_after(
+                hooks.awaited("after_signing", context, pending), lease, request, fields
+            )
     lease.send(prefix, fields, request.body)
     return None
+
+
+_HIDDEN = {name: (name, REDACTED) for name in SECRET_FIELDS}
+_HIDDEN_TOKEN, _HIDDEN_AUTHORIZATION = _HIDDEN["X-Amz-Security-Token"], _HIDDEN["Authorization"]
+
+
+def fields_shown(fields: Fields) -> Fields:
+    """``fields`` as hooks see them: the value of each of `SECRET_FIELDS` redacted."""
+    return [_HIDDEN.get(field[0], field) for field in fields]
+
+
+def signed_fields_shown(fields: Fields) -> Fields:
+    """`fields_shown` of what `signed_fields` returns, by where it puts the secrets (an
+    attempt with one hook pays no loop for it)."""
+    if len(fields) == 5:
+        return [fields[0], _HIDDEN_TOKEN, _HIDDEN_AUTHORIZATION, fields[3], fields[4]]
+    return [fields[0], _HIDDEN_AUTHORIZATION, fields[2], fields[3]]
 
 
 async def _send_after(

@@ -2,42 +2,98 @@
 
 `Hooks` is worked out once per client or view (which interceptor overrides which
 hook), so a call with no interceptor, or only idle ones, pays one ``is None`` check
-per stage. A hook that raises becomes `InterceptorError`, which the retry loop never
-retries; ``after_call`` hooks all run even when one of them raises.
+per stage. A stage with one hook holds that hook itself, called where the stage runs
+(no frame of ours around it); a stage with several holds `run_hooks` over them. A
+hook that raises becomes `InterceptorError` (`Hooks.failed`), which the retry loop
+never retries; ``after_call`` hooks all run even when one of them raises.
+
+Where a stage runs::
+
+    try:
+        pending = hooks.before_call(context)
+    except Exception as exc:
+        raise hooks.failed("before_call", context, exc)
+    if pending is not None:  # an async hook
+        await hooks.awaited("before_call", context, pending)
+
+`run_stage` is the same as a function, for the paths where a frame costs nothing. The
+``raise`` has no ``from``: `failed` sets the cause (for several hooks, the error it
+returns is the one `run_hooks` raised, which has it already).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from functools import partial
 from typing import Any, cast
 
 from .errors import ConfigurationError, InterceptorError
-from .interceptors import Interceptor
+from .interceptors import AttemptEnd, AttemptStart, CallEnd, CallStart, Interceptor, SignedRequest
 
 HOOK_NAMES = ("before_call", "before_attempt", "after_signing", "after_attempt", "after_call")
 
 Hook = tuple[Interceptor, Callable[[Any], Any]]
+Context = CallStart | AttemptStart | SignedRequest | AttemptEnd | CallEnd
+StageHooks = Callable[[Any], Awaitable[None] | None]
+"""One stage's hooks as one callable: called with the stage's context, it returns an
+awaitable only when a hook is async."""
 
 
 class Hooks:
-    __slots__ = ("after_attempt", "after_call", "after_signing", "before_attempt", "before_call")
+    """Per stage, the hooks of the interceptors that override it (None: no such hook)."""
+
+    __slots__ = (*HOOK_NAMES, "_found")
 
     def __init__(self, interceptors: Sequence[Interceptor]) -> None:
+        self._found: dict[str, tuple[Hook, ...]] = {}
         for name in HOOK_NAMES:
             base = getattr(Interceptor, name)
             found: tuple[Hook, ...] = tuple(
                 (i, getattr(i, name)) for i in interceptors if getattr(type(i), name) is not base
             )
-            setattr(self, name, found or None)
+            self._found[name] = found
+            run: StageHooks | None = None
+            if len(found) == 1:
+                run = found[0][1]
+            elif found:
+                run = partial(run_hooks, found, name, run_all=name == "after_call")
+            setattr(self, name, run)
 
-    before_call: tuple[Hook, ...] | None
-    before_attempt: tuple[Hook, ...] | None
-    after_signing: tuple[Hook, ...] | None
-    after_attempt: tuple[Hook, ...] | None
-    after_call: tuple[Hook, ...] | None
+    before_call: StageHooks | None
+    before_attempt: StageHooks | None
+    after_signing: StageHooks | None
+    after_attempt: StageHooks | None
+    after_call: StageHooks | None
 
     def any(self) -> bool:
-        return any(getattr(self, name) is not None for name in HOOK_NAMES)
+        return any(self._found.values())
+
+    def failed(self, stage: str, context: Context, exc: Exception) -> InterceptorError:
+        """What the call raises when calling ``stage``'s hooks raised ``exc``."""
+        found = self._found[stage]
+        if len(found) == 1:
+            return _hook_error(context, found[0][0], stage, exc)
+        return cast(InterceptorError, exc)  # run_hooks raises nothing else
+
+    async def awaited(self, stage: str, context: Context, pending: Awaitable[None]) -> None:
+        """Await what ``stage``'s hooks returned, its failure an `InterceptorError`."""
+        if len(self._found[stage]) > 1:
+            await pending  # run_hooks' own: it raises InterceptorError
+            return
+        try:
+            await pending
+        except Exception as exc:  # noqa: BLE001 (see above)
+            raise self.failed(stage, context, exc)  # noqa: B904
+
+
+def run_stage(hooks: Hooks, stage: str, context: Context) -> Awaitable[None] | None:
+    """Call ``stage``'s hooks (not None) with ``context``: an awaitable if one is async."""
+    run = getattr(hooks, stage)
+    try:
+        pending = run(context)
+    except Exception as exc:  # noqa: BLE001 (see above)
+        raise hooks.failed(stage, context, exc)  # noqa: B904
+    return None if pending is None else hooks.awaited(stage, context, pending)
 
 
 def checked_interceptors(value: object, owner: str) -> tuple[Interceptor, ...]:
@@ -61,8 +117,7 @@ def hooks_for(interceptors: tuple[Interceptor, ...]) -> Hooks | None:
 def run_hooks(
     hooks: tuple[Hook, ...],
     stage: str,
-    context: object,
-    operation: str,
+    context: Context,
     *,
     run_all: bool = False,
     first: InterceptorError | None = None,
@@ -71,25 +126,21 @@ def run_hooks(
     awaits nothing more. From the first that returns an awaitable on, the rest run after it:
     that is returned, for the caller to await. A hook that raises stops the stage, or with
     ``run_all`` (``after_call``) the others still run and the first error is raised last."""
-    for pair in hooks:
+    for index, (owner, hook) in enumerate(hooks):
         try:
-            result = pair[1](context)
+            result = hook(context)
         except Exception as exc:
-            error = _hook_error(operation, pair[0], stage, exc)
+            error = _hook_error(context, owner, stage, exc)
             if not run_all:
                 raise error from exc
             first = first or error
             continue
         if result is not None:
-            rest = hooks[_position(hooks, pair) + 1 :]
-            return _after(result, pair[0], rest, stage, context, operation, run_all, first)
+            rest = hooks[index + 1 :]
+            return _after(result, owner, rest, stage, context, run_all, first)
     if first is not None:
         raise first
     return None
-
-
-def _position(hooks: tuple[Hook, ...], pair: Hook) -> int:
-    return next(i for i, p in enumerate(hooks) if p is pair)
 
 
 async def _after(
@@ -97,25 +148,26 @@ async def _after(
     owner: Interceptor,
     rest: tuple[Hook, ...],
     stage: str,
-    context: object,
-    operation: str,
+    context: Context,
     run_all: bool,
     first: InterceptorError | None,
 ) -> None:
     try:
         await pending
     except Exception as exc:
-        error = _hook_error(operation, owner, stage, exc)
+        error = _hook_error(context, owner, stage, exc)
         if not run_all:
             raise error from exc
         first = first or error
-    more = run_hooks(rest, stage, context, operation, run_all=run_all, first=first)
+    more = run_hooks(rest, stage, context, run_all=run_all, first=first)
     if more is not None:
         await more
 
 
-def _hook_error(operation: str, owner: Interceptor, stage: str, exc: Exception) -> InterceptorError:
-    error = InterceptorError(operation, type(owner).__name__, stage, exc)
+def _hook_error(
+    context: Context, owner: Interceptor, stage: str, exc: Exception
+) -> InterceptorError:
+    error = InterceptorError(context.call.operation, type(owner).__name__, stage, exc)
     error.__cause__ = exc
     return error
 

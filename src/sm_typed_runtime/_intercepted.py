@@ -7,11 +7,12 @@ caller will see (a `CallTimeoutError`, not the cancellation that enforced it).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
-from ._hooks import run_hooks
+from ._hooks import Hooks, run_stage
 from ._specs import InT, OperationSpec, OutT
 from ._transport import Headers
 from .errors import SmTypedError
@@ -30,44 +31,56 @@ class Progress(msgspec.Struct):
     retry_time: float = 0.0
 
 
-async def run_intercepted(pipeline: Pipeline, op: OperationSpec[InT, OutT], params: InT) -> OutT:
-    hooks = pipeline.settings.hooks
-    assert hooks is not None
+Run = Callable[[OperationSpec[Any, Any], Any, Progress, CallInfo], Awaitable[Any]]
+
+
+async def run_intercepted(
+    pipeline: Pipeline, hooks: Hooks, run: Run, op: OperationSpec[InT, OutT], params: InT
+) -> OutT:
+    """``run``: the pipeline's `run` or, with a call timeout, its `run_with_deadline`."""
     route = pipeline.state.route
-    call = CallInfo(
-        op.service.service_id,
-        op.name,
-        params,
-        route.signing_region if route else pipeline.state.config.region,
-    )
+    region = route.signing_region if route else pipeline.state.config.region
+    call = CallInfo(op.service.service_id, op.name, params, region)
     progress = Progress()
     try:
         if hooks.before_call is not None:
-            pending = run_hooks(hooks.before_call, "before_call", CallStart(call), op.name)
+            starting = CallStart(call)
+            try:
+                pending = hooks.before_call(starting)
+            except Exception as exc:  # noqa: BLE001 (see _hooks)
+                raise hooks.failed("before_call", starting, exc)  # noqa: B904
             if pending is not None:
-                await pending
-        if pipeline.settings.call_timeout is None:
-            result = await pipeline.run(op, params, progress, call)
-        else:
-            result = await pipeline.run_with_deadline(op, params, progress, call)
+                await hooks.awaited("before_call", starting, pending)
+        result: OutT = await run(op, params, progress, call)
     except BaseException as exc:
         if hooks.after_call is not None:
-            ended = _ended(call, None, exc, progress)
-            pending = run_hooks(hooks.after_call, "after_call", ended, op.name, run_all=True)
+            pending = run_stage(hooks, "after_call", _ended(call, exc, progress))
             if pending is not None:
                 await pending
         raise
     if hooks.after_call is not None:
-        output: Any = result.parsed if pipeline.settings.raw else result  # type: ignore[attr-defined]
-        ended = _ended(call, output, None, progress)
-        pending = run_hooks(hooks.after_call, "after_call", ended, op.name, run_all=True)
+        output: Any = cast(Any, result).parsed if pipeline.settings.raw else result
+        ended = CallEnd(
+            call,
+            output,
+            None,
+            progress.attempts,
+            progress.retry_time,
+            progress.status,
+            progress.headers,
+        )
+        try:
+            pending = hooks.after_call(ended)
+        except Exception as exc:  # noqa: BLE001 (see _hooks)
+            raise hooks.failed("after_call", ended, exc)  # noqa: B904
         if pending is not None:
-            await pending
+            await hooks.awaited("after_call", ended, pending)
     return result
 
 
-def _ended(call: CallInfo, output: Any, error: BaseException | None, progress: Progress) -> CallEnd:
+def _ended(call: CallInfo, error: BaseException, progress: Progress) -> CallEnd:
+    """How a call that raised ``error`` ended (its own count of attempts, if it has one)."""
     attempts, retry_time = progress.attempts, progress.retry_time
     if isinstance(error, SmTypedError):
         attempts, retry_time = error.attempts or attempts, error.retry_time
-    return CallEnd(call, output, error, attempts, retry_time, progress.status, progress.headers)
+    return CallEnd(call, None, error, attempts, retry_time, progress.status, progress.headers)

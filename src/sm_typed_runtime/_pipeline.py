@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from functools import partial
 from typing import Any, Protocol
 
@@ -27,7 +27,7 @@ from ._classify import (
     transport_retry_kind,
 )
 from ._head import HeaderError, extra_field_problems
-from ._hooks import run_hooks
+from ._hooks import Hooks, StageHooks, run_stage
 from ._intercepted import Progress, run_intercepted
 from ._metadata import request_id_of
 from ._request import (
@@ -65,17 +65,30 @@ class Invoke(Protocol):
 
 
 class Pipeline:
-    __slots__ = ("_crc32", "_prepared", "call", "settings", "state")
+    __slots__ = ("_attempt_hooks", "_crc32", "_prepared", "call", "settings", "state")
 
     def __init__(self, state: ClientState, settings: CallSettings) -> None:
         self.state = state
         self.settings = settings
         self._crc32 = state.service.retry_defaults.crc32
         self._prepared: dict[tuple[object, str, bool], Prepared] = {}  # with extra headers
+        hooks = settings.hooks
+        # Per attempt: the before_attempt and after_attempt hooks, and the Hooks to pass
+        # the exchange when there are after_signing ones.
+        self._attempt_hooks: tuple[StageHooks | None, Hooks | None, StageHooks | None] = (
+            (None, None, None)
+            if hooks is None
+            else (
+                hooks.before_attempt,
+                hooks if hooks.after_signing is not None else None,
+                hooks.after_attempt,
+            )
+        )
         # What generated methods await: a wrapper only where there is something to wrap.
         self.call: Invoke
         if settings.hooks is not None:
-            self.call = partial(run_intercepted, self)
+            run = self.run if settings.call_timeout is None else self.run_with_deadline
+            self.call = partial(run_intercepted, self, settings.hooks, run)
         elif settings.call_timeout is not None:
             self.call = self.run_with_deadline
         else:
@@ -131,12 +144,9 @@ class Pipeline:
             op, route, body, ready or prepared(op, route, gzipped, extra, self._prepared)
         )
         hooks = settings.hooks
-        before_attempt = after_signing = after_attempt = None
-        if hooks is not None:
-            assert call is not None
+        before_attempt, signing_hooks, after_attempt = self._attempt_hooks
+        if call is not None:
             call.region = route.signing_region
-            before_attempt, after_signing = hooks.before_attempt, hooks.after_signing
-            after_attempt = hooks.after_attempt
         strategy: RetryStrategy = settings.strategy
         paced = strategy.limits_send_rate
         clock = state.clock
@@ -154,12 +164,15 @@ class Pipeline:
                 await strategy.before_attempt()
             added = None
             if before_attempt is not None:
-                assert call is not None
+                assert hooks is not None and call is not None
                 fields = request.prepared.prefix.fields
                 starting = AttemptStart(call, attempt, route.url, fields, len(request.body))
-                pending = run_hooks(before_attempt, "before_attempt", starting, op.name)
+                try:
+                    pending = before_attempt(starting)
+                except Exception as exc:  # noqa: BLE001 (see _hooks)
+                    raise hooks.failed("before_attempt", starting, exc)  # noqa: B904
                 if pending is not None:
-                    await pending
+                    await hooks.awaited("before_attempt", starting, pending)
                 more = starting.added
                 if more:
                     added = _checked_added(more, fields, op.name)
@@ -175,7 +188,7 @@ class Pipeline:
                     max_attempts,
                     skew,
                     added,
-                    after_signing,
+                    signing_hooks,
                     call,
                 )
             except TransportError as exc:
@@ -199,13 +212,16 @@ class Pipeline:
                     if debug:
                         _log(op, attempt, max_attempts, sent, status, request_id_of(headers), "")
                     if after_attempt is not None:
-                        assert call is not None
+                        assert hooks is not None and call is not None
                         ended = AttemptEnd(
                             call, attempt, status, headers, time.monotonic() - sent, None
                         )
-                        pending = run_hooks(after_attempt, "after_attempt", ended, op.name)
+                        try:
+                            pending = after_attempt(ended)
+                        except Exception as exc:  # noqa: BLE001 (see _hooks)
+                            raise hooks.failed("after_attempt", ended, exc)  # noqa: B904
                         if pending is not None:
-                            await pending
+                            await hooks.awaited("after_attempt", ended, pending)
                     output = decode_output(op, response)
                     if progress is not None:
                         progress.retry_time = time.monotonic() - started
@@ -237,10 +253,10 @@ class Pipeline:
             if debug:
                 _log_failure(op, attempt, max_attempts, sent, status, error)
             if after_attempt is not None:
-                assert call is not None
+                assert hooks is not None and call is not None
                 code = status if isinstance(status, int) else None
                 ended = AttemptEnd(call, attempt, code, headers, time.monotonic() - sent, error)
-                pending = run_hooks(after_attempt, "after_attempt", ended, op.name)
+                pending = run_stage(hooks, "after_attempt", ended)
                 if pending is not None:
                     await pending
             if state.lifecycle.closed:
@@ -267,7 +283,7 @@ class Pipeline:
 
 
 def _checked_added(
-    added: tuple[tuple[str, str], ...], fields: tuple[tuple[str, str], ...], operation: str
+    added: Sequence[tuple[str, str]], fields: tuple[tuple[str, str], ...], operation: str
 ) -> list[tuple[str, str]]:
     """The headers hooks added to an attempt, if each can be sent (else nothing is)."""
     problems = extra_field_problems(added, fields)
