@@ -233,14 +233,17 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                         f"cpu {op:<15} c={c:<3} {client:<12} {r['cpu_us']:8.0f} µs/call {r['calls_per_s']:8.0f} calls/s",
                         flush=True,
                     )
-        results["hooks"] = hooks_cost(port, 1000 if args.smoke else args.calls * 3)
-        for variant, extra in results["hooks"]["min_us"].items():
-            middle = results["hooks"]["median_us"][variant]
-            print(
-                f"hooks {variant:<14} {extra:+5.1f} µs/call over sm_typed "
-                f"(cheapest blocks; median blocks {middle:+5.1f})",
-                flush=True,
+        results["hooks"] = {}
+        for c in HOOK_CONCURRENCY:
+            found = results["hooks"][str(c)] = hooks_cost(
+                port, 1000 if args.smoke else args.calls * 12, c
             )
+            for variant, extra in found["paired_us"].items():
+                print(
+                    f"hooks c={c:<3} {variant:<14} {extra:+5.1f} µs/call over sm_typed "
+                    f"(median of paired blocks; cheapest blocks {found['min_us'][variant]:+5.1f})",
+                    flush=True,
+                )
         for client in [c for c in clients if c in STARTUP_CLIENTS]:
             results["startup"][client] = startup(client, port, args.startup_runs)
             s = results["startup"][client]
@@ -287,10 +290,12 @@ HOOK_VARIANTS = {
 }
 
 
-def hooks_cost(port: int, calls: int) -> dict[str, Any]:
-    """CPU per create_model call (c=1) each variant adds over plain sm_typed, from one
-    process alternating blocks of calls (``runners.py hooks``): the cheapest blocks' and
-    the median blocks' difference."""
+HOOK_CONCURRENCY = (1, 16)
+
+
+def hooks_cost(port: int, calls: int, concurrency: int) -> dict[str, Any]:
+    """CPU per create_model call each variant adds over plain sm_typed, from one process
+    running rounds of one block of calls per variant (``runners.py hooks``)."""
     return runner(
         "hooks",
         "--client",
@@ -299,6 +304,8 @@ def hooks_cost(port: int, calls: int) -> dict[str, Any]:
         ",".join(HOOK_VARIANTS),
         "--calls",
         str(calls),
+        "--concurrency",
+        str(concurrency),
         "--port",
         str(port),
     )
@@ -346,15 +353,16 @@ def table(results: dict[str, Any]) -> str:
             cells = [*cells[: len(clients)], "", *cells[len(clients) :], ""]
         lines.append(row(label, cells))
     if results.get("hooks"):
-        h = results["hooks"]
-        costs = "; ".join(
-            f"{HOOK_VARIANTS[variant]}: {extra:+.1f} µs (median blocks {h['median_us'][variant]:+.1f})"
-            for variant, extra in h["min_us"].items()
-        )
-        lines.append(
-            f"\nInterceptors, CPU per create_model call at c=1 over plain sm_typed, one process "
-            f"alternating {h['blocks']} blocks of 200 calls per client, cheapest blocks: {costs}"
-        )
+        for c, h in results["hooks"].items():
+            costs = "; ".join(
+                f"{HOOK_VARIANTS[variant]}: {extra:+.1f} µs (cheapest blocks {h['min_us'][variant]:+.1f})"
+                for variant, extra in h["paired_us"].items()
+            )
+            lines.append(
+                f"\nInterceptors, CPU per create_model call at c={c} over plain sm_typed, one "
+                f"process, {h['rounds']} rounds of one block of {h['block']} calls per client, "
+                f"median of each round's difference: {costs}"
+            )
     if "pagination" in results:
         p = results["pagination"]
         lines.append(

@@ -290,31 +290,44 @@ async def cpu(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def hooks(args: argparse.Namespace) -> dict[str, Any]:
-    """CPU per create_model call (c=1) of each interceptor variant over plain sm_typed: one
-    process, one client per variant, blocks of calls interleaved A B C A B C ..., so a drift
-    of the machine hits all alike. Per variant the cheapest block is kept (the one the
-    machine disturbed least; a shared machine only ever adds), and the median block too."""
+    """CPU per create_model call of each interceptor variant over plain sm_typed: one
+    process, one client per variant, rounds of one block of calls per variant (A B C, A B C,
+    ...), ``--concurrency`` calls in flight. Per variant: the median over rounds of its block
+    less plain sm_typed's block of the same round (a drift of the machine hits a round
+    alike), and beside it the difference of the cheapest blocks."""
     kinds = ["sm_typed", *args.variants.split(",")]
     async with AsyncExitStack() as stack:
         calls = {k: (await open_client(k, args.url, stack))["create_model"] for k in kinds}
         for call in calls.values():
             for _ in range(300):
                 await call()
-        block = 200
+        block = max(64, 16 * args.concurrency)
         blocks: dict[str, list[float]] = {k: [] for k in kinds}
-        for _ in range(max(args.calls // block, 5)):
+
+        async def worker(call: Call, n: int) -> None:
+            for _ in range(n):
+                await call()
+
+        for _ in range(max(args.calls // block // len(kinds), 5)):
             for kind in kinds:
                 call = calls[kind]
                 started = time.process_time()
-                for _ in range(block):
-                    await call()
+                if args.concurrency == 1:
+                    await worker(call, block)
+                else:
+                    per = block // args.concurrency
+                    await asyncio.gather(*(worker(call, per) for _ in range(args.concurrency)))
                 blocks[kind].append((time.process_time() - started) / block * 1e6)
-    least = {k: min(v) for k, v in blocks.items()}
-    middle = {k: statistics.median(v) for k, v in blocks.items()}
+    base = blocks["sm_typed"]
     return {
-        "blocks": len(blocks["sm_typed"]),
-        "min_us": {k: least[k] - least["sm_typed"] for k in kinds[1:]},
-        "median_us": {k: middle[k] - middle["sm_typed"] for k in kinds[1:]},
+        "rounds": len(base),
+        "block": block,
+        "concurrency": args.concurrency,
+        "paired_us": {
+            k: statistics.median(a - b for a, b in zip(blocks[k], base, strict=True))
+            for k in kinds[1:]
+        },
+        "min_us": {k: min(blocks[k]) - min(base) for k in kinds[1:]},
     }
 
 
