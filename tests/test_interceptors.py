@@ -23,12 +23,14 @@ from sm_typed import (
     SignedRequest,
 )
 from sm_typed.errors import (
+    CallTimeoutError,
     ConfigurationError,
     InterceptorError,
     ParamValidationError,
     ThrottlingException,
 )
 from sm_typed.shapes import CreateModelOutput
+from sm_typed_runtime.client import StandardRetryStrategy
 
 TOKEN = "SESSION-TOKEN-secret/+="
 
@@ -359,6 +361,39 @@ async def test_a_cancelled_call_still_ends_with_after_call(server: FaultServer) 
             await task
     assert rec.stages()[-1] == "after_call"
     assert rec.seen[-1][1][1] is asyncio.CancelledError
+
+
+@pytest.mark.parametrize("where", ["client", "view"])
+async def test_after_call_sees_the_call_timeout_error_the_caller_gets(
+    server: FaultServer, where: str
+) -> None:
+    from fault_server import slow
+
+    server.script([throttle(), slow(5.0)])
+    ended: list[CallEnd] = []
+
+    class Watcher(Interceptor):
+        def before_call(self, context: CallStart) -> None:
+            ended.clear()
+
+        def after_call(self, context: CallEnd) -> None:
+            ended.append(context)
+
+    options: dict[str, Any] = {"call_timeout": 0.5} if where == "client" else {}
+    no_backoff = StandardRetryStrategy(random=lambda: 0.0)
+    async with make(
+        server, "pool", interceptors=[Watcher()], retry_strategy=no_backoff, **options
+    ) as sm:
+        calls = sm if where == "client" else sm.with_options(call_timeout=0.5)
+        with pytest.raises(CallTimeoutError) as info:
+            await calls.create_model(model_name="m")
+        # after_call ran outside the deadline: it saw the caller's error, not a cancellation.
+        assert [e.error for e in ended] == [info.value]
+        assert ended[0].attempts == info.value.attempts == 2
+        assert ended[0].status_code == 400  # the throttle: the last response that came
+        server.script([ok({"ModelArn": "arn:m"})])
+        assert (await calls.create_model(model_name="m")).model_arn == "arn:m"
+        assert ended[0].error is None and ended[0].output is not None
 
 
 @pytest.mark.parametrize("bad", [[object()], "not-a-list", [Interceptor, Interceptor()]])

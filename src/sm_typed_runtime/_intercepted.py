@@ -1,8 +1,9 @@
-"""A call with interceptors: ``before_call``, the call, then ``after_call`` on every way out.
+"""A call's own hooks: ``before_call``, the call, then ``after_call`` on every way out.
 
-The per-attempt hooks run in the retry loop itself (``_pipeline``, ``_attempt``); this
-wraps the whole call once, outside the call deadline, so ``after_call`` sees what the
-caller will see (a `CallTimeoutError`, not the cancellation that enforced it).
+`Pipeline.run` runs them itself (the per-attempt hooks run in its retry loop and in
+``_attempt``). A call with a deadline is wrapped by `run_intercepted` instead, which runs
+them outside the deadline, so ``after_call`` sees what the caller will see (a
+`CallTimeoutError`, not the cancellation that enforced it).
 """
 
 from __future__ import annotations
@@ -12,75 +13,96 @@ from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
-from ._hooks import Hooks, run_stage
+from ._hooks import Hooks
 from ._specs import InT, OperationSpec, OutT
-from ._transport import Headers
+from ._transport import HTTPResponse
 from .errors import SmTypedError
 from .interceptors import CallEnd, CallInfo, CallStart
 
 if TYPE_CHECKING:
     from ._pipeline import Pipeline
+    from ._state import ClientState
 
 
 class Progress(msgspec.Struct):
-    """What a call has done so far, for what wraps `Pipeline.run` (deadline, interceptors)."""
+    """What a call has done so far, for what wraps `Pipeline.run` (its deadline)."""
 
     attempts: int = 0
-    status: int | None = None  # of the last response
-    headers: Headers | None = None
+    answer: HTTPResponse | None = None  # the last response
     retry_time: float = 0.0
 
 
 Run = Callable[[OperationSpec[Any, Any], Any, Progress, CallInfo], Awaitable[Any]]
 
 
+def new_call(state: ClientState, op: OperationSpec[Any, Any], params: Any) -> CallInfo:
+    route = state.route
+    region = route.signing_region if route else state.config.region
+    return CallInfo(op.service.service_id, op.name, params, region)
+
+
+def call_started(hooks: Hooks, call: CallInfo) -> Awaitable[None] | None:
+    """Run the ``before_call`` hooks (there are some): an awaitable if one is async."""
+    run = hooks.before_call
+    assert run is not None
+    starting = CallStart(call)
+    try:
+        pending = run(starting)
+    except Exception as exc:  # noqa: BLE001 (see _hooks)
+        raise hooks.failed("before_call", starting, exc)  # noqa: B904
+    return None if pending is None else hooks.awaited("before_call", starting, pending)
+
+
+def call_ended(
+    hooks: Hooks,
+    call: CallInfo,
+    output: Any,
+    error: BaseException | None,
+    attempts: int,
+    retry_time: float,
+    answer: HTTPResponse | None,
+) -> Awaitable[None] | None:
+    """Run the ``after_call`` hooks (there are some) with how the call ended: ``answer``
+    is its last response, if one came."""
+    if isinstance(error, SmTypedError):  # its own count, made where it was raised
+        attempts, retry_time = error.attempts or attempts, error.retry_time
+    status, headers = (answer.status, answer.headers) if answer is not None else (None, None)
+    ended = CallEnd(call, output, error, attempts, retry_time, status, headers)
+    run = hooks.after_call
+    assert run is not None
+    try:
+        pending = run(ended)
+    except Exception as exc:  # noqa: BLE001 (see _hooks)
+        raise hooks.failed("after_call", ended, exc)  # noqa: B904
+    return None if pending is None else hooks.awaited("after_call", ended, pending)
+
+
 async def run_intercepted(
     pipeline: Pipeline, hooks: Hooks, run: Run, op: OperationSpec[InT, OutT], params: InT
 ) -> OutT:
-    """``run``: the pipeline's `run` or, with a call timeout, its `run_with_deadline`."""
-    route = pipeline.state.route
-    region = route.signing_region if route else pipeline.state.config.region
-    call = CallInfo(op.service.service_id, op.name, params, region)
+    """A call with hooks and a deadline: the hooks outside it (``run`` is the pipeline's
+    `run_with_deadline`)."""
+    call = new_call(pipeline.state, op, params)
     progress = Progress()
     try:
         if hooks.before_call is not None:
-            starting = CallStart(call)
-            try:
-                pending = hooks.before_call(starting)
-            except Exception as exc:  # noqa: BLE001 (see _hooks)
-                raise hooks.failed("before_call", starting, exc)  # noqa: B904
+            pending = call_started(hooks, call)
             if pending is not None:
-                await hooks.awaited("before_call", starting, pending)
+                await pending
         result: OutT = await run(op, params, progress, call)
     except BaseException as exc:
         if hooks.after_call is not None:
-            pending = run_stage(hooks, "after_call", _ended(call, exc, progress))
+            pending = call_ended(
+                hooks, call, None, exc, progress.attempts, progress.retry_time, progress.answer
+            )
             if pending is not None:
                 await pending
         raise
     if hooks.after_call is not None:
         output: Any = cast(Any, result).parsed if pipeline.settings.raw else result
-        ended = CallEnd(
-            call,
-            output,
-            None,
-            progress.attempts,
-            progress.retry_time,
-            progress.status,
-            progress.headers,
+        pending = call_ended(
+            hooks, call, output, None, progress.attempts, progress.retry_time, progress.answer
         )
-        try:
-            pending = hooks.after_call(ended)
-        except Exception as exc:  # noqa: BLE001 (see _hooks)
-            raise hooks.failed("after_call", ended, exc)  # noqa: B904
         if pending is not None:
-            await hooks.awaited("after_call", ended, pending)
+            await pending
     return result
-
-
-def _ended(call: CallInfo, error: BaseException, progress: Progress) -> CallEnd:
-    """How a call that raised ``error`` ended (its own count of attempts, if it has one)."""
-    attempts, retry_time = progress.attempts, progress.retry_time
-    if isinstance(error, SmTypedError):
-        attempts, retry_time = error.attempts or attempts, error.retry_time
-    return CallEnd(call, None, error, attempts, retry_time, progress.status, progress.headers)

@@ -28,7 +28,7 @@ from ._classify import (
 )
 from ._head import HeaderError, extra_field_problems
 from ._hooks import Hooks, StageHooks, run_stage
-from ._intercepted import Progress, run_intercepted
+from ._intercepted import Progress, call_ended, call_started, new_call, run_intercepted
 from ._metadata import request_id_of
 from ._request import (
     COMPRESSION_MIN_BYTES,
@@ -43,7 +43,7 @@ from ._routing import with_host_prefix
 from ._skew import corrected_clock
 from ._specs import InT, OperationSpec, OutT
 from ._state import ClientState
-from ._transport import Headers, TransportError
+from ._transport import Headers, HTTPResponse, TransportError
 from .errors import (
     CallTimeoutError,
     ClientClosedError,
@@ -65,7 +65,15 @@ class Invoke(Protocol):
 
 
 class Pipeline:
-    __slots__ = ("_attempt_hooks", "_crc32", "_prepared", "call", "settings", "state")
+    __slots__ = (
+        "_attempt_hooks",
+        "_call_hooks",
+        "_crc32",
+        "_prepared",
+        "call",
+        "settings",
+        "state",
+    )
 
     def __init__(self, state: ClientState, settings: CallSettings) -> None:
         self.state = state
@@ -85,14 +93,18 @@ class Pipeline:
             )
         )
         # What generated methods await: a wrapper only where there is something to wrap.
+        # A call's own hooks (before_call, after_call) run in `run` itself, unless a call
+        # deadline sits between them and the call: after_call sees what the caller will see
+        # (a CallTimeoutError, not the cancellation that enforced it).
         self.call: Invoke
-        if settings.hooks is not None:
-            run = self.run if settings.call_timeout is None else self.run_with_deadline
-            self.call = partial(run_intercepted, self, settings.hooks, run)
-        elif settings.call_timeout is not None:
-            self.call = self.run_with_deadline
-        else:
+        self._call_hooks: Hooks | None = None
+        if settings.call_timeout is None:
+            self._call_hooks = hooks
             self.call = self.run
+        elif hooks is not None:
+            self.call = partial(run_intercepted, self, hooks, self.run_with_deadline)
+        else:
+            self.call = self.run_with_deadline
 
     async def run_with_deadline(
         self,
@@ -124,162 +136,192 @@ class Pipeline:
         progress: Progress | None = None,
         call: CallInfo | None = None,
     ) -> OutT:
-        state = self.state
-        lifecycle = state.lifecycle
-        if lifecycle.closed or lifecycle.loop is not asyncio.get_running_loop():
-            lifecycle.check(op.name)  # raises, or binds the client to its first loop
-        body = serialize(op, params)
-        route = state.route or await state.resolve_route()
-        if op.endpoint_params:
-            route = await state.context_route(op, params, route)
-        if op.host_prefix is not None:
-            route = with_host_prefix(route, op, params)
-        gzipped = op.compress and len(body) >= COMPRESSION_MIN_BYTES
-        if gzipped:
-            body = compressed(body)
-        settings = self.settings
-        extra = settings.extra_headers
-        ready = None if gzipped or extra else route.prepared.get(op)  # the common case, inline
-        request = Request(
-            op, route, body, ready or prepared(op, route, gzipped, extra, self._prepared)
-        )
-        hooks = settings.hooks
-        before_attempt, signing_hooks, after_attempt = self._attempt_hooks
-        if call is not None:
-            call.region = route.signing_region
-        strategy: RetryStrategy = settings.strategy
-        paced = strategy.limits_send_rate
-        clock = state.clock
-        max_attempts = settings.max_attempts
-        debug = logger.isEnabledFor(logging.DEBUG)
-        started = time.monotonic()
-        retries: CallRetries | None = None
-        skew_retried = False
+        call_hooks = self._call_hooks
+        if call_hooks is not None:  # this call's own hooks, run here: no wrapper around it
+            call = new_call(self.state, op, params)
         attempt = 0
-        while True:
-            attempt += 1
-            if progress is not None:
-                progress.attempts = attempt
-            if paced:
-                await strategy.before_attempt()
-            added = None
-            if before_attempt is not None:
-                assert hooks is not None and call is not None
-                fields = request.prepared.prefix.fields
-                starting = AttemptStart(call, attempt, route.url, fields, len(request.body))
-                try:
-                    pending = before_attempt(starting)
-                except Exception as exc:  # noqa: BLE001 (see _hooks)
-                    raise hooks.failed("before_attempt", starting, exc)  # noqa: B904
-                if pending is not None:
-                    await hooks.awaited("before_attempt", starting, pending)
-                more = starting.added
-                if more:
-                    added = _checked_added(more, fields, op.name)
-            skew = state.skew
-            sent = time.monotonic() if debug or after_attempt is not None else 0.0
-            kind: RetryKind | None
-            try:
-                response = await exchange(
-                    state,
-                    settings,
-                    request,
-                    attempt,
-                    max_attempts,
-                    skew,
-                    added,
-                    signing_hooks,
-                    call,
-                )
-            except TransportError as exc:
-                error = transport_error(op, exc)
-                kind = transport_retry_kind(exc)
-                status: int | str = exc.kind
-                wait: float | None = None
-                server_date = None
-                headers: Headers | None = None
-            except HeaderError as exc:
-                raise ParamValidationError(op.name, [str(exc)]) from None
-            else:
-                status = response.status
-                headers = response.headers
-                if progress is not None:
-                    progress.status, progress.headers = status, headers
-                if status < 300 and not (self._crc32 and crc32_mismatch(response)):
-                    if paced:
-                        strategy.after_attempt(False)
-                    strategy.record_success(retries)
-                    if debug:
-                        _log(op, attempt, max_attempts, sent, status, request_id_of(headers), "")
-                    if after_attempt is not None:
-                        assert hooks is not None and call is not None
-                        ended = AttemptEnd(
-                            call, attempt, status, headers, time.monotonic() - sent, None
-                        )
-                        try:
-                            pending = after_attempt(ended)
-                        except Exception as exc:  # noqa: BLE001 (see _hooks)
-                            raise hooks.failed("after_attempt", ended, exc)  # noqa: B904
-                        if pending is not None:
-                            await hooks.awaited("after_attempt", ended, pending)
-                    output = decode_output(op, response)
-                    if progress is not None:
-                        progress.retry_time = time.monotonic() - started
-                    if settings.raw:
-                        return RawResponse(  # type: ignore[return-value]
-                            output,
-                            request_id_of(headers),
-                            status,
-                            headers,
-                            attempt,
-                            time.monotonic() - started,
-                            response.body,
-                        )
-                    return output  # type: ignore[no-any-return]
-                if status < 300:
-                    error = ResponseParseError(
-                        op.name, status, request_id_of(headers), "CRC32 mismatch"
-                    )
-                    kind = "transient"
-                else:
-                    error = service_error(op, response)
-                    kind = service_retry_kind(error, op)
-                wait = retry_after(headers)
-                server_date = headers.get("date")
-            if paced:
-                strategy.after_attempt(kind == "throttling")
-            error.attempts = attempt
-            error.retry_time = time.monotonic() - started
-            if debug:
-                _log_failure(op, attempt, max_attempts, sent, status, error)
-            if after_attempt is not None:
-                assert hooks is not None and call is not None
-                code = status if isinstance(status, int) else None
-                ended = AttemptEnd(call, attempt, code, headers, time.monotonic() - sent, error)
-                pending = run_stage(hooks, "after_attempt", ended)
+        started = 0.0
+        answer: HTTPResponse | None = None  # the last response, for after_call
+        try:
+            if call_hooks is not None and call_hooks.before_call is not None:
+                assert call is not None
+                pending = call_started(call_hooks, call)
                 if pending is not None:
                     await pending
-            if state.lifecycle.closed:
-                raise ClientClosedError(
-                    f"{op.name}: the client was closed during the call"
-                ) from error
-            if not skew_retried and corrected_clock(state, error, server_date, skew):
-                skew_retried = True
-                max_attempts += 1  # the corrected retry comes on top of the normal ones
-                continue
-            if retries is None:
-                retries = CallRetries()
-            decision = strategy.decide(
-                Failure(error, kind, wait, op.name), attempt, max_attempts, retries
+            state = self.state
+            lifecycle = state.lifecycle
+            if lifecycle.closed or lifecycle.loop is not asyncio.get_running_loop():
+                lifecycle.check(op.name)  # raises, or binds the client to its first loop
+            body = serialize(op, params)
+            route = state.route or await state.resolve_route()
+            if op.endpoint_params:
+                route = await state.context_route(op, params, route)
+            if op.host_prefix is not None:
+                route = with_host_prefix(route, op, params)
+            gzipped = op.compress and len(body) >= COMPRESSION_MIN_BYTES
+            if gzipped:
+                body = compressed(body)
+            settings = self.settings
+            extra = settings.extra_headers
+            ready = None if gzipped or extra else route.prepared.get(op)  # the common case, inline
+            request = Request(
+                op, route, body, ready or prepared(op, route, gzipped, extra, self._prepared)
             )
-            if (decision.delay > 0 or decision.retry) and not await state.lifecycle.sleep(
-                clock.sleep(decision.delay)
-            ):
-                raise ClientClosedError(
-                    f"{op.name}: the client was closed during the call"
-                ) from error
-            if not decision.retry:
-                raise error
+            hooks = settings.hooks
+            before_attempt, signing_hooks, after_attempt = self._attempt_hooks
+            if call is not None:
+                call.region = route.signing_region
+            strategy: RetryStrategy = settings.strategy
+            paced = strategy.limits_send_rate
+            clock = state.clock
+            max_attempts = settings.max_attempts
+            debug = logger.isEnabledFor(logging.DEBUG)
+            started = time.monotonic()
+            retries: CallRetries | None = None
+            skew_retried = False
+            while True:
+                attempt += 1
+                if progress is not None:
+                    progress.attempts = attempt
+                if paced:
+                    await strategy.before_attempt()
+                added = None
+                if before_attempt is not None:
+                    assert hooks is not None and call is not None
+                    fields = request.prepared.prefix.fields
+                    starting = AttemptStart(call, attempt, route.url, fields, len(request.body))
+                    try:
+                        pending = before_attempt(starting)
+                    except Exception as exc:  # noqa: BLE001 (see _hooks)
+                        raise hooks.failed("before_attempt", starting, exc)  # noqa: B904
+                    if pending is not None:
+                        await hooks.awaited("before_attempt", starting, pending)
+                    more = starting.added
+                    if more:
+                        added = _checked_added(more, fields, op.name)
+                skew = state.skew
+                sent = time.monotonic() if debug or after_attempt is not None else 0.0
+                kind: RetryKind | None
+                try:
+                    response = await exchange(
+                        state,
+                        settings,
+                        request,
+                        attempt,
+                        max_attempts,
+                        skew,
+                        added,
+                        signing_hooks,
+                        call,
+                    )
+                except TransportError as exc:
+                    error = transport_error(op, exc)
+                    kind = transport_retry_kind(exc)
+                    status: int | str = exc.kind
+                    wait: float | None = None
+                    server_date = None
+                    headers: Headers | None = None
+                except HeaderError as exc:
+                    raise ParamValidationError(op.name, [str(exc)]) from None
+                else:
+                    answer = response
+                    status = response.status
+                    headers = response.headers
+                    if progress is not None:
+                        progress.answer = response
+                    if status < 300 and not (self._crc32 and crc32_mismatch(response)):
+                        if paced:
+                            strategy.after_attempt(False)
+                        strategy.record_success(retries)
+                        if debug:
+                            _log(
+                                op, attempt, max_attempts, sent, status, request_id_of(headers), ""
+                            )
+                        if after_attempt is not None:
+                            assert hooks is not None and call is not None
+                            ended = AttemptEnd(
+                                call, attempt, status, headers, time.monotonic() - sent, None
+                            )
+                            try:
+                                pending = after_attempt(ended)
+                            except Exception as exc:  # noqa: BLE001 (see _hooks)
+                                raise hooks.failed("after_attempt", ended, exc)  # noqa: B904
+                            if pending is not None:
+                                await hooks.awaited("after_attempt", ended, pending)
+                        output = decode_output(op, response)
+                        if progress is not None:
+                            progress.retry_time = time.monotonic() - started
+                        result: Any = output
+                        if settings.raw:
+                            result = RawResponse(
+                                output,
+                                request_id_of(headers),
+                                status,
+                                headers,
+                                attempt,
+                                time.monotonic() - started,
+                                response.body,
+                            )
+                        break
+                    if status < 300:
+                        error = ResponseParseError(
+                            op.name, status, request_id_of(headers), "CRC32 mismatch"
+                        )
+                        kind = "transient"
+                    else:
+                        error = service_error(op, response)
+                        kind = service_retry_kind(error, op)
+                    wait = retry_after(headers)
+                    server_date = headers.get("date")
+                if paced:
+                    strategy.after_attempt(kind == "throttling")
+                error.attempts = attempt
+                error.retry_time = time.monotonic() - started
+                if debug:
+                    _log_failure(op, attempt, max_attempts, sent, status, error)
+                if after_attempt is not None:
+                    assert hooks is not None and call is not None
+                    code = status if isinstance(status, int) else None
+                    ended = AttemptEnd(call, attempt, code, headers, time.monotonic() - sent, error)
+                    pending = run_stage(hooks, "after_attempt", ended)
+                    if pending is not None:
+                        await pending
+                if state.lifecycle.closed:
+                    raise ClientClosedError(
+                        f"{op.name}: the client was closed during the call"
+                    ) from error
+                if not skew_retried and corrected_clock(state, error, server_date, skew):
+                    skew_retried = True
+                    max_attempts += 1  # the corrected retry comes on top of the normal ones
+                    continue
+                if retries is None:
+                    retries = CallRetries()
+                decision = strategy.decide(
+                    Failure(error, kind, wait, op.name), attempt, max_attempts, retries
+                )
+                if (decision.delay > 0 or decision.retry) and not await state.lifecycle.sleep(
+                    clock.sleep(decision.delay)
+                ):
+                    raise ClientClosedError(
+                        f"{op.name}: the client was closed during the call"
+                    ) from error
+                if not decision.retry:
+                    raise error
+        except BaseException as exc:
+            if call_hooks is not None and call_hooks.after_call is not None:
+                assert call is not None
+                spent = time.monotonic() - started if started else 0.0
+                pending = call_ended(call_hooks, call, None, exc, attempt, spent, answer)
+                if pending is not None:
+                    await pending
+            raise
+        if call_hooks is not None and call_hooks.after_call is not None:
+            assert call is not None
+            spent = time.monotonic() - started
+            pending = call_ended(call_hooks, call, output, None, attempt, spent, answer)
+            if pending is not None:
+                await pending
+        return result  # type: ignore[no-any-return]
 
 
 def _checked_added(
