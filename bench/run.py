@@ -236,7 +236,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         results["hooks"] = {}
         for c in HOOK_CONCURRENCY:
             found = results["hooks"][str(c)] = hooks_cost(
-                port, 1000 if args.smoke else args.calls * 12, c
+                port, 1000 if args.smoke else args.calls * 6, c, 1 if args.smoke else args.repeat
             )
             for variant, extra in found["paired_us"].items():
                 print(
@@ -293,22 +293,35 @@ HOOK_VARIANTS = {
 HOOK_CONCURRENCY = (1, 16)
 
 
-def hooks_cost(port: int, calls: int, concurrency: int) -> dict[str, Any]:
-    """CPU per create_model call each variant adds over plain sm_typed, from one process
-    running rounds of one block of calls per variant (``runners.py hooks``)."""
-    return runner(
-        "hooks",
-        "--client",
-        "sm_typed",
-        "--variants",
-        ",".join(HOOK_VARIANTS),
-        "--calls",
-        str(calls),
-        "--concurrency",
-        str(concurrency),
-        "--port",
-        str(port),
-    )
+def hooks_cost(port: int, calls: int, concurrency: int, runs: int) -> dict[str, Any]:
+    """CPU per create_model call each variant adds over plain sm_typed, from processes
+    running rounds of one block of calls per variant (``runners.py hooks``): the median
+    over ``runs`` processes, as each process's layout shifts its clients' costs alike for
+    all of its rounds (by ±1.5 µs at c=1 here)."""
+    found = [
+        runner(
+            "hooks",
+            "--client",
+            "sm_typed",
+            "--variants",
+            ",".join(HOOK_VARIANTS),
+            "--calls",
+            str(calls),
+            "--concurrency",
+            str(concurrency),
+            "--port",
+            str(port),
+        )
+        for _ in range(runs)
+    ]
+    return {
+        **found[0],
+        "runs": runs,
+        "paired_us": {
+            v: statistics.median(f["paired_us"][v] for f in found) for v in HOOK_VARIANTS
+        },
+        "min_us": {v: statistics.median(f["min_us"][v] for f in found) for v in HOOK_VARIANTS},
+    }
 
 
 def table(results: dict[str, Any]) -> str:
@@ -359,9 +372,10 @@ def table(results: dict[str, Any]) -> str:
                 for variant, extra in h["paired_us"].items()
             )
             lines.append(
-                f"\nInterceptors, CPU per create_model call at c={c} over plain sm_typed, one "
-                f"process, {h['rounds']} rounds of one block of {h['block']} calls per client, "
-                f"median of each round's difference: {costs}"
+                f"\nInterceptors, CPU per create_model call at c={c} over plain sm_typed "
+                f"(per process: {h['rounds']} rounds of one block of {h['block']} calls per "
+                f"client, the median of each round's difference; the median of "
+                f"{h.get('runs', 1)} processes): {costs}"
             )
     if "pagination" in results:
         p = results["pagination"]
