@@ -108,3 +108,45 @@ def test_documents_encode_the_same_whatever_else_the_request_holds(with_other: b
     assert report(value) == []
     body = msgspec.json.decode(encode_body(value))
     assert body["Doc"] == {"x": "NaN", "when": 1704067200, "list": ["Infinity"]}
+
+
+# Recursive and mutually recursive shapes: the encoder's "anything to rewrite?" check skips
+# members whose type can never hold a timestamp or a float, and must still find one held
+# only through a cycle, whichever class of the cycle is encoded first.
+
+
+class _Tree(Shape, kw_only=True):
+    children: list[_Tree] | None = msgspec.field(default=None, name="Children")
+    when: datetime | None = msgspec.field(default=None, name="When")
+
+
+class _Plain(Shape, kw_only=True):
+    children: list[_Plain] | None = msgspec.field(default=None, name="Children")
+    name: str | None = msgspec.field(default=None, name="Name")
+
+
+class _X(Shape, kw_only=True):
+    y: _Y | None = msgspec.field(default=None, name="Y")
+    z: _Z | None = msgspec.field(default=None, name="Z")
+
+
+class _Y(Shape, kw_only=True):
+    x: _X | None = msgspec.field(default=None, name="X")
+
+
+class _Z(Shape, kw_only=True):
+    w: float | None = msgspec.field(default=None, name="W")
+
+
+def test_values_to_rewrite_are_found_deep_in_recursive_shapes() -> None:
+    when = datetime(2020, 1, 1, tzinfo=UTC)
+    deep = _Tree(children=[_Tree(children=[_Tree(when=when)])])
+    assert encode_body(deep) == b'{"Children":[{"Children":[{"When":1577836800}]}]}'
+    plain = _Plain(children=[_Plain(name="a", children=[_Plain(name="b")])])
+    assert encode_body(plain) == msgspec.json.encode(plain)
+    # _Y first: working out _X's answer meets _Y again inside the cycle, where _Y looks as
+    # if it held nothing to rewrite; that must not stick to _Y, which reaches _Z via _X.
+    through = _Y(x=_X(y=_Y(x=_X(z=_Z(w=math.inf)))))
+    assert encode_body(through) == b'{"X":{"Y":{"X":{"Z":{"W":"Infinity"}}}}}'
+    around = _X(y=_Y(x=_X(z=_Z(w=math.nan))))
+    assert encode_body(around) == b'{"Y":{"X":{"Z":{"W":"NaN"}}}}'

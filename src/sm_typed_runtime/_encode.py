@@ -6,7 +6,8 @@ holds a timestamp (AWS wants epoch seconds, msgspec writes ISO 8601), a non-fini
 
 So every encode first asks a per-class check, compiled on first use from that class's
 own annotations (nested classes as their values first appear), whether such a value is
-present. Usually none is, and msgspec writes the body alone. Otherwise a walk built from
+present (members whose type can never hold one are not looked at). Usually none is, and
+msgspec writes the body alone. Otherwise a walk built from
 the type rewrites only the members that can need it and hands the rest to msgspec as is.
 Nothing depends on validation having run.
 """
@@ -79,8 +80,10 @@ def _emit_special(
     names: dict[str, Any],
     checks: PerClass,
     depth: int,
+    seen: set[type[Any]] | None = None,
 ) -> None:
-    """Statements that return True when ``v`` (never None) holds a value needing the walk."""
+    """Statements that return True when ``v`` (never None) holds a value needing the walk:
+    none for a member whose type can never hold one (a list of `Tag` is not looked at)."""
     origin = get_origin(t)
     if origin is Annotated:
         args = get_args(t)
@@ -95,11 +98,11 @@ def _emit_special(
         if fmt is not None:
             lines.append(f"{indent}return True")
             return None
-        return _emit_special(args[0], v, indent, lines, names, checks, depth)
+        return _emit_special(args[0], v, indent, lines, names, checks, depth, seen)
     if origin is Union or origin is UnionType:
         inner = [x for x in get_args(t) if x is not NoneType]
         if len(inner) == 1:
-            return _emit_special(inner[0], v, indent, lines, names, checks, depth)
+            return _emit_special(inner[0], v, indent, lines, names, checks, depth, seen)
         lines.append(f"{indent}return True")  # a document or mixed union: the walk decides
         return None
     if origin in (list, tuple, set, frozenset) or origin is dict:
@@ -107,7 +110,9 @@ def _emit_special(
         item_type = (args[1] if origin is dict else args[0]) if args else Any
         item = f"y{depth}"
         each_item: list[str] = []
-        _emit_special(item_type, item, indent + "        ", each_item, names, checks, depth + 1)
+        _emit_special(
+            item_type, item, indent + "        ", each_item, names, checks, depth + 1, seen
+        )
         if each_item:
             each = f"{v}.values()" if origin is dict else v
             lines += [
@@ -125,9 +130,36 @@ def _emit_special(
             f"{indent}if type({v}) is float and not _isfinite({v}):",
             f"{indent}    return True",
         ]
-    elif isinstance(t, type) and issubclass(t, msgspec.Struct):
+    elif isinstance(t, type) and issubclass(t, msgspec.Struct) and _may_need_walk(t, seen):
         lines += [f"{indent}if {checks.reference(t, names)}({v}):", f"{indent}    return True"]
     return None
+
+
+_MAY_NEED_WALK: dict[type[Any], bool] = {}
+
+
+def _may_need_walk(cls: type[Any], seen: set[type[Any]] | None = None) -> bool:
+    """Whether a value of ``cls`` can hold anything msgspec writes wrongly: whether its
+    check, as `_emit_special` writes it, has a ``return True``. ``seen``: the classes whose
+    answer is being worked out (a cycle back to one adds nothing of its own)."""
+    found = _MAY_NEED_WALK.get(cls)
+    if found is not None:
+        return found
+    outermost = seen is None
+    seen = set() if seen is None else seen
+    if cls in seen:
+        return False
+    seen.add(cls)
+    may = False
+    for f in msgspec.structs.fields(cls):
+        probe: list[str] = []
+        _emit_special(f.type, "x", "", probe, {}, SPECIAL, 0, seen)
+        if probe:
+            may = True
+            break
+    if may or outermost:  # a False found inside a cycle holds only for that cycle's walk
+        _MAY_NEED_WALK[cls] = may
+    return may
 
 
 def _special_float(value: float) -> Any:
