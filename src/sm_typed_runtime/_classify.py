@@ -102,6 +102,18 @@ _TRANSPORT_ERRORS: dict[str, type[HTTPClientError]] = {
 _RETRIED_TRANSPORT = frozenset({"connect-timeout", "read-timeout", "connect", "connection"})
 
 
+def failed_response(
+    op: OperationSpec[Any, Any], response: HTTPResponse
+) -> tuple[SmTypedError, RetryKind | None]:
+    """The error of a response that is not a success (a status of 300 or more, or a
+    success whose CRC32 does not match its body), and how it is retried."""
+    if response.status < 300:
+        rid = request_id_of(response.headers)
+        return ResponseParseError(op.name, response.status, rid, "CRC32 mismatch"), "transient"
+    error = service_error(op, response)
+    return error, service_retry_kind(error, op)
+
+
 def transport_error(op: OperationSpec[Any, Any], exc: TransportError) -> SmTypedError:
     if exc.kind == "pool-timeout":
         return PoolTimeoutError(op.name, exc.detail)

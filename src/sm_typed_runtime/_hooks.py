@@ -86,6 +86,18 @@ class Hooks:
             raise self.failed(stage, context, exc)  # noqa: B904
 
 
+AttemptHooks = tuple[StageHooks | None, "Hooks | None", StageHooks | None]
+
+
+def attempt_hooks(hooks: Hooks | None) -> AttemptHooks:
+    """What each attempt runs: the before_attempt hooks, the Hooks to hand the exchange
+    when there are after_signing ones, and the after_attempt hooks."""
+    if hooks is None:
+        return (None, None, None)
+    signing = hooks if hooks.after_signing is not None else None
+    return (hooks.before_attempt, signing, hooks.after_attempt)
+
+
 def run_stage(hooks: Hooks, stage: str, context: Context) -> Awaitable[None] | None:
     """Call ``stage``'s hooks (not None) with ``context``: an awaitable if one is async."""
     run = getattr(hooks, stage)

@@ -2,8 +2,10 @@
 
 Each stage is a function of its own module (``_request``, ``_routing``, ``_attempt``,
 ``_classify``, ``_retry``); this one wires them and owns what spans attempts: the
-call deadline, the retry decisions, the clock-skew correction and the one DEBUG line
-per attempt. A `Pipeline` is one client's shared state plus one set of call settings.
+retry decisions, the clock-skew correction, the one DEBUG line per attempt and the
+interceptors' hooks of the call and of each attempt (``_hooks``). A call deadline wraps
+it (``_deadline``; with hooks, ``_intercepted`` runs the call's own hooks outside the
+deadline). A `Pipeline` is one client's shared state plus one set of call settings.
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ from ._call_options import CallSettings
 from ._classify import (
     crc32_mismatch,
     decode_output,
+    failed_response,
     retry_after,
-    service_error,
-    service_retry_kind,
     transport_error,
     transport_retry_kind,
 )
+from ._deadline import run_with_deadline
 from ._head import HeaderError, extra_field_problems
-from ._hooks import Hooks, StageHooks, run_stage
+from ._hooks import Hooks, attempt_hooks, run_stage
 from ._intercepted import Progress, call_ended, call_started, new_call, run_intercepted
 from ._metadata import request_id_of
 from ._request import (
@@ -45,10 +47,8 @@ from ._specs import InT, OperationSpec, OutT
 from ._state import ClientState
 from ._transport import Headers, HTTPResponse, TransportError
 from .errors import (
-    CallTimeoutError,
     ClientClosedError,
     ParamValidationError,
-    ResponseParseError,
     ServiceError,
     SmTypedError,
 )
@@ -81,17 +81,7 @@ class Pipeline:
         self._crc32 = state.service.retry_defaults.crc32
         self._prepared: dict[tuple[object, str, bool], Prepared] = {}  # with extra headers
         hooks = settings.hooks
-        # Per attempt: the before_attempt and after_attempt hooks, and the Hooks to pass
-        # the exchange when there are after_signing ones.
-        self._attempt_hooks: tuple[StageHooks | None, Hooks | None, StageHooks | None] = (
-            (None, None, None)
-            if hooks is None
-            else (
-                hooks.before_attempt,
-                hooks if hooks.after_signing is not None else None,
-                hooks.after_attempt,
-            )
-        )
+        self._attempt_hooks = attempt_hooks(hooks)
         # What generated methods await: a wrapper only where there is something to wrap.
         # A call's own hooks (before_call, after_call) run in `run` itself, unless a call
         # deadline sits between them and the call: after_call sees what the caller will see
@@ -102,32 +92,9 @@ class Pipeline:
             self._call_hooks = hooks
             self.call = self.run
         elif hooks is not None:
-            self.call = partial(run_intercepted, self, hooks, self.run_with_deadline)
+            self.call = partial(run_intercepted, self, hooks, partial(run_with_deadline, self))
         else:
-            self.call = self.run_with_deadline
-
-    async def run_with_deadline(
-        self,
-        op: OperationSpec[InT, OutT],
-        params: InT,
-        progress: Progress | None = None,
-        call: CallInfo | None = None,
-    ) -> OutT:
-        timeout = self.settings.call_timeout
-        assert timeout is not None
-        progress = progress or Progress()  # attempts made, for the error if the deadline hits
-        started = time.monotonic()
-        deadline = asyncio.timeout(timeout)
-        try:
-            async with deadline:
-                return await self.run(op, params, progress, call)
-        except TimeoutError as exc:
-            if not deadline.expired():
-                raise
-            error = CallTimeoutError(op.name, timeout)
-            error.attempts = progress.attempts
-            error.retry_time = time.monotonic() - started
-            raise error from exc
+            self.call = partial(run_with_deadline, self)
 
     async def run(
         self,
@@ -253,24 +220,9 @@ class Pipeline:
                             progress.retry_time = time.monotonic() - started
                         result: Any = output
                         if settings.raw:
-                            result = RawResponse(
-                                output,
-                                request_id_of(headers),
-                                status,
-                                headers,
-                                attempt,
-                                time.monotonic() - started,
-                                response.body,
-                            )
+                            result = _raw(output, response, attempt, started)
                         break
-                    if status < 300:
-                        error = ResponseParseError(
-                            op.name, status, request_id_of(headers), "CRC32 mismatch"
-                        )
-                        kind = "transient"
-                    else:
-                        error = service_error(op, response)
-                        kind = service_retry_kind(error, op)
+                    error, kind = failed_response(op, response)
                     wait = retry_after(headers)
                     server_date = headers.get("date")
                 if paced:
@@ -287,9 +239,7 @@ class Pipeline:
                     if pending is not None:
                         await pending
                 if state.lifecycle.closed:
-                    raise ClientClosedError(
-                        f"{op.name}: the client was closed during the call"
-                    ) from error
+                    raise _closed_during(op) from error
                 if not skew_retried and corrected_clock(state, error, server_date, skew):
                     skew_retried = True
                     max_attempts += 1  # the corrected retry comes on top of the normal ones
@@ -302,9 +252,7 @@ class Pipeline:
                 if (decision.delay > 0 or decision.retry) and not await state.lifecycle.sleep(
                     clock.sleep(decision.delay)
                 ):
-                    raise ClientClosedError(
-                        f"{op.name}: the client was closed during the call"
-                    ) from error
+                    raise _closed_during(op) from error
                 if not decision.retry:
                     raise error
         except BaseException as exc:
@@ -322,6 +270,18 @@ class Pipeline:
             if pending is not None:
                 await pending
         return result  # type: ignore[no-any-return]
+
+
+def _raw(output: Any, response: HTTPResponse, attempts: int, started: float) -> RawResponse[Any]:
+    status, headers = response.status, response.headers
+    spent = time.monotonic() - started
+    return RawResponse(
+        output, request_id_of(headers), status, headers, attempts, spent, response.body
+    )
+
+
+def _closed_during(op: OperationSpec[Any, Any]) -> ClientClosedError:
+    return ClientClosedError(f"{op.name}: the client was closed during the call")
 
 
 def _checked_added(
