@@ -379,12 +379,12 @@ async def test_after_call_sees_the_call_timeout_error_the_caller_gets(
         def after_call(self, context: CallEnd) -> None:
             ended.append(context)
 
-    options: dict[str, Any] = {"call_timeout": 0.5} if where == "client" else {}
+    options: dict[str, Any] = {"call_timeout": 0.3} if where == "client" else {}
     no_backoff = StandardRetryStrategy(random=lambda: 0.0)
     async with make(
         server, "pool", interceptors=[Watcher()], retry_strategy=no_backoff, **options
     ) as sm:
-        calls = sm if where == "client" else sm.with_options(call_timeout=0.5)
+        calls = sm if where == "client" else sm.with_options(call_timeout=0.3)
         with pytest.raises(CallTimeoutError) as info:
             await calls.create_model(model_name="m")
         # after_call ran outside the deadline: it saw the caller's error, not a cancellation.
