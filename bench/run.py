@@ -234,13 +234,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                         flush=True,
                     )
         results["hooks"] = {}
-        for c in HOOK_CONCURRENCY:
-            found = results["hooks"][str(c)] = hooks_cost(
-                port, 1000 if args.smoke else args.calls * 6, c, 1 if args.smoke else args.repeat
-            )
+        for c in (*HOOK_CONCURRENCY, IN_PROCESS):
+            calls = 1000 if args.smoke else args.calls * (12 if c == IN_PROCESS else 6)
+            runs = 1 if args.smoke else args.repeat
+            found = results["hooks"][str(c)] = hooks_cost(port, calls, c, runs)
             for variant, extra in found["paired_us"].items():
                 print(
-                    f"hooks c={c:<3} {variant:<14} {extra:+5.1f} µs/call over sm_typed "
+                    f"hooks {c!s:<10} {variant:<14} {extra:+5.1f} µs/call over sm_typed "
                     f"(median of paired blocks; cheapest blocks {found['min_us'][variant]:+5.1f})",
                     flush=True,
                 )
@@ -291,13 +291,15 @@ HOOK_VARIANTS = {
 
 
 HOOK_CONCURRENCY = (1, 16)
+IN_PROCESS = "in-process"  # c=1 over a transport that answers at once: the client's own CPU
 
 
-def hooks_cost(port: int, calls: int, concurrency: int, runs: int) -> dict[str, Any]:
+def hooks_cost(port: int, calls: int, concurrency: int | str, runs: int) -> dict[str, Any]:
     """CPU per create_model call each variant adds over plain sm_typed, from processes
     running rounds of one block of calls per variant (``runners.py hooks``): the median
     over ``runs`` processes, as each process's layout shifts its clients' costs alike for
     all of its rounds (by ±1.5 µs at c=1 here)."""
+    where = ["--in-process"] if concurrency == IN_PROCESS else ["--concurrency", str(concurrency)]
     found = [
         runner(
             "hooks",
@@ -307,8 +309,7 @@ def hooks_cost(port: int, calls: int, concurrency: int, runs: int) -> dict[str, 
             ",".join(HOOK_VARIANTS),
             "--calls",
             str(calls),
-            "--concurrency",
-            str(concurrency),
+            *where,
             "--port",
             str(port),
         )
@@ -371,8 +372,13 @@ def table(results: dict[str, Any]) -> str:
                 f"{HOOK_VARIANTS[variant]}: {extra:+.1f} µs (cheapest blocks {h['min_us'][variant]:+.1f})"
                 for variant, extra in h["paired_us"].items()
             )
+            at = (
+                "in process (c=1, a transport answering at once: the client's own code alone)"
+                if c == IN_PROCESS
+                else f"at c={c}"
+            )
             lines.append(
-                f"\nInterceptors, CPU per create_model call at c={c} over plain sm_typed "
+                f"\nInterceptors, CPU per create_model call {at} over plain sm_typed "
                 f"(per process: {h['rounds']} rounds of one block of {h['block']} calls per "
                 f"client, the median of each round's difference; the median of "
                 f"{h.get('runs', 1)} processes): {costs}"

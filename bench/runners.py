@@ -88,6 +88,41 @@ def bench_interceptors(kind: str) -> list[Any]:
     return [Idle()]
 
 
+IN_PROCESS = "in-process"  # the url of a client whose transport answers at once
+
+
+class InstantTransport:
+    """Answers every request at once with create_model's answer (as the stub server's)."""
+
+    def __init__(self) -> None:
+        from sm_typed_runtime._transport import Headers, HTTPResponse
+
+        head = "\r\nx-amzn-RequestId: in-process\r\nContent-Type: application/x-amz-json-1.1"
+        body = b'{"ModelArn":"arn:aws:sagemaker:us-east-1:123456789012:model/bench"}'
+        self._response = HTTPResponse(200, Headers(head), body)
+
+    def try_acquire(self, target: Any, timeouts: Any) -> InstantTransport:
+        return self
+
+    async def acquire(self, target: Any, timeouts: Any) -> InstantTransport:
+        return self
+
+    def send(self, prefix: Any, fields: Any, body: bytes) -> None:
+        pass
+
+    async def receive(self) -> Any:
+        return self._response
+
+    def release(self) -> None:
+        pass
+
+    def discard(self) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
+
 async def open_client(kind: str, url: str, stack: AsyncExitStack) -> dict[str, Call]:
     """The client's create_model and describe_model calls, doing the same work as the others."""
     if kind.startswith("sm_typed"):
@@ -99,12 +134,16 @@ async def open_client(kind: str, url: str, stack: AsyncExitStack) -> dict[str, C
         sm = await stack.enter_async_context(
             SageMakerClient(
                 region=REGION,
-                endpoint_url=url,
+                endpoint_url="http://127.0.0.1:9" if url == IN_PROCESS else url,
                 max_connections=100,
                 interceptors=bench_interceptors(kind),
                 **CREDS,
             )
         )
+        if url == IN_PROCESS:
+            # A bench-only seam (a private attribute): a transport that answers at once, so
+            # what is timed is the client's own code, without sockets or the kernel.
+            sm._pipeline.state.transport = InstantTransport()  # type: ignore[attr-defined]
         container = CREATE_MODEL_PARAMS["PrimaryContainer"]
 
         async def create() -> Any:
@@ -290,26 +329,31 @@ async def cpu(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def hooks(args: argparse.Namespace) -> dict[str, Any]:
-    """CPU per create_model call of each interceptor variant over plain sm_typed: one
-    process, one client per variant, rounds of one block of calls per variant (A B C, A B C,
+    """CPU per create_model call of each interceptor variant over plain sm_typed (with
+    ``--in-process``, over a transport that answers at once): one process, one client per
+    variant, rounds of one block of calls per variant (A B C, A B C,
     ...), ``--concurrency`` calls in flight. Per variant: the median over rounds of its block
     less plain sm_typed's block of the same round (a drift of the machine hits a round
     alike), and beside it the difference of the cheapest blocks."""
     kinds = ["sm_typed", *args.variants.split(",")]
+    url = IN_PROCESS if args.in_process else args.url
     async with AsyncExitStack() as stack:
-        calls = {k: (await open_client(k, args.url, stack))["create_model"] for k in kinds}
+        calls = {k: (await open_client(k, url, stack))["create_model"] for k in kinds}
         for call in calls.values():
             for _ in range(300):
                 await call()
-        block = max(64, 16 * args.concurrency)
+        block = max(64, 16 * args.concurrency) * (10 if args.in_process else 1)
         blocks: dict[str, list[float]] = {k: [] for k in kinds}
 
         async def worker(call: Call, n: int) -> None:
             for _ in range(n):
                 await call()
 
-        for _ in range(max(args.calls // block // len(kinds), 5)):
-            for kind in kinds:
+        for round_ in range(max(args.calls // block // len(kinds), 5)):
+            # Each round starts with the next client: none always follows the same one
+            # (whose work would leave the caches to it the same way every round).
+            shift = round_ % len(kinds)
+            for kind in kinds[shift:] + kinds[:shift]:
                 call = calls[kind]
                 started = time.process_time()
                 if args.concurrency == 1:
@@ -398,6 +442,11 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--variants", default="sm_typed+noop,sm_typed+idle,sm_typed+otel")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="hooks: a transport that answers at once (the client's own CPU, no sockets)",
+    )
     args = parser.parse_args()
     args.url = f"http://127.0.0.1:{args.port}"
     measure = {"cpu": cpu, "memory": memory, "pagination": pagination, "hooks": hooks}[args.what]
