@@ -437,3 +437,95 @@ async def test_sync_and_async_hooks_keep_their_order_and_every_after_call_runs(
             await sm.create_model(model_name="m")
     assert order == ["slow", "quick", "slow-end", "quick-end"]
     assert info.value.interceptor == "Slow" and isinstance(info.value.__cause__, ValueError)
+
+
+class _Unprintable(Exception):
+    def __str__(self) -> str:
+        raise ValueError("no text")
+
+
+@pytest.mark.parametrize(
+    "stage", ["before_call", "before_attempt", "after_signing", "after_attempt", "after_call"]
+)
+async def test_a_hook_exception_that_cannot_print_is_still_an_interceptor_error(
+    server: FaultServer, stage: str
+) -> None:
+    ended: list[CallEnd] = []
+
+    class Watcher(Interceptor):
+        def after_call(self, context: CallEnd) -> None:
+            ended.append(context)
+
+    def boom(self: Interceptor, context: object) -> None:
+        raise _Unprintable
+
+    raiser = type("Unprintable", (Interceptor,), {stage: boom})()
+    async with make(server, "pool", interceptors=[raiser, Watcher()]) as sm:
+        with pytest.raises(InterceptorError) as info:
+            await sm.create_model(model_name="m")
+    assert isinstance(info.value.__cause__, _Unprintable)
+    assert "cannot be shown" in str(info.value)
+    assert len(ended) == 1  # the other interceptor's after_call still ran
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+async def test_an_after_call_that_raises_does_not_swallow_a_cancellation(
+    server: FaultServer, asynchronous: bool
+) -> None:
+    from fault_server import slow
+
+    server.script([slow(5.0)])
+    async with make(
+        server, "pool", interceptors=[raising_once_at("after_call", asynchronous)]
+    ) as sm:
+        # The caller's own deadline fires: the hook's failure must not turn it into a result.
+        with pytest.raises(TimeoutError) as info:
+            async with asyncio.timeout(0.2):
+                await sm.create_model(model_name="m")
+    assert asyncio.current_task().cancelling() == 0  # type: ignore[union-attr]
+    cancelled = info.value.__cause__ or info.value.__context__
+    assert isinstance(cancelled, asyncio.CancelledError)
+    assert any("Raises_after_call.after_call" in note for note in cancelled.__notes__)
+
+
+@pytest.mark.parametrize(
+    ("stage", "sent"), [("before_attempt", 1), ("after_signing", 1), ("after_attempt", 2)]
+)
+async def test_a_hooks_failure_counts_the_requests_sent(
+    server: FaultServer, stage: str, sent: int
+) -> None:
+    calls: list[int] = []
+
+    def on_second(self: Interceptor, context: AttemptStart) -> None:
+        calls.append(context.attempt)
+        if context.attempt == 2:
+            raise RuntimeError("second attempt")
+
+    ended: list[CallEnd] = []
+
+    class Watcher(Interceptor):
+        def after_call(self, context: CallEnd) -> None:
+            ended.append(context)
+
+    raiser = type("OnSecond", (Interceptor,), {stage: on_second})()
+    server.script([throttle(), ok({"ModelArn": "arn:m"})])
+    no_backoff = StandardRetryStrategy(random=lambda: 0.0)
+    async with make(
+        server, "pool", interceptors=[raiser, Watcher()], retry_strategy=no_backoff
+    ) as sm:
+        with pytest.raises(InterceptorError) as info:
+            await sm.create_model(model_name="m")
+    assert server.request_count == sent
+    assert info.value.attempts == ended[0].attempts == sent
+    assert info.value.retry_time > 0 and ended[0].retry_time == info.value.retry_time
+
+
+async def test_an_after_call_failure_counts_the_requests_sent(server: FaultServer) -> None:
+    server.script([throttle(), ok({"ModelArn": "arn:m"})])
+    no_backoff = StandardRetryStrategy(random=lambda: 0.0)
+    async with make(
+        server, "pool", interceptors=[raising_once_at("after_call")], retry_strategy=no_backoff
+    ) as sm:
+        with pytest.raises(InterceptorError) as info:
+            await sm.create_model(model_name="m")
+    assert info.value.attempts == 2 and info.value.retry_time > 0

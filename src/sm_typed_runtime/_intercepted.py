@@ -16,7 +16,7 @@ import msgspec
 from ._hooks import Hooks
 from ._specs import InT, OperationSpec, OutT
 from ._transport import HTTPResponse
-from .errors import SmTypedError
+from .errors import InterceptorError, SmTypedError
 from .interceptors import CallEnd, CallInfo, CallStart
 
 if TYPE_CHECKING:
@@ -73,8 +73,45 @@ def call_ended(
     try:
         pending = run(ended)
     except Exception as exc:  # noqa: BLE001 (see _hooks)
-        raise hooks.failed("after_call", ended, exc)  # noqa: B904
-    return None if pending is None else hooks.awaited("after_call", ended, pending)
+        raise _counted(hooks.failed("after_call", ended, exc), ended)  # noqa: B904
+    return None if pending is None else _after_call_awaited(hooks, ended, pending)
+
+
+async def _after_call_awaited(hooks: Hooks, ended: CallEnd, pending: Awaitable[None]) -> None:
+    try:
+        await hooks.awaited("after_call", ended, pending)
+    except InterceptorError as failed:
+        _counted(failed, ended)
+        raise
+
+
+def _counted(failed: InterceptorError, ended: CallEnd) -> InterceptorError:
+    """An after_call hook's failure, with the requests the call sent and its time."""
+    if not failed.attempts:
+        failed.attempts, failed.retry_time = ended.attempts, ended.retry_time
+    return failed
+
+
+async def call_failed(
+    hooks: Hooks,
+    call: CallInfo,
+    error: BaseException,
+    attempts: int,
+    retry_time: float,
+    answer: HTTPResponse | None,
+) -> None:
+    """Run the ``after_call`` hooks (there are some) of a call that raises ``error`` once
+    they are done. A hook's failure replaces ``error``, except a cancellation or an exit
+    (not an ``Exception``), which goes on with the failure as a note: a hook never
+    swallows a cancellation (a caller's ``asyncio.timeout`` would then never fire)."""
+    try:
+        pending = call_ended(hooks, call, None, error, attempts, retry_time, answer)
+        if pending is not None:
+            await pending
+    except InterceptorError as failed:
+        if isinstance(error, Exception):
+            raise
+        error.add_note(f"while it ended, {failed}")
 
 
 async def run_intercepted(
@@ -92,11 +129,8 @@ async def run_intercepted(
         result: OutT = await run(op, params, progress, call)
     except BaseException as exc:
         if hooks.after_call is not None:
-            pending = call_ended(
-                hooks, call, None, exc, progress.attempts, progress.retry_time, progress.answer
-            )
-            if pending is not None:
-                await pending
+            attempts, spent, answer = progress.attempts, progress.retry_time, progress.answer
+            await call_failed(hooks, call, exc, attempts, spent, answer)
         raise
     if hooks.after_call is not None:
         output: Any = cast(Any, result).parsed if pipeline.settings.raw else result

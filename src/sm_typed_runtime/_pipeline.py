@@ -30,7 +30,14 @@ from ._classify import (
 from ._deadline import run_with_deadline
 from ._head import HeaderError, extra_field_problems
 from ._hooks import Hooks, attempt_hooks, run_stage
-from ._intercepted import Progress, call_ended, call_started, new_call, run_intercepted
+from ._intercepted import (
+    Progress,
+    call_ended,
+    call_failed,
+    call_started,
+    new_call,
+    run_intercepted,
+)
 from ._metadata import request_id_of
 from ._request import (
     COMPRESSION_MIN_BYTES,
@@ -48,6 +55,7 @@ from ._state import ClientState
 from ._transport import Headers, HTTPResponse, TransportError
 from .errors import (
     ClientClosedError,
+    InterceptorError,
     ParamValidationError,
     ServiceError,
     SmTypedError,
@@ -256,12 +264,12 @@ class Pipeline:
                 if not decision.retry:
                     raise error
         except BaseException as exc:
+            if isinstance(exc, InterceptorError) and not exc.attempts:
+                _count_sent(exc, attempt, started)
             if call_hooks is not None and call_hooks.after_call is not None:
                 assert call is not None
                 spent = time.monotonic() - started if started else 0.0
-                pending = call_ended(call_hooks, call, None, exc, attempt, spent, answer)
-                if pending is not None:
-                    await pending
+                await call_failed(call_hooks, call, exc, attempt, spent, answer)
             raise
         if call_hooks is not None and call_hooks.after_call is not None:
             assert call is not None
@@ -278,6 +286,13 @@ def _raw(output: Any, response: HTTPResponse, attempts: int, started: float) -> 
     return RawResponse(
         output, request_id_of(headers), status, headers, attempts, spent, response.body
     )
+
+
+def _count_sent(error: InterceptorError, attempt: int, started: float) -> None:
+    """Stamp a hook's failure with the requests sent: the attempt it ended had written
+    its request only if the hook that raised ran after the answer."""
+    error.attempts = attempt if error.hook == "after_attempt" else max(attempt - 1, 0)
+    error.retry_time = time.monotonic() - started if started else 0.0
 
 
 def _closed_during(op: OperationSpec[Any, Any]) -> ClientClosedError:

@@ -70,8 +70,16 @@ class InterceptorError(SmTypedError):
         self.hook = hook
         super().__init__(
             f"{operation}: the interceptor {interceptor}.{hook} raised "
-            f"{type(error).__name__}: {error}"
+            f"{type(error).__name__}: {_text_of(error)}"
         )
+
+
+def _text_of(error: BaseException) -> str:
+    """``str(error)``, or a note that it has none: a hook's exception may fail to print."""
+    try:
+        return str(error)
+    except Exception:  # noqa: BLE001 (any failure of its __str__ is the same to us)
+        return "(its message cannot be shown)"
 
 
 class ConfigurationError(SmTypedError, ValueError):
