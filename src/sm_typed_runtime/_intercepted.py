@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 
 class Progress(msgspec.Struct):
-    """What a call has done so far, for what wraps `Pipeline.run` (its deadline)."""
+    """What a call has done so far, for what wraps `Pipeline.run`: the call deadline, and
+    the call's own hooks run outside it."""
 
     attempts: int = 0
     answer: HTTPResponse | None = None  # the last response
