@@ -6,7 +6,10 @@
 Measures (each in fresh processes, the stub server in its own process):
   1. client CPU per create_model call (nested container, environment, tags), c = 1, 16, 64,
      beside the floor: a raw asyncio protocol writing a pre-built, pre-signed request and
-     json.loads-ing the answer (the physical limit of a Python asyncio client);
+     json.loads-ing the answer (the physical limit of a Python asyncio client). sm_typed and
+     the floor run in one process, a block of calls of each in turn, so that a drift of the
+     machine hits both alike and the floor runs with a real client's heap (alone, its tiny
+     heap had glibc trim the top after every 256 KiB receive buffer: two page faults a call);
   2. the same for describe_model with a ~3.7 KB response (decode cost);
   3. start-up: import + client construction + first call, and peak RSS (median of fresh
      processes, bytecode caching on);
@@ -204,31 +207,45 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "startup": {},
     }
     try:
+        results["floor_ratio"] = {}
         for op in ("create_model", "describe_model"):
             for c in args.concurrency:
+                level = results["cpu"].setdefault(op, {}).setdefault(str(c), {})
+                if "floor" in clients:
+                    # sm_typed and the floor: blocks of each in turn in one process (their
+                    # ratio is a target, and the machine drifts between processes), the
+                    # median of ``--repeat`` processes.
+                    found = paired_cost(
+                        port, op, args.calls * 4, c, "floor", ["sm_typed"], args.repeat
+                    )
+                    level["sm_typed"] = {"cpu_us": found["cpu_us"]["sm_typed"]}
+                    level["floor"] = {"cpu_us": found["cpu_us"]["floor"]}
+                    ratio = results["floor_ratio"].setdefault(op, {})[str(c)] = found[
+                        "paired_ratio"
+                    ]["sm_typed"]
+                    print(
+                        f"cpu {op:<15} c={c:<3} sm_typed {level['sm_typed']['cpu_us']:6.1f} µs, "
+                        f"floor {level['floor']['cpu_us']:6.1f} µs: {ratio:.2f}× "
+                        f"(median of paired blocks)",
+                        flush=True,
+                    )
                 for client in clients:
+                    if client in level:
+                        continue
                     calls = args.calls if client != "aiobotocore" else max(args.calls // 3, 200)
-                    # sm_typed and the floor: the median of several runs (their ratio is a
-                    # target); the slower peers once.
-                    repeat = args.repeat if client in ("sm_typed", "floor") else 1
-                    runs = [
-                        runner(
-                            "cpu",
-                            "--client",
-                            client,
-                            "--op",
-                            op,
-                            "--concurrency",
-                            str(c),
-                            "--calls",
-                            str(calls),
-                            "--port",
-                            str(port),
-                        )
-                        for _ in range(repeat)
-                    ]
-                    r = sorted(runs, key=lambda x: x["cpu_us"])[len(runs) // 2]
-                    results["cpu"].setdefault(op, {}).setdefault(str(c), {})[client] = r
+                    level[client] = r = runner(
+                        "cpu",
+                        "--client",
+                        client,
+                        "--op",
+                        op,
+                        "--concurrency",
+                        str(c),
+                        "--calls",
+                        str(calls),
+                        "--port",
+                        str(port),
+                    )
                     print(
                         f"cpu {op:<15} c={c:<3} {client:<12} {r['cpu_us']:8.0f} µs/call {r['calls_per_s']:8.0f} calls/s",
                         flush=True,
@@ -237,7 +254,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         for c in (*HOOK_CONCURRENCY, IN_PROCESS):
             calls = 1000 if args.smoke else args.calls * (12 if c == IN_PROCESS else 6)
             runs = 1 if args.smoke else args.repeat
-            found = results["hooks"][str(c)] = hooks_cost(port, calls, c, runs)
+            found = results["hooks"][str(c)] = paired_cost(
+                port, "create_model", calls, c, "sm_typed", list(HOOK_VARIANTS), runs
+            )
             for variant, extra in found["paired_us"].items():
                 print(
                     f"hooks {c!s:<10} {variant:<14} {extra:+5.1f} µs/call over sm_typed "
@@ -294,19 +313,29 @@ HOOK_CONCURRENCY = (1, 16)
 IN_PROCESS = "in-process"  # c=1 over a transport that answers at once: the client's own CPU
 
 
-def hooks_cost(port: int, calls: int, concurrency: int | str, runs: int) -> dict[str, Any]:
-    """CPU per create_model call each variant adds over plain sm_typed, from processes
-    running rounds of one block of calls per variant (``runners.py hooks``): the median
-    over ``runs`` processes, as each process's layout shifts its clients' costs alike for
-    all of its rounds (by ±1.5 µs at c=1 here)."""
+def paired_cost(
+    port: int,
+    op: str,
+    calls: int,
+    concurrency: int | str,
+    base: str,
+    variants: list[str],
+    runs: int,
+) -> dict[str, Any]:
+    """CPU per ``op`` call of each variant beside ``base``, from processes running rounds of
+    one block of calls per client (``runners.py paired``): the median over ``runs``
+    processes, as each process's layout shifts its clients' costs alike for all of its
+    rounds (by ±1.5 µs at c=1 here)."""
     where = ["--in-process"] if concurrency == IN_PROCESS else ["--concurrency", str(concurrency)]
     found = [
         runner(
-            "hooks",
+            "paired",
             "--client",
-            "sm_typed",
+            base,
+            "--op",
+            op,
             "--variants",
-            ",".join(HOOK_VARIANTS),
+            ",".join(variants),
             "--calls",
             str(calls),
             *where,
@@ -315,13 +344,18 @@ def hooks_cost(port: int, calls: int, concurrency: int | str, runs: int) -> dict
         )
         for _ in range(runs)
     ]
+    kinds = [base, *variants]
+
+    def median(key: str, of: list[str]) -> dict[str, float]:
+        return {k: statistics.median(f[key][k] for f in found) for k in of}
+
     return {
         **found[0],
         "runs": runs,
-        "paired_us": {
-            v: statistics.median(f["paired_us"][v] for f in found) for v in HOOK_VARIANTS
-        },
-        "min_us": {v: statistics.median(f["min_us"][v] for f in found) for v in HOOK_VARIANTS},
+        "cpu_us": median("cpu_us", kinds),
+        "paired_us": median("paired_us", variants),
+        "paired_ratio": median("paired_ratio", variants),
+        "min_us": median("min_us", variants),
     }
 
 
@@ -347,7 +381,7 @@ def table(results: dict[str, Any]) -> str:
             cells = [f"{level[k]['cpu_us']:.0f} µs" for k in clients]
             cells += [f"{level[p]['cpu_us'] / ours:.2f}×" for p in peers]
             if floor:
-                cells.append(f"{ours / level['floor']['cpu_us']:.2f}×")
+                cells.append(f"{results['floor_ratio'][op][c]:.2f}×")
             lines.append(row(f"{op} CPU/call, c={c}", cells))
     st = results["startup"]
     first = st["sm_typed"]
@@ -433,7 +467,7 @@ def update_readme(results: dict[str, Any]) -> None:
     block = (
         "<!-- bench:start -->\n"
         f"Measured {results['date']} on {results['machine']} (a shared, noisy machine: read the ratios); "
-        f"{results.get('pinning', 'none')}; sm_typed and the floor: median of {results.get('repeat', 1)} runs. "
+        f"{results.get('pinning', 'none')}; sm_typed and the floor: blocks in turn in one process, median of {results.get('repeat', 1)} processes. "
         "Command: `nox -s bench`.\n\n"
         + table(results)
         + "\n\n![CPU per call](bench/results/cpu.svg)\n<!-- bench:end -->"

@@ -328,49 +328,51 @@ async def cpu(args: argparse.Namespace) -> dict[str, Any]:
     return {"cpu_us": cpu_s / args.calls * 1e6, "calls_per_s": args.calls / wall}
 
 
-async def hooks(args: argparse.Namespace) -> dict[str, Any]:
-    """CPU per create_model call of each interceptor variant over plain sm_typed (with
+async def paired(args: argparse.Namespace) -> dict[str, Any]:
+    """CPU per ``--op`` call of each of ``--variants`` beside ``--client`` (with
     ``--in-process``, over a transport that answers at once): one process, one client per
-    variant, rounds of one block of calls per variant (A B C, A B C,
-    ...), ``--concurrency`` calls in flight. Per variant: the median over rounds of its block
-    less plain sm_typed's block of the same round (a drift of the machine hits a round
-    alike), and beside it the difference of the cheapest blocks."""
-    kinds = ["sm_typed", *args.variants.split(",")]
+    kind, rounds of one block of calls per kind (A B C, A B C, ...), ``--concurrency`` calls
+    in flight. Per variant: the median over rounds of its block less the base client's block
+    of the same round, and of its block over the base's (a drift of the machine hits a round
+    alike), and beside them the difference of the cheapest blocks; per kind, the median
+    block."""
+    kinds = [args.client, *args.variants.split(",")]
     url = IN_PROCESS if args.in_process else args.url
     async with AsyncExitStack() as stack:
-        calls = {k: (await open_client(k, url, stack))["create_model"] for k in kinds}
-        for call in calls.values():
-            for _ in range(300):
-                await call()
-        block = max(64, 16 * args.concurrency) * (10 if args.in_process else 1)
-        blocks: dict[str, list[float]] = {k: [] for k in kinds}
+        calls = {k: (await open_client(k, url, stack))[args.op] for k in kinds}
 
         async def worker(call: Call, n: int) -> None:
             for _ in range(n):
                 await call()
 
+        async def run_block(call: Call, n: int) -> None:
+            if args.concurrency == 1:
+                await worker(call, n)
+            else:
+                per = n // args.concurrency
+                await asyncio.gather(*(worker(call, per) for _ in range(args.concurrency)))
+
+        for call in calls.values():  # warm: caches filled, every connection open
+            await run_block(call, max(300, 4 * args.concurrency))
+        block = max(64, 16 * args.concurrency) * (10 if args.in_process else 1)
+        blocks: dict[str, list[float]] = {k: [] for k in kinds}
         for round_ in range(max(args.calls // block // len(kinds), 5)):
             # Each round starts with the next client: none always follows the same one
             # (whose work would leave the caches to it the same way every round).
             shift = round_ % len(kinds)
             for kind in kinds[shift:] + kinds[:shift]:
-                call = calls[kind]
                 started = time.process_time()
-                if args.concurrency == 1:
-                    await worker(call, block)
-                else:
-                    per = block // args.concurrency
-                    await asyncio.gather(*(worker(call, per) for _ in range(args.concurrency)))
+                await run_block(calls[kind], block)
                 blocks[kind].append((time.process_time() - started) / block * 1e6)
-    base = blocks["sm_typed"]
+    base = blocks[args.client]
+    rounds = {k: list(zip(blocks[k], base, strict=True)) for k in kinds[1:]}
     return {
         "rounds": len(base),
         "block": block,
         "concurrency": args.concurrency,
-        "paired_us": {
-            k: statistics.median(a - b for a, b in zip(blocks[k], base, strict=True))
-            for k in kinds[1:]
-        },
+        "cpu_us": {k: statistics.median(blocks[k]) for k in kinds},
+        "paired_us": {k: statistics.median(a - b for a, b in r) for k, r in rounds.items()},
+        "paired_ratio": {k: statistics.median(a / b for a, b in r) for k, r in rounds.items()},
         "min_us": {k: min(blocks[k]) - min(base) for k in kinds[1:]},
     }
 
@@ -435,7 +437,7 @@ async def memory(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["cpu", "memory", "pagination", "hooks"])
+    parser.add_argument("what", choices=["cpu", "memory", "pagination", "paired"])
     parser.add_argument("--client", required=True)
     parser.add_argument("--op", default="create_model")
     parser.add_argument("--concurrency", type=int, default=1)
@@ -445,11 +447,11 @@ def main() -> None:
     parser.add_argument(
         "--in-process",
         action="store_true",
-        help="hooks: a transport that answers at once (the client's own CPU, no sockets)",
+        help="paired: a transport that answers at once (the client's own CPU, no sockets)",
     )
     args = parser.parse_args()
     args.url = f"http://127.0.0.1:{args.port}"
-    measure = {"cpu": cpu, "memory": memory, "pagination": pagination, "hooks": hooks}[args.what]
+    measure = {"cpu": cpu, "memory": memory, "pagination": pagination, "paired": paired}[args.what]
     result = asyncio.run(measure(args))
     print(json.dumps(result))
 
