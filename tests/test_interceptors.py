@@ -316,6 +316,52 @@ async def test_a_raising_hook_ends_the_call_typed_not_retried_and_leaks_no_conne
         assert server.connections == 1
 
 
+@TRANSPORTS
+async def test_a_client_closed_while_an_after_signing_hook_waits_writes_nothing(
+    server: FaultServer, transport: str
+) -> None:
+    """The lease is held and the request signed: closing the client must still stop it
+    at once, not write it (httpx) or wait out the read timeout on a dead connection."""
+    from sm_typed.errors import ClientClosedError
+
+    sm = make(server, transport)
+
+    class Closing(Interceptor):
+        async def after_signing(self, context: SignedRequest) -> None:
+            await sm.close()
+
+    async with asyncio.timeout(10):  # the read timeout (60 s) would say the fix is gone
+        with pytest.raises(ClientClosedError):
+            await sm.with_options(interceptors=[Closing()]).create_model(model_name="m")
+    assert server.request_count == 0
+
+
+async def test_a_connection_lost_while_an_after_signing_hook_waits_is_not_written_to(
+    server: FaultServer,
+) -> None:
+    """The server closes the kept-alive connection the attempt holds: nothing is written
+    on it, and the attempt is retried (counted) on a new one at once."""
+    closing = True
+
+    class ServerClosesIdle(Interceptor):
+        async def after_signing(self, context: SignedRequest) -> None:
+            nonlocal closing
+            if closing:
+                closing = False
+                await server.close_idle()  # the held connection is idle on the server's side
+                await asyncio.sleep(0.1)  # its FIN reaches the client
+
+    async with make(server, "pool") as sm:
+        await sm.create_model(model_name="m")  # a kept-alive connection to reuse
+        async with asyncio.timeout(10):  # the read timeout (60 s) would say the fix is gone
+            raw = await sm.with_options(
+                interceptors=[ServerClosesIdle()]
+            ).with_raw_response.create_model(model_name="m")
+    assert raw.parsed.model_arn == "arn:m"
+    assert raw.attempts == 2
+    assert server.request_count == 2 and server.connections == 2
+
+
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize(
     "stage", ["before_call", "before_attempt", "after_signing", "after_attempt", "after_call"]

@@ -15,7 +15,7 @@ from ._head import UNSIGNED_FIELDS
 from ._hooks import SECRET_FIELDS, Hooks
 from ._request import Request
 from ._sigv4 import sign
-from ._transport import HTTPResponse, Lease
+from ._transport import HTTPResponse, Lease, TransportError
 from .errors import InterceptorError
 from .interceptors import REDACTED, CallInfo, SignedRequest
 
@@ -106,7 +106,7 @@ def send_intercepted(
             raise hooks.failed("after_signing", context, exc)  # noqa: B904
         if pending is not None:
             return _send_after(
-                hooks.awaited("after_signing", context, pending), lease, request, fields
+                hooks.awaited("after_signing", context, pending), lease, state, request, fields
             )
     lease.send(prefix, fields, request.body)
     return None
@@ -130,9 +130,11 @@ def signed_fields_shown(fields: Fields) -> Fields:
 
 
 async def _send_after(
-    pending: Awaitable[None], lease: Lease, request: Request, fields: Fields
+    pending: Awaitable[None], lease: Lease, state: ClientState, request: Request, fields: Fields
 ) -> None:
     await pending
+    if state.lifecycle.closed:  # closed while the hook ran: nothing more is written
+        raise TransportError("closed", "the client was closed")
     lease.send(request.prepared.prefix, fields, request.body)
 
 

@@ -100,7 +100,16 @@ class Connection(asyncio.Protocol):
         transport = self.transport
         assert transport is not None
         self._parser = ResponseParser(self._max_body)
-        self._waiter = self._loop.create_future()
+        self._waiter = waiter = self._loop.create_future()
+        if self.dead:  # lost while its lease was held (a hook ran): the request is not written
+            waiter.set_exception(
+                TransportError("closed", "the client was closed")
+                if self._pool.closed
+                else TransportError(
+                    "connection", f"the connection to {self._hostname} closed before the request"
+                )
+            )
+            return
         self.last_read = time.monotonic()
         self._pool.watch(self)
         # Built and written here, in a frame that returns before the wait: the signed
