@@ -4,15 +4,18 @@ DynamoDB (map-valued tokens: LastEvaluatedKey -> ExclusiveStartKey; TableExists)
 
 from __future__ import annotations
 
+import base64
 import importlib
+import json
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import botocore
 import pytest
+from fault_server import FaultServer, ok
 from moto_local import MotoServer
 
 from codegen.__main__ import main as codegen_main
@@ -40,10 +43,10 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
         sys.path.remove(str(root))
 
 
-def creds(moto_server: MotoServer) -> dict[str, Any]:
+def creds(server: MotoServer | FaultServer) -> dict[str, Any]:
     return {
         "region": "us-east-1",
-        "endpoint_url": moto_server.url,
+        "endpoint_url": server.url,
         "aws_access_key_id": "testing",
         "aws_secret_access_key": "testing",
     }
@@ -102,3 +105,94 @@ async def test_kinesis_stream_exists_and_a_jmespath_token(
         pages = [p async for p in k.paginate_describe_stream(stream_name=name)]
         shards = [sh.shard_id for p in pages for sh in p.stream_description.shards]
         assert len(shards) == 3 and len(set(shards)) == 3
+
+
+# -- tokens and pages as botocore has them (a scripted server: moto cannot give these) --------
+
+
+@pytest.fixture
+async def scripted() -> AsyncIterator[FaultServer]:
+    server = await FaultServer().start()
+    yield server
+    await server.stop()
+
+
+def scripted_creds(server: FaultServer) -> dict[str, Any]:
+    return {**creds(server), "max_attempts": 1}
+
+
+def scan_page(keys: list[bytes], last: bytes | None) -> dict[str, Any]:
+    def binary(key: bytes) -> dict[str, Any]:
+        return {"pk": {"B": base64.b64encode(key).decode()}}
+
+    page: dict[str, Any] = {"Items": [binary(k) for k in keys], "Count": len(keys)}
+    if last is not None:
+        page["LastEvaluatedKey"] = binary(last)
+    return page
+
+
+async def test_a_binary_key_token_is_botocores_to_the_byte_and_resumes_either_way(
+    packages: dict[str, Any], scripted: FaultServer
+) -> None:
+    """A map token holding a binary value: base64 with its path under boto_encoded_keys,
+    as botocore's TokenEncoder writes it, and botocore's token read back to bytes."""
+    from botocore.paginate import TokenEncoder
+
+    ddb = packages["dynamodb"]
+    scripted.script([ok(scan_page([b"\x00\x01", b"\x00\x02"], b"\x00\x02"))])
+    async with ddb.DynamoDBClient(**scripted_creds(scripted)) as db:
+        first = db.paginate_scan(table_name="t", max_items=2)
+        assert [i["pk"].b async for i in first.items()] == [b"\x00\x01", b"\x00\x02"]
+        expected = {"ExclusiveStartKey": {"pk": {"B": b"\x00\x02"}}}
+        assert first.resume_token == TokenEncoder().encode(expected)
+        # botocore's token of a stop part-way through the next page, read back the same way.
+        botocores = TokenEncoder().encode({**expected, "boto_truncate_amount": 1})
+        scripted.script([ok(scan_page([b"\x00\x03", b"\x00\x04"], None))])
+        rest = db.paginate_scan(table_name="t", starting_token=botocores)
+        assert [i["pk"].b async for i in rest.items()] == [b"\x00\x04"]
+    assert json.loads(scripted.requests[-1].body)["ExclusiveStartKey"] == {"pk": {"B": "AAI="}}
+
+
+def streams_page(names: list[str], token: str | None) -> dict[str, Any]:
+    summaries = [
+        {
+            "StreamName": n,
+            "StreamARN": f"arn:aws:kinesis:us-east-1:1:stream/{n}",
+            "StreamStatus": "ACTIVE",
+        }
+        for n in names
+    ]
+    page: dict[str, Any] = {
+        "StreamNames": names,
+        "StreamSummaries": summaries,
+        "HasMoreStreams": token is not None,
+    }
+    if token is not None:
+        page["NextToken"] = token
+    return page
+
+
+async def test_a_page_resumed_part_way_has_its_other_result_keys_emptied(
+    packages: dict[str, Any], scripted: FaultServer
+) -> None:
+    """Kinesis ListStreams has two result keys. A stop part-way through a page returned
+    that page's StreamSummaries whole: resumed there, they are not returned again (botocore
+    empties them too). Resumed at a page boundary, nothing of the page was returned: kept
+    (botocore empties them there as well, and loses them)."""
+    kinesis = packages["kinesis"]
+    scripted.script([ok(streams_page(["s1", "s2", "s3"], "t1"))])
+    async with kinesis.KinesisClient(**scripted_creds(scripted)) as k:
+        first = k.paginate_list_streams(max_items=2)
+        pages = [p async for p in first]
+        assert pages[0].stream_names == ["s1", "s2"] and len(pages[0].stream_summaries) == 3
+        scripted.script(
+            [ok(streams_page(["s1", "s2", "s3"], "t1")), ok(streams_page(["s4"], None))]
+        )
+        resumed = [p async for p in k.paginate_list_streams(starting_token=first.resume_token)]
+        assert [(p.stream_names, len(p.stream_summaries)) for p in resumed] == [
+            (["s3"], 0),
+            (["s4"], 1),
+        ]
+        scripted.script([ok(streams_page(["s4"], None))])
+        boundary = [p async for p in k.paginate_list_streams(starting_token="t1")]
+        assert [(p.stream_names, len(p.stream_summaries)) for p in boundary] == [(["s4"], 1)]

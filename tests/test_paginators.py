@@ -155,6 +155,65 @@ async def test_a_services_own_token_is_taken_as_a_starting_token(server: FaultSe
     assert json.loads(server.requests[0].body) == {"NextToken": "raw-next-token"}
 
 
+async def test_a_starting_token_answered_again_is_not_yet_a_repeat(server: FaultServer) -> None:
+    """The same token twice means two answers in a row (as botocore counts): the caller's
+    starting token coming back once is not one."""
+    server.script(
+        [
+            ok(models_page(["a"], "tX")),
+            ok(models_page(["b"], "tY")),
+            ok(models_page(["c"], None)),
+        ]
+    )
+    async with client(server) as sm:
+        items = [m.model_name async for m in sm.paginate_list_models(starting_token="tX").items()]
+    assert items == ["a", "b", "c"]
+    assert [json.loads(r.body)["NextToken"] for r in server.requests] == ["tX", "tX", "tY"]
+
+
+@pytest.mark.parametrize(
+    ("token", "sent", "items"),
+    [
+        ("m1___1", {"NextToken": "m1"}, ["b", "c"]),  # botocore's old form: token___skip
+        ("None___0", {}, ["a", "b", "c"]),
+        ("None", {}, ["a", "b", "c"]),
+        ("m___x", {"NextToken": "m___x"}, ["a", "b", "c"]),  # not the old form: as it is
+    ],
+)
+async def test_botocores_older_starting_tokens_are_read_as_botocore_reads_them(
+    server: FaultServer, token: str, sent: dict[str, str], items: list[str]
+) -> None:
+    server.script([ok(models_page(["a", "b", "c"], None))])
+    async with client(server) as sm:
+        got = [m.model_name async for m in sm.paginate_list_models(starting_token=token).items()]
+    assert got == items
+    assert json.loads(server.requests[0].body) == sent
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"NextToken": "x", "boto_encoded_keys": [["Elsewhere"]]},
+        {"NextToken": "not base64!", "boto_encoded_keys": [["NextToken"]]},
+        {"NextToken": "x", "boto_encoded_keys": "NextToken"},
+        {"NextToken": "x", "boto_encoded_keys": [[]]},
+        {"NextToken": "x", "boto_truncate_amount": True},
+        {"NextToken": "x", "boto_truncate_amount": -1},
+        {"Other": "x"},
+    ],
+)
+async def test_a_token_that_no_paginator_gave_is_refused_before_anything_is_sent(
+    server: FaultServer, data: dict[str, object]
+) -> None:
+    import base64
+
+    token = base64.b64encode(json.dumps(data).encode()).decode()
+    async with client(server) as sm:
+        with pytest.raises(ParamValidationError, match="starting_token"):
+            sm.paginate_list_models(starting_token=token)
+    assert server.request_count == 0
+
+
 async def test_every_page_goes_through_interceptors_and_options(server: FaultServer) -> None:
     operations: list[str] = []
 

@@ -26,6 +26,7 @@ PageT = TypeVar("PageT")
 ItemT = TypeVar("ItemT")
 
 TRUNCATE = "boto_truncate_amount"
+ENCODED_KEYS = "boto_encoded_keys"  # botocore: the paths of binary values in a token
 
 
 class PaginatorSpec(msgspec.Struct, frozen=True):
@@ -112,13 +113,19 @@ class Paginator(Generic[PageT, ItemT]):
         remaining = self._max_items
         reads: _Reads | None = None
         self.resume_token = None
+        # A starting token is the caller's, not an answer: a repeat is two answers in a row
+        # with the same token (as botocore counts it).
+        answered = not tokens
         while True:
             page: object = await self._invoke(spec.operation, params)
             if reads is None or reads.page_type is not type(page):
                 reads = plan.reads(type(page))
             items = reads.items(page) if reads.items is not None else None
-            if skip and isinstance(items, list):
-                del items[:skip]  # the part of this page a previous max_items stop returned
+            if skip:  # this page was stopped part-way by a previous max_items
+                if isinstance(items, list):
+                    del items[:skip]  # the part of it that stop returned
+                for path in reads.others:
+                    _drop_delivered(page, path)  # returned in full with that part
             following: dict[str, Any] = {}
             more = False
             for attr, read in reads.tokens:
@@ -147,11 +154,11 @@ class Paginator(Generic[PageT, ItemT]):
                     yield item
             if last or not more:
                 return
-            if following == tokens:
+            if answered and following == tokens:
                 raise PaginationError(
                     spec.operation.name, "the service returned the same token twice"
                 )
-            tokens, skip = following, 0
+            tokens, skip, answered = following, 0, True
             params = msgspec.structs.replace(params, **following)
 
 
@@ -159,11 +166,14 @@ class _Reads:
     """How to read one paginator's paths from one output type, worked out once: a dotted
     path of attributes is one C-level ``attrgetter``; anything else is searched."""
 
-    __slots__ = ("items", "more", "page_type", "tokens")
+    __slots__ = ("items", "more", "others", "page_type", "tokens")
 
     def __init__(self, spec: PaginatorSpec, attrs: tuple[str, ...], page_type: type) -> None:
         self.page_type = page_type
         self.items = _reader(page_type, spec.result_key[0]) if spec.result_key else None
+        # The other result keys that are paths of members (botocore empties only those).
+        others = (_path(key) for key in spec.result_key[1:])
+        self.others = tuple(path for path in others if isinstance(path, tuple))
         self.tokens = tuple(
             (attr, _reader(page_type, path))
             for attr, path in zip(attrs, spec.output_token, strict=False)
@@ -275,15 +285,89 @@ def _value_at(value: Any, path: tuple[str, ...] | str) -> Any:
     return value
 
 
+def _drop_delivered(page: object, path: tuple[str, ...]) -> None:
+    """Empty a secondary result key of a page a resumed paginator starts part-way through,
+    as botocore does: its whole value was returned with the page's first part (a list or
+    a text emptied, a number kept, anything else None)."""
+    *steps, name = path
+    parent = _value_at(page, tuple(steps)) if steps else page
+    if isinstance(parent, msgspec.Struct):
+        attr = _wire_names(type(parent)).get(name)
+        if attr is None:
+            return
+        value = getattr(parent, attr)
+        if isinstance(value, list):
+            del value[:]
+        elif not isinstance(value, int | float | None):
+            setattr(parent, attr, "" if isinstance(value, str) else None)
+    elif isinstance(parent, dict):
+        mapping = cast(dict[str, Any], parent)
+        value = mapping.get(name)
+        if isinstance(value, list):
+            del value[:]
+        elif name in mapping and not isinstance(value, int | float | None):
+            mapping[name] = "" if isinstance(value, str) else None
+
+
 def _encode_token(tokens: dict[str, Any], truncate: int) -> str | None:
+    """botocore's ``TokenEncoder``, to the byte: the token's JSON (``json.dumps``' own
+    spacing and escapes) in base64, a binary value in base64 too with its path listed
+    under ``boto_encoded_keys``."""
     if not tokens:
         return None
-    import base64  # only paginators stopped by max_items need it
+    import base64  # only paginators stopped by max_items need these
+    import json
 
-    data: dict[str, Any] = {k: msgspec.to_builtins(v) for k, v in tokens.items()}
+    data: dict[str, Any] = {
+        k: msgspec.to_builtins(v, builtin_types=(bytes,)) for k, v in tokens.items()
+    }
     if truncate:
         data[TRUNCATE] = truncate
-    return base64.b64encode(msgspec.json.encode(data)).decode()
+    encoded: list[list[str | int]] = []
+    data = _bytes_as_base64(data, [], encoded)
+    if encoded:
+        data[ENCODED_KEYS] = encoded
+    return base64.b64encode(json.dumps(data).encode()).decode()
+
+
+def _bytes_as_base64(value: Any, path: list[str | int], encoded: list[list[str | int]]) -> Any:
+    if isinstance(value, dict):
+        items = cast(dict[str, Any], value).items()
+        return {k: _bytes_as_base64(v, [*path, k], encoded) for k, v in items}
+    if isinstance(value, list):
+        values: list[Any] = value  # pyright: ignore[reportUnknownVariableType]
+        return [_bytes_as_base64(v, [*path, i], encoded) for i, v in enumerate(values)]
+    if isinstance(value, bytes):
+        import base64
+
+        encoded.append(path)
+        return base64.b64encode(value).decode()
+    return value
+
+
+def _base64_as_bytes(data: dict[str, Any], paths: object) -> bool:
+    """Undo `_bytes_as_base64` in place along ``paths``; False if they do not fit ``data``."""
+    import base64
+    import binascii
+
+    if not isinstance(paths, list):
+        return False
+    for path in cast(list[object], paths):
+        if not isinstance(path, list) or not path:
+            return False
+        steps = cast(list[object], path)
+        container: Any = data
+        try:
+            for step in steps[:-1]:
+                container = container[step]
+            last = steps[-1]
+            text = container[last]
+            if not isinstance(text, str):
+                return False
+            container[last] = base64.b64decode(text, validate=True)
+        except (KeyError, IndexError, TypeError, binascii.Error):
+            return False
+    return True
 
 
 def _decode_token(
@@ -303,13 +387,17 @@ def _decode_token(
             raise ValueError
         data = cast(dict[str, Any], decoded)
     except (ValueError, binascii.Error, msgspec.DecodeError):
-        if len(spec.input_token) == 1:
-            return {spec.input_token[0]: token}, 0  # the service's own token, as it gave it
-        raise ParamValidationError(
-            name, ["starting_token: not a token this paginator gave"]
-        ) from None
-    truncate: object = data.pop(TRUNCATE, 0)
-    if set(data) - set(spec.input_token) or not isinstance(truncate, int) or truncate < 0:
+        data, truncate = _legacy_token(spec, token)
+    else:
+        truncate = data.pop(TRUNCATE, 0)
+        if ENCODED_KEYS in data and not _base64_as_bytes(data, data.pop(ENCODED_KEYS)):
+            raise ParamValidationError(name, ["starting_token: not a token this paginator gave"])
+    if (
+        set(data) - set(spec.input_token)
+        or not isinstance(truncate, int)
+        or isinstance(truncate, bool)
+        or truncate < 0
+    ):
         raise ParamValidationError(name, ["starting_token: not a token this paginator gave"])
     types = {f.encode_name: f.type for f in msgspec.structs.fields(type(params))}
     try:
@@ -319,3 +407,24 @@ def _decode_token(
             name, ["starting_token: not a token this paginator gave"]
         ) from None
     return values, truncate
+
+
+def _legacy_token(spec: PaginatorSpec, token: str) -> tuple[dict[str, Any], object]:
+    """A token that is not base64 JSON, read as botocore does: the service's own token;
+    botocore's older form, the input tokens joined by ``___`` (``None`` for none) with the
+    items to skip last; or, for several input tokens, the first ones and the rest None."""
+    parts: list[str] = token.split("___")
+    skip: object = 0
+    if len(parts) == len(spec.input_token) + 1:
+        try:
+            skip = int(parts[-1])
+            parts.pop()
+        except ValueError:
+            parts = [token]  # not the old form: the service's token, as it is
+    if len(parts) > len(spec.input_token):
+        raise ParamValidationError(
+            spec.operation.name, ["starting_token: not a token this paginator gave"]
+        )
+    values: list[str | None] = [None if part == "None" else part for part in parts]
+    values += [None] * (len(spec.input_token) - len(values))
+    return dict(zip(spec.input_token, values, strict=True)), skip
