@@ -563,6 +563,29 @@ async def test_cancelling_mid_response_retires_the_connection(
     assert server.connections == 2
 
 
+async def test_an_answer_before_the_whole_request_was_written_retires_the_connection() -> None:
+    """The server answers after the head of a large request and stops reading: the rest
+    of that request is still in the client's buffer, and would go before the next one."""
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+
+    async def early(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer)
+        await writer.drain()
+        await asyncio.sleep(3600)  # reads nothing more: a request after it is never answered
+
+    async with RawServer(early) as srv:
+        async with make(srv.url, read_timeout=2.0) as sm:
+            # 16 MB: more than loopback's socket buffers hold, so most of it stays unsent.
+            await sm.create_pipeline(
+                pipeline_name="p",
+                role_arn="arn:aws:iam::123456789012:role/r",
+                pipeline_definition="x" * 16_000_000,
+            )
+            await sm.describe_model(model_name="m")  # on a new connection, answered at once
+        assert srv.connections == 2
+
+
 async def test_two_hundred_concurrent_calls_with_cancellations_never_cross_talk(
     server: FaultServer,
 ) -> None:

@@ -123,6 +123,12 @@ def test_close_delimited_body_ends_at_eof() -> None:
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",
             False,
         ),
+        # Chunked in HTTP/1.0 is faulty framing (RFC 9112 6.1): answered, then not reused.
+        (
+            b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"0\r\n\r\n",
+            False,
+        ),
     ],
 )
 def test_keep_alive_is_decided_by_the_response(data: bytes, keep: bool) -> None:
@@ -310,3 +316,38 @@ def test_mutated_responses_give_a_result_or_a_protocol_error(
     mutated = bytes(data)
     whole = outcome(mutated, [])  # raises nothing but ProtocolError, or the test fails
     assert outcome(mutated, sizes) == whole
+
+
+@pytest.mark.parametrize(
+    "interim",
+    [
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n",
+        b"HTTP/1.1 103 Early Hints\r\nno colon here\r\n\r\n",
+        b"HTTP/1.1 103 Early Hints\r\nLink: </a>\x00\r\n\r\n",
+    ],
+    ids=["unrequested-101", "103-line-without-colon", "103-nul"],
+)
+def test_an_interim_answer_is_held_to_the_rules_of_any_head(interim: bytes) -> None:
+    """Nothing asked for a protocol switch, and an interim head is read like a final one."""
+    with pytest.raises(ProtocolError):
+        parse(interim + length_framed())
+
+
+@pytest.mark.parametrize(
+    "field", ["Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive"]
+)
+def test_a_framing_value_full_of_blanks_is_read_in_linear_time(field: str) -> None:
+    """A value like "a" + 60,000 blanks + "a" took 38 s of CPU (a backtracking pattern)
+    inside data_received, with the event loop stopped: now it is one pass."""
+    import contextlib
+    import time
+
+    value = b"a" + b" \t" * 30_000 + b"a"
+    data = (
+        b"HTTP/1.1 200 OK\r\n" + field.encode() + b": " + value + b"\r\nContent-Length: 0\r\n\r\n"
+    )
+    started = time.process_time()
+    # A bad length or coding is refused: what matters is how long it took to say so.
+    with contextlib.suppress(ProtocolError):
+        parse(data)
+    assert time.process_time() - started < 1.0  # 38 s before; ~1 ms now

@@ -132,7 +132,10 @@ class Connection(asyncio.Protocol):
         self._pool.unwatch(self)
         parser = self._parser
         assert parser is not None and self._waiter is not None
-        if not parser.keep_alive:
+        transport = self.transport
+        if not parser.keep_alive or (transport is not None and transport.get_write_buffer_size()):
+            # Answered before the whole request was written (the server stopped reading):
+            # the rest of it would go before the next request.
             self.dead = True
         self.idle_limit = parser.idle_timeout
         self._parser = None

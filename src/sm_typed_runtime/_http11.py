@@ -290,17 +290,20 @@ def read_head(head: bytes, max_body: int) -> Head | None:
     ):
         raise ProtocolError(f"not an HTTP/1.x status line with a status of 100-599: {line[:40]!r}")
     status = int(code)
-    if status < 200:
-        return None
+    if status == 101:  # nothing asked to switch protocols: what follows is not HTTP/1.1
+        raise ProtocolError("an unrequested 101 Switching Protocols response")
     block = "" if eol < 0 else text[eol:]
     if block and _field_lines().fullmatch(block) is None:
         raise ProtocolError(
             "a response header line is malformed or holds a control character or a bare CR/LF"
         )
+    if status < 200:
+        return None  # 100 Continue and friends (their lines checked like any): read on
     # Only the framing fields are read now (in lower case, which is all framing needs); the
     # header dict is built if someone asks for it: a successful call never does.
     length = transfer = connection = keep_alive = None
-    for name, value in _framing().findall(block.lower()):
+    for name, raw in _framing().findall(block.lower()):
+        value = raw.rstrip(" \t")
         if name == "content-length":
             length = value if length is None else f"{length}, {value}"
         elif name == "transfer-encoding":
@@ -328,8 +331,12 @@ def read_head(head: bytes, max_body: int) -> Head | None:
         state = _LENGTH if size else _DONE
     else:
         state, size = _frame(status, length, transfer)
-        if state == _UNTIL_CLOSE or (state == _CHUNK_SIZE and length is not None):
-            reuse = False  # read until close; or both framings: answer it, then trust no more
+        if state == _UNTIL_CLOSE or (
+            state == _CHUNK_SIZE and (length is not None or version == "HTTP/1.0 ")
+        ):
+            # Read until close; or both framings, or chunked in HTTP/1.0 (RFC 9112 6.1):
+            # answer it, then trust the connection no more.
+            reuse = False
     if size > max_body:
         raise BodyTooLarge(f"the response announces {size} bytes; the limit is {max_body}")
     return status, Headers(block), reuse, idle, state, size
@@ -376,9 +383,10 @@ _CONTROLS = {c: None for c in range(256) if c == 9 or 0x20 <= c <= 0x7E or c >= 
 @functools.cache
 def _framing() -> re.Pattern[str]:
     """The fields that decide how the body is delimited, in a lower-cased head."""
+    # The value runs to the line's end, its trailing blanks trimmed by `read_head`: a lazy
+    # value before optional blanks would retry every split of a long run of blanks.
     return re.compile(
-        r"\r\n(content-length|transfer-encoding|connection|keep-alive):"
-        r"[ \t]*([^\r\n]*?)[ \t]*(?=\r|$)"
+        r"\r\n(content-length|transfer-encoding|connection|keep-alive):[ \t]*+([^\r\n]*+)"
     )
 
 
