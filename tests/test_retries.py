@@ -278,6 +278,26 @@ async def test_skew_error_without_a_far_date_is_not_a_clock_problem(
     assert sm._pipeline.state.skew == 0  # pyright: ignore[reportPrivateUsage]
 
 
+@pytest.mark.parametrize(
+    "date",
+    [
+        "Fri, 31 Dec 9999 23:59:59 -2359",  # just past year 9999 in UTC
+        "Mon, 01 Jan 1900 00:00:00 +0000",
+        "Thu, 01 Jan 1970 00:00:00 +0100",  # one hour before the epoch
+    ],
+)
+async def test_a_server_date_outside_four_digit_years_is_not_adopted(
+    server: FaultServer, no_sleep: FakeClock, date: str
+) -> None:
+    server.script([error("RequestTimeTooSkewed", 400, headers={"Date": date})])
+    async with make(server, no_sleep) as sm:
+        with pytest.raises(ServiceError) as info:
+            await sm.list_models()
+    assert info.value.code == "RequestTimeTooSkewed"
+    assert len(server.requests) == 1  # not retried with a clock nobody runs
+    assert sm._pipeline.state.skew == 0  # pyright: ignore[reportPrivateUsage]
+
+
 async def test_call_timeout_bounds_the_whole_call(server: FaultServer) -> None:
     server.default = slow(10.0, ok(MODELS))
     started = time.monotonic()

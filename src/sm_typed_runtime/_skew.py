@@ -12,6 +12,10 @@ logger = logging.getLogger("sm_typed")
 
 # A Date header this far from our clock, on a signature/expiry error, means our clock is wrong.
 CLOCK_SKEW_THRESHOLD = 60.0
+# A server time is adopted only inside these years: outside them X-Amz-Date has no
+# four-digit year (a hostile Date of year 9999 would have us sign "100000101T...").
+EARLIEST_SERVER_TIME = 0.0  # 1970-01-01
+LATEST_SERVER_TIME = 253370764800.0  # 9999-01-01: a year of headroom below year 10000
 
 
 def corrected_clock(
@@ -30,6 +34,8 @@ def corrected_clock(
         server_time = parsedate_to_datetime(server_date).timestamp()
     except (TypeError, ValueError, OverflowError, IndexError):
         return False
+    if not EARLIEST_SERVER_TIME <= server_time < LATEST_SERVER_TIME:
+        return False  # not a clock anyone runs: the error stands as it is
     skew = server_time - state.clock.time()
     if abs(skew - signed) < CLOCK_SKEW_THRESHOLD:
         return False  # the attempt's clock was close enough: not a clock problem
