@@ -150,3 +150,18 @@ async def test_success_with_undecodable_body_is_a_typed_parse_error() -> None:
             await sm.describe_model(model_name="m")
     assert info.value.operation == "DescribeModel"
     assert isinstance(info.value, errors.SmTypedError)
+
+
+async def test_dunder_type_wins_over_a_modelled_code_member_and_the_header() -> None:
+    # Lightsail, Firehose and Redshift Serverless model a `code` member on their errors;
+    # botocore reads the code from `__type` alone.
+    exc = await raised_by(
+        json_response(
+            {"__type": "ResourceNotFound", "code": "NotFound", "message": "gone"},
+            status=400,
+            headers={"x-amzn-ErrorType": "ResourceInUse:http://x/"},
+        )
+    )
+    assert type(exc) is errors.ResourceNotFound
+    assert exc.code == "ResourceNotFound"
+    assert exc.message == "gone"

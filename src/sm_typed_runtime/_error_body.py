@@ -55,7 +55,11 @@ def parse_error(status: int, headers: Mapping[str, str], body: bytes) -> ErrorIn
         if isinstance(decoded, dict):
             obj = decoded  # pyright: ignore[reportUnknownVariableType]
     if obj is not None:
-        raw_code = header_code or _str(obj.get("code")) or _str(obj.get("__type")) or ""
+        # botocore's JSON parser reads ``__type`` alone, and services such as Lightsail model
+        # a ``code`` member of their own on errors ({"__type": "NotFoundException", "code":
+        # "NotFound"}): ``__type`` wins. The header and a bare ``code`` are Smithy's other
+        # places for the code, used only when there is no ``__type``.
+        raw_code = _str(obj.get("__type")) or header_code or _str(obj.get("code")) or ""
         message = (
             _str(obj.get("message")) or _str(obj.get("Message")) or _str(obj.get("errorMessage"))
         )
