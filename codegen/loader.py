@@ -288,6 +288,7 @@ def _operation(name: str, o: JsonObj) -> Operation:
         deprecated=bool(o.get("deprecated")),
         deprecated_message=str(o.get("deprecatedMessage", "")),
         host_prefix=endpoint.get("hostPrefix"),
+        unsigned=_unsigned(o),
         request_compression=tuple(
             str(e) for e in cast(JsonObj, o.get("requestcompression", {})).get("encodings", ())
         ),
@@ -300,6 +301,21 @@ def _operation(name: str, o: JsonObj) -> Operation:
             for k, v in cast(JsonObj, o.get("operationContextParams", {})).items()
         ),
     )
+
+
+def _unsigned(o: JsonObj) -> bool:
+    """botocore's `resolve_auth_type`: the first scheme of ``auth`` it can use decides (here
+    SigV4 or none; others, such as SigV4a without CRT, are passed over); without ``auth``,
+    the older ``authtype``."""
+    auth = o.get("auth")
+    if isinstance(auth, list):
+        for scheme in cast(list[object], auth):
+            if scheme == "smithy.api#noAuth":
+                return True
+            if scheme == "aws.auth#sigv4":
+                return False
+        return False
+    return o.get("authtype") == "none"
 
 
 def _check_references(shapes: dict[str, Shape], operations: dict[str, Operation]) -> None:

@@ -77,6 +77,8 @@ class Operation:
     deprecated_message: str = ""
     host_prefix: str | None = None
     request_compression: tuple[str, ...] = ()
+    # ``auth: [smithy.api#noAuth, ...]`` / ``authtype: none``: sent unsigned, as botocore does.
+    unsigned: bool = False
     # Endpoint-rules parameters: fixed per operation, and JMESPath paths over the input.
     static_context_params: tuple[tuple[str, object], ...] = ()
     operation_context_params: tuple[tuple[str, str], ...] = ()

@@ -207,6 +207,7 @@ class OperationView:
     host_prefix: str | None = None
     host_labels: tuple[str, ...] = ()
     compress: bool = False
+    signed: bool = True
     error_codes: tuple[str, ...] = ()  # what botocore matches an error response against
     # (rules parameter, "static" | "member" | "path", value / attribute / JMESPath path)
     endpoint_params: tuple[tuple[str, str, object], ...] = ()
@@ -229,6 +230,8 @@ class OperationView:
             args.append(f"host_labels={_tuple(self.host_labels)}")
         if self.compress:
             args.append("compress=True")
+        if not self.signed:
+            args.append("signed=False")
         if self.endpoint_params:
             entries = ", ".join(
                 f"({_quote(n)}, {_quote(k)}, {_quote(v) if isinstance(v, str) else repr(v)})"
@@ -529,6 +532,7 @@ class Renderer:
             host_prefix=host_prefix,
             host_labels=host_labels,
             compress="gzip" in op.request_compression,
+            signed=not op.unsigned,
             name=op.name,
             method=method,
             spec_name=f"_{op.name}",

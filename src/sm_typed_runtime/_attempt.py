@@ -40,7 +40,8 @@ async def exchange(
     """``added``: headers interceptors added to this attempt (checked); ``hooks``: given
     when there are ``after_signing`` hooks, shown the signed request before it is written."""
     credentials = state.credentials
-    if not credentials.static and not credentials.fresh():
+    signed = request.op.signed
+    if signed and not credentials.static and not credentials.fresh():
         await credentials.ensure(settings.credential_timeout)
     transport = state.transport
     target = request.route.target
@@ -51,7 +52,9 @@ async def exchange(
         if added is None and hooks is None:
             lease.send(
                 request.prepared.prefix,
-                signed_fields(state, request, attempt, max_attempts, skew),
+                signed_fields(state, request, attempt, max_attempts, skew)
+                if signed
+                else invocation_fields(request, attempt, max_attempts),
                 request.body,
             )
         else:
@@ -90,13 +93,16 @@ def send_intercepted(
     # The signed fields live in this frame (or `_send_after`'s), which is gone before the
     # answer is awaited.
     prefix = request.prepared.prefix
-    if not added:
+    signed = request.op.signed
+    if not signed:
+        fields = [*(added or ()), *invocation_fields(request, attempt, max_attempts)]
+    elif not added:
         fields = signed_fields(state, request, attempt, max_attempts, skew)
     else:
         fields = signed_fields_with(state, request, attempt, max_attempts, skew, added)
     if hooks is not None:
         assert call is not None and hooks.after_signing is not None
-        shown = fields_shown(fields) if added else signed_fields_shown(fields)
+        shown = fields_shown(fields) if added or not signed else signed_fields_shown(fields)
         context = SignedRequest(
             call, attempt, request.route.url, prefix.fields, len(request.body), shown
         )
@@ -170,6 +176,14 @@ def signed_fields_with(
     return [
         *added,
         *signature.headers,
+        *invocation_fields(request, attempt, max_attempts),
+    ]
+
+
+def invocation_fields(request: Request, attempt: int, max_attempts: int) -> Fields:
+    """The per-attempt fields of an unsigned operation: no date, token or signature, as
+    botocore sends them."""
+    return [
         ("amz-sdk-invocation-id", request.invocation_id),
         ("amz-sdk-request", f"attempt={attempt}; max={max_attempts}"),
     ]

@@ -92,6 +92,7 @@ class OperationSpec(Generic[InT, OutT]):
         "name",
         "output",
         "service",
+        "signed",
         "target",
     )
 
@@ -106,6 +107,7 @@ class OperationSpec(Generic[InT, OutT]):
         host_prefix: str | None = None,
         host_labels: tuple[str, ...] = (),
         compress: bool = False,
+        signed: bool = True,
         endpoint_params: tuple[tuple[str, str, Any], ...] = (),
     ) -> None:
         self.name = name
@@ -121,6 +123,9 @@ class OperationSpec(Generic[InT, OutT]):
         self.host_labels = host_labels
         # The model allows gzip for this operation's request body.
         self.compress = compress
+        # False for ``smithy.api#noAuth`` operations (Cognito's InitiateAuth, SignUp): no
+        # credentials are looked up and nothing is signed, as botocore sends them.
+        self.signed = signed
         # Endpoint-rules parameters (contextParam, staticContextParams, operationContextParams):
         # (name, "static" | "member" | "path", value | attribute | JMESPath over wire names).
         self.endpoint_params = endpoint_params

@@ -1,0 +1,134 @@
+"""Clients generated from other services' models send what boto3 sends for them."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import botocore
+import httpx
+import pytest
+from fault_server import FaultServer, ok
+from helpers import OPEN_HTTP_CLIENTS
+
+from codegen.__main__ import main as codegen_main
+from codegen.loader import _unsigned  # pyright: ignore[reportPrivateUsage]
+
+BOTOCORE_DATA = Path(botocore.__file__).parent / "data"
+SIGNING_FIELDS = ("authorization", "x-amz-date", "x-amz-security-token")
+
+
+@pytest.fixture(scope="module")
+def cognito_identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    root = tmp_path_factory.mktemp("other")
+    model = sorted((BOTOCORE_DATA / "cognito-identity").iterdir())[-1] / "service-2.json.gz"
+    assert codegen_main(["--model", str(model), "--out", str(root / "ow_cognito_identity")]) == 0
+    sys.path.insert(0, str(root))
+    try:
+        yield importlib.import_module("ow_cognito_identity")
+    finally:
+        sys.path.remove(str(root))
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FaultServer]:
+    server = await FaultServer().start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.mark.parametrize(
+    ("operation", "unsigned"),
+    [
+        ({"auth": ["smithy.api#noAuth"]}, True),
+        ({"authtype": "none"}, True),
+        # botocore passes over SigV4a without CRT and takes the next scheme it can use.
+        ({"auth": ["aws.auth#sigv4a", "smithy.api#noAuth"]}, True),
+        ({"auth": ["aws.auth#sigv4", "smithy.api#noAuth"]}, False),
+        ({"auth": ["aws.auth#sigv4"], "authtype": "none"}, False),
+        ({}, False),
+    ],
+)
+def test_which_operations_are_unsigned_is_botocore_s_rule(
+    operation: dict[str, object], unsigned: bool
+) -> None:
+    assert _unsigned(operation) is unsigned
+
+
+async def test_no_auth_operations_need_no_credentials_and_are_sent_unsigned(
+    cognito_identity: Any, server: FaultServer
+) -> None:
+    # No credentials anywhere (the test environment has none): boto3 sends GetId unsigned.
+    server.script([ok({"IdentityId": "us-east-1:abc"})])
+    async with cognito_identity.CognitoIdentityClient(
+        region="us-east-1", endpoint_url=server.url
+    ) as client:
+        out = await client.get_id(identity_pool_id="us-east-1:pool")
+    assert out.identity_id == "us-east-1:abc"
+    headers = server.requests[0].headers
+    assert not [name for name in SIGNING_FIELDS if name in headers]
+    assert headers["x-amz-target"] == "AWSCognitoIdentityService.GetId"
+    assert headers["amz-sdk-request"] == "attempt=1; max=3"
+
+
+async def test_no_auth_operations_are_unsigned_even_with_credentials(
+    cognito_identity: Any, server: FaultServer
+) -> None:
+    async with cognito_identity.CognitoIdentityClient(
+        region="us-east-1",
+        endpoint_url=server.url,
+        aws_access_key_id="AKID",
+        aws_secret_access_key="secret",
+        aws_session_token="token",
+    ) as client:
+        await client.get_id(identity_pool_id="us-east-1:pool")
+        await client.describe_identity_pool(identity_pool_id="us-east-1:pool")
+    unsigned, signed = (r.headers for r in server.requests)
+    assert not [name for name in SIGNING_FIELDS if name in unsigned]
+    assert all(name in signed for name in SIGNING_FIELDS)
+
+
+async def test_no_auth_operations_are_unsigned_through_httpx(cognito_identity: Any) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"IdentityId": "i"})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    OPEN_HTTP_CLIENTS.append(http)
+    async with cognito_identity.CognitoIdentityClient(
+        region="us-east-1", http_client=http
+    ) as client:
+        await client.get_id(identity_pool_id="us-east-1:pool")
+    assert not [name for name in SIGNING_FIELDS if name in seen[0].headers]
+
+
+async def test_no_auth_operations_with_interceptors_are_unsigned(
+    cognito_identity: Any, server: FaultServer
+) -> None:
+    from sm_typed_runtime.interceptors import AttemptStart, Interceptor, SignedRequest
+
+    shown: list[tuple[tuple[str, str], ...]] = []
+
+    class Tracing(Interceptor):
+        def before_attempt(self, context: AttemptStart) -> None:
+            context.add_header("X-Amzn-Trace-Id", "Root=1-abc")
+
+        def after_signing(self, context: SignedRequest) -> None:
+            shown.append(context.request.headers)
+
+    async with cognito_identity.CognitoIdentityClient(
+        region="us-east-1", endpoint_url=server.url, interceptors=[Tracing()]
+    ) as client:
+        await client.get_id(identity_pool_id="us-east-1:pool")
+    headers = server.requests[0].headers
+    assert headers["x-amzn-trace-id"] == "Root=1-abc"
+    assert not [name for name in SIGNING_FIELDS if name in headers]
+    names = [name.lower() for name, _ in shown[0]]
+    assert "x-amzn-trace-id" in names and "authorization" not in names
