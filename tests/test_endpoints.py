@@ -247,3 +247,45 @@ print(sorted(m for m in sys.modules if m.split(".")[0] == "botocore"))
     )
     # One thread (no worker started for the route) and no botocore module loaded.
     assert out.stdout.split("\n")[:2] == ["eu-west-1 1", "[]"]
+
+
+@pytest.mark.parametrize("path", ["", "/", "/base", "/base/", "/a/b"])
+async def test_an_endpoint_url_path_is_sent_as_boto3_sends_it(path: str) -> None:
+    import asyncio
+
+    import boto3
+    from fault_server import FaultServer
+
+    server = await FaultServer().start()
+    try:
+        creds = {"aws_access_key_id": "AKID", "aws_secret_access_key": "secret"}
+        boto = boto3.client(
+            "sagemaker", region_name="us-east-1", endpoint_url=server.url + path, **creds
+        )
+        await asyncio.to_thread(boto.list_models)
+        async with SageMakerClient(
+            region="us-east-1", endpoint_url=server.url + path, **creds
+        ) as sm:
+            await sm.list_models()
+    finally:
+        await server.stop()
+    theirs, ours = server.requests
+    assert ours.target == theirs.target
+    # Signed for the path as sent: botocore, signing what was sent, gets the same signature.
+    from botocore_signer import botocore_signature
+
+    auth = ours.headers["authorization"]
+    signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+    reference = botocore_signature(
+        method="POST",
+        url=server.url + ours.target,
+        headers={n: ours.headers[n] for n in signed if n != "host"},
+        body=ours.body,
+        access_key="AKID",
+        secret_key="secret",
+        token=None,
+        region="us-east-1",
+        service="sagemaker",
+        amz_date=ours.headers["x-amz-date"],
+    )
+    assert auth.endswith(f"Signature={reference['signature']}")

@@ -363,7 +363,7 @@ async def test_through_httpx_hostile_answers_are_typed_too(
 async def test_a_non_ascii_endpoint_path_is_written_as_it_is_signed(server: FaultServer) -> None:
     async with make(server.url + "/é") as sm:
         await sm.list_models()
-    assert server.requests[-1].target == "/%C3%A9/"
+    assert server.requests[-1].target == "/%C3%A9"
 
 
 async def test_an_unreadable_ca_bundle_is_a_configuration_error(

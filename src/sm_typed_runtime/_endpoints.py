@@ -116,8 +116,10 @@ def split_endpoint_url(url: str) -> URLParts:
 
 
 def check_endpoint_url(url: str) -> str:
+    """The URL, checked; kept as given: botocore sends an endpoint's path as written
+    ("/base" and "/base/" are different paths to a gateway)."""
     split_endpoint_url(url)
-    return url.rstrip("/")
+    return url
 
 
 def env_flag(name: str) -> bool | None:

@@ -96,7 +96,9 @@ def _route(url: str, signing_region: str, signing_name: str, configured: bool = 
     host = parts.host
     if (parts.scheme, port) in (("https", 443), ("http", 80)) and parts.port is not None:
         host = host.rsplit(":", 1)[0]
-    path = encode_path(parts.path.rstrip("/") + "/")
+    # As botocore joins an endpoint URL and the JSON protocol's "/": the path as given, "/"
+    # when there is none (a gateway routing on "/base" must not be sent "/base/").
+    path = encode_path(parts.path or "/")
     full = f"{parts.scheme}://{host}{path}"
     origin = f"{parts.scheme}://{hostname}:{port}"
     return Route(
