@@ -260,6 +260,9 @@ class PaginatorView:
     item: str  # the annotation of one element of the first result key
     item_imports: frozenset[str]
     spec_line: str
+    # The limit key's attribute when the model requires it (Cognito's ListIdentityPools
+    # MaxResults): ``page_size`` is then required too, as botocore's validation has it.
+    required_limit: str | None = None
 
     @property
     def returns(self) -> str:
@@ -308,6 +311,20 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
+
+
+_PRIVATE_IMPORT = re.compile(r"^(?:from \S+ )?import \S+ as (_\w+)\n", re.MULTILINE)
+
+
+def without_unused_imports(source: str) -> str:
+    """``source`` without its ``import ... as _private`` lines whose name it never uses: what
+    a model has no use for (no union, no sensitive member, no timestamp) is not imported,
+    so the generated package stays clean under strict checkers (reportUnusedImport)."""
+    for match in list(_PRIVATE_IMPORT.finditer(source)):
+        name = match.group(1)
+        if len(re.findall(rf"\b{name}\b", source)) == 1:
+            source = source.replace(match.group(0), "", 1)
+    return source
 
 
 class Renderer:
@@ -564,6 +581,10 @@ class Renderer:
             if missing:
                 raise CodegenError(f"paginator {name}: input token {missing[0]} is not a member")
             params = tuple(pv for pv in op.params if pv.name not in dropped)
+            limit_attr = by_wire.get(p.limit_key) if p.limit_key else None
+            required_limit = next(
+                (pv.name for pv in op.params if pv.name == limit_attr and pv.required), None
+            )
             for control in ("page_size", "max_items", "starting_token"):
                 if any(pv.name == control for pv in params):
                     raise CodegenError(f"paginator {name}: a parameter is named {control}")
@@ -592,6 +613,7 @@ class Renderer:
                     item=item,
                     item_imports=item_imports,
                     spec_line=f"{spec_name} = _PaginatorSpec(\n{body})",
+                    required_limit=required_limit,
                 )
             )
         return views
@@ -890,7 +912,10 @@ class Renderer:
             "_version.py": "version.py.j2",
             "__main__.py": "main.py.j2",
         }
-        out = {name: self.env.get_template(t).render(ctx) for name, t in files.items()}
+        out = {
+            name: without_unused_imports(self.env.get_template(t).render(ctx))
+            for name, t in files.items()
+        }
         # One runtime module per structure, loaded on first use (see shapes.py.j2).
         module = self.env.get_template("shape_module.py.j2")
         for struct in structs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import importlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -301,3 +302,38 @@ def test_service_name_from_metadata_is_botocores_or_an_error_for_every_json_mode
             assert found == service_dir.name
             named += 1
     assert named > 50 and refused > 0
+
+
+def test_what_a_model_does_not_use_is_not_imported() -> None:
+    """A model without unions, sensitive members or timestamps imports none of their helpers,
+    so its package is clean under pyright --strict (reportUnusedImport)."""
+    from codegen.render import Renderer
+
+    raw = {
+        "metadata": {
+            "protocol": "json",
+            "jsonVersion": "1.1",
+            "targetPrefix": "T",
+            "serviceId": "T",
+        },
+        "operations": {
+            "Op": {
+                "name": "Op",
+                "http": {"method": "POST", "requestUri": "/"},
+                "input": {"shape": "In"},
+            }
+        },
+        "shapes": {
+            "In": {"type": "structure", "members": {"Name": {"shape": "S"}}},
+            "S": {"type": "string"},
+        },
+    }
+    files = Renderer(service_from_dict(raw, "t"), package_doc_name="t").render()
+    stub = files["shapes.pyi"]
+    assert "_UnionShape" not in stub and "_SensitiveShape" not in stub and "_dt" not in stub
+    for name, source in files.items():
+        for alias in re.findall(r"^(?:from \S+ )?import \S+ as (_\w+)$", source, re.MULTILINE):
+            assert len(re.findall(rf"\b{alias}\b", source)) > 1, (name, alias)
+    # The SageMaker model has all three, and keeps their imports.
+    sagemaker = (ROOT / "src" / "sm_typed" / "shapes.pyi").read_text()
+    assert "as _UnionShape" in sagemaker and "as _SensitiveShape" in sagemaker

@@ -132,3 +132,32 @@ async def test_no_auth_operations_with_interceptors_are_unsigned(
     assert not [name for name in SIGNING_FIELDS if name in headers]
     names = [name.lower() for name, _ in shown[0]]
     assert "x-amzn-trace-id" in names and "authorization" not in names
+
+
+async def test_a_paginator_whose_limit_key_is_required_takes_page_size_as_required(
+    cognito_identity: Any, server: FaultServer
+) -> None:
+    import inspect
+    import json
+
+    # ListIdentityPools requires MaxResults: botocore needs PageSize for it, and so does this.
+    client_class = cognito_identity.CognitoIdentityClient
+    parameter = inspect.signature(client_class.paginate_list_identity_pools).parameters["page_size"]
+    assert parameter.default is inspect.Parameter.empty
+    server.script(
+        [
+            ok({"IdentityPools": [{"IdentityPoolId": "p1"}], "NextToken": "t"}),
+            ok({"IdentityPools": [{"IdentityPoolId": "p2"}]}),
+        ]
+    )
+    async with client_class(
+        region="us-east-1",
+        endpoint_url=server.url,
+        aws_access_key_id="A",
+        aws_secret_access_key="s",
+    ) as client:
+        pages = client.paginate_list_identity_pools(page_size=1)
+        ids = [pool.identity_pool_id async for pool in pages.items()]
+    assert ids == ["p1", "p2"]
+    bodies = [json.loads(r.body) for r in server.requests]
+    assert bodies == [{"MaxResults": 1}, {"MaxResults": 1, "NextToken": "t"}]
