@@ -161,3 +161,102 @@ async def test_a_paginator_whose_limit_key_is_required_takes_page_size_as_requir
     assert ids == ["p1", "p2"]
     bodies = [json.loads(r.body) for r in server.requests]
     assert bodies == [{"MaxResults": 1}, {"MaxResults": 1, "NextToken": "t"}]
+
+
+@pytest.fixture(scope="module")
+def cloudwatch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    root = tmp_path_factory.mktemp("compress")
+    model = sorted((BOTOCORE_DATA / "cloudwatch").iterdir())[-1] / "service-2.json.gz"
+    assert codegen_main(["--model", str(model), "--out", str(root / "ow_cloudwatch")]) == 0
+    sys.path.insert(0, str(root))
+    try:
+        yield importlib.import_module("ow_cloudwatch")
+    finally:
+        sys.path.remove(str(root))
+
+
+async def _put_metrics(cloudwatch: Any, server: FaultServer, n: int, **options: Any) -> Any:
+    """PutMetricData (``requestcompression: gzip``) with ``n`` data points: the request seen."""
+    import gzip
+    import json
+
+    data = [cloudwatch.shapes.MetricDatum(metric_name="m" * 100, value=1.0) for _ in range(n)]
+    async with cloudwatch.CloudWatchClient(
+        region="us-east-1",
+        endpoint_url=server.url,
+        aws_access_key_id="A",
+        aws_secret_access_key="s",
+        **options,
+    ) as client:
+        await client.put_metric_data(namespace="n", metric_data=data)
+    request = server.requests[-1]
+    body = request.body
+    if request.headers.get("content-encoding") == "gzip":
+        body = gzip.decompress(body)
+    assert len(json.loads(body)["MetricData"]) == n  # the same request either way
+    return request
+
+
+@pytest.mark.parametrize(
+    ("n", "env", "options", "gzipped"),
+    [
+        (100, {}, {}, True),  # ~13 KB: over botocore's 10240 bytes
+        (2, {}, {}, False),
+        (100, {"AWS_DISABLE_REQUEST_COMPRESSION": "true"}, {}, False),
+        (100, {"AWS_DISABLE_REQUEST_COMPRESSION": "TRUE"}, {}, False),
+        (100, {"AWS_DISABLE_REQUEST_COMPRESSION": "no"}, {}, True),  # botocore: not "true"
+        (2, {"AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES": "100"}, {}, True),
+        (
+            100,
+            {"AWS_DISABLE_REQUEST_COMPRESSION": "true"},
+            {"disable_request_compression": False},
+            True,
+        ),
+        (
+            2,
+            {"AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES": "100"},
+            {"request_min_compression_size_bytes": 10240},
+            False,
+        ),
+        (100, {}, {"request_min_compression_size_bytes": 1048576}, False),
+    ],
+)
+async def test_request_compression_follows_botocore_s_settings(
+    cloudwatch: Any,
+    server: FaultServer,
+    monkeypatch: pytest.MonkeyPatch,
+    n: int,
+    env: dict[str, str],
+    options: dict[str, Any],
+    gzipped: bool,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    request = await _put_metrics(cloudwatch, server, n, **options)
+    assert (request.headers.get("content-encoding") == "gzip") is gzipped
+
+
+@pytest.mark.parametrize(
+    ("env", "options", "message"),
+    [
+        ({}, {"request_min_compression_size_bytes": 0}, "from 1 to 1048576"),
+        ({}, {"request_min_compression_size_bytes": 1048577}, "from 1 to 1048576"),
+        ({}, {"request_min_compression_size_bytes": True}, "from 1 to 1048576"),
+        ({}, {"disable_request_compression": "yes"}, "True, False or None"),
+        ({"AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES": "ten"}, {}, "must be an integer"),
+        ({"AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES": "0"}, {}, "AWS_REQUEST_MIN_COMPRESSION"),
+    ],
+)
+def test_bad_compression_settings_are_configuration_errors(
+    cloudwatch: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    options: dict[str, Any],
+    message: str,
+) -> None:
+    from sm_typed_runtime.errors import ConfigurationError
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=message):
+        cloudwatch.CloudWatchClient(region="us-east-1", **options)

@@ -55,6 +55,8 @@ class SageMakerClient:
         retry_strategy: RetryStrategy | None = None,
         max_connections: int = 100,
         max_response_bytes: int = 67108864,
+        disable_request_compression: bool | None = None,
+        request_min_compression_size_bytes: int | None = None,
         use_fips: bool | None = None,
         use_dualstack: bool | None = None,
         interceptors: Sequence[Interceptor] = (),
@@ -90,6 +92,11 @@ class SageMakerClient:
             max_connections: size of the connection pool this client creates.
             max_response_bytes: the largest response body accepted (64 MiB); a larger one is a
                 ResponseTooLargeError.
+            disable_request_compression: send bodies uncompressed even where the model allows gzip
+                (else ``AWS_DISABLE_REQUEST_COMPRESSION``), as botocore's option.
+            request_min_compression_size_bytes: the smallest body gzipped where the model allows it,
+                1 to 1048576 (else ``AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES``, else 10240), as
+                botocore's option.
             use_fips: use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``).
             use_dualstack: use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``).
             interceptors: interceptors that see every call of this client

@@ -61,6 +61,8 @@ class CallSettings(msgspec.Struct, frozen=True):
     max_attempts: int
     credential_timeout: float
     strategy: Any  # RetryStrategy
+    # The smallest body gzipped where the model allows it; None: compression is off.
+    compression_min_bytes: int | None
     extra_headers: tuple[tuple[str, str], ...] = ()
     interceptors: tuple[Interceptor, ...] = ()
     hooks: Hooks | None = None
@@ -77,6 +79,7 @@ def client_settings(config: ClientConfig, state: ClientState) -> CallSettings:
         max_attempts=config.max_attempts or state.service.retry_defaults.max_attempts,
         credential_timeout=config.connect_timeout + config.read_timeout,
         strategy=state.strategy,
+        compression_min_bytes=config.compression_min_bytes,
         interceptors=interceptors,
         hooks=hooks_for(interceptors),
     )
@@ -113,6 +116,7 @@ def view_settings(
         max_attempts=check_count("max_attempts", given.get("max_attempts", parent.max_attempts)),
         credential_timeout=(connect or 0.0) + (read or 0.0),
         strategy=strategy,
+        compression_min_bytes=parent.compression_min_bytes,
         extra_headers=extra,
         interceptors=interceptors,
         hooks=hooks_for(interceptors) if interceptors is not parent.interceptors else parent.hooks,

@@ -121,6 +121,20 @@ CLIENT_OPTIONS: tuple[Option, ...] = (
         "the largest response body accepted (64 MiB); a larger one is a ResponseTooLargeError.",
     ),
     Option(
+        "disable_request_compression",
+        "bool | None",
+        None,
+        "send bodies uncompressed even where the model allows gzip (else "
+        "``AWS_DISABLE_REQUEST_COMPRESSION``), as botocore's option.",
+    ),
+    Option(
+        "request_min_compression_size_bytes",
+        "int | None",
+        None,
+        "the smallest body gzipped where the model allows it, 1 to 1048576 (else "
+        "``AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES``, else 10240), as botocore's option.",
+    ),
+    Option(
         "use_fips", "bool | None", None, "use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``)."
     ),
     Option(
@@ -163,6 +177,8 @@ class ClientConfig(msgspec.Struct, frozen=True):
     retry_strategy: Any  # RetryStrategy | None
     max_connections: int
     max_response_bytes: int
+    # The smallest body gzipped where the model allows it; None: compression is off.
+    compression_min_bytes: int | None
     use_fips: bool | None
     use_dualstack: bool | None
     clock: Any  # Clock
@@ -256,11 +272,51 @@ def build_config(owner: str, given: Mapping[str, Any]) -> ClientConfig:
         retry_strategy=strategy,
         max_connections=check_count("max_connections", o["max_connections"]),
         max_response_bytes=check_count("max_response_bytes", o["max_response_bytes"]),
+        compression_min_bytes=compression_min_bytes(
+            o["disable_request_compression"], o["request_min_compression_size_bytes"]
+        ),
         use_fips=_optional_bool("use_fips", o["use_fips"]),
         use_dualstack=_optional_bool("use_dualstack", o["use_dualstack"]),
         clock=clock,
         interceptors=checked_interceptors(o["interceptors"], owner),
     )
+
+
+COMPRESSION_MIN_BYTES = 10240  # botocore's default
+_MAX_COMPRESSION_MIN_BYTES = 1048576  # botocore's bound
+
+
+def compression_min_bytes(
+    disabled: object, min_bytes: object, environ: Mapping[str, str] = os.environ
+) -> int | None:
+    """botocore's two compression settings, argument before environment, as one value."""
+    if disabled is None:
+        raw = environ.get("AWS_DISABLE_REQUEST_COMPRESSION", "")
+        disabled = raw.lower() == "true"  # botocore's ensure_boolean: anything else is False
+    elif not isinstance(disabled, bool):
+        raise ConfigurationError(
+            f"disable_request_compression must be True, False or None, got {disabled!r}"
+        )
+    name = "request_min_compression_size_bytes"
+    if min_bytes is None:
+        text = environ.get("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES")
+        if text is None:
+            min_bytes = COMPRESSION_MIN_BYTES
+        else:
+            name = "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES"
+            try:
+                min_bytes = int(text)
+            except ValueError:
+                raise ConfigurationError(f"{name} must be an integer, got {text!r}") from None
+    if (
+        isinstance(min_bytes, bool)
+        or not isinstance(min_bytes, int)
+        or not 1 <= min_bytes <= _MAX_COMPRESSION_MIN_BYTES
+    ):
+        raise ConfigurationError(
+            f"{name} must be an int from 1 to {_MAX_COMPRESSION_MIN_BYTES}, got {min_bytes!r}"
+        )
+    return None if disabled else min_bytes
 
 
 def check_retry_mode(mode: object) -> Literal["standard", "adaptive"]:

@@ -40,7 +40,6 @@ from ._intercepted import (
 )
 from ._metadata import request_id_of
 from ._request import (
-    COMPRESSION_MIN_BYTES,
     Prepared,
     Request,
     compressed,
@@ -133,10 +132,11 @@ class Pipeline:
                 route = await state.context_route(op, params, route)
             if op.host_prefix is not None:
                 route = with_host_prefix(route, op, params)
-            gzipped = op.compress and len(body) >= COMPRESSION_MIN_BYTES
+            settings = self.settings
+            least = settings.compression_min_bytes
+            gzipped = op.compress and least is not None and len(body) >= least
             if gzipped:
                 body = compressed(body)
-            settings = self.settings
             extra = settings.extra_headers
             ready = None if gzipped or extra else route.prepared.get(op)  # the common case, inline
             request = Request(

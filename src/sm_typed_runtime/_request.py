@@ -23,8 +23,6 @@ from ._validate import FAST, report
 from .errors import ParamValidationError
 
 USER_AGENT = "sm_typed/0.1.0 python/{}.{}.{}".format(*sys.version_info[:3])
-# botocore's default request_min_compression_size_bytes: smaller bodies are not worth it.
-COMPRESSION_MIN_BYTES = 10240
 
 
 class Prepared(msgspec.Struct, frozen=True):
