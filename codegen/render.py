@@ -775,7 +775,13 @@ class Renderer:
                 base, retry = "_errors.TransientServiceError", "transient"
             else:
                 base = "_errors.ServiceError"
-            if common is not None and shape.retryable == "transient":
+            if (
+                common is not None
+                and shape.retryable == "transient"
+                and runtime_errors.COMMON_ERRORS[common].__retry__ is None
+            ):
+                # A common throttling code stays throttling, as botocore's detector has it
+                # (Redshift Serverless marks its ThrottlingException retryable, not throttling).
                 retry = "transient"
             views.append(
                 ErrorView(

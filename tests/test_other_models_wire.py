@@ -260,3 +260,22 @@ def test_bad_compression_settings_are_configuration_errors(
         monkeypatch.setenv(name, value)
     with pytest.raises(ConfigurationError, match=message):
         cloudwatch.CloudWatchClient(region="us-east-1", **options)
+
+
+def test_a_common_throttling_code_marked_retryable_stays_throttling(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Redshift Serverless marks its ThrottlingException `retryable: {throttling: false}`;
+    # botocore's detector still takes the code for throttling (5 quota tokens, 1 s base).
+    root = tmp_path_factory.mktemp("throttling")
+    model = sorted((BOTOCORE_DATA / "redshift-serverless").iterdir())[-1] / "service-2.json.gz"
+    assert codegen_main(["--model", str(model), "--out", str(root / "ow_rs")]) == 0
+    sys.path.insert(0, str(root))
+    try:
+        errors = importlib.import_module("ow_rs.errors")
+    finally:
+        sys.path.remove(str(root))
+    from sm_typed_runtime.errors import ThrottlingError
+
+    assert issubclass(errors.ThrottlingException, ThrottlingError)
+    assert errors.ThrottlingException.__retry__ == "throttling"
