@@ -254,9 +254,16 @@ def _shape(service: str, name: str, s: JsonObj) -> Shape:
         ),
         sensitive=bool(s.get("sensitive")),
         timestamp_format=s.get("timestampFormat"),
+        min=_minimum(s.get("min")),
         document=bool(s.get("document")),
         event_stream=bool(s.get("eventstream") or s.get("event")),
     )
+
+
+def _minimum(value: object) -> int | float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
 
 
 def _apply_overrides(service: str, shapes: dict[str, Shape]) -> None:

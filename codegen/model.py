@@ -62,6 +62,8 @@ class Shape:
     retryable: Literal["throttling", "transient"] | None = None
     sensitive: bool = False
     timestamp_format: str | None = None
+    # ``min``: a string's or list's least length, a number's least value (botocore checks it).
+    min: int | float | None = None
     document: bool = False
     event_stream: bool = False
 

@@ -313,6 +313,18 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def _checked_minimum(shape: Shape) -> int | float | None:
+    """The ``min`` botocore's validation checks: a string's or list's length (when above
+    0), a number's value; none on maps, blobs or anything else."""
+    if shape.min is None:
+        return None
+    if shape.type in ("string", "list"):
+        return shape.min if shape.min > 0 else None
+    if shape.type in ("integer", "long", "float", "double"):
+        return shape.min
+    return None
+
+
 _PRIVATE_IMPORT = re.compile(r"^(?:from \S+ )?import \S+ as (_\w+)\n", re.MULTILINE)
 
 
@@ -355,6 +367,12 @@ class Renderer:
             fmt = member_format or shape.timestamp_format
             if fmt in ("iso8601", "rfc822"):
                 return f'_t.Annotated[_dt.datetime, _Meta(extra={{"timestampFormat": "{fmt}"}})]'
+        if wire_formats and _checked_minimum(shape) is not None:
+            plain = self._plain_annotation(shape, prefix, wire_formats)
+            return f'_t.Annotated[{plain}, _Meta(extra={{"min": {shape.min!r}}})]'
+        return self._plain_annotation(shape, prefix, wire_formats)
+
+    def _plain_annotation(self, shape: Shape, prefix: str, wire_formats: bool) -> str:
         if shape.type == "structure":
             return prefix + naming.class_name(shape.name)
         if shape.type == "list":
@@ -363,7 +381,7 @@ class Renderer:
             return f"list[{inner}]"
         if shape.type == "map":
             assert shape.map_key is not None and shape.map_value is not None
-            key = self.annotation(shape.map_key, prefix)
+            key = self.annotation(shape.map_key, prefix, wire_formats=wire_formats)
             value = self.annotation(shape.map_value, prefix, wire_formats=wire_formats)
             return f"dict[{key}, {value}]"
         if shape.type == "string" and shape.enum:
@@ -376,6 +394,13 @@ class Renderer:
         """What `annotation` (same arguments) needs imported, from the shapes themselves:
         ``datetime``, ``typing``, ``Meta`` (msgspec) and ``shapes`` (a structure or enum)."""
         shape = self.service.shapes[shape_name]
+        if wire_formats and _checked_minimum(shape) is not None:
+            return self._plain_imports(shape, wire_formats) | {USES_TYPING, USES_META}
+        return self._plain_imports(shape, wire_formats, member_format)
+
+    def _plain_imports(
+        self, shape: Shape, wire_formats: bool, member_format: str | None = None
+    ) -> frozenset[str]:
         if shape.type == "timestamp":
             fmt = member_format or shape.timestamp_format
             if wire_formats and fmt in ("iso8601", "rfc822"):
@@ -390,7 +415,7 @@ class Renderer:
             return self.imports(shape.list_member, wire_formats=wire_formats)
         if shape.type == "map":
             assert shape.map_key is not None and shape.map_value is not None
-            return self.imports(shape.map_key) | self.imports(
+            return self.imports(shape.map_key, wire_formats=wire_formats) | self.imports(
                 shape.map_value, wire_formats=wire_formats
             )
         return frozenset()

@@ -121,13 +121,17 @@ async def test_special_floats_and_non_ascii_both_ways() -> None:
             production_variants=[
                 shapes.ProductionVariant(variant_name="a", initial_variant_weight=float("nan")),
                 shapes.ProductionVariant(variant_name="b", initial_variant_weight=float("inf")),
-                shapes.ProductionVariant(variant_name="c", initial_variant_weight=float("-inf")),
             ],
+        )
+        variants = rec.last_json()["ProductionVariants"]
+        await sm.create_trial_component(
+            trial_component_name="t",
+            parameters={"p": shapes.TrialComponentParameterValue(number_value=float("-inf"))},
         )
     assert created.model_arn == "模型-ü"
     assert json.loads(rec.requests[0].content)["ModelName"] == "模型-é-😀"
-    variants = rec.last_json()["ProductionVariants"]
-    assert [v["InitialVariantWeight"] for v in variants] == ["NaN", "Infinity", "-Infinity"]
+    assert [v["InitialVariantWeight"] for v in variants] == ["NaN", "Infinity"]
+    assert rec.last_json()["Parameters"]["p"]["NumberValue"] == "-Infinity"
     decoded = BodyDecoder(shapes.MetricDatum).decode(b'{"MetricName": "Accuracy", "Value": "NaN"}')
     assert decoded.value is not None and decoded.value != decoded.value
     decoded = BodyDecoder(shapes.MetricDatum).decode(

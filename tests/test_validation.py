@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from helpers import Recorder, client
+from helpers import Recorder, client, json_response
 
+from sm_typed import shapes
 from sm_typed.errors import ParamValidationError, SmTypedError
 from sm_typed.shapes import (
     AutoMLProblemTypeConfig,
@@ -15,6 +16,7 @@ from sm_typed.shapes import (
     ImageClassificationJobConfig,
     TabularJobConfig,
     Tag,
+    VpcConfig,
 )
 
 
@@ -110,3 +112,125 @@ async def test_problems_never_show_values() -> None:
     secret = "canary-7f3a-secret-value"
     err, _ = await call_create_model(model_name=None, execution_role_arn=[secret])
     assert secret not in str(err) and secret not in repr(err)
+
+
+# (operation, our arguments, botocore's parameters, our problems): botocore's validation
+# refuses each for the same members (`min` of strings, lists and numbers; none on maps).
+MINIMUM_CASES: list[tuple[str, dict[str, Any], dict[str, Any], set[str]]] = [
+    ("ListModels", {"max_results": 0}, {"MaxResults": 0}, {"max_results: under the minimum 1"}),
+    (
+        "CreateModel",
+        {
+            "model_name": "m",
+            "tags": [Tag(key="", value="")],  # key: min 1; value: min 0
+            "vpc_config": VpcConfig(security_group_ids=[], subnets=["s"]),
+        },
+        {
+            "ModelName": "m",
+            "Tags": [{"Key": "", "Value": ""}],
+            "VpcConfig": {"SecurityGroupIds": [], "Subnets": ["s"]},
+        },
+        {
+            "tags[0].key: length 0, under the minimum 1",
+            "vpc_config.security_group_ids: length 0, under the minimum 1",
+        },
+    ),
+    (
+        "CreateModel",
+        {"model_name": "", "primary_container": ContainerDefinition(environment={"": ""})},
+        {"ModelName": "", "PrimaryContainer": {"Environment": {"": ""}}},
+        set(),  # ModelName and the map's keys and values: min 0
+    ),
+]
+
+
+@pytest.mark.parametrize(("operation", "ours", "theirs", "problems"), MINIMUM_CASES)
+async def test_the_model_minimums_are_checked_as_botocore_checks_them(
+    operation: str, ours: dict[str, Any], theirs: dict[str, Any], problems: set[str]
+) -> None:
+    import botocore.session
+    from botocore.exceptions import ParamValidationError as BotocoreParamValidationError
+    from botocore.validate import validate_parameters
+
+    from sm_typed_runtime._validate import is_valid, report
+
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    shape = model.operation_model(operation).input_shape
+    try:
+        validate_parameters(theirs, shape)
+        botocore_problems = 0
+    except BotocoreParamValidationError as exc:
+        botocore_problems = str(exc).count("Invalid length") + str(exc).count("Invalid value")
+        botocore_problems += str(exc).count("Invalid range")
+    assert botocore_problems == len(problems)
+
+    cls = getattr(shapes, f"{operation}Input")
+    params = cls(**ours)
+    assert set(report(params)) == problems
+    assert is_valid(params) is (not problems)  # the fast check agrees with the report
+    rec = Recorder()
+    async with client(rec) as sm:
+        method = getattr(
+            sm, {"ListModels": "list_models", "CreateModel": "create_model"}[operation]
+        )
+        if problems:
+            with pytest.raises(ParamValidationError) as info:
+                await method(**ours)
+            assert set(info.value.problems) == problems
+            assert rec.requests == []
+        else:
+            await method(**ours)
+            assert len(rec.requests) == 1
+
+
+async def test_an_answer_is_not_held_to_request_minimums() -> None:
+    # botocore validates requests only: an empty string where the model says min 1 decodes.
+    rec = Recorder(lambda _r: json_response({"Tags": [{"Key": "", "Value": "v"}]}))
+    async with client(rec) as sm:
+        out = await sm.list_tags(resource_arn="arn")
+    assert out.tags is not None and out.tags[0].key == ""
+
+
+def test_the_fast_check_and_the_report_agree_on_minimums() -> None:
+    """Random values against every kind of `min` the generator writes: the compiled check
+    says valid exactly when the report finds nothing."""
+    from typing import Annotated
+
+    import msgspec
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from sm_typed_runtime._validate import is_valid, report
+    from sm_typed_runtime.shapes import Shape
+
+    def least(n: float) -> msgspec.Meta:
+        return msgspec.Meta(extra={"min": n})
+
+    cls: Any = msgspec.defstruct(
+        "Minimums",
+        [
+            ("name", Annotated[str, least(2)] | None, None),
+            ("count", Annotated[int, least(1)] | None, None),
+            ("weight", Annotated[float, least(0.5)] | None, None),
+            ("ids", Annotated[list[Annotated[str, least(1)]], least(1)] | None, None),
+            ("tags", dict[Annotated[str, least(1)], Annotated[str, least(1)]] | None, None),
+        ],
+        bases=(Shape,),
+        kw_only=True,
+    )
+    text = st.text(max_size=3)
+    anything = st.one_of(st.none(), st.integers(-2, 3), text, st.booleans())
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        name=st.one_of(st.none(), text, st.integers()),
+        count=st.one_of(st.none(), st.integers(-2, 3), st.floats(allow_nan=True), st.booleans()),
+        weight=st.one_of(st.none(), st.floats(allow_nan=True), st.integers(-1, 2)),
+        ids=st.one_of(st.none(), st.lists(st.one_of(text, anything), max_size=3), text),
+        tags=st.one_of(st.none(), st.dictionaries(text, st.one_of(text, anything), max_size=3)),
+    )
+    def agree(name: Any, count: Any, weight: Any, ids: Any, tags: Any) -> None:
+        value = cls(name=name, count=count, weight=weight, ids=ids, tags=tags)
+        assert is_valid(value) is (not report(value)), report(value)
+
+    agree()

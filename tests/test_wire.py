@@ -140,8 +140,7 @@ async def test_falsy_values_are_sent_and_only_none_is_omitted(router: respx.Mock
                 ProductionVariant(
                     variant_name="v",
                     model_name="m",
-                    initial_instance_count=0,
-                    initial_variant_weight=0.0,
+                    initial_variant_weight=0.0,  # its model minimum: 0
                     enable_ssm_access=False,
                 )
             ],
@@ -155,7 +154,6 @@ async def test_falsy_values_are_sent_and_only_none_is_omitted(router: respx.Mock
             {
                 "VariantName": "v",
                 "ModelName": "m",
-                "InitialInstanceCount": 0,
                 "InitialVariantWeight": 0.0,
                 "EnableSSMAccess": False,
             }

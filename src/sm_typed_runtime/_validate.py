@@ -171,10 +171,38 @@ def _lazy_struct_checker(cls: type[Any]) -> Checker:
     return check
 
 
+def minimum_of(t: Any) -> int | float | None:
+    """The model's ``min`` of an ``Annotated`` type, carried as ``Meta(extra={"min": n})``
+    (msgspec's decoder ignores it: answers are not held to request constraints)."""
+    for meta in get_args(t)[1:]:
+        if isinstance(meta, msgspec.Meta) and meta.extra and "min" in meta.extra:
+            value: int | float = meta.extra["min"]
+            return value
+    return None
+
+
+def _with_minimum(base: Checker, least: int | float) -> Checker:
+    def check(value: Any, path: str, walk: Walk) -> None:
+        found = len(walk.problems)
+        base(value, path, walk)
+        if len(walk.problems) != found:
+            return  # not of the type: its size means nothing
+        if isinstance(value, (str, list, tuple)):
+            size = len(value)  # pyright: ignore[reportUnknownArgumentType]
+            if size < least:
+                walk.problems.append(f"{path}: length {size}, under the minimum {least}")
+        elif value < least:
+            walk.problems.append(f"{path}: under the minimum {least}")
+
+    return check
+
+
 def _compile(t: Any) -> Checker:
     origin = get_origin(t)
     if origin is Annotated:
-        return _compile(get_args(t)[0])
+        base = _compile(get_args(t)[0])
+        least = minimum_of(t)
+        return base if least is None else _with_minimum(base, least)
     if origin is Union or origin is UnionType:
         inner = [x for x in get_args(t) if x is not NoneType]
         return _compile(inner[0]) if len(inner) == 1 else _check_any
@@ -273,7 +301,17 @@ def _emit(
     """Statements that return False unless ``v`` (never None here) fits ``t``."""
     origin = get_origin(t)
     if origin is Annotated:
-        return _emit(get_args(t)[0], v, indent, lines, names, checks, depth)
+        inner = get_args(t)[0]
+        _emit(inner, v, indent, lines, names, checks, depth)
+        least = minimum_of(t)
+        if least is not None:
+            # After the type checks: ``v`` is a str, a list or a number here.
+            sized = (
+                get_origin(inner) in (list, tuple) or inner is str or get_origin(inner) is Literal
+            )
+            measure = f"len({v})" if sized else v
+            lines += [f"{indent}if {measure} < {least!r}:", f"{indent}    return False"]
+        return None
     if origin is Union or origin is UnionType:
         inner = [x for x in get_args(t) if x is not NoneType]
         if len(inner) == 1:

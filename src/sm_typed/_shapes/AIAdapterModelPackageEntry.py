@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,5 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class AIAdapterModelPackageEntry(_Shape, kw_only=True):
     """A LoRA adapter entry identified by a model package ARN."""
 
-    adapter_id: str = _field(name="AdapterId")
-    model_package_arn: str = _field(name="ModelPackageArn")
+    adapter_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AdapterId")
+    model_package_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelPackageArn")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,5 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class AIAdapterS3Entry(_Shape, kw_only=True):
     """A LoRA adapter entry identified by an Amazon S3 URI."""
 
-    adapter_id: str = _field(name="AdapterId")
+    adapter_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AdapterId")
     s3_uri: str = _field(name="S3Uri")

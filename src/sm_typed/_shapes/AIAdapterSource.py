@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import UnionShape as _UnionShape
@@ -15,10 +18,12 @@ class AIAdapterSource(_UnionShape, kw_only=True):
     one of the members.
     """
 
-    model_package_arns: list[AIAdapterModelPackageEntry] | None = _field(
+    model_package_arns: _t.Annotated[list[AIAdapterModelPackageEntry], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ModelPackageArns"
     )
-    s3_uris: list[AIAdapterS3Entry] | None = _field(default=None, name="S3Uris")
+    s3_uris: _t.Annotated[list[AIAdapterS3Entry], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="S3Uris"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

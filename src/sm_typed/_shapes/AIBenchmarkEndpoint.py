@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class AIBenchmarkEndpoint(_Shape, kw_only=True):
     """The SageMaker endpoint configuration for benchmarking."""
 
-    identifier: str = _field(name="Identifier")
+    identifier: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Identifier")
     target_container_hostname: str | None = _field(default=None, name="TargetContainerHostname")
     inference_components: list[AIBenchmarkInferenceComponent] | None = _field(
         default=None, name="InferenceComponents"

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,9 +19,13 @@ AIBenchmarkJobStatus = str
 class AIBenchmarkJobSummary(_Shape, kw_only=True):
     """Summary information about an AI benchmark job."""
 
-    ai_benchmark_job_name: str = _field(name="AIBenchmarkJobName")
+    ai_benchmark_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="AIBenchmarkJobName"
+    )
     ai_benchmark_job_arn: str = _field(name="AIBenchmarkJobArn")
     ai_benchmark_job_status: AIBenchmarkJobStatus = _field(name="AIBenchmarkJobStatus")
     creation_time: _dt.datetime = _field(name="CreationTime")
     end_time: _dt.datetime | None = _field(default=None, name="EndTime")
-    ai_workload_config_name: str | None = _field(default=None, name="AIWorkloadConfigName")
+    ai_workload_config_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AIWorkloadConfigName"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,8 +19,10 @@ class AIRecommendationAdapterDetails(_Shape, kw_only=True):
     supply only Amazon S3 URIs, Amazon SageMaker AI creates model packages on your behalf.
     """
 
-    model_package_arns: list[AIAdapterModelPackageEntry] = _field(name="ModelPackageArns")
-    s3_uris: list[AIAdapterS3Entry] = _field(name="S3Uris")
+    model_package_arns: _t.Annotated[list[AIAdapterModelPackageEntry], _Meta(extra={"min": 1})] = _field(
+        name="ModelPackageArns"
+    )
+    s3_uris: _t.Annotated[list[AIAdapterS3Entry], _Meta(extra={"min": 1})] = _field(name="S3Uris")
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,7 +24,7 @@ class AIRecommendationDeploymentConfiguration(_Shape, kw_only=True):
     instance_count: int | None = _field(default=None, name="InstanceCount")
     copy_count_per_instance: int | None = _field(default=None, name="CopyCountPerInstance")
     environment_variables: dict[str, str] | None = _field(default=None, name="EnvironmentVariables")
-    min_cpu_memory_required_in_mb: int | None = _field(
+    min_cpu_memory_required_in_mb: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MinCpuMemoryRequiredInMb"
     )
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,7 @@ class AIRecommendationDeploymentS3Channel(_Shape, kw_only=True):
     or optimized model outputs.
     """
 
-    channel_name: str | None = _field(default=None, name="ChannelName")
+    channel_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ChannelName"
+    )
     uri: str | None = _field(default=None, name="Uri")

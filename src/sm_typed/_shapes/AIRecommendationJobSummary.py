@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +19,9 @@ AIRecommendationJobStatus = str
 class AIRecommendationJobSummary(_Shape, kw_only=True):
     """Summary information about an AI recommendation job."""
 
-    ai_recommendation_job_name: str = _field(name="AIRecommendationJobName")
+    ai_recommendation_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="AIRecommendationJobName"
+    )
     ai_recommendation_job_arn: str = _field(name="AIRecommendationJobArn")
     ai_recommendation_job_status: AIRecommendationJobStatus = _field(
         name="AIRecommendationJobStatus"

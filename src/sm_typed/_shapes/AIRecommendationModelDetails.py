@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class AIRecommendationModelDetails(_Shape, kw_only=True):
     """Details about the model package in a recommendation."""
 
-    model_package_arn: str | None = _field(default=None, name="ModelPackageArn")
+    model_package_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageArn"
+    )
     inference_specification_name: str | None = _field(
         default=None, name="InferenceSpecificationName"
     )

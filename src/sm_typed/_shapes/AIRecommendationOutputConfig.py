@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,7 +16,7 @@ class AIRecommendationOutputConfig(_Shape, kw_only=True):
     """The output configuration for an AI recommendation job."""
 
     s3_output_location: str | None = _field(default=None, name="S3OutputLocation")
-    model_package_group_identifier: str | None = _field(
+    model_package_group_identifier: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ModelPackageGroupIdentifier"
     )
     mlflow_config: AIMlflowConfig | None = _field(default=None, name="MlflowConfig")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +19,7 @@ class AIRecommendationOutputResult(_Shape, kw_only=True):
     """
 
     s3_output_location: str = _field(name="S3OutputLocation")
-    model_package_group_identifier: str | None = _field(
+    model_package_group_identifier: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ModelPackageGroupIdentifier"
     )
     mlflow_config: AIMlflowConfig | None = _field(default=None, name="MlflowConfig")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,6 +16,8 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class AIWorkloadConfigSummary(_Shape, kw_only=True):
     """Summary information about an AI workload configuration."""
 
-    ai_workload_config_name: str = _field(name="AIWorkloadConfigName")
+    ai_workload_config_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="AIWorkloadConfigName"
+    )
     ai_workload_config_arn: str = _field(name="AIWorkloadConfigArn")
     creation_time: _dt.datetime = _field(name="CreationTime")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,7 +18,7 @@ class AIWorkloadInputDataConfig(_Shape, kw_only=True):
     source.
     """
 
-    channel_name: str = _field(name="ChannelName")
+    channel_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ChannelName")
     data_source: AIWorkloadDataSource = _field(name="DataSource")
 
 

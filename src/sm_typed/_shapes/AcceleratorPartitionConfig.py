@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,4 +19,4 @@ class AcceleratorPartitionConfig(_Shape, kw_only=True):
     """Configuration for allocating accelerator partitions."""
 
     type: MIGProfileType = _field(name="Type")
-    count: int = _field(name="Count")
+    count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="Count")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ActionSource(_Shape, kw_only=True):
     """A structure describing the source of an action."""
 
-    source_uri: str = _field(name="SourceUri")
+    source_uri: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="SourceUri")
     source_type: str | None = _field(default=None, name="SourceType")
     source_id: str | None = _field(default=None, name="SourceId")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,7 +24,9 @@ class ActionSummary(_Shape, kw_only=True):
     """
 
     action_arn: str | None = _field(default=None, name="ActionArn")
-    action_name: str | None = _field(default=None, name="ActionName")
+    action_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ActionName"
+    )
     source: ActionSource | None = _field(default=None, name="Source")
     action_type: str | None = _field(default=None, name="ActionType")
     status: ActionStatus | None = _field(default=None, name="Status")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,7 +18,15 @@ ClusterInstanceType = str
 class AddClusterNodeSpecification(_Shape, kw_only=True):
     """Specifies an instance group and the number of nodes to add to it."""
 
-    instance_group_name: str = _field(name="InstanceGroupName")
-    increment_target_count_by: int = _field(name="IncrementTargetCountBy")
-    availability_zones: list[str] | None = _field(default=None, name="AvailabilityZones")
-    instance_types: list[ClusterInstanceType] | None = _field(default=None, name="InstanceTypes")
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InstanceGroupName"
+    )
+    increment_target_count_by: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="IncrementTargetCountBy"
+    )
+    availability_zones: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AvailabilityZones"
+    )
+    instance_types: _t.Annotated[list[ClusterInstanceType], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstanceTypes"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,10 +22,12 @@ class AdditionalInferenceSpecificationDefinition(_Shape, kw_only=True):
     details about inference jobs that can be run with models based on this model package
     """
 
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     description: str | None = _field(default=None, name="Description")
-    containers: list[ModelPackageContainerDefinition] = _field(name="Containers")
-    supported_transform_instance_types: list[TransformInstanceType] | None = _field(
+    containers: _t.Annotated[list[ModelPackageContainerDefinition], _Meta(extra={"min": 1})] = _field(
+        name="Containers"
+    )
+    supported_transform_instance_types: _t.Annotated[list[TransformInstanceType], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="SupportedTransformInstanceTypes"
     )
     supported_realtime_inference_instance_types: list[ProductionVariantInstanceType] | None = _field(

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,7 +18,7 @@ class AdditionalModelDataSource(_Shape, kw_only=True):
     `ModelDataSource` when you use the `CreateModel` action.
     """
 
-    channel_name: str = _field(name="ChannelName")
+    channel_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ChannelName")
     s3_data_source: S3ModelDataSource = _field(name="S3DataSource")
 
 

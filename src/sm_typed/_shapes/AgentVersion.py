@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,5 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class AgentVersion(_Shape, kw_only=True):
     """Edge Manager agent version."""
 
-    version: str = _field(name="Version")
+    version: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Version")
     agent_count: int = _field(name="AgentCount")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,4 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class AlarmDetails(_Shape, kw_only=True):
     """The details of the alarm to monitor during the AMI update."""
 
-    alarm_name: str = _field(name="AlarmName")
+    alarm_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AlarmName")

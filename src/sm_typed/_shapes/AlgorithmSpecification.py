@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -30,7 +33,9 @@ class AlgorithmSpecification(_Shape, kw_only=True):
     """
 
     training_image: str | None = _field(default=None, name="TrainingImage")
-    algorithm_name: str | None = _field(default=None, name="AlgorithmName")
+    algorithm_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AlgorithmName"
+    )
     training_input_mode: TrainingInputMode = _field(name="TrainingInputMode")
     metric_definitions: list[MetricDefinition] | None = _field(
         default=None, name="MetricDefinitions"
@@ -38,8 +43,12 @@ class AlgorithmSpecification(_Shape, kw_only=True):
     enable_sage_maker_metrics_time_series: bool | None = _field(
         default=None, name="EnableSageMakerMetricsTimeSeries"
     )
-    container_entrypoint: list[str] | None = _field(default=None, name="ContainerEntrypoint")
-    container_arguments: list[str] | None = _field(default=None, name="ContainerArguments")
+    container_entrypoint: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ContainerEntrypoint"
+    )
+    container_arguments: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ContainerArguments"
+    )
     training_image_config: TrainingImageConfig | None = _field(
         default=None, name="TrainingImageConfig"
     )

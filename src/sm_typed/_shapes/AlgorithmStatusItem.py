@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,6 +18,6 @@ DetailedAlgorithmStatus = str
 class AlgorithmStatusItem(_Shape, kw_only=True):
     """Represents the overall status of an algorithm."""
 
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     status: DetailedAlgorithmStatus = _field(name="Status")
     failure_reason: str | None = _field(default=None, name="FailureReason")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,8 +19,8 @@ AlgorithmStatus = str
 class AlgorithmSummary(_Shape, kw_only=True):
     """Provides summary information about an algorithm."""
 
-    algorithm_name: str = _field(name="AlgorithmName")
-    algorithm_arn: str = _field(name="AlgorithmArn")
+    algorithm_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AlgorithmName")
+    algorithm_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AlgorithmArn")
     algorithm_description: str | None = _field(default=None, name="AlgorithmDescription")
     creation_time: _dt.datetime = _field(name="CreationTime")
     algorithm_status: AlgorithmStatus = _field(name="AlgorithmStatus")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +20,7 @@ class AlgorithmValidationProfile(_Shape, kw_only=True):
     Services Marketplace.
     """
 
-    profile_name: str = _field(name="ProfileName")
+    profile_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ProfileName")
     training_job_definition: TrainingJobDefinition = _field(name="TrainingJobDefinition")
     transform_job_definition: TransformJobDefinition | None = _field(
         default=None, name="TransformJobDefinition"

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,8 +18,10 @@ class AlgorithmValidationSpecification(_Shape, kw_only=True):
     algorithm.
     """
 
-    validation_role: str = _field(name="ValidationRole")
-    validation_profiles: list[AlgorithmValidationProfile] = _field(name="ValidationProfiles")
+    validation_role: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="ValidationRole")
+    validation_profiles: _t.Annotated[list[AlgorithmValidationProfile], _Meta(extra={"min": 1})] = _field(
+        name="ValidationProfiles"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,7 @@ class AliasOperations(_Shape, kw_only=True):
     After the update, the version can have up to 10 aliases.
     """
 
-    add: list[str] | None = _field(default=None, name="Add")
-    remove: list[str] | None = _field(default=None, name="Remove")
+    add: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(default=None, name="Add")
+    remove: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="Remove"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,9 @@ class ArtifactSummary(_Shape, kw_only=True):
     """
 
     artifact_arn: str | None = _field(default=None, name="ArtifactArn")
-    artifact_name: str | None = _field(default=None, name="ArtifactName")
+    artifact_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ArtifactName"
+    )
     source: ArtifactSource | None = _field(default=None, name="Source")
     artifact_type: str | None = _field(default=None, name="ArtifactType")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")

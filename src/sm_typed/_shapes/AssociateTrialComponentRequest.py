@@ -4,11 +4,16 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class AssociateTrialComponentRequest(_Shape, kw_only=True):
-    trial_component_name: str = _field(name="TrialComponentName")
-    trial_name: str = _field(name="TrialName")
+    trial_component_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TrialComponentName"
+    )
+    trial_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TrialName")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -26,8 +28,12 @@ class AssociationSummary(_Shape, kw_only=True):
     source_type: str | None = _field(default=None, name="SourceType")
     destination_type: str | None = _field(default=None, name="DestinationType")
     association_type: AssociationEdgeType | None = _field(default=None, name="AssociationType")
-    source_name: str | None = _field(default=None, name="SourceName")
-    destination_name: str | None = _field(default=None, name="DestinationName")
+    source_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SourceName"
+    )
+    destination_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DestinationName"
+    )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     created_by: UserContext | None = _field(default=None, name="CreatedBy")
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,6 +18,6 @@ class AsyncInferenceClientConfig(_Shape, kw_only=True):
     during asynchronous inference.
     """
 
-    max_concurrent_invocations_per_instance: int | None = _field(
+    max_concurrent_invocations_per_instance: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MaxConcurrentInvocationsPerInstance"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,10 +19,12 @@ AthenaResultFormat = str
 class AthenaDatasetDefinition(_Shape, kw_only=True):
     """Configuration for Athena Dataset Definition input."""
 
-    catalog: str = _field(name="Catalog")
-    database: str = _field(name="Database")
-    query_string: str = _field(name="QueryString")
-    work_group: str | None = _field(default=None, name="WorkGroup")
+    catalog: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Catalog")
+    database: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Database")
+    query_string: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="QueryString")
+    work_group: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="WorkGroup"
+    )
     output_s3_uri: str = _field(name="OutputS3Uri")
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
     output_format: AthenaResultFormat = _field(name="OutputFormat")

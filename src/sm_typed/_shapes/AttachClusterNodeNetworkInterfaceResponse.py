@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,6 +14,8 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class AttachClusterNodeNetworkInterfaceResponse(_Shape, kw_only=True):
     cluster_arn: str = _field(name="ClusterArn")
-    node_id: str = _field(name="NodeId")
-    network_interface_id: str = _field(name="NetworkInterfaceId")
-    attachment_id: str = _field(name="AttachmentId")
+    node_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="NodeId")
+    network_interface_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="NetworkInterfaceId"
+    )
+    attachment_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AttachmentId")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,8 +18,8 @@ VolumeAttachmentStatus = str
 
 class AttachClusterNodeVolumeResponse(_Shape, kw_only=True):
     cluster_arn: str = _field(name="ClusterArn")
-    node_id: str = _field(name="NodeId")
-    volume_id: str = _field(name="VolumeId")
+    node_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="NodeId")
+    volume_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="VolumeId")
     attach_time: _dt.datetime = _field(name="AttachTime")
     status: VolumeAttachmentStatus = _field(name="Status")
-    device_name: str = _field(name="DeviceName")
+    device_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceName")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,7 +24,7 @@ class AutoMLCandidate(_Shape, kw_only=True):
     and other properties.
     """
 
-    candidate_name: str = _field(name="CandidateName")
+    candidate_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="CandidateName")
     final_auto_ml_job_objective_metric: FinalAutoMLJobObjectiveMetric | None = _field(
         default=None, name="FinalAutoMLJobObjectiveMetric"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,5 +19,7 @@ class AutoMLCandidateStep(_Shape, kw_only=True):
     """Information about the steps for a candidate and what step it is working on."""
 
     candidate_step_type: CandidateStepType = _field(name="CandidateStepType")
-    candidate_step_arn: str = _field(name="CandidateStepArn")
-    candidate_step_name: str = _field(name="CandidateStepName")
+    candidate_step_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="CandidateStepArn")
+    candidate_step_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="CandidateStepName"
+    )

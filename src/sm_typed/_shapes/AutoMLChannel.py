@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -25,10 +28,12 @@ class AutoMLChannel(_Shape, kw_only=True):
 
     data_source: AutoMLDataSource | None = _field(default=None, name="DataSource")
     compression_type: CompressionType | None = _field(default=None, name="CompressionType")
-    target_attribute_name: str = _field(name="TargetAttributeName")
+    target_attribute_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TargetAttributeName"
+    )
     content_type: str | None = _field(default=None, name="ContentType")
     channel_type: AutoMLChannelType | None = _field(default=None, name="ChannelType")
-    sample_weight_attribute_name: str | None = _field(
+    sample_weight_attribute_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="SampleWeightAttributeName"
     )
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,4 +20,6 @@ class AutoMLDataSplitConfig(_Shape, kw_only=True):
     `CreateAutoMLJob`, the validation dataset must be less than 2 GB in size.
     """
 
-    validation_fraction: float | None = _field(default=None, name="ValidationFraction")
+    validation_fraction: _t.Annotated[float, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="ValidationFraction"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,9 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class AutoMLJobArtifacts(_Shape, kw_only=True):
     """The artifacts that are generated during an AutoML job."""
 
-    candidate_definition_notebook_location: str | None = _field(
+    candidate_definition_notebook_location: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="CandidateDefinitionNotebookLocation"
     )
-    data_exploration_notebook_location: str | None = _field(
+    data_exploration_notebook_location: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="DataExplorationNotebookLocation"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,10 +15,12 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class AutoMLJobCompletionCriteria(_Shape, kw_only=True):
     """How long a job is allowed to run, or how many candidates a job is allowed to generate."""
 
-    max_candidates: int | None = _field(default=None, name="MaxCandidates")
-    max_runtime_per_training_job_in_seconds: int | None = _field(
+    max_candidates: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxCandidates"
+    )
+    max_runtime_per_training_job_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MaxRuntimePerTrainingJobInSeconds"
     )
-    max_auto_ml_job_runtime_in_seconds: int | None = _field(
+    max_auto_ml_job_runtime_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MaxAutoMLJobRuntimeInSeconds"
     )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,15 +20,15 @@ AutoMLJobStatus = str
 class AutoMLJobSummary(_Shape, kw_only=True):
     """Provides a summary about an AutoML job."""
 
-    auto_ml_job_name: str = _field(name="AutoMLJobName")
-    auto_ml_job_arn: str = _field(name="AutoMLJobArn")
+    auto_ml_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AutoMLJobName")
+    auto_ml_job_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AutoMLJobArn")
     auto_ml_job_status: AutoMLJobStatus = _field(name="AutoMLJobStatus")
     auto_ml_job_secondary_status: AutoMLJobSecondaryStatus = _field(name="AutoMLJobSecondaryStatus")
     creation_time: _dt.datetime = _field(name="CreationTime")
     end_time: _dt.datetime | None = _field(default=None, name="EndTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
     failure_reason: str | None = _field(default=None, name="FailureReason")
-    partial_failure_reasons: list[AutoMLPartialFailureReason] | None = _field(
+    partial_failure_reasons: _t.Annotated[list[AutoMLPartialFailureReason], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PartialFailureReasons"
     )
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class AutoRollbackConfig(_Shape, kw_only=True):
     """Automatic rollback configuration for handling endpoint deployment failures and recovery."""
 
-    alarms: list[Alarm] | None = _field(default=None, name="Alarms")
+    alarms: _t.Annotated[list[Alarm], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Alarms"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,9 +19,15 @@ ClusterInstanceType = str
 class BatchAddClusterNodesError(_Shape, kw_only=True):
     """Information about an error that occurred during the node addition operation."""
 
-    instance_group_name: str = _field(name="InstanceGroupName")
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InstanceGroupName"
+    )
     error_code: BatchAddClusterNodesErrorCode = _field(name="ErrorCode")
-    failed_count: int = _field(name="FailedCount")
-    availability_zones: list[str] | None = _field(default=None, name="AvailabilityZones")
-    instance_types: list[ClusterInstanceType] | None = _field(default=None, name="InstanceTypes")
+    failed_count: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="FailedCount")
+    availability_zones: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AvailabilityZones"
+    )
+    instance_types: _t.Annotated[list[ClusterInstanceType], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstanceTypes"
+    )
     message: str | None = _field(default=None, name="Message")

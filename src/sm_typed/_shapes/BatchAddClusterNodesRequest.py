@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class BatchAddClusterNodesRequest(_Shape, kw_only=True):
     cluster_name: str = _field(name="ClusterName")
     client_token: str | None = _field(default=None, name="ClientToken")
-    nodes_to_add: list[AddClusterNodeSpecification] = _field(name="NodesToAdd")
+    nodes_to_add: _t.Annotated[list[AddClusterNodeSpecification], _Meta(extra={"min": 1})] = _field(
+        name="NodesToAdd"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,18 +4,25 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class BatchDeleteClusterNodesResponse(_Shape, kw_only=True):
-    failed: list[BatchDeleteClusterNodesError] | None = _field(default=None, name="Failed")
-    successful: list[str] | None = _field(default=None, name="Successful")
-    failed_node_logical_ids: list[BatchDeleteClusterNodeLogicalIdsError] | None = _field(
+    failed: _t.Annotated[list[BatchDeleteClusterNodesError], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Failed"
+    )
+    successful: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Successful"
+    )
+    failed_node_logical_ids: _t.Annotated[list[BatchDeleteClusterNodeLogicalIdsError], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="FailedNodeLogicalIds"
     )
-    successful_node_logical_ids: list[str] | None = _field(
+    successful_node_logical_ids: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="SuccessfulNodeLogicalIds"
     )
 

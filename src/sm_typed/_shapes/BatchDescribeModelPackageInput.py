@@ -4,10 +4,15 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class BatchDescribeModelPackageInput(_Shape, kw_only=True):
-    model_package_arn_list: list[str] = _field(name="ModelPackageArnList")
+    model_package_arn_list: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] = _field(
+        name="ModelPackageArnList"
+    )

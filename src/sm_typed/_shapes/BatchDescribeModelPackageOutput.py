@@ -4,16 +4,19 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class BatchDescribeModelPackageOutput(_Shape, kw_only=True):
-    model_package_summaries: dict[str, BatchDescribeModelPackageSummary] | None = _field(
+    model_package_summaries: dict[_t.Annotated[str, _Meta(extra={"min": 1})], BatchDescribeModelPackageSummary] | None = _field(
         default=None, name="ModelPackageSummaries"
     )
-    batch_describe_model_package_error_map: dict[str, BatchDescribeModelPackageError] | None = _field(
+    batch_describe_model_package_error_map: dict[_t.Annotated[str, _Meta(extra={"min": 1})], BatchDescribeModelPackageError] | None = _field(
         default=None, name="BatchDescribeModelPackageErrorMap"
     )
 

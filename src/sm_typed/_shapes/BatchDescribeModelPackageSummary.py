@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,9 +21,13 @@ ModelPackageStatus = str
 class BatchDescribeModelPackageSummary(_Shape, kw_only=True):
     """Provides summary information about the model package."""
 
-    model_package_group_name: str = _field(name="ModelPackageGroupName")
-    model_package_version: int | None = _field(default=None, name="ModelPackageVersion")
-    model_package_arn: str = _field(name="ModelPackageArn")
+    model_package_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ModelPackageGroupName"
+    )
+    model_package_version: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageVersion"
+    )
+    model_package_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelPackageArn")
     model_package_description: str | None = _field(default=None, name="ModelPackageDescription")
     creation_time: _dt.datetime = _field(name="CreationTime")
     inference_specification: InferenceSpecification = _field(name="InferenceSpecification")

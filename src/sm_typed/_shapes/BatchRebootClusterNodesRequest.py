@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,5 +14,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class BatchRebootClusterNodesRequest(_Shape, kw_only=True):
     cluster_name: str = _field(name="ClusterName")
-    node_ids: list[str] | None = _field(default=None, name="NodeIds")
-    node_logical_ids: list[str] | None = _field(default=None, name="NodeLogicalIds")
+    node_ids: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NodeIds"
+    )
+    node_logical_ids: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NodeLogicalIds"
+    )

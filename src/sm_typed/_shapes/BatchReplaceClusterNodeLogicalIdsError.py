@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,6 +21,6 @@ class BatchReplaceClusterNodeLogicalIdsError(_Shape, kw_only=True):
     SageMaker HyperPod cluster.
     """
 
-    node_logical_id: str = _field(name="NodeLogicalId")
+    node_logical_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="NodeLogicalId")
     error_code: BatchReplaceClusterNodesErrorCode = _field(name="ErrorCode")
     message: str = _field(name="Message")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,6 +18,6 @@ BatchReplaceClusterNodesErrorCode = str
 class BatchReplaceClusterNodesError(_Shape, kw_only=True):
     """Represents an error encountered when replacing a node in a SageMaker HyperPod cluster."""
 
-    node_id: str = _field(name="NodeId")
+    node_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="NodeId")
     error_code: BatchReplaceClusterNodesErrorCode = _field(name="ErrorCode")
     message: str = _field(name="Message")

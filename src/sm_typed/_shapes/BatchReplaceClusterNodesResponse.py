@@ -4,18 +4,23 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class BatchReplaceClusterNodesResponse(_Shape, kw_only=True):
-    successful: list[str] | None = _field(default=None, name="Successful")
+    successful: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Successful"
+    )
     failed: list[BatchReplaceClusterNodesError] | None = _field(default=None, name="Failed")
     failed_node_logical_ids: list[BatchReplaceClusterNodeLogicalIdsError] | None = _field(
         default=None, name="FailedNodeLogicalIds"
     )
-    successful_node_logical_ids: list[str] | None = _field(
+    successful_node_logical_ids: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="SuccessfulNodeLogicalIds"
     )
 

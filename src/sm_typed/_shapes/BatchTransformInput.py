@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -29,8 +32,12 @@ class BatchTransformInput(_Shape, kw_only=True):
     probability_threshold_attribute: float | None = _field(
         default=None, name="ProbabilityThresholdAttribute"
     )
-    start_time_offset: str | None = _field(default=None, name="StartTimeOffset")
-    end_time_offset: str | None = _field(default=None, name="EndTimeOffset")
+    start_time_offset: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="StartTimeOffset"
+    )
+    end_time_offset: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="EndTimeOffset"
+    )
     exclude_features_attribute: str | None = _field(default=None, name="ExcludeFeaturesAttribute")
 
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,6 +18,6 @@ class BestObjectiveNotImproving(_Shape, kw_only=True):
     are not improving model performance as evaluated against an objective function.
     """
 
-    max_number_of_training_jobs_not_improving: int | None = _field(
+    max_number_of_training_jobs_not_improving: _t.Annotated[int, _Meta(extra={"min": 3})] | None = _field(
         default=None, name="MaxNumberOfTrainingJobsNotImproving"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,8 +22,10 @@ class BlueGreenUpdatePolicy(_Shape, kw_only=True):
     """
 
     traffic_routing_configuration: TrafficRoutingConfig = _field(name="TrafficRoutingConfiguration")
-    termination_wait_in_seconds: int | None = _field(default=None, name="TerminationWaitInSeconds")
-    maximum_execution_timeout_in_seconds: int | None = _field(
+    termination_wait_in_seconds: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TerminationWaitInSeconds"
+    )
+    maximum_execution_timeout_in_seconds: _t.Annotated[int, _Meta(extra={"min": 600})] | None = _field(
         default=None, name="MaximumExecutionTimeoutInSeconds"
     )
 

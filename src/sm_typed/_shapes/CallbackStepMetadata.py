@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class CallbackStepMetadata(_Shape, kw_only=True):
     """Metadata about a callback step."""
 
-    callback_token: str | None = _field(default=None, name="CallbackToken")
+    callback_token: _t.Annotated[str, _Meta(extra={"min": 10})] | None = _field(
+        default=None, name="CallbackToken"
+    )
     sqs_queue_url: str | None = _field(default=None, name="SqsQueueUrl")
     output_parameters: list[OutputParameter] | None = _field(default=None, name="OutputParameters")
 

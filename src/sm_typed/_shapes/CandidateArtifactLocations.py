@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,10 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class CandidateArtifactLocations(_Shape, kw_only=True):
     """The location of artifacts for an AutoML candidate job."""
 
-    explainability: str = _field(name="Explainability")
-    model_insights: str | None = _field(default=None, name="ModelInsights")
-    backtest_results: str | None = _field(default=None, name="BacktestResults")
+    explainability: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Explainability")
+    model_insights: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelInsights"
+    )
+    backtest_results: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="BacktestResults"
+    )

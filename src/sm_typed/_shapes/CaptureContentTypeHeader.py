@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,9 @@ class CaptureContentTypeHeader(_Shape, kw_only=True):
     SageMaker AI will by default base64 encode when capturing the data.
     """
 
-    csv_content_types: list[str] | None = _field(default=None, name="CsvContentTypes")
-    json_content_types: list[str] | None = _field(default=None, name="JsonContentTypes")
+    csv_content_types: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="CsvContentTypes"
+    )
+    json_content_types: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="JsonContentTypes"
+    )

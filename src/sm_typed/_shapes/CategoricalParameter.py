@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,4 +16,4 @@ class CategoricalParameter(_Shape, kw_only=True):
     """Environment parameters you want to benchmark your load test against."""
 
     name: str = _field(name="Name")
-    value: list[str] = _field(name="Value")
+    value: _t.Annotated[list[str], _Meta(extra={"min": 1})] = _field(name="Value")

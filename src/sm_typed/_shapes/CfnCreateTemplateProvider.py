@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,9 +15,11 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class CfnCreateTemplateProvider(_Shape, kw_only=True):
     """The CloudFormation template provider configuration for creating infrastructure resources."""
 
-    template_name: str = _field(name="TemplateName")
-    template_url: str = _field(name="TemplateURL")
-    role_arn: str | None = _field(default=None, name="RoleARN")
+    template_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TemplateName")
+    template_url: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TemplateURL")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleARN"
+    )
     parameters: list[CfnStackCreateParameter] | None = _field(default=None, name="Parameters")
 
 

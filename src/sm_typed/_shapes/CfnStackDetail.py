@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class CfnStackDetail(_Shape, kw_only=True):
     """Details about the CloudFormation stack."""
 
-    name: str | None = _field(default=None, name="Name")
-    id: str | None = _field(default=None, name="Id")
-    status_message: str = _field(name="StatusMessage")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Name")
+    id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Id")
+    status_message: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="StatusMessage")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,5 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class CfnStackUpdateParameter(_Shape, kw_only=True):
     """A key-value pair representing a parameter used in the CloudFormation stack."""
 
-    key: str = _field(name="Key")
+    key: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Key")
     value: str | None = _field(default=None, name="Value")

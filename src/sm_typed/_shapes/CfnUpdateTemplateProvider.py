@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,8 +18,8 @@ class CfnUpdateTemplateProvider(_Shape, kw_only=True):
     project.
     """
 
-    template_name: str = _field(name="TemplateName")
-    template_url: str = _field(name="TemplateURL")
+    template_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TemplateName")
+    template_url: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TemplateURL")
     parameters: list[CfnStackUpdateParameter] | None = _field(default=None, name="Parameters")
 
 

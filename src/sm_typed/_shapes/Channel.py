@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +20,7 @@ TrainingInputMode = str
 class Channel(_Shape, kw_only=True):
     """A channel is a named input source that training algorithms can consume."""
 
-    channel_name: str = _field(name="ChannelName")
+    channel_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ChannelName")
     data_source: DataSource = _field(name="DataSource")
     content_type: str | None = _field(default=None, name="ContentType")
     compression_type: CompressionType | None = _field(default=None, name="CompressionType")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,11 +19,13 @@ TrainingInputMode = str
 class ChannelSpecification(_Shape, kw_only=True):
     """Defines a named input source, called a channel, to be used by an algorithm."""
 
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     description: str | None = _field(default=None, name="Description")
     is_required: bool | None = _field(default=None, name="IsRequired")
     supported_content_types: list[str] = _field(name="SupportedContentTypes")
     supported_compression_types: list[CompressionType] | None = _field(
         default=None, name="SupportedCompressionTypes"
     )
-    supported_input_modes: list[TrainingInputMode] = _field(name="SupportedInputModes")
+    supported_input_modes: _t.Annotated[list[TrainingInputMode], _Meta(extra={"min": 1})] = _field(
+        name="SupportedInputModes"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ClarifyExplainerConfig(_Shape, kw_only=True):
     """The configuration parameters for the SageMaker Clarify explainer."""
 
-    enable_explanations: str | None = _field(default=None, name="EnableExplanations")
+    enable_explanations: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="EnableExplanations"
+    )
     inference_config: ClarifyInferenceConfig | None = _field(default=None, name="InferenceConfig")
     shap_config: ClarifyShapConfig = _field(name="ShapConfig")
 

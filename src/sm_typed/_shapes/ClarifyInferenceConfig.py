@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,14 +18,36 @@ ClarifyFeatureType = str
 class ClarifyInferenceConfig(_Shape, kw_only=True):
     """The inference configuration parameter for the model container."""
 
-    features_attribute: str | None = _field(default=None, name="FeaturesAttribute")
-    content_template: str | None = _field(default=None, name="ContentTemplate")
-    max_record_count: int | None = _field(default=None, name="MaxRecordCount")
-    max_payload_in_mb: int | None = _field(default=None, name="MaxPayloadInMB")
-    probability_index: int | None = _field(default=None, name="ProbabilityIndex")
-    label_index: int | None = _field(default=None, name="LabelIndex")
-    probability_attribute: str | None = _field(default=None, name="ProbabilityAttribute")
-    label_attribute: str | None = _field(default=None, name="LabelAttribute")
-    label_headers: list[str] | None = _field(default=None, name="LabelHeaders")
-    feature_headers: list[str] | None = _field(default=None, name="FeatureHeaders")
-    feature_types: list[ClarifyFeatureType] | None = _field(default=None, name="FeatureTypes")
+    features_attribute: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="FeaturesAttribute"
+    )
+    content_template: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ContentTemplate"
+    )
+    max_record_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxRecordCount"
+    )
+    max_payload_in_mb: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxPayloadInMB"
+    )
+    probability_index: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="ProbabilityIndex"
+    )
+    label_index: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="LabelIndex"
+    )
+    probability_attribute: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ProbabilityAttribute"
+    )
+    label_attribute: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="LabelAttribute"
+    )
+    label_headers: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="LabelHeaders"
+    )
+    feature_headers: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="FeatureHeaders"
+    )
+    feature_types: _t.Annotated[list[ClarifyFeatureType], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="FeatureTypes"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -24,5 +27,7 @@ class ClarifyShapBaselineConfig(_Shape, kw_only=True):
     """
 
     mime_type: str | None = _field(default=None, name="MimeType")
-    shap_baseline: str | None = _field(default=None, name="ShapBaseline")
+    shap_baseline: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ShapBaseline"
+    )
     shap_baseline_uri: str | None = _field(default=None, name="ShapBaselineUri")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,7 +16,9 @@ class ClarifyShapConfig(_Shape, kw_only=True):
     """The configuration for SHAP analysis using SageMaker Clarify Explainer."""
 
     shap_baseline_config: ClarifyShapBaselineConfig = _field(name="ShapBaselineConfig")
-    number_of_samples: int | None = _field(default=None, name="NumberOfSamples")
+    number_of_samples: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NumberOfSamples"
+    )
     use_logit: bool | None = _field(default=None, name="UseLogit")
     seed: int | None = _field(default=None, name="Seed")
     text_config: ClarifyTextConfig | None = _field(default=None, name="TextConfig")

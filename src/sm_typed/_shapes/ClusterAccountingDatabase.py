@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +19,7 @@ class ClusterAccountingDatabase(_Shape, kw_only=True):
     Secrets Manager secret instead of in the request.
     """
 
-    endpoint: str = _field(name="Endpoint")
-    port: int | None = _field(default=None, name="Port")
-    name: str | None = _field(default=None, name="Name")
-    secret_arn: str = _field(name="SecretArn")
+    endpoint: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Endpoint")
+    port: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(default=None, name="Port")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Name")
+    secret_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="SecretArn")

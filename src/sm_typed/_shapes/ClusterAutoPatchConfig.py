@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -23,7 +26,9 @@ class ClusterAutoPatchConfig(_Shape, kw_only=True):
     deployment_config: DeploymentConfiguration | None = _field(
         default=None, name="DeploymentConfig"
     )
-    idle_wait_window_in_seconds: int | None = _field(default=None, name="IdleWaitWindowInSeconds")
+    idle_wait_window_in_seconds: _t.Annotated[int, _Meta(extra={"min": 3600})] | None = _field(
+        default=None, name="IdleWaitWindowInSeconds"
+    )
     drain_policy: ClusterDrainPolicy | None = _field(default=None, name="DrainPolicy")
 
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,5 +21,7 @@ class ClusterDrainPolicy(_Shape, kw_only=True):
     strategy. By default, evictions respect Kubernetes Pod Disruption Budgets.
     """
 
-    drain_timeout_in_seconds: int | None = _field(default=None, name="DrainTimeoutInSeconds")
+    drain_timeout_in_seconds: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DrainTimeoutInSeconds"
+    )
     on_drain_timeout: ClusterOnDrainTimeout | None = _field(default=None, name="OnDrainTimeout")

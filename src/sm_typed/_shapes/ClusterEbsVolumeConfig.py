@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,6 +20,8 @@ class ClusterEbsVolumeConfig(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-release-notes.html#sagemaker-hyperpod-release-notes-20240620).
     """
 
-    volume_size_in_gb: int | None = _field(default=None, name="VolumeSizeInGB")
+    volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="VolumeSizeInGB"
+    )
     volume_kms_key_id: str | None = _field(default=None, name="VolumeKmsKeyId")
     root_volume: bool | None = _field(default=None, name="RootVolume")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,8 +22,10 @@ class ClusterEventSummary(_Shape, kw_only=True):
 
     event_id: str = _field(name="EventId")
     cluster_arn: str = _field(name="ClusterArn")
-    cluster_name: str = _field(name="ClusterName")
-    instance_group_name: str | None = _field(default=None, name="InstanceGroupName")
+    cluster_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ClusterName")
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstanceGroupName"
+    )
     instance_id: str | None = _field(default=None, name="InstanceId")
     resource_type: ClusterEventResourceType = _field(name="ResourceType")
     event_time: _dt.datetime = _field(name="EventTime")

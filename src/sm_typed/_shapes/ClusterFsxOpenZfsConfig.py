@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,7 @@ class ClusterFsxOpenZfsConfig(_Shape, kw_only=True):
     SageMaker HyperPod cluster instance group.
     """
 
-    dns_name: str = _field(name="DnsName")
-    mount_path: str | None = _field(default=None, name="MountPath")
+    dns_name: _t.Annotated[str, _Meta(extra={"min": 16})] = _field(name="DnsName")
+    mount_path: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MountPath"
+    )

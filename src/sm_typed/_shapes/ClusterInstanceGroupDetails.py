@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,10 +23,18 @@ SoftwareUpdateStatus = str
 class ClusterInstanceGroupDetails(_Shape, kw_only=True):
     """Details of an instance group in a SageMaker HyperPod cluster."""
 
-    current_count: int | None = _field(default=None, name="CurrentCount")
-    target_count: int | None = _field(default=None, name="TargetCount")
-    min_count: int | None = _field(default=None, name="MinCount")
-    instance_group_name: str | None = _field(default=None, name="InstanceGroupName")
+    current_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="CurrentCount"
+    )
+    target_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TargetCount"
+    )
+    min_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MinCount"
+    )
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstanceGroupName"
+    )
     instance_type: ClusterInstanceType | None = _field(default=None, name="InstanceType")
     instance_requirements: ClusterInstanceRequirementDetails | None = _field(
         default=None, name="InstanceRequirements"
@@ -32,17 +43,25 @@ class ClusterInstanceGroupDetails(_Shape, kw_only=True):
         default=None, name="InstanceTypeDetails"
     )
     life_cycle_config: ClusterLifeCycleConfig | None = _field(default=None, name="LifeCycleConfig")
-    execution_role: str | None = _field(default=None, name="ExecutionRole")
-    threads_per_core: int | None = _field(default=None, name="ThreadsPerCore")
+    execution_role: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="ExecutionRole"
+    )
+    threads_per_core: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ThreadsPerCore"
+    )
     instance_storage_configs: list[ClusterInstanceStorageConfig] | None = _field(
         default=None, name="InstanceStorageConfigs"
     )
-    on_start_deep_health_checks: list[DeepHealthCheckType] | None = _field(
+    on_start_deep_health_checks: _t.Annotated[list[DeepHealthCheckType], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="OnStartDeepHealthChecks"
     )
     status: InstanceGroupStatus | None = _field(default=None, name="Status")
-    training_plan_arn: str | None = _field(default=None, name="TrainingPlanArn")
-    training_plan_status: str | None = _field(default=None, name="TrainingPlanStatus")
+    training_plan_arn: _t.Annotated[str, _Meta(extra={"min": 50})] | None = _field(
+        default=None, name="TrainingPlanArn"
+    )
+    training_plan_status: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrainingPlanStatus"
+    )
     override_vpc_config: VpcConfig | None = _field(default=None, name="OverrideVpcConfig")
     scheduled_update_config: ScheduledUpdateConfig | None = _field(
         default=None, name="ScheduledUpdateConfig"
@@ -50,8 +69,12 @@ class ClusterInstanceGroupDetails(_Shape, kw_only=True):
     auto_patch_config: ClusterAutoPatchConfigDetails | None = _field(
         default=None, name="AutoPatchConfig"
     )
-    current_image_id: str | None = _field(default=None, name="CurrentImageId")
-    desired_image_id: str | None = _field(default=None, name="DesiredImageId")
+    current_image_id: _t.Annotated[str, _Meta(extra={"min": 7})] | None = _field(
+        default=None, name="CurrentImageId"
+    )
+    desired_image_id: _t.Annotated[str, _Meta(extra={"min": 7})] | None = _field(
+        default=None, name="DesiredImageId"
+    )
     current_image_release_version: str | None = _field(
         default=None, name="CurrentImageReleaseVersion"
     )
@@ -61,7 +84,7 @@ class ClusterInstanceGroupDetails(_Shape, kw_only=True):
     image_version_status: ClusterImageVersionStatus | None = _field(
         default=None, name="ImageVersionStatus"
     )
-    active_operations: dict[ActiveClusterOperationName, int] | None = _field(
+    active_operations: dict[ActiveClusterOperationName, _t.Annotated[int, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="ActiveOperations"
     )
     kubernetes_config: ClusterKubernetesConfigDetails | None = _field(
@@ -70,7 +93,9 @@ class ClusterInstanceGroupDetails(_Shape, kw_only=True):
     capacity_requirements: ClusterCapacityRequirements | None = _field(
         default=None, name="CapacityRequirements"
     )
-    target_state_count: int | None = _field(default=None, name="TargetStateCount")
+    target_state_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TargetStateCount"
+    )
     software_update_status: SoftwareUpdateStatus | None = _field(
         default=None, name="SoftwareUpdateStatus"
     )

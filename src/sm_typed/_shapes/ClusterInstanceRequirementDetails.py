@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,9 +21,9 @@ class ClusterInstanceRequirementDetails(_Shape, kw_only=True):
     desired instance types.
     """
 
-    current_instance_types: list[ClusterInstanceType] | None = _field(
+    current_instance_types: _t.Annotated[list[ClusterInstanceType], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="CurrentInstanceTypes"
     )
-    desired_instance_types: list[ClusterInstanceType] | None = _field(
+    desired_instance_types: _t.Annotated[list[ClusterInstanceType], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="DesiredInstanceTypes"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,4 +22,6 @@ class ClusterInstanceRequirements(_Shape, kw_only=True):
     priority for instance provisioning.
     """
 
-    instance_types: list[ClusterInstanceType] = _field(name="InstanceTypes")
+    instance_types: _t.Annotated[list[ClusterInstanceType], _Meta(extra={"min": 1})] = _field(
+        name="InstanceTypes"
+    )

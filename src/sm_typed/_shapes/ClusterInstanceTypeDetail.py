@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,5 +22,9 @@ class ClusterInstanceTypeDetail(_Shape, kw_only=True):
     """
 
     instance_type: ClusterInstanceType | None = _field(default=None, name="InstanceType")
-    current_count: int | None = _field(default=None, name="CurrentCount")
-    threads_per_core: int | None = _field(default=None, name="ThreadsPerCore")
+    current_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="CurrentCount"
+    )
+    threads_per_core: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ThreadsPerCore"
+    )

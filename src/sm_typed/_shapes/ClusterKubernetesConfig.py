@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,7 +18,9 @@ class ClusterKubernetesConfig(_Shape, kw_only=True):
     instance group.
     """
 
-    labels: dict[str, str] | None = _field(default=None, name="Labels")
+    labels: dict[_t.Annotated[str, _Meta(extra={"min": 1})], _t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="Labels"
+    )
     taints: list[ClusterKubernetesTaint] | None = _field(default=None, name="Taints")
 
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,8 +18,12 @@ class ClusterKubernetesConfigNodeDetails(_Shape, kw_only=True):
     taints for an individual cluster node.
     """
 
-    current_labels: dict[str, str] | None = _field(default=None, name="CurrentLabels")
-    desired_labels: dict[str, str] | None = _field(default=None, name="DesiredLabels")
+    current_labels: dict[_t.Annotated[str, _Meta(extra={"min": 1})], _t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="CurrentLabels"
+    )
+    desired_labels: dict[_t.Annotated[str, _Meta(extra={"min": 1})], _t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="DesiredLabels"
+    )
     current_taints: list[ClusterKubernetesTaint] | None = _field(default=None, name="CurrentTaints")
     desired_taints: list[ClusterKubernetesTaint] | None = _field(default=None, name="DesiredTaints")
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,6 +18,6 @@ ClusterKubernetesTaintEffect = str
 class ClusterKubernetesTaint(_Shape, kw_only=True):
     """A Kubernetes taint that can be applied to cluster nodes."""
 
-    key: str = _field(name="Key")
-    value: str | None = _field(default=None, name="Value")
+    key: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Key")
+    value: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Value")
     effect: ClusterKubernetesTaintEffect = _field(name="Effect")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,5 +16,9 @@ class ClusterLifeCycleConfig(_Shape, kw_only=True):
     """The lifecycle configuration for a SageMaker HyperPod cluster."""
 
     source_s3_uri: str | None = _field(default=None, name="SourceS3Uri")
-    on_create: str | None = _field(default=None, name="OnCreate")
-    on_init_complete: str | None = _field(default=None, name="OnInitComplete")
+    on_create: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="OnCreate"
+    )
+    on_init_complete: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="OnInitComplete"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,9 +23,13 @@ class ClusterNodeDetails(_Shape, kw_only=True):
     Details of an instance (also called a node interchangeably) in a SageMaker HyperPod cluster.
     """
 
-    instance_group_name: str | None = _field(default=None, name="InstanceGroupName")
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstanceGroupName"
+    )
     instance_id: str | None = _field(default=None, name="InstanceId")
-    node_logical_id: str | None = _field(default=None, name="NodeLogicalId")
+    node_logical_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NodeLogicalId"
+    )
     instance_status: ClusterInstanceStatusDetails | None = _field(
         default=None, name="InstanceStatus"
     )
@@ -34,7 +40,9 @@ class ClusterNodeDetails(_Shape, kw_only=True):
     )
     life_cycle_config: ClusterLifeCycleConfig | None = _field(default=None, name="LifeCycleConfig")
     override_vpc_config: VpcConfig | None = _field(default=None, name="OverrideVpcConfig")
-    threads_per_core: int | None = _field(default=None, name="ThreadsPerCore")
+    threads_per_core: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ThreadsPerCore"
+    )
     instance_storage_configs: list[ClusterInstanceStorageConfig] | None = _field(
         default=None, name="InstanceStorageConfigs"
     )
@@ -42,8 +50,12 @@ class ClusterNodeDetails(_Shape, kw_only=True):
     private_primary_ipv6: str | None = _field(default=None, name="PrivatePrimaryIpv6")
     private_dns_hostname: str | None = _field(default=None, name="PrivateDnsHostname")
     placement: ClusterInstancePlacement | None = _field(default=None, name="Placement")
-    current_image_id: str | None = _field(default=None, name="CurrentImageId")
-    desired_image_id: str | None = _field(default=None, name="DesiredImageId")
+    current_image_id: _t.Annotated[str, _Meta(extra={"min": 7})] | None = _field(
+        default=None, name="CurrentImageId"
+    )
+    desired_image_id: _t.Annotated[str, _Meta(extra={"min": 7})] | None = _field(
+        default=None, name="DesiredImageId"
+    )
     current_image_release_version: str | None = _field(
         default=None, name="CurrentImageReleaseVersion"
     )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,7 +23,9 @@ class ClusterNodeSummary(_Shape, kw_only=True):
     SageMaker HyperPod cluster.
     """
 
-    instance_group_name: str = _field(name="InstanceGroupName")
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InstanceGroupName"
+    )
     instance_id: str = _field(name="InstanceId")
     node_logical_id: str | None = _field(default=None, name="NodeLogicalId")
     instance_type: ClusterInstanceType = _field(name="InstanceType")

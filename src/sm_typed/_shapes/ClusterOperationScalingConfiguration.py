@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,6 +19,12 @@ class ClusterOperationScalingConfiguration(_Shape, kw_only=True):
     the operation.
     """
 
-    current_count: int | None = _field(default=None, name="CurrentCount")
-    target_count: int | None = _field(default=None, name="TargetCount")
-    min_count: int | None = _field(default=None, name="MinCount")
+    current_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="CurrentCount"
+    )
+    target_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TargetCount"
+    )
+    min_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MinCount"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,4 +18,4 @@ class ClusterOrchestratorEksConfig(_Shape, kw_only=True):
     HyperPod cluster.
     """
 
-    cluster_arn: str = _field(name="ClusterArn")
+    cluster_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="ClusterArn")

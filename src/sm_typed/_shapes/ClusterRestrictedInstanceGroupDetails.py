@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,21 +20,35 @@ InstanceGroupStatus = str
 class ClusterRestrictedInstanceGroupDetails(_Shape, kw_only=True):
     """The instance group details of the restricted instance group (RIG)."""
 
-    current_count: int | None = _field(default=None, name="CurrentCount")
-    target_count: int | None = _field(default=None, name="TargetCount")
-    instance_group_name: str | None = _field(default=None, name="InstanceGroupName")
+    current_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="CurrentCount"
+    )
+    target_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TargetCount"
+    )
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstanceGroupName"
+    )
     instance_type: ClusterInstanceType | None = _field(default=None, name="InstanceType")
-    execution_role: str | None = _field(default=None, name="ExecutionRole")
-    threads_per_core: int | None = _field(default=None, name="ThreadsPerCore")
+    execution_role: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="ExecutionRole"
+    )
+    threads_per_core: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ThreadsPerCore"
+    )
     instance_storage_configs: list[ClusterInstanceStorageConfig] | None = _field(
         default=None, name="InstanceStorageConfigs"
     )
-    on_start_deep_health_checks: list[DeepHealthCheckType] | None = _field(
+    on_start_deep_health_checks: _t.Annotated[list[DeepHealthCheckType], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="OnStartDeepHealthChecks"
     )
     status: InstanceGroupStatus | None = _field(default=None, name="Status")
-    training_plan_arn: str | None = _field(default=None, name="TrainingPlanArn")
-    training_plan_status: str | None = _field(default=None, name="TrainingPlanStatus")
+    training_plan_arn: _t.Annotated[str, _Meta(extra={"min": 50})] | None = _field(
+        default=None, name="TrainingPlanArn"
+    )
+    training_plan_status: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrainingPlanStatus"
+    )
     override_vpc_config: VpcConfig | None = _field(default=None, name="OverrideVpcConfig")
     scheduled_update_config: ScheduledUpdateConfig | None = _field(
         default=None, name="ScheduledUpdateConfig"

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,18 +19,24 @@ DeepHealthCheckType = str
 class ClusterRestrictedInstanceGroupSpecification(_Shape, kw_only=True):
     """The specifications of a restricted instance group that you need to define."""
 
-    instance_count: int = _field(name="InstanceCount")
-    instance_group_name: str = _field(name="InstanceGroupName")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="InstanceCount")
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InstanceGroupName"
+    )
     instance_type: ClusterInstanceType = _field(name="InstanceType")
-    execution_role: str = _field(name="ExecutionRole")
-    threads_per_core: int | None = _field(default=None, name="ThreadsPerCore")
+    execution_role: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="ExecutionRole")
+    threads_per_core: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ThreadsPerCore"
+    )
     instance_storage_configs: list[ClusterInstanceStorageConfig] | None = _field(
         default=None, name="InstanceStorageConfigs"
     )
-    on_start_deep_health_checks: list[DeepHealthCheckType] | None = _field(
+    on_start_deep_health_checks: _t.Annotated[list[DeepHealthCheckType], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="OnStartDeepHealthChecks"
     )
-    training_plan_arn: str | None = _field(default=None, name="TrainingPlanArn")
+    training_plan_arn: _t.Annotated[str, _Meta(extra={"min": 50})] | None = _field(
+        default=None, name="TrainingPlanArn"
+    )
     override_vpc_config: VpcConfig | None = _field(default=None, name="OverrideVpcConfig")
     scheduled_update_config: ScheduledUpdateConfig | None = _field(
         default=None, name="ScheduledUpdateConfig"

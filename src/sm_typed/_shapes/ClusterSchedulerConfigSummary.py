@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,7 +24,7 @@ class ClusterSchedulerConfigSummary(_Shape, kw_only=True):
     cluster_scheduler_config_version: int | None = _field(
         default=None, name="ClusterSchedulerConfigVersion"
     )
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
     status: SchedulerResourceStatus = _field(name="Status")

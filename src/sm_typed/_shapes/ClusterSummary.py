@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,10 +21,12 @@ class ClusterSummary(_Shape, kw_only=True):
     """Lists a summary of the properties of a SageMaker HyperPod cluster."""
 
     cluster_arn: str = _field(name="ClusterArn")
-    cluster_name: str = _field(name="ClusterName")
+    cluster_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ClusterName")
     creation_time: _dt.datetime = _field(name="CreationTime")
     cluster_status: ClusterStatus = _field(name="ClusterStatus")
-    training_plan_arns: list[str] | None = _field(default=None, name="TrainingPlanArns")
+    training_plan_arns: list[_t.Annotated[str, _Meta(extra={"min": 50})]] | None = _field(
+        default=None, name="TrainingPlanArns"
+    )
     image_version_status: ClusterImageVersionStatus | None = _field(
         default=None, name="ImageVersionStatus"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,6 +25,6 @@ class ClusterTieredStorageConfig(_Shape, kw_only=True):
     """
 
     mode: ClusterConfigMode = _field(name="Mode")
-    instance_memory_allocation_percentage: int | None = _field(
+    instance_memory_allocation_percentage: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
         default=None, name="InstanceMemoryAllocationPercentage"
     )

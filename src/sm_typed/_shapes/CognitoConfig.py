@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,5 +19,5 @@ class CognitoConfig(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-identity-pools.html).
     """
 
-    user_pool: str = _field(name="UserPool")
-    client_id: str = _field(name="ClientId")
+    user_pool: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="UserPool")
+    client_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ClientId")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class CognitoMemberDefinition(_Shape, kw_only=True):
     """Identifies a Amazon Cognito user group. A user group can be used in on or more work teams."""
 
-    user_pool: str = _field(name="UserPool")
-    user_group: str = _field(name="UserGroup")
-    client_id: str = _field(name="ClientId")
+    user_pool: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="UserPool")
+    user_group: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="UserGroup")
+    client_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ClientId")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class CollectionConfiguration(_Shape, kw_only=True):
     """Configuration information for the Amazon SageMaker Debugger output tensor collections."""
 
-    collection_name: str | None = _field(default=None, name="CollectionName")
-    collection_parameters: dict[str, str] | None = _field(default=None, name="CollectionParameters")
+    collection_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="CollectionName"
+    )
+    collection_parameters: dict[_t.Annotated[str, _Meta(extra={"min": 1})], str] | None = _field(
+        default=None, name="CollectionParameters"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,7 +23,9 @@ TargetPlatformOs = str
 class CompilationJobSummary(_Shape, kw_only=True):
     """A summary of a model compilation job."""
 
-    compilation_job_name: str = _field(name="CompilationJobName")
+    compilation_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="CompilationJobName"
+    )
     compilation_job_arn: str = _field(name="CompilationJobArn")
     creation_time: _dt.datetime = _field(name="CreationTime")
     compilation_start_time: _dt.datetime | None = _field(default=None, name="CompilationStartTime")

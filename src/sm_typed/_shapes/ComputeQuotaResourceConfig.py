@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,10 +19,14 @@ class ComputeQuotaResourceConfig(_Shape, kw_only=True):
     """Configuration of the resources used for the compute allocation definition."""
 
     instance_type: ClusterInstanceType = _field(name="InstanceType")
-    count: int | None = _field(default=None, name="Count")
-    accelerators: int | None = _field(default=None, name="Accelerators")
-    v_cpu: float | None = _field(default=None, name="VCpu")
-    memory_in_gi_b: float | None = _field(default=None, name="MemoryInGiB")
+    count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(default=None, name="Count")
+    accelerators: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="Accelerators"
+    )
+    v_cpu: _t.Annotated[float, _Meta(extra={"min": 0})] | None = _field(default=None, name="VCpu")
+    memory_in_gi_b: _t.Annotated[float, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MemoryInGiB"
+    )
     accelerator_partition: AcceleratorPartitionConfig | None = _field(
         default=None, name="AcceleratorPartition"
     )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,7 +22,7 @@ class ComputeQuotaSummary(_Shape, kw_only=True):
 
     compute_quota_arn: str = _field(name="ComputeQuotaArn")
     compute_quota_id: str = _field(name="ComputeQuotaId")
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     compute_quota_version: int | None = _field(default=None, name="ComputeQuotaVersion")
     status: SchedulerResourceStatus = _field(name="Status")
     cluster_arn: str | None = _field(default=None, name="ClusterArn")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,4 +16,6 @@ class ComputeQuotaTarget(_Shape, kw_only=True):
     """The target entity to allocate compute resources to."""
 
     team_name: str = _field(name="TeamName")
-    fair_share_weight: int | None = _field(default=None, name="FairShareWeight")
+    fair_share_weight: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="FairShareWeight"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -25,8 +28,10 @@ class ContainerDefinition(_Shape, kw_only=True):
         default=None, name="AdditionalModelDataSources"
     )
     environment: dict[str, str] | None = _field(default=None, name="Environment")
-    model_package_name: str | None = _field(default=None, name="ModelPackageName")
-    inference_specification_name: str | None = _field(
+    model_package_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageName"
+    )
+    inference_specification_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="InferenceSpecificationName"
     )
     multi_model_config: MultiModelConfig | None = _field(default=None, name="MultiModelConfig")

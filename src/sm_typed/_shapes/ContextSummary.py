@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,9 @@ class ContextSummary(_Shape, kw_only=True):
     """
 
     context_arn: str | None = _field(default=None, name="ContextArn")
-    context_name: str | None = _field(default=None, name="ContextName")
+    context_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ContextName"
+    )
     source: ContextSource | None = _field(default=None, name="Source")
     context_type: str | None = _field(default=None, name="ContextType")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")

@@ -4,17 +4,24 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateAIBenchmarkJobRequest(_Shape, kw_only=True):
-    ai_benchmark_job_name: str = _field(name="AIBenchmarkJobName")
+    ai_benchmark_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="AIBenchmarkJobName"
+    )
     benchmark_target: AIBenchmarkTarget = _field(name="BenchmarkTarget")
     output_config: AIBenchmarkOutputConfig = _field(name="OutputConfig")
-    ai_workload_config_identifier: str = _field(name="AIWorkloadConfigIdentifier")
-    role_arn: str = _field(name="RoleArn")
+    ai_workload_config_identifier: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="AIWorkloadConfigIdentifier"
+    )
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     network_config: AIBenchmarkNetworkConfig | None = _field(default=None, name="NetworkConfig")
     tags: list[Tag] | None = _field(default=None, name="Tags")
 

@@ -4,18 +4,25 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateAIRecommendationJobRequest(_Shape, kw_only=True):
-    ai_recommendation_job_name: str = _field(name="AIRecommendationJobName")
+    ai_recommendation_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="AIRecommendationJobName"
+    )
     model_source: AIModelSource = _field(name="ModelSource")
     output_config: AIRecommendationOutputConfig = _field(name="OutputConfig")
-    ai_workload_config_identifier: str = _field(name="AIWorkloadConfigIdentifier")
+    ai_workload_config_identifier: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="AIWorkloadConfigIdentifier"
+    )
     performance_target: AIRecommendationPerformanceTarget = _field(name="PerformanceTarget")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     inference_specification: AIRecommendationInferenceSpecification | None = _field(
         default=None, name="InferenceSpecification"
     )

@@ -4,13 +4,16 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateAlgorithmInput(_Shape, kw_only=True):
-    algorithm_name: str = _field(name="AlgorithmName")
+    algorithm_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AlgorithmName")
     algorithm_description: str | None = _field(default=None, name="AlgorithmDescription")
     training_specification: TrainingSpecification = _field(name="TrainingSpecification")
     inference_specification: InferenceSpecification | None = _field(

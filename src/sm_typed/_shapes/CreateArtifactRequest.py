@@ -4,13 +4,18 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateArtifactRequest(_Shape, kw_only=True):
-    artifact_name: str | None = _field(default=None, name="ArtifactName")
+    artifact_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ArtifactName"
+    )
     source: ArtifactSource = _field(name="Source")
     artifact_type: str = _field(name="ArtifactType")
     properties: dict[str, str] | None = _field(default=None, name="Properties")

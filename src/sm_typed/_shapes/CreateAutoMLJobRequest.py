@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,15 +16,17 @@ ProblemType = str
 
 
 class CreateAutoMLJobRequest(_Shape, kw_only=True):
-    auto_ml_job_name: str = _field(name="AutoMLJobName")
-    input_data_config: list[AutoMLChannel] = _field(name="InputDataConfig")
+    auto_ml_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AutoMLJobName")
+    input_data_config: _t.Annotated[list[AutoMLChannel], _Meta(extra={"min": 1})] = _field(
+        name="InputDataConfig"
+    )
     output_data_config: AutoMLOutputDataConfig = _field(name="OutputDataConfig")
     problem_type: ProblemType | None = _field(default=None, name="ProblemType")
     auto_ml_job_objective: AutoMLJobObjective | None = _field(
         default=None, name="AutoMLJobObjective"
     )
     auto_ml_job_config: AutoMLJobConfig | None = _field(default=None, name="AutoMLJobConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     generate_candidate_definitions_only: bool | None = _field(
         default=None, name="GenerateCandidateDefinitionsOnly"
     )

@@ -4,17 +4,22 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateAutoMLJobV2Request(_Shape, kw_only=True):
-    auto_ml_job_name: str = _field(name="AutoMLJobName")
-    auto_ml_job_input_data_config: list[AutoMLJobChannel] = _field(name="AutoMLJobInputDataConfig")
+    auto_ml_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AutoMLJobName")
+    auto_ml_job_input_data_config: _t.Annotated[list[AutoMLJobChannel], _Meta(extra={"min": 1})] = _field(
+        name="AutoMLJobInputDataConfig"
+    )
     output_data_config: AutoMLOutputDataConfig = _field(name="OutputDataConfig")
     auto_ml_problem_type_config: AutoMLProblemTypeConfig = _field(name="AutoMLProblemTypeConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     tags: list[Tag] | None = _field(default=None, name="Tags")
     security_config: AutoMLSecurityConfig | None = _field(default=None, name="SecurityConfig")
     auto_ml_job_objective: AutoMLJobObjective | None = _field(

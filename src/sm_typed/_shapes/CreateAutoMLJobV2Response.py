@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateAutoMLJobV2Response(_Shape, kw_only=True):
-    auto_ml_job_arn: str = _field(name="AutoMLJobArn")
+    auto_ml_job_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AutoMLJobArn")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,9 +14,13 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class CreateClusterExtensionRequest(_Shape, kw_only=True):
     cluster_arn: str = _field(name="ClusterArn")
-    extension_name: str = _field(name="ExtensionName")
-    extension_version: str | None = _field(default=None, name="ExtensionVersion")
-    configuration_values: str | None = _field(default=None, name="ConfigurationValues")
+    extension_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ExtensionName")
+    extension_version: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ExtensionVersion"
+    )
+    configuration_values: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ConfigurationValues"
+    )
     tags: list[Tag] | None = _field(default=None, name="Tags")
     client_token: str | None = _field(default=None, name="ClientToken")
 

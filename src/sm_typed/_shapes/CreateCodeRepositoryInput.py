@@ -4,13 +4,18 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateCodeRepositoryInput(_Shape, kw_only=True):
-    code_repository_name: str = _field(name="CodeRepositoryName")
+    code_repository_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="CodeRepositoryName"
+    )
     git_config: GitConfig = _field(name="GitConfig")
     tags: list[Tag] | None = _field(default=None, name="Tags")
 

@@ -4,15 +4,22 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateCompilationJobRequest(_Shape, kw_only=True):
-    compilation_job_name: str = _field(name="CompilationJobName")
-    role_arn: str = _field(name="RoleArn")
-    model_package_version_arn: str | None = _field(default=None, name="ModelPackageVersionArn")
+    compilation_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="CompilationJobName"
+    )
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
+    model_package_version_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageVersionArn"
+    )
     input_config: InputConfig | None = _field(default=None, name="InputConfig")
     output_config: OutputConfig = _field(name="OutputConfig")
     vpc_config: NeoVpcConfig | None = _field(default=None, name="VpcConfig")

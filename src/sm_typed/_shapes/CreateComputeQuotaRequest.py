@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,7 +16,7 @@ ActivationState = str
 
 
 class CreateComputeQuotaRequest(_Shape, kw_only=True):
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     description: str | None = _field(default=None, name="Description")
     cluster_arn: str = _field(name="ClusterArn")
     compute_quota_config: ComputeQuotaConfig = _field(name="ComputeQuotaConfig")

@@ -4,13 +4,16 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateContextRequest(_Shape, kw_only=True):
-    context_name: str = _field(name="ContextName")
+    context_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ContextName")
     source: ContextSource = _field(name="Source")
     context_type: str = _field(name="ContextType")
     description: str | None = _field(default=None, name="Description")

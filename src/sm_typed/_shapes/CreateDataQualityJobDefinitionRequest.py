@@ -4,13 +4,18 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateDataQualityJobDefinitionRequest(_Shape, kw_only=True):
-    job_definition_name: str = _field(name="JobDefinitionName")
+    job_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="JobDefinitionName"
+    )
     data_quality_baseline_config: DataQualityBaselineConfig | None = _field(
         default=None, name="DataQualityBaselineConfig"
     )
@@ -23,7 +28,7 @@ class CreateDataQualityJobDefinitionRequest(_Shape, kw_only=True):
     )
     job_resources: MonitoringResources = _field(name="JobResources")
     network_config: MonitoringNetworkConfig | None = _field(default=None, name="NetworkConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     stopping_condition: MonitoringStoppingCondition | None = _field(
         default=None, name="StoppingCondition"
     )

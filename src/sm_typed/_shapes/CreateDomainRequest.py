@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,7 +24,9 @@ class CreateDomainRequest(_Shape, kw_only=True):
     auth_mode: AuthMode = _field(name="AuthMode")
     default_user_settings: UserSettings = _field(name="DefaultUserSettings")
     domain_settings: DomainSettings | None = _field(default=None, name="DomainSettings")
-    subnet_ids: list[str] | None = _field(default=None, name="SubnetIds")
+    subnet_ids: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SubnetIds"
+    )
     vpc_id: str | None = _field(default=None, name="VpcId")
     tags: list[Tag] | None = _field(default=None, name="Tags")
     app_network_access_type: AppNetworkAccessType | None = _field(

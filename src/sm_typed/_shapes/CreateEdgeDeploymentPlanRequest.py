@@ -4,15 +4,20 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateEdgeDeploymentPlanRequest(_Shape, kw_only=True):
-    edge_deployment_plan_name: str = _field(name="EdgeDeploymentPlanName")
+    edge_deployment_plan_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EdgeDeploymentPlanName"
+    )
     model_configs: list[EdgeDeploymentModelConfig] = _field(name="ModelConfigs")
-    device_fleet_name: str = _field(name="DeviceFleetName")
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceFleetName")
     stages: list[DeploymentStage] | None = _field(default=None, name="Stages")
     tags: list[Tag] | None = _field(default=None, name="Tags")
 

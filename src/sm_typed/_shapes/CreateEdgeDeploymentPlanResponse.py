@@ -4,10 +4,15 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateEdgeDeploymentPlanResponse(_Shape, kw_only=True):
-    edge_deployment_plan_arn: str = _field(name="EdgeDeploymentPlanArn")
+    edge_deployment_plan_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="EdgeDeploymentPlanArn"
+    )

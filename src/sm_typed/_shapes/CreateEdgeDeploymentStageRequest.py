@@ -4,13 +4,18 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateEdgeDeploymentStageRequest(_Shape, kw_only=True):
-    edge_deployment_plan_name: str = _field(name="EdgeDeploymentPlanName")
+    edge_deployment_plan_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EdgeDeploymentPlanName"
+    )
     stages: list[DeploymentStage] = _field(name="Stages")
 
 

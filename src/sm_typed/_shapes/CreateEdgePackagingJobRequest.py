@@ -4,17 +4,24 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateEdgePackagingJobRequest(_Shape, kw_only=True):
-    edge_packaging_job_name: str = _field(name="EdgePackagingJobName")
-    compilation_job_name: str = _field(name="CompilationJobName")
-    model_name: str = _field(name="ModelName")
-    model_version: str = _field(name="ModelVersion")
-    role_arn: str = _field(name="RoleArn")
+    edge_packaging_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EdgePackagingJobName"
+    )
+    compilation_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="CompilationJobName"
+    )
+    model_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelName")
+    model_version: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelVersion")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     output_config: EdgeOutputConfig = _field(name="OutputConfig")
     resource_key: str | None = _field(default=None, name="ResourceKey")
     tags: list[Tag] | None = _field(default=None, name="Tags")

@@ -4,14 +4,19 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateExperimentRequest(_Shape, kw_only=True):
-    experiment_name: str = _field(name="ExperimentName")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    experiment_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ExperimentName")
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
     description: str | None = _field(default=None, name="Description")
     tags: list[Tag] | None = _field(default=None, name="Tags")
 

@@ -4,22 +4,33 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateFeatureGroupRequest(_Shape, kw_only=True):
-    feature_group_name: str = _field(name="FeatureGroupName")
-    record_identifier_feature_name: str = _field(name="RecordIdentifierFeatureName")
-    event_time_feature_name: str = _field(name="EventTimeFeatureName")
-    feature_definitions: list[FeatureDefinition] = _field(name="FeatureDefinitions")
+    feature_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="FeatureGroupName")
+    record_identifier_feature_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="RecordIdentifierFeatureName"
+    )
+    event_time_feature_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EventTimeFeatureName"
+    )
+    feature_definitions: _t.Annotated[list[FeatureDefinition], _Meta(extra={"min": 1})] = _field(
+        name="FeatureDefinitions"
+    )
     online_store_config: OnlineStoreConfig | None = _field(default=None, name="OnlineStoreConfig")
     offline_store_config: OfflineStoreConfig | None = _field(
         default=None, name="OfflineStoreConfig"
     )
     throughput_config: ThroughputConfig | None = _field(default=None, name="ThroughputConfig")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     description: str | None = _field(default=None, name="Description")
     tags: list[Tag] | None = _field(default=None, name="Tags")
 

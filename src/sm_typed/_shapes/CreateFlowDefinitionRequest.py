@@ -4,13 +4,18 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateFlowDefinitionRequest(_Shape, kw_only=True):
-    flow_definition_name: str = _field(name="FlowDefinitionName")
+    flow_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="FlowDefinitionName"
+    )
     human_loop_request_source: HumanLoopRequestSource | None = _field(
         default=None, name="HumanLoopRequestSource"
     )
@@ -19,7 +24,7 @@ class CreateFlowDefinitionRequest(_Shape, kw_only=True):
     )
     human_loop_config: HumanLoopConfig | None = _field(default=None, name="HumanLoopConfig")
     output_config: FlowDefinitionOutputConfig = _field(name="OutputConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     tags: list[Tag] | None = _field(default=None, name="Tags")
 
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,9 +19,13 @@ class CreateHubContentPresignedUrlsRequest(_Shape, kw_only=True):
     hub_name: str = _field(name="HubName")
     hub_content_type: HubContentType = _field(name="HubContentType")
     hub_content_name: str = _field(name="HubContentName")
-    hub_content_version: str | None = _field(default=None, name="HubContentVersion")
+    hub_content_version: _t.Annotated[str, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="HubContentVersion"
+    )
     access_config: PresignedUrlAccessConfig | None = _field(default=None, name="AccessConfig")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")
 
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,7 +16,9 @@ class CreateHubContentReferenceRequest(_Shape, kw_only=True):
     hub_name: str = _field(name="HubName")
     sage_maker_public_hub_content_arn: str = _field(name="SageMakerPublicHubContentArn")
     hub_content_name: str | None = _field(default=None, name="HubContentName")
-    min_version: str | None = _field(default=None, name="MinVersion")
+    min_version: _t.Annotated[str, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="MinVersion"
+    )
     tags: list[Tag] | None = _field(default=None, name="Tags")
 
 

@@ -4,13 +4,16 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateHumanTaskUiRequest(_Shape, kw_only=True):
-    human_task_ui_name: str = _field(name="HumanTaskUiName")
+    human_task_ui_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="HumanTaskUiName")
     ui_template: UiTemplate = _field(name="UiTemplate")
     tags: list[Tag] | None = _field(default=None, name="Tags")
 

@@ -4,20 +4,25 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateHyperParameterTuningJobRequest(_Shape, kw_only=True):
-    hyper_parameter_tuning_job_name: str = _field(name="HyperParameterTuningJobName")
+    hyper_parameter_tuning_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="HyperParameterTuningJobName"
+    )
     hyper_parameter_tuning_job_config: HyperParameterTuningJobConfig = _field(
         name="HyperParameterTuningJobConfig"
     )
     training_job_definition: HyperParameterTrainingJobDefinition | None = _field(
         default=None, name="TrainingJobDefinition"
     )
-    training_job_definitions: list[HyperParameterTrainingJobDefinition] | None = _field(
+    training_job_definitions: _t.Annotated[list[HyperParameterTrainingJobDefinition], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="TrainingJobDefinitions"
     )
     warm_start_config: HyperParameterTuningJobWarmStartConfig | None = _field(

@@ -4,16 +4,23 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateImageRequest(_Shape, kw_only=True):
-    description: str | None = _field(default=None, name="Description")
-    display_name: str | None = _field(default=None, name="DisplayName")
-    image_name: str = _field(name="ImageName")
-    role_arn: str = _field(name="RoleArn")
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
+    image_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ImageName")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     tags: list[Tag] | None = _field(default=None, name="Tags")
 
 

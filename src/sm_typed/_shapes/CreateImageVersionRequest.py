@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,14 +18,24 @@ VendorGuidance = str
 
 
 class CreateImageVersionRequest(_Shape, kw_only=True):
-    base_image: str = _field(name="BaseImage")
-    client_token: str | None = _field(default=None, name="ClientToken")
-    image_name: str = _field(name="ImageName")
-    aliases: list[str] | None = _field(default=None, name="Aliases")
+    base_image: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="BaseImage")
+    client_token: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ClientToken"
+    )
+    image_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ImageName")
+    aliases: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="Aliases"
+    )
     vendor_guidance: VendorGuidance | None = _field(default=None, name="VendorGuidance")
     job_type: JobType | None = _field(default=None, name="JobType")
-    ml_framework: str | None = _field(default=None, name="MLFramework")
-    programming_lang: str | None = _field(default=None, name="ProgrammingLang")
+    ml_framework: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MLFramework"
+    )
+    programming_lang: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ProgrammingLang"
+    )
     processor: Processor | None = _field(default=None, name="Processor")
     horovod: bool | None = _field(default=None, name="Horovod")
-    release_notes: str | None = _field(default=None, name="ReleaseNotes")
+    release_notes: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ReleaseNotes"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +19,7 @@ class CreateInferenceComponentInput(_Shape, kw_only=True):
     specification: InferenceComponentSpecification | None = _field(
         default=None, name="Specification"
     )
-    specifications: list[InferenceComponentSpecification] | None = _field(
+    specifications: _t.Annotated[list[InferenceComponentSpecification], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="Specifications"
     )
     runtime_config: InferenceComponentRuntimeConfig | None = _field(

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,13 +16,15 @@ InferenceExperimentType = str
 
 
 class CreateInferenceExperimentRequest(_Shape, kw_only=True):
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     type: InferenceExperimentType = _field(name="Type")
     schedule: InferenceExperimentSchedule | None = _field(default=None, name="Schedule")
     description: str | None = _field(default=None, name="Description")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     endpoint_name: str = _field(name="EndpointName")
-    model_variants: list[ModelVariantConfig] = _field(name="ModelVariants")
+    model_variants: _t.Annotated[list[ModelVariantConfig], _Meta(extra={"min": 1})] = _field(
+        name="ModelVariants"
+    )
     data_storage_config: InferenceExperimentDataStorageConfig | None = _field(
         default=None, name="DataStorageConfig"
     )

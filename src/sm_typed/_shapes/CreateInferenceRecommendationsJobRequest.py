@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,9 +16,9 @@ RecommendationJobType = str
 
 
 class CreateInferenceRecommendationsJobRequest(_Shape, kw_only=True):
-    job_name: str = _field(name="JobName")
+    job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobName")
     job_type: RecommendationJobType = _field(name="JobType")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     input_config: RecommendationJobInputConfig = _field(name="InputConfig")
     job_description: str | None = _field(default=None, name="JobDescription")
     stopping_conditions: RecommendationJobStoppingConditions | None = _field(

@@ -4,15 +4,24 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateInferenceRouterInput(_Shape, kw_only=True):
-    inference_router_name: str = _field(name="InferenceRouterName")
-    routing_targets: list[RoutingTarget] = _field(name="RoutingTargets")
-    client_token: str | None = _field(default=None, name="ClientToken")
+    inference_router_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InferenceRouterName"
+    )
+    routing_targets: _t.Annotated[list[RoutingTarget], _Meta(extra={"min": 1})] = _field(
+        name="RoutingTargets"
+    )
+    client_token: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ClientToken"
+    )
     tags: list[Tag] | None = _field(default=None, name="Tags")
 
 

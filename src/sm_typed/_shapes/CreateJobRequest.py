@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,11 +16,15 @@ JobCategory = str
 
 
 class CreateJobRequest(_Shape, kw_only=True):
-    job_name: str = _field(name="JobName")
-    role_arn: str = _field(name="RoleArn")
+    job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobName")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     job_category: JobCategory = _field(name="JobCategory")
-    job_config_schema_version: str = _field(name="JobConfigSchemaVersion")
-    job_config_document: str = _field(name="JobConfigDocument")
+    job_config_schema_version: _t.Annotated[str, _Meta(extra={"min": 5})] = _field(
+        name="JobConfigSchemaVersion"
+    )
+    job_config_document: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="JobConfigDocument"
+    )
     tags: list[Tag] | None = _field(default=None, name="Tags")
 
 

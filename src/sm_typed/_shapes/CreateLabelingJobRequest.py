@@ -4,17 +4,22 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateLabelingJobRequest(_Shape, kw_only=True):
-    labeling_job_name: str = _field(name="LabelingJobName")
-    label_attribute_name: str = _field(name="LabelAttributeName")
+    labeling_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="LabelingJobName")
+    label_attribute_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="LabelAttributeName"
+    )
     input_config: LabelingJobInputConfig = _field(name="InputConfig")
     output_config: LabelingJobOutputConfig = _field(name="OutputConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     label_category_config_s3_uri: str | None = _field(default=None, name="LabelCategoryConfigS3Uri")
     stopping_conditions: LabelingJobStoppingConditions | None = _field(
         default=None, name="StoppingConditions"

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,9 +17,9 @@ ModelRegistrationMode = str
 
 
 class CreateMlflowAppRequest(_Shape, kw_only=True):
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     artifact_store_uri: str = _field(name="ArtifactStoreUri")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
     model_registration_mode: ModelRegistrationMode | None = _field(
         default=None, name="ModelRegistrationMode"

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,13 +16,15 @@ TrackingServerSize = str
 
 
 class CreateMlflowTrackingServerRequest(_Shape, kw_only=True):
-    tracking_server_name: str = _field(name="TrackingServerName")
+    tracking_server_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TrackingServerName"
+    )
     artifact_store_uri: str = _field(name="ArtifactStoreUri")
     tracking_server_size: TrackingServerSize | None = _field(
         default=None, name="TrackingServerSize"
     )
     mlflow_version: str | None = _field(default=None, name="MlflowVersion")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     automatic_model_registration: bool | None = _field(
         default=None, name="AutomaticModelRegistration"
     )
@@ -27,7 +32,9 @@ class CreateMlflowTrackingServerRequest(_Shape, kw_only=True):
         default=None, name="WeeklyMaintenanceWindowStart"
     )
     tags: list[Tag] | None = _field(default=None, name="Tags")
-    s3_bucket_owner_account_id: str | None = _field(default=None, name="S3BucketOwnerAccountId")
+    s3_bucket_owner_account_id: _t.Annotated[str, _Meta(extra={"min": 12})] | None = _field(
+        default=None, name="S3BucketOwnerAccountId"
+    )
     s3_bucket_owner_verification: bool | None = _field(
         default=None, name="S3BucketOwnerVerification"
     )

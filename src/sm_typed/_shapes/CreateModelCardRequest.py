@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import SensitiveShape as _SensitiveShape
@@ -16,7 +19,7 @@ class CreateModelCardRequest(_SensitiveShape, kw_only=True):
 
     __sensitive_fields__ = frozenset({"content"})
 
-    model_card_name: str = _field(name="ModelCardName")
+    model_card_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelCardName")
     security_config: ModelCardSecurityConfig | None = _field(default=None, name="SecurityConfig")
     content: str = _field(name="Content")
     model_card_status: ModelCardStatus = _field(name="ModelCardStatus")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +19,9 @@ class CreateModelInput(_Shape, kw_only=True):
     inference_execution_config: InferenceExecutionConfig | None = _field(
         default=None, name="InferenceExecutionConfig"
     )
-    execution_role_arn: str | None = _field(default=None, name="ExecutionRoleArn")
+    execution_role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="ExecutionRoleArn"
+    )
     tags: list[Tag] | None = _field(default=None, name="Tags")
     vpc_config: VpcConfig | None = _field(default=None, name="VpcConfig")
     enable_network_isolation: bool | None = _field(default=None, name="EnableNetworkIsolation")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,8 +19,12 @@ SkipModelValidation = str
 
 
 class CreateModelPackageInput(_Shape, kw_only=True):
-    model_package_name: str | None = _field(default=None, name="ModelPackageName")
-    model_package_group_name: str | None = _field(default=None, name="ModelPackageGroupName")
+    model_package_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageName"
+    )
+    model_package_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageGroupName"
+    )
     model_package_description: str | None = _field(default=None, name="ModelPackageDescription")
     model_package_registration_type: ModelPackageRegistrationType | None = _field(
         default=None, name="ModelPackageRegistrationType"
@@ -38,17 +45,19 @@ class CreateModelPackageInput(_Shape, kw_only=True):
     )
     metadata_properties: MetadataProperties | None = _field(default=None, name="MetadataProperties")
     model_metrics: ModelMetrics | None = _field(default=None, name="ModelMetrics")
-    client_token: str | None = _field(default=None, name="ClientToken")
+    client_token: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ClientToken"
+    )
     domain: str | None = _field(default=None, name="Domain")
     task: str | None = _field(default=None, name="Task")
     sample_payload_url: str | None = _field(default=None, name="SamplePayloadUrl")
-    customer_metadata_properties: dict[str, str] | None = _field(
+    customer_metadata_properties: dict[_t.Annotated[str, _Meta(extra={"min": 1})], _t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="CustomerMetadataProperties"
     )
     drift_check_baselines: DriftCheckBaselines | None = _field(
         default=None, name="DriftCheckBaselines"
     )
-    additional_inference_specifications: list[AdditionalInferenceSpecificationDefinition] | None = _field(
+    additional_inference_specifications: _t.Annotated[list[AdditionalInferenceSpecificationDefinition], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="AdditionalInferenceSpecifications"
     )
     skip_model_validation: SkipModelValidation | None = _field(

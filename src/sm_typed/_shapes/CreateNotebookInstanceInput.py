@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,19 +25,23 @@ class CreateNotebookInstanceInput(_Shape, kw_only=True):
     subnet_id: str | None = _field(default=None, name="SubnetId")
     security_group_ids: list[str] | None = _field(default=None, name="SecurityGroupIds")
     ip_address_type: IPAddressType | None = _field(default=None, name="IpAddressType")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
     tags: list[Tag] | None = _field(default=None, name="Tags")
     lifecycle_config_name: str | None = _field(default=None, name="LifecycleConfigName")
     direct_internet_access: DirectInternetAccess | None = _field(
         default=None, name="DirectInternetAccess"
     )
-    volume_size_in_gb: int | None = _field(default=None, name="VolumeSizeInGB")
+    volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="VolumeSizeInGB"
+    )
     accelerator_types: list[NotebookInstanceAcceleratorType] | None = _field(
         default=None, name="AcceleratorTypes"
     )
-    default_code_repository: str | None = _field(default=None, name="DefaultCodeRepository")
-    additional_code_repositories: list[str] | None = _field(
+    default_code_repository: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DefaultCodeRepository"
+    )
+    additional_code_repositories: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="AdditionalCodeRepositories"
     )
     root_access: RootAccess | None = _field(default=None, name="RootAccess")

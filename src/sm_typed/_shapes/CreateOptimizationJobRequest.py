@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,13 +16,17 @@ OptimizationJobDeploymentInstanceType = str
 
 
 class CreateOptimizationJobRequest(_Shape, kw_only=True):
-    optimization_job_name: str = _field(name="OptimizationJobName")
-    role_arn: str = _field(name="RoleArn")
+    optimization_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="OptimizationJobName"
+    )
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     model_source: OptimizationJobModelSource = _field(name="ModelSource")
     deployment_instance_type: OptimizationJobDeploymentInstanceType = _field(
         name="DeploymentInstanceType"
     )
-    max_instance_count: int | None = _field(default=None, name="MaxInstanceCount")
+    max_instance_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxInstanceCount"
+    )
     optimization_environment: dict[str, str] | None = _field(
         default=None, name="OptimizationEnvironment"
     )
@@ -28,7 +35,9 @@ class CreateOptimizationJobRequest(_Shape, kw_only=True):
     stopping_condition: StoppingCondition = _field(name="StoppingCondition")
     tags: list[Tag] | None = _field(default=None, name="Tags")
     vpc_config: OptimizationVpcConfig | None = _field(default=None, name="VpcConfig")
-    training_plan_arns: list[str] | None = _field(default=None, name="TrainingPlanArns")
+    training_plan_arns: list[_t.Annotated[str, _Meta(extra={"min": 50})]] | None = _field(
+        default=None, name="TrainingPlanArns"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,9 +17,11 @@ PartnerAppType = str
 
 
 class CreatePartnerAppRequest(_Shape, kw_only=True):
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     type: PartnerAppType = _field(name="Type")
-    execution_role_arn: str = _field(name="ExecutionRoleArn")
+    execution_role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="ExecutionRoleArn"
+    )
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
     maintenance_config: PartnerAppMaintenanceConfig | None = _field(
         default=None, name="MaintenanceConfig"
@@ -31,7 +36,9 @@ class CreatePartnerAppRequest(_Shape, kw_only=True):
     enable_auto_minor_version_upgrade: bool | None = _field(
         default=None, name="EnableAutoMinorVersionUpgrade"
     )
-    client_token: str | None = _field(default=None, name="ClientToken")
+    client_token: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ClientToken"
+    )
     tags: list[Tag] | None = _field(default=None, name="Tags")
 
 

@@ -4,26 +4,37 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreatePipelineRequest(_Shape, kw_only=True):
-    pipeline_name: str = _field(name="PipelineName")
-    pipeline_display_name: str | None = _field(default=None, name="PipelineDisplayName")
-    pipeline_definition: str | None = _field(default=None, name="PipelineDefinition")
+    pipeline_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="PipelineName")
+    pipeline_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineDisplayName"
+    )
+    pipeline_definition: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineDefinition"
+    )
     pipeline_definition_s3_location: PipelineDefinitionS3Location | None = _field(
         default=None, name="PipelineDefinitionS3Location"
     )
     pipeline_description: str | None = _field(default=None, name="PipelineDescription")
-    client_request_token: str | None = _field(default=None, name="ClientRequestToken")
-    role_arn: str = _field(name="RoleArn")
+    client_request_token: _t.Annotated[str, _Meta(extra={"min": 32})] | None = _field(
+        default=None, name="ClientRequestToken"
+    )
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     tags: list[Tag] | None = _field(default=None, name="Tags")
     parallelism_configuration: ParallelismConfiguration | None = _field(
         default=None, name="ParallelismConfiguration"
     )
-    pipeline_version_aliases: list[str] | None = _field(default=None, name="PipelineVersionAliases")
+    pipeline_version_aliases: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="PipelineVersionAliases"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,9 +15,11 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class CreatePresignedDomainUrlRequest(_Shape, kw_only=True):
     domain_id: str = _field(name="DomainId")
     user_profile_name: str = _field(name="UserProfileName")
-    session_expiration_duration_in_seconds: int | None = _field(
+    session_expiration_duration_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1800})] | None = _field(
         default=None, name="SessionExpirationDurationInSeconds"
     )
-    expires_in_seconds: int | None = _field(default=None, name="ExpiresInSeconds")
+    expires_in_seconds: _t.Annotated[int, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="ExpiresInSeconds"
+    )
     space_name: str | None = _field(default=None, name="SpaceName")
     landing_uri: str | None = _field(default=None, name="LandingUri")

@@ -4,14 +4,19 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreatePresignedMlflowAppUrlRequest(_Shape, kw_only=True):
-    arn: str = _field(name="Arn")
-    expires_in_seconds: int | None = _field(default=None, name="ExpiresInSeconds")
-    session_expiration_duration_in_seconds: int | None = _field(
+    arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Arn")
+    expires_in_seconds: _t.Annotated[int, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="ExpiresInSeconds"
+    )
+    session_expiration_duration_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1800})] | None = _field(
         default=None, name="SessionExpirationDurationInSeconds"
     )

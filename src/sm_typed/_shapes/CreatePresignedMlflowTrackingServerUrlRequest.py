@@ -4,14 +4,21 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreatePresignedMlflowTrackingServerUrlRequest(_Shape, kw_only=True):
-    tracking_server_name: str = _field(name="TrackingServerName")
-    expires_in_seconds: int | None = _field(default=None, name="ExpiresInSeconds")
-    session_expiration_duration_in_seconds: int | None = _field(
+    tracking_server_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TrackingServerName"
+    )
+    expires_in_seconds: _t.Annotated[int, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="ExpiresInSeconds"
+    )
+    session_expiration_duration_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1800})] | None = _field(
         default=None, name="SessionExpirationDurationInSeconds"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,6 +14,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class CreatePresignedNotebookInstanceUrlInput(_Shape, kw_only=True):
     notebook_instance_name: str = _field(name="NotebookInstanceName")
-    session_expiration_duration_in_seconds: int | None = _field(
+    session_expiration_duration_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1800})] | None = _field(
         default=None, name="SessionExpirationDurationInSeconds"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +17,9 @@ class CreateProcessingJobRequest(_Shape, kw_only=True):
     processing_output_config: ProcessingOutputConfig | None = _field(
         default=None, name="ProcessingOutputConfig"
     )
-    processing_job_name: str = _field(name="ProcessingJobName")
+    processing_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ProcessingJobName"
+    )
     processing_resources: ProcessingResources = _field(name="ProcessingResources")
     stopping_condition: ProcessingStoppingCondition | None = _field(
         default=None, name="StoppingCondition"
@@ -22,7 +27,7 @@ class CreateProcessingJobRequest(_Shape, kw_only=True):
     app_specification: AppSpecification = _field(name="AppSpecification")
     environment: dict[str, str] | None = _field(default=None, name="Environment")
     network_config: NetworkConfig | None = _field(default=None, name="NetworkConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     tags: list[Tag] | None = _field(default=None, name="Tags")
     experiment_config: ExperimentConfig | None = _field(default=None, name="ExperimentConfig")
 

@@ -4,19 +4,22 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateProjectInput(_Shape, kw_only=True):
-    project_name: str = _field(name="ProjectName")
+    project_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ProjectName")
     project_description: str | None = _field(default=None, name="ProjectDescription")
     service_catalog_provisioning_details: ServiceCatalogProvisioningDetails | None = _field(
         default=None, name="ServiceCatalogProvisioningDetails"
     )
     tags: list[Tag] | None = _field(default=None, name="Tags")
-    template_providers: list[CreateTemplateProvider] | None = _field(
+    template_providers: _t.Annotated[list[CreateTemplateProvider], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="TemplateProviders"
     )
 

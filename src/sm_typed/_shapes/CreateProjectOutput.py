@@ -4,11 +4,14 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateProjectOutput(_Shape, kw_only=True):
-    project_arn: str = _field(name="ProjectArn")
-    project_id: str = _field(name="ProjectId")
+    project_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ProjectArn")
+    project_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ProjectId")

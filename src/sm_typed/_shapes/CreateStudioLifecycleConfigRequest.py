@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +17,9 @@ StudioLifecycleConfigAppType = str
 
 class CreateStudioLifecycleConfigRequest(_Shape, kw_only=True):
     studio_lifecycle_config_name: str = _field(name="StudioLifecycleConfigName")
-    studio_lifecycle_config_content: str = _field(name="StudioLifecycleConfigContent")
+    studio_lifecycle_config_content: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="StudioLifecycleConfigContent"
+    )
     studio_lifecycle_config_app_type: StudioLifecycleConfigAppType = _field(
         name="StudioLifecycleConfigAppType"
     )

@@ -4,19 +4,24 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateTrainingJobRequest(_Shape, kw_only=True):
-    training_job_name: str = _field(name="TrainingJobName")
+    training_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TrainingJobName")
     hyper_parameters: dict[str, str] | None = _field(default=None, name="HyperParameters")
     algorithm_specification: AlgorithmSpecification | None = _field(
         default=None, name="AlgorithmSpecification"
     )
-    role_arn: str = _field(name="RoleArn")
-    input_data_config: list[Channel] | None = _field(default=None, name="InputDataConfig")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
+    input_data_config: _t.Annotated[list[Channel], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InputDataConfig"
+    )
     output_data_config: OutputDataConfig = _field(name="OutputDataConfig")
     resource_config: ResourceConfig | None = _field(default=None, name="ResourceConfig")
     vpc_config: VpcConfig | None = _field(default=None, name="VpcConfig")

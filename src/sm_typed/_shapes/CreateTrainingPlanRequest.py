@@ -4,15 +4,20 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateTrainingPlanRequest(_Shape, kw_only=True):
-    training_plan_name: str = _field(name="TrainingPlanName")
-    training_plan_offering_id: str = _field(name="TrainingPlanOfferingId")
-    spare_instance_count_per_ultra_server: int | None = _field(
+    training_plan_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TrainingPlanName")
+    training_plan_offering_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TrainingPlanOfferingId"
+    )
+    spare_instance_count_per_ultra_server: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
         default=None, name="SpareInstanceCountPerUltraServer"
     )
     tags: list[Tag] | None = _field(default=None, name="Tags")

@@ -4,16 +4,23 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateTrainingSessionRequest(_Shape, kw_only=True):
-    training_session_name: str = _field(name="TrainingSessionName")
-    model_package_group_arn: str | None = _field(default=None, name="ModelPackageGroupArn")
+    training_session_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TrainingSessionName"
+    )
+    model_package_group_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageGroupArn"
+    )
     lora_config: LoraConfig = _field(name="LoraConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     vpc_config: VpcConfig | None = _field(default=None, name="VpcConfig")
     model_config: TrainingSessionModelConfig = _field(name="ModelConfig")
     output_config: TrainingSessionOutputConfig = _field(name="OutputConfig")

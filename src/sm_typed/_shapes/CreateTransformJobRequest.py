@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,11 +16,15 @@ BatchStrategy = str
 
 
 class CreateTransformJobRequest(_Shape, kw_only=True):
-    transform_job_name: str = _field(name="TransformJobName")
+    transform_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TransformJobName")
     model_name: str = _field(name="ModelName")
-    max_concurrent_transforms: int | None = _field(default=None, name="MaxConcurrentTransforms")
+    max_concurrent_transforms: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MaxConcurrentTransforms"
+    )
     model_client_config: ModelClientConfig | None = _field(default=None, name="ModelClientConfig")
-    max_payload_in_mb: int | None = _field(default=None, name="MaxPayloadInMB")
+    max_payload_in_mb: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MaxPayloadInMB"
+    )
     batch_strategy: BatchStrategy | None = _field(default=None, name="BatchStrategy")
     environment: dict[str, str] | None = _field(default=None, name="Environment")
     transform_input: TransformInput = _field(name="TransformInput")

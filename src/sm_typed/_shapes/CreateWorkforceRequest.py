@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +19,7 @@ class CreateWorkforceRequest(_Shape, kw_only=True):
     cognito_config: CognitoConfig | None = _field(default=None, name="CognitoConfig")
     oidc_config: OidcConfig | None = _field(default=None, name="OidcConfig")
     source_ip_config: SourceIpConfig | None = _field(default=None, name="SourceIpConfig")
-    workforce_name: str = _field(name="WorkforceName")
+    workforce_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="WorkforceName")
     tags: list[Tag] | None = _field(default=None, name="Tags")
     workforce_vpc_config: WorkforceVpcConfigRequest | None = _field(
         default=None, name="WorkforceVpcConfig"

@@ -4,16 +4,23 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class CreateWorkteamRequest(_Shape, kw_only=True):
-    workteam_name: str = _field(name="WorkteamName")
-    workforce_name: str | None = _field(default=None, name="WorkforceName")
-    member_definitions: list[MemberDefinition] = _field(name="MemberDefinitions")
-    description: str = _field(name="Description")
+    workteam_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="WorkteamName")
+    workforce_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="WorkforceName"
+    )
+    member_definitions: _t.Annotated[list[MemberDefinition], _Meta(extra={"min": 1})] = _field(
+        name="MemberDefinitions"
+    )
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Description")
     notification_configuration: NotificationConfiguration | None = _field(
         default=None, name="NotificationConfiguration"
     )

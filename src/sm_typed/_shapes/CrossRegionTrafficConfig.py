@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,5 +22,9 @@ class CrossRegionTrafficConfig(_Shape, kw_only=True):
     counted. A request over the cap fails with a `ThrottlingException`.
     """
 
-    max_invocations_per_second_per_instance: int = _field(name="MaxInvocationsPerSecondPerInstance")
-    max_cross_region_percent_per_endpoint: int = _field(name="MaxCrossRegionPercentPerEndpoint")
+    max_invocations_per_second_per_instance: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="MaxInvocationsPerSecondPerInstance"
+    )
+    max_cross_region_percent_per_endpoint: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="MaxCrossRegionPercentPerEndpoint"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,6 +18,8 @@ class CustomImage(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-byoi.html).
     """
 
-    image_name: str = _field(name="ImageName")
-    image_version_number: int | None = _field(default=None, name="ImageVersionNumber")
+    image_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ImageName")
+    image_version_number: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="ImageVersionNumber"
+    )
     app_image_config_name: str = _field(name="AppImageConfigName")

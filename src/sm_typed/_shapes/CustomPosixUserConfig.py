@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,5 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class CustomPosixUserConfig(_Shape, kw_only=True):
     """Details about the POSIX identity that is used for file system operations."""
 
-    uid: int = _field(name="Uid")
-    gid: int = _field(name="Gid")
+    uid: _t.Annotated[int, _Meta(extra={"min": 10000})] = _field(name="Uid")
+    gid: _t.Annotated[int, _Meta(extra={"min": 1001})] = _field(name="Gid")

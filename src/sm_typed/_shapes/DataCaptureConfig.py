@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,10 +16,14 @@ class DataCaptureConfig(_Shape, kw_only=True):
     """Configuration to control how SageMaker AI captures inference data."""
 
     enable_capture: bool | None = _field(default=None, name="EnableCapture")
-    initial_sampling_percentage: int = _field(name="InitialSamplingPercentage")
+    initial_sampling_percentage: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(
+        name="InitialSamplingPercentage"
+    )
     destination_s3_uri: str = _field(name="DestinationS3Uri")
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
-    capture_options: list[CaptureOption] = _field(name="CaptureOptions")
+    capture_options: _t.Annotated[list[CaptureOption], _Meta(extra={"min": 1})] = _field(
+        name="CaptureOptions"
+    )
     capture_content_type_header: CaptureContentTypeHeader | None = _field(
         default=None, name="CaptureContentTypeHeader"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,6 +20,8 @@ class DataCaptureConfigSummary(_Shape, kw_only=True):
 
     enable_capture: bool = _field(name="EnableCapture")
     capture_status: CaptureStatus = _field(name="CaptureStatus")
-    current_sampling_percentage: int = _field(name="CurrentSamplingPercentage")
+    current_sampling_percentage: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(
+        name="CurrentSamplingPercentage"
+    )
     destination_s3_uri: str = _field(name="DestinationS3Uri")
     kms_key_id: str = _field(name="KmsKeyId")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class DataCatalogConfig(_Shape, kw_only=True):
     """The meta data of the Glue table which serves as data catalog for the `OfflineStore`."""
 
-    table_name: str = _field(name="TableName")
-    catalog: str = _field(name="Catalog")
-    database: str = _field(name="Database")
+    table_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TableName")
+    catalog: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Catalog")
+    database: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Database")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,7 +23,9 @@ class DebugHookConfig(_Shape, kw_only=True):
 
     local_path: str | None = _field(default=None, name="LocalPath")
     s3_output_path: str = _field(name="S3OutputPath")
-    hook_parameters: dict[str, str] | None = _field(default=None, name="HookParameters")
+    hook_parameters: dict[_t.Annotated[str, _Meta(extra={"min": 1})], str] | None = _field(
+        default=None, name="HookParameters"
+    )
     collection_configurations: list[CollectionConfiguration] | None = _field(
         default=None, name="CollectionConfigurations"
     )

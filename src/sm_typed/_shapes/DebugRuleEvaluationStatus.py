@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +19,9 @@ RuleEvaluationStatus = str
 class DebugRuleEvaluationStatus(_Shape, kw_only=True):
     """Information about the status of the rule evaluation."""
 
-    rule_configuration_name: str | None = _field(default=None, name="RuleConfigurationName")
+    rule_configuration_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="RuleConfigurationName"
+    )
     rule_evaluation_job_arn: str | None = _field(default=None, name="RuleEvaluationJobArn")
     rule_evaluation_status: RuleEvaluationStatus | None = _field(
         default=None, name="RuleEvaluationStatus"

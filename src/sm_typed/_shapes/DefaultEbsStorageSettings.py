@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,9 @@ class DefaultEbsStorageSettings(_Shape, kw_only=True):
     user profile.
     """
 
-    default_ebs_volume_size_in_gb: int = _field(name="DefaultEbsVolumeSizeInGb")
-    maximum_ebs_volume_size_in_gb: int = _field(name="MaximumEbsVolumeSizeInGb")
+    default_ebs_volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 5})] = _field(
+        name="DefaultEbsVolumeSizeInGb"
+    )
+    maximum_ebs_volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 5})] = _field(
+        name="MaximumEbsVolumeSizeInGb"
+    )

@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DeleteClusterExtensionResponse(_Shape, kw_only=True):
-    extension_arn: str = _field(name="ExtensionArn")
+    extension_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ExtensionArn")

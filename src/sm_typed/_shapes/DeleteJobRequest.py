@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,5 +16,5 @@ JobCategory = str
 
 
 class DeleteJobRequest(_Shape, kw_only=True):
-    job_name: str = _field(name="JobName")
+    job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobName")
     job_category: JobCategory = _field(name="JobCategory")

@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DeletePartnerAppResponse(_Shape, kw_only=True):
-    arn: str | None = _field(default=None, name="Arn")
+    arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Arn")

@@ -4,11 +4,16 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DeletePipelineRequest(_Shape, kw_only=True):
-    pipeline_name: str = _field(name="PipelineName")
-    client_request_token: str | None = _field(default=None, name="ClientRequestToken")
+    pipeline_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="PipelineName")
+    client_request_token: _t.Annotated[str, _Meta(extra={"min": 32})] | None = _field(
+        default=None, name="ClientRequestToken"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,4 +14,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class DeleteTagsInput(_Shape, kw_only=True):
     resource_arn: str = _field(name="ResourceArn")
-    tag_keys: list[str] = _field(name="TagKeys")
+    tag_keys: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] = _field(
+        name="TagKeys"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,8 +18,10 @@ class DeploymentConfiguration(_Shape, kw_only=True):
     rolling_update_policy: RollingDeploymentPolicy | None = _field(
         default=None, name="RollingUpdatePolicy"
     )
-    wait_interval_in_seconds: int | None = _field(default=None, name="WaitIntervalInSeconds")
-    auto_rollback_configuration: list[AlarmDetails] | None = _field(
+    wait_interval_in_seconds: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="WaitIntervalInSeconds"
+    )
+    auto_rollback_configuration: _t.Annotated[list[AlarmDetails], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="AutoRollbackConfiguration"
     )
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class DeploymentStageStatusSummary(_Shape, kw_only=True):
     """Contains information summarizing the deployment stage results."""
 
-    stage_name: str = _field(name="StageName")
+    stage_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="StageName")
     device_selection_config: DeviceSelectionConfig = _field(name="DeviceSelectionConfig")
     deployment_config: EdgeDeploymentConfig = _field(name="DeploymentConfig")
     deployment_status: EdgeDeploymentStatus = _field(name="DeploymentStatus")

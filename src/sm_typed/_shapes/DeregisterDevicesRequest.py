@@ -4,11 +4,14 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DeregisterDevicesRequest(_Shape, kw_only=True):
-    device_fleet_name: str = _field(name="DeviceFleetName")
-    device_names: list[str] = _field(name="DeviceNames")
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceFleetName")
+    device_names: list[_t.Annotated[str, _Meta(extra={"min": 1})]] = _field(name="DeviceNames")

@@ -4,10 +4,15 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeAIBenchmarkJobRequest(_Shape, kw_only=True):
-    ai_benchmark_job_name: str = _field(name="AIBenchmarkJobName")
+    ai_benchmark_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="AIBenchmarkJobName"
+    )

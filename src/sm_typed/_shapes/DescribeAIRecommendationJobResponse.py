@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,7 +17,9 @@ AIRecommendationJobStatus = str
 
 
 class DescribeAIRecommendationJobResponse(_Shape, kw_only=True):
-    ai_recommendation_job_name: str = _field(name="AIRecommendationJobName")
+    ai_recommendation_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="AIRecommendationJobName"
+    )
     ai_recommendation_job_arn: str = _field(name="AIRecommendationJobArn")
     ai_recommendation_job_status: AIRecommendationJobStatus = _field(
         name="AIRecommendationJobStatus"
@@ -26,13 +30,15 @@ class DescribeAIRecommendationJobResponse(_Shape, kw_only=True):
     inference_specification: AIRecommendationInferenceSpecification | None = _field(
         default=None, name="InferenceSpecification"
     )
-    ai_workload_config_identifier: str = _field(name="AIWorkloadConfigIdentifier")
+    ai_workload_config_identifier: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="AIWorkloadConfigIdentifier"
+    )
     optimize_model: bool | None = _field(default=None, name="OptimizeModel")
     performance_target: AIRecommendationPerformanceTarget | None = _field(
         default=None, name="PerformanceTarget"
     )
     recommendations: list[AIRecommendation] | None = _field(default=None, name="Recommendations")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     compute_spec: AIRecommendationComputeSpec | None = _field(default=None, name="ComputeSpec")
     adapter_source: AIAdapterSource | None = _field(default=None, name="AdapterSource")
     creation_time: _dt.datetime = _field(name="CreationTime")

@@ -5,14 +5,18 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeAIWorkloadConfigResponse(_Shape, kw_only=True):
-    ai_workload_config_name: str = _field(name="AIWorkloadConfigName")
+    ai_workload_config_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="AIWorkloadConfigName"
+    )
     ai_workload_config_arn: str = _field(name="AIWorkloadConfigArn")
     dataset_config: AIDatasetConfig | None = _field(default=None, name="DatasetConfig")
     ai_workload_configs: AIWorkloadConfigs | None = _field(default=None, name="AIWorkloadConfigs")

@@ -5,14 +5,18 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeArtifactResponse(_Shape, kw_only=True):
-    artifact_name: str | None = _field(default=None, name="ArtifactName")
+    artifact_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ArtifactName"
+    )
     artifact_arn: str | None = _field(default=None, name="ArtifactArn")
     source: ArtifactSource | None = _field(default=None, name="Source")
     artifact_type: str | None = _field(default=None, name="ArtifactType")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,11 +19,13 @@ ProblemType = str
 
 
 class DescribeAutoMLJobResponse(_Shape, kw_only=True):
-    auto_ml_job_name: str = _field(name="AutoMLJobName")
-    auto_ml_job_arn: str = _field(name="AutoMLJobArn")
-    input_data_config: list[AutoMLChannel] = _field(name="InputDataConfig")
+    auto_ml_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AutoMLJobName")
+    auto_ml_job_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AutoMLJobArn")
+    input_data_config: _t.Annotated[list[AutoMLChannel], _Meta(extra={"min": 1})] = _field(
+        name="InputDataConfig"
+    )
     output_data_config: AutoMLOutputDataConfig = _field(name="OutputDataConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     auto_ml_job_objective: AutoMLJobObjective | None = _field(
         default=None, name="AutoMLJobObjective"
     )
@@ -31,7 +35,7 @@ class DescribeAutoMLJobResponse(_Shape, kw_only=True):
     end_time: _dt.datetime | None = _field(default=None, name="EndTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
     failure_reason: str | None = _field(default=None, name="FailureReason")
-    partial_failure_reasons: list[AutoMLPartialFailureReason] | None = _field(
+    partial_failure_reasons: _t.Annotated[list[AutoMLPartialFailureReason], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PartialFailureReasons"
     )
     best_candidate: AutoMLCandidate | None = _field(default=None, name="BestCandidate")

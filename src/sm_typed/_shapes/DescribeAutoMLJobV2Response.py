@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,11 +19,13 @@ AutoMLProblemTypeConfigName = str
 
 
 class DescribeAutoMLJobV2Response(_Shape, kw_only=True):
-    auto_ml_job_name: str = _field(name="AutoMLJobName")
-    auto_ml_job_arn: str = _field(name="AutoMLJobArn")
-    auto_ml_job_input_data_config: list[AutoMLJobChannel] = _field(name="AutoMLJobInputDataConfig")
+    auto_ml_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AutoMLJobName")
+    auto_ml_job_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AutoMLJobArn")
+    auto_ml_job_input_data_config: _t.Annotated[list[AutoMLJobChannel], _Meta(extra={"min": 1})] = _field(
+        name="AutoMLJobInputDataConfig"
+    )
     output_data_config: AutoMLOutputDataConfig = _field(name="OutputDataConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     auto_ml_job_objective: AutoMLJobObjective | None = _field(
         default=None, name="AutoMLJobObjective"
     )
@@ -35,7 +39,7 @@ class DescribeAutoMLJobV2Response(_Shape, kw_only=True):
     end_time: _dt.datetime | None = _field(default=None, name="EndTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
     failure_reason: str | None = _field(default=None, name="FailureReason")
-    partial_failure_reasons: list[AutoMLPartialFailureReason] | None = _field(
+    partial_failure_reasons: _t.Annotated[list[AutoMLPartialFailureReason], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PartialFailureReasons"
     )
     best_candidate: AutoMLCandidate | None = _field(default=None, name="BestCandidate")

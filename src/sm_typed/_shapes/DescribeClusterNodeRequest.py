@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,5 +14,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class DescribeClusterNodeRequest(_Shape, kw_only=True):
     cluster_name: str = _field(name="ClusterName")
-    node_id: str | None = _field(default=None, name="NodeId")
-    node_logical_id: str | None = _field(default=None, name="NodeLogicalId")
+    node_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="NodeId")
+    node_logical_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NodeLogicalId"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -24,7 +26,7 @@ class DescribeClusterOperationResponse(_Shape, kw_only=True):
     scaling_details: list[ClusterOperationScalingDetails] | None = _field(
         default=None, name="ScalingDetails"
     )
-    deep_health_check_details: list[InstanceGroupHealthCheckConfiguration] | None = _field(
+    deep_health_check_details: _t.Annotated[list[InstanceGroupHealthCheckConfiguration], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="DeepHealthCheckDetails"
     )
 

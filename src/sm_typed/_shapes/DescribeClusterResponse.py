@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,9 @@ ClusterStatus = str
 
 class DescribeClusterResponse(_Shape, kw_only=True):
     cluster_arn: str = _field(name="ClusterArn")
-    cluster_name: str | None = _field(default=None, name="ClusterName")
+    cluster_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ClusterName"
+    )
     cluster_status: ClusterStatus = _field(name="ClusterStatus")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     failure_message: str | None = _field(default=None, name="FailureMessage")
@@ -38,7 +42,9 @@ class DescribeClusterResponse(_Shape, kw_only=True):
     node_provisioning_mode: ClusterNodeProvisioningMode | None = _field(
         default=None, name="NodeProvisioningMode"
     )
-    cluster_role: str | None = _field(default=None, name="ClusterRole")
+    cluster_role: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="ClusterRole"
+    )
     auto_scaling: ClusterAutoScalingConfigOutput | None = _field(default=None, name="AutoScaling")
 
 

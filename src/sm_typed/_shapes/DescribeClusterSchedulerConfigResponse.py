@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,7 @@ SchedulerResourceStatus = str
 class DescribeClusterSchedulerConfigResponse(_Shape, kw_only=True):
     cluster_scheduler_config_arn: str = _field(name="ClusterSchedulerConfigArn")
     cluster_scheduler_config_id: str = _field(name="ClusterSchedulerConfigId")
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     cluster_scheduler_config_version: int = _field(name="ClusterSchedulerConfigVersion")
     status: SchedulerResourceStatus = _field(name="Status")
     failure_reason: str | None = _field(default=None, name="FailureReason")

@@ -5,15 +5,21 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeCodeRepositoryOutput(_Shape, kw_only=True):
-    code_repository_name: str = _field(name="CodeRepositoryName")
-    code_repository_arn: str = _field(name="CodeRepositoryArn")
+    code_repository_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="CodeRepositoryName"
+    )
+    code_repository_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="CodeRepositoryArn"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
     git_config: GitConfig | None = _field(default=None, name="GitConfig")

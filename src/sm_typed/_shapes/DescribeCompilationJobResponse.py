@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,20 +17,24 @@ CompilationJobStatus = str
 
 
 class DescribeCompilationJobResponse(_Shape, kw_only=True):
-    compilation_job_name: str = _field(name="CompilationJobName")
+    compilation_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="CompilationJobName"
+    )
     compilation_job_arn: str = _field(name="CompilationJobArn")
     compilation_job_status: CompilationJobStatus = _field(name="CompilationJobStatus")
     compilation_start_time: _dt.datetime | None = _field(default=None, name="CompilationStartTime")
     compilation_end_time: _dt.datetime | None = _field(default=None, name="CompilationEndTime")
     stopping_condition: StoppingCondition = _field(name="StoppingCondition")
     inference_image: str | None = _field(default=None, name="InferenceImage")
-    model_package_version_arn: str | None = _field(default=None, name="ModelPackageVersionArn")
+    model_package_version_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageVersionArn"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
     failure_reason: str = _field(name="FailureReason")
     model_artifacts: ModelArtifacts = _field(name="ModelArtifacts")
     model_digests: ModelDigests | None = _field(default=None, name="ModelDigests")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     input_config: InputConfig = _field(name="InputConfig")
     output_config: OutputConfig = _field(name="OutputConfig")
     vpc_config: NeoVpcConfig | None = _field(default=None, name="VpcConfig")

@@ -5,14 +5,18 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeContextResponse(_Shape, kw_only=True):
-    context_name: str | None = _field(default=None, name="ContextName")
+    context_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ContextName"
+    )
     context_arn: str | None = _field(default=None, name="ContextArn")
     source: ContextSource | None = _field(default=None, name="Source")
     context_type: str | None = _field(default=None, name="ContextType")

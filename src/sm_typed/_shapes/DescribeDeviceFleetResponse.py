@@ -5,20 +5,26 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeDeviceFleetResponse(_Shape, kw_only=True):
-    device_fleet_name: str = _field(name="DeviceFleetName")
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceFleetName")
     device_fleet_arn: str = _field(name="DeviceFleetArn")
     output_config: EdgeOutputConfig = _field(name="OutputConfig")
-    description: str | None = _field(default=None, name="Description")
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     iot_role_alias: str | None = _field(default=None, name="IotRoleAlias")
 
 

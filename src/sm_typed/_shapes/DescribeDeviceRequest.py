@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,5 +14,5 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class DescribeDeviceRequest(_Shape, kw_only=True):
     next_token: str | None = _field(default=None, name="NextToken")
-    device_name: str = _field(name="DeviceName")
-    device_fleet_name: str = _field(name="DeviceFleetName")
+    device_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceName")
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceFleetName")

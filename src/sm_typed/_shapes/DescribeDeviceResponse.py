@@ -5,24 +5,32 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeDeviceResponse(_Shape, kw_only=True):
-    device_arn: str | None = _field(default=None, name="DeviceArn")
-    device_name: str = _field(name="DeviceName")
-    description: str | None = _field(default=None, name="Description")
-    device_fleet_name: str = _field(name="DeviceFleetName")
+    device_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="DeviceArn"
+    )
+    device_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceName")
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceFleetName")
     iot_thing_name: str | None = _field(default=None, name="IotThingName")
     registration_time: _dt.datetime = _field(name="RegistrationTime")
     latest_heartbeat: _dt.datetime | None = _field(default=None, name="LatestHeartbeat")
     models: list[EdgeModel] | None = _field(default=None, name="Models")
     max_models: int | None = _field(default=None, name="MaxModels")
     next_token: str | None = _field(default=None, name="NextToken")
-    agent_version: str | None = _field(default=None, name="AgentVersion")
+    agent_version: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AgentVersion"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -46,7 +48,9 @@ class DescribeDomainResponse(_Shape, kw_only=True):
     home_efs_file_system_kms_key_id: str | None = _field(
         default=None, name="HomeEfsFileSystemKmsKeyId"
     )
-    subnet_ids: list[str] | None = _field(default=None, name="SubnetIds")
+    subnet_ids: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SubnetIds"
+    )
     url: str | None = _field(default=None, name="Url")
     vpc_id: str | None = _field(default=None, name="VpcId")
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")

@@ -4,12 +4,17 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeEdgeDeploymentPlanRequest(_Shape, kw_only=True):
-    edge_deployment_plan_name: str = _field(name="EdgeDeploymentPlanName")
+    edge_deployment_plan_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EdgeDeploymentPlanName"
+    )
     next_token: str | None = _field(default=None, name="NextToken")
     max_results: int | None = _field(default=None, name="MaxResults")

@@ -5,17 +5,23 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeEdgeDeploymentPlanResponse(_Shape, kw_only=True):
-    edge_deployment_plan_arn: str = _field(name="EdgeDeploymentPlanArn")
-    edge_deployment_plan_name: str = _field(name="EdgeDeploymentPlanName")
+    edge_deployment_plan_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="EdgeDeploymentPlanArn"
+    )
+    edge_deployment_plan_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EdgeDeploymentPlanName"
+    )
     model_configs: list[EdgeDeploymentModelConfig] = _field(name="ModelConfigs")
-    device_fleet_name: str = _field(name="DeviceFleetName")
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceFleetName")
     edge_deployment_success: int | None = _field(default=None, name="EdgeDeploymentSuccess")
     edge_deployment_pending: int | None = _field(default=None, name="EdgeDeploymentPending")
     edge_deployment_failed: int | None = _field(default=None, name="EdgeDeploymentFailed")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,12 +17,24 @@ EdgePackagingJobStatus = str
 
 
 class DescribeEdgePackagingJobResponse(_Shape, kw_only=True):
-    edge_packaging_job_arn: str = _field(name="EdgePackagingJobArn")
-    edge_packaging_job_name: str = _field(name="EdgePackagingJobName")
-    compilation_job_name: str | None = _field(default=None, name="CompilationJobName")
-    model_name: str | None = _field(default=None, name="ModelName")
-    model_version: str | None = _field(default=None, name="ModelVersion")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    edge_packaging_job_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="EdgePackagingJobArn"
+    )
+    edge_packaging_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EdgePackagingJobName"
+    )
+    compilation_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="CompilationJobName"
+    )
+    model_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelName"
+    )
+    model_version: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelVersion"
+    )
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     output_config: EdgeOutputConfig | None = _field(default=None, name="OutputConfig")
     resource_key: str | None = _field(default=None, name="ResourceKey")
     edge_packaging_job_status: EdgePackagingJobStatus = _field(name="EdgePackagingJobStatus")

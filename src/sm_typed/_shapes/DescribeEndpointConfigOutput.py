@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,8 +15,12 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class DescribeEndpointConfigOutput(_Shape, kw_only=True):
     endpoint_config_name: str = _field(name="EndpointConfigName")
-    endpoint_config_arn: str = _field(name="EndpointConfigArn")
-    production_variants: list[ProductionVariant] = _field(name="ProductionVariants")
+    endpoint_config_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="EndpointConfigArn"
+    )
+    production_variants: _t.Annotated[list[ProductionVariant], _Meta(extra={"min": 1})] = _field(
+        name="ProductionVariants"
+    )
     data_capture_config: DataCaptureConfig | None = _field(default=None, name="DataCaptureConfig")
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
     creation_time: _dt.datetime = _field(name="CreationTime")
@@ -22,10 +28,12 @@ class DescribeEndpointConfigOutput(_Shape, kw_only=True):
         default=None, name="AsyncInferenceConfig"
     )
     explainer_config: ExplainerConfig | None = _field(default=None, name="ExplainerConfig")
-    shadow_production_variants: list[ProductionVariant] | None = _field(
+    shadow_production_variants: _t.Annotated[list[ProductionVariant], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ShadowProductionVariants"
     )
-    execution_role_arn: str | None = _field(default=None, name="ExecutionRoleArn")
+    execution_role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="ExecutionRoleArn"
+    )
     vpc_config: VpcConfig | None = _field(default=None, name="VpcConfig")
     enable_network_isolation: bool | None = _field(default=None, name="EnableNetworkIsolation")
     metrics_config: MetricsConfig | None = _field(default=None, name="MetricsConfig")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,9 +18,9 @@ EndpointStatus = str
 
 class DescribeEndpointOutput(_Shape, kw_only=True):
     endpoint_name: str = _field(name="EndpointName")
-    endpoint_arn: str = _field(name="EndpointArn")
+    endpoint_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="EndpointArn")
     endpoint_config_name: str | None = _field(default=None, name="EndpointConfigName")
-    production_variants: list[ProductionVariantSummary] | None = _field(
+    production_variants: _t.Annotated[list[ProductionVariantSummary], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ProductionVariants"
     )
     data_capture_config: DataCaptureConfigSummary | None = _field(
@@ -38,7 +40,7 @@ class DescribeEndpointOutput(_Shape, kw_only=True):
         default=None, name="PendingDeploymentSummary"
     )
     explainer_config: ExplainerConfig | None = _field(default=None, name="ExplainerConfig")
-    shadow_production_variants: list[ProductionVariantSummary] | None = _field(
+    shadow_production_variants: _t.Annotated[list[ProductionVariantSummary], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ShadowProductionVariants"
     )
     metrics_config: MetricsConfig | None = _field(default=None, name="MetricsConfig")

@@ -5,16 +5,22 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeExperimentResponse(_Shape, kw_only=True):
-    experiment_name: str | None = _field(default=None, name="ExperimentName")
+    experiment_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ExperimentName"
+    )
     experiment_arn: str | None = _field(default=None, name="ExperimentArn")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
     source: ExperimentSource | None = _field(default=None, name="Source")
     description: str | None = _field(default=None, name="Description")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")

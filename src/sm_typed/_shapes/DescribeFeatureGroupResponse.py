@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,10 +18,16 @@ FeatureGroupStatus = str
 
 class DescribeFeatureGroupResponse(_Shape, kw_only=True):
     feature_group_arn: str = _field(name="FeatureGroupArn")
-    feature_group_name: str = _field(name="FeatureGroupName")
-    record_identifier_feature_name: str = _field(name="RecordIdentifierFeatureName")
-    event_time_feature_name: str = _field(name="EventTimeFeatureName")
-    feature_definitions: list[FeatureDefinition] = _field(name="FeatureDefinitions")
+    feature_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="FeatureGroupName")
+    record_identifier_feature_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="RecordIdentifierFeatureName"
+    )
+    event_time_feature_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EventTimeFeatureName"
+    )
+    feature_definitions: _t.Annotated[list[FeatureDefinition], _Meta(extra={"min": 1})] = _field(
+        name="FeatureDefinitions"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
     online_store_config: OnlineStoreConfig | None = _field(default=None, name="OnlineStoreConfig")
@@ -29,7 +37,9 @@ class DescribeFeatureGroupResponse(_Shape, kw_only=True):
     throughput_config: ThroughputConfigDescription | None = _field(
         default=None, name="ThroughputConfig"
     )
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     feature_group_status: FeatureGroupStatus | None = _field(
         default=None, name="FeatureGroupStatus"
     )

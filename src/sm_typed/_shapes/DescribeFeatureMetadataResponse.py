@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,8 +18,8 @@ FeatureType = str
 
 class DescribeFeatureMetadataResponse(_Shape, kw_only=True):
     feature_group_arn: str = _field(name="FeatureGroupArn")
-    feature_group_name: str = _field(name="FeatureGroupName")
-    feature_name: str = _field(name="FeatureName")
+    feature_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="FeatureGroupName")
+    feature_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="FeatureName")
     feature_type: FeatureType = _field(name="FeatureType")
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")

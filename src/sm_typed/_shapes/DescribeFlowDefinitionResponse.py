@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +18,9 @@ FlowDefinitionStatus = str
 
 class DescribeFlowDefinitionResponse(_Shape, kw_only=True):
     flow_definition_arn: str = _field(name="FlowDefinitionArn")
-    flow_definition_name: str = _field(name="FlowDefinitionName")
+    flow_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="FlowDefinitionName"
+    )
     flow_definition_status: FlowDefinitionStatus = _field(name="FlowDefinitionStatus")
     creation_time: _dt.datetime = _field(name="CreationTime")
     human_loop_request_source: HumanLoopRequestSource | None = _field(
@@ -27,7 +31,7 @@ class DescribeFlowDefinitionResponse(_Shape, kw_only=True):
     )
     human_loop_config: HumanLoopConfig | None = _field(default=None, name="HumanLoopConfig")
     output_config: FlowDefinitionOutputConfig = _field(name="OutputConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     failure_reason: str | None = _field(default=None, name="FailureReason")
 
 

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +18,7 @@ HumanTaskUiStatus = str
 
 class DescribeHumanTaskUiResponse(_Shape, kw_only=True):
     human_task_ui_arn: str = _field(name="HumanTaskUiArn")
-    human_task_ui_name: str = _field(name="HumanTaskUiName")
+    human_task_ui_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="HumanTaskUiName")
     human_task_ui_status: HumanTaskUiStatus | None = _field(default=None, name="HumanTaskUiStatus")
     creation_time: _dt.datetime = _field(name="CreationTime")
     ui_template: UiTemplateInfo = _field(name="UiTemplate")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,11 +18,19 @@ ImageStatus = str
 
 class DescribeImageResponse(_Shape, kw_only=True):
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
-    description: str | None = _field(default=None, name="Description")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
     failure_reason: str | None = _field(default=None, name="FailureReason")
     image_arn: str | None = _field(default=None, name="ImageArn")
-    image_name: str | None = _field(default=None, name="ImageName")
+    image_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ImageName"
+    )
     image_status: ImageStatus | None = _field(default=None, name="ImageStatus")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )

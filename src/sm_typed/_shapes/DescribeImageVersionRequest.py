@@ -4,12 +4,17 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeImageVersionRequest(_Shape, kw_only=True):
-    image_name: str = _field(name="ImageName")
-    version: int | None = _field(default=None, name="Version")
-    alias: str | None = _field(default=None, name="Alias")
+    image_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ImageName")
+    version: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="Version"
+    )
+    alias: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Alias")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,8 +20,12 @@ VendorGuidance = str
 
 
 class DescribeImageVersionResponse(_Shape, kw_only=True):
-    base_image: str | None = _field(default=None, name="BaseImage")
-    container_image: str | None = _field(default=None, name="ContainerImage")
+    base_image: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="BaseImage"
+    )
+    container_image: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ContainerImage"
+    )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     failure_reason: str | None = _field(default=None, name="FailureReason")
     image_arn: str | None = _field(default=None, name="ImageArn")
@@ -28,11 +34,19 @@ class DescribeImageVersionResponse(_Shape, kw_only=True):
         default=None, name="ImageVersionStatus"
     )
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
-    version: int | None = _field(default=None, name="Version")
+    version: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="Version"
+    )
     vendor_guidance: VendorGuidance | None = _field(default=None, name="VendorGuidance")
     job_type: JobType | None = _field(default=None, name="JobType")
-    ml_framework: str | None = _field(default=None, name="MLFramework")
-    programming_lang: str | None = _field(default=None, name="ProgrammingLang")
+    ml_framework: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MLFramework"
+    )
+    programming_lang: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ProgrammingLang"
+    )
     processor: Processor | None = _field(default=None, name="Processor")
     horovod: bool | None = _field(default=None, name="Horovod")
-    release_notes: str | None = _field(default=None, name="ReleaseNotes")
+    release_notes: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ReleaseNotes"
+    )

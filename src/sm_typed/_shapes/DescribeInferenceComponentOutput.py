@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,15 +18,17 @@ InferenceComponentStatus = str
 
 class DescribeInferenceComponentOutput(_Shape, kw_only=True):
     inference_component_name: str = _field(name="InferenceComponentName")
-    inference_component_arn: str = _field(name="InferenceComponentArn")
+    inference_component_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="InferenceComponentArn"
+    )
     endpoint_name: str = _field(name="EndpointName")
-    endpoint_arn: str = _field(name="EndpointArn")
+    endpoint_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="EndpointArn")
     variant_name: str | None = _field(default=None, name="VariantName")
     failure_reason: str | None = _field(default=None, name="FailureReason")
     specification: InferenceComponentSpecificationSummary | None = _field(
         default=None, name="Specification"
     )
-    specifications: list[InferenceComponentSpecificationSummary] | None = _field(
+    specifications: _t.Annotated[list[InferenceComponentSpecificationSummary], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="Specifications"
     )
     runtime_config: InferenceComponentRuntimeConfigSummary | None = _field(

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +19,7 @@ InferenceExperimentType = str
 
 class DescribeInferenceExperimentResponse(_Shape, kw_only=True):
     arn: str = _field(name="Arn")
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     type: InferenceExperimentType = _field(name="Type")
     schedule: InferenceExperimentSchedule | None = _field(default=None, name="Schedule")
     status: InferenceExperimentStatus = _field(name="Status")
@@ -26,7 +28,9 @@ class DescribeInferenceExperimentResponse(_Shape, kw_only=True):
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     completion_time: _dt.datetime | None = _field(default=None, name="CompletionTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     endpoint_metadata: EndpointMetadata = _field(name="EndpointMetadata")
     model_variants: list[ModelVariantConfigSummary] = _field(name="ModelVariants")
     data_storage_config: InferenceExperimentDataStorageConfig | None = _field(

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,11 +18,11 @@ RecommendationJobType = str
 
 
 class DescribeInferenceRecommendationsJobResponse(_Shape, kw_only=True):
-    job_name: str = _field(name="JobName")
+    job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobName")
     job_description: str | None = _field(default=None, name="JobDescription")
     job_type: RecommendationJobType = _field(name="JobType")
     job_arn: str = _field(name="JobArn")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     status: RecommendationJobStatus = _field(name="Status")
     creation_time: _dt.datetime = _field(name="CreationTime")
     completion_time: _dt.datetime | None = _field(default=None, name="CompletionTime")
@@ -30,7 +32,7 @@ class DescribeInferenceRecommendationsJobResponse(_Shape, kw_only=True):
     stopping_conditions: RecommendationJobStoppingConditions | None = _field(
         default=None, name="StoppingConditions"
     )
-    inference_recommendations: list[InferenceRecommendation] | None = _field(
+    inference_recommendations: _t.Annotated[list[InferenceRecommendation], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="InferenceRecommendations"
     )
     endpoint_performances: list[EndpointPerformance] | None = _field(

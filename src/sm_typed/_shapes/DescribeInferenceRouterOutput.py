@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,9 +17,15 @@ InferenceRouterStatus = str
 
 
 class DescribeInferenceRouterOutput(_Shape, kw_only=True):
-    inference_router_name: str = _field(name="InferenceRouterName")
-    inference_router_arn: str = _field(name="InferenceRouterArn")
-    routing_targets: list[RoutingTarget] = _field(name="RoutingTargets")
+    inference_router_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InferenceRouterName"
+    )
+    inference_router_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="InferenceRouterArn"
+    )
+    routing_targets: _t.Annotated[list[RoutingTarget], _Meta(extra={"min": 1})] = _field(
+        name="RoutingTargets"
+    )
     status: InferenceRouterStatus = _field(name="Status")
     status_reason: str | None = _field(default=None, name="StatusReason")
     creation_time: _dt.datetime = _field(name="CreationTime")

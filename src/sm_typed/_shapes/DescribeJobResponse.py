@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,12 +19,16 @@ JobStatus = str
 
 
 class DescribeJobResponse(_Shape, kw_only=True):
-    job_name: str = _field(name="JobName")
+    job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobName")
     job_arn: str = _field(name="JobArn")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     job_category: JobCategory = _field(name="JobCategory")
-    job_config_schema_version: str = _field(name="JobConfigSchemaVersion")
-    job_config_document: str | None = _field(default=None, name="JobConfigDocument")
+    job_config_schema_version: _t.Annotated[str, _Meta(extra={"min": 5})] = _field(
+        name="JobConfigSchemaVersion"
+    )
+    job_config_document: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="JobConfigDocument"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
     end_time: _dt.datetime | None = _field(default=None, name="EndTime")

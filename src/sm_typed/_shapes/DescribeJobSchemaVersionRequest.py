@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,4 +17,6 @@ JobCategory = str
 
 class DescribeJobSchemaVersionRequest(_Shape, kw_only=True):
     job_category: JobCategory = _field(name="JobCategory")
-    job_config_schema_version: str | None = _field(default=None, name="JobConfigSchemaVersion")
+    job_config_schema_version: _t.Annotated[str, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="JobConfigSchemaVersion"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,5 +17,7 @@ JobCategory = str
 
 class DescribeJobSchemaVersionResponse(_Shape, kw_only=True):
     job_category: JobCategory = _field(name="JobCategory")
-    job_config_schema_version: str = _field(name="JobConfigSchemaVersion")
-    job_config_schema: str = _field(name="JobConfigSchema")
+    job_config_schema_version: _t.Annotated[str, _Meta(extra={"min": 5})] = _field(
+        name="JobConfigSchemaVersion"
+    )
+    job_config_schema: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobConfigSchema")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,13 +22,15 @@ class DescribeLabelingJobResponse(_Shape, kw_only=True):
     failure_reason: str | None = _field(default=None, name="FailureReason")
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
-    job_reference_code: str = _field(name="JobReferenceCode")
-    labeling_job_name: str = _field(name="LabelingJobName")
+    job_reference_code: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobReferenceCode")
+    labeling_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="LabelingJobName")
     labeling_job_arn: str = _field(name="LabelingJobArn")
-    label_attribute_name: str | None = _field(default=None, name="LabelAttributeName")
+    label_attribute_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="LabelAttributeName"
+    )
     input_config: LabelingJobInputConfig = _field(name="InputConfig")
     output_config: LabelingJobOutputConfig = _field(name="OutputConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     label_category_config_s3_uri: str | None = _field(default=None, name="LabelCategoryConfigS3Uri")
     stopping_conditions: LabelingJobStoppingConditions | None = _field(
         default=None, name="StoppingConditions"

@@ -5,16 +5,22 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeLineageGroupResponse(_Shape, kw_only=True):
-    lineage_group_name: str | None = _field(default=None, name="LineageGroupName")
+    lineage_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="LineageGroupName"
+    )
     lineage_group_arn: str | None = _field(default=None, name="LineageGroupArn")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
     description: str | None = _field(default=None, name="Description")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     created_by: UserContext | None = _field(default=None, name="CreatedBy")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,11 +20,13 @@ ModelRegistrationMode = str
 
 
 class DescribeMlflowAppResponse(_Shape, kw_only=True):
-    arn: str | None = _field(default=None, name="Arn")
-    name: str | None = _field(default=None, name="Name")
+    arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Arn")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Name")
     artifact_store_uri: str | None = _field(default=None, name="ArtifactStoreUri")
     mlflow_version: str | None = _field(default=None, name="MlflowVersion")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
     status: MlflowAppStatus | None = _field(default=None, name="Status")
     model_registration_mode: ModelRegistrationMode | None = _field(

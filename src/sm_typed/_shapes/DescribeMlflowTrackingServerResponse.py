@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,13 +21,17 @@ TrackingServerStatus = str
 
 class DescribeMlflowTrackingServerResponse(_Shape, kw_only=True):
     tracking_server_arn: str | None = _field(default=None, name="TrackingServerArn")
-    tracking_server_name: str | None = _field(default=None, name="TrackingServerName")
+    tracking_server_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrackingServerName"
+    )
     artifact_store_uri: str | None = _field(default=None, name="ArtifactStoreUri")
     tracking_server_size: TrackingServerSize | None = _field(
         default=None, name="TrackingServerSize"
     )
     mlflow_version: str | None = _field(default=None, name="MlflowVersion")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     tracking_server_status: TrackingServerStatus | None = _field(
         default=None, name="TrackingServerStatus"
     )
@@ -44,7 +50,9 @@ class DescribeMlflowTrackingServerResponse(_Shape, kw_only=True):
     created_by: UserContext | None = _field(default=None, name="CreatedBy")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
     last_modified_by: UserContext | None = _field(default=None, name="LastModifiedBy")
-    s3_bucket_owner_account_id: str | None = _field(default=None, name="S3BucketOwnerAccountId")
+    s3_bucket_owner_account_id: _t.Annotated[str, _Meta(extra={"min": 12})] | None = _field(
+        default=None, name="S3BucketOwnerAccountId"
+    )
     s3_bucket_owner_verification: bool | None = _field(
         default=None, name="S3BucketOwnerVerification"
     )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class DescribeModelBiasJobDefinitionResponse(_Shape, kw_only=True):
     job_definition_arn: str = _field(name="JobDefinitionArn")
-    job_definition_name: str = _field(name="JobDefinitionName")
+    job_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="JobDefinitionName"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     model_bias_baseline_config: ModelBiasBaselineConfig | None = _field(
         default=None, name="ModelBiasBaselineConfig"
@@ -25,7 +29,7 @@ class DescribeModelBiasJobDefinitionResponse(_Shape, kw_only=True):
     model_bias_job_output_config: MonitoringOutputConfig = _field(name="ModelBiasJobOutputConfig")
     job_resources: MonitoringResources = _field(name="JobResources")
     network_config: MonitoringNetworkConfig | None = _field(default=None, name="NetworkConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     stopping_condition: MonitoringStoppingCondition | None = _field(
         default=None, name="StoppingCondition"
     )

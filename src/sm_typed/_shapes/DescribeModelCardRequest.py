@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,6 +16,6 @@ IncludedData = str
 
 
 class DescribeModelCardRequest(_Shape, kw_only=True):
-    model_card_name: str = _field(name="ModelCardName")
+    model_card_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelCardName")
     model_card_version: int | None = _field(default=None, name="ModelCardVersion")
     included_data: IncludedData | None = _field(default=None, name="IncludedData")

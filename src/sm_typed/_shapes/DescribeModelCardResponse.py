@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import SensitiveShape as _SensitiveShape
@@ -20,7 +22,7 @@ class DescribeModelCardResponse(_SensitiveShape, kw_only=True):
     __sensitive_fields__ = frozenset({"content"})
 
     model_card_arn: str = _field(name="ModelCardArn")
-    model_card_name: str = _field(name="ModelCardName")
+    model_card_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelCardName")
     model_card_version: int = _field(name="ModelCardVersion")
     content: str = _field(name="Content")
     model_card_status: ModelCardStatus = _field(name="ModelCardStatus")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,8 +17,12 @@ ModelPackageGroupStatus = str
 
 
 class DescribeModelPackageGroupOutput(_Shape, kw_only=True):
-    model_package_group_name: str = _field(name="ModelPackageGroupName")
-    model_package_group_arn: str = _field(name="ModelPackageGroupArn")
+    model_package_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ModelPackageGroupName"
+    )
+    model_package_group_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ModelPackageGroupArn"
+    )
     model_package_group_description: str | None = _field(
         default=None, name="ModelPackageGroupDescription"
     )

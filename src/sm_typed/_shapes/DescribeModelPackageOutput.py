@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,13 +21,17 @@ SkipModelValidation = str
 
 
 class DescribeModelPackageOutput(_Shape, kw_only=True):
-    model_package_name: str = _field(name="ModelPackageName")
-    model_package_group_name: str | None = _field(default=None, name="ModelPackageGroupName")
-    model_package_version: int | None = _field(default=None, name="ModelPackageVersion")
+    model_package_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelPackageName")
+    model_package_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageGroupName"
+    )
+    model_package_version: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageVersion"
+    )
     model_package_registration_type: ModelPackageRegistrationType | None = _field(
         default=None, name="ModelPackageRegistrationType"
     )
-    model_package_arn: str = _field(name="ModelPackageArn")
+    model_package_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelPackageArn")
     model_package_description: str | None = _field(default=None, name="ModelPackageDescription")
     creation_time: _dt.datetime = _field(name="CreationTime")
     inference_specification: InferenceSpecification | None = _field(
@@ -54,13 +60,13 @@ class DescribeModelPackageOutput(_Shape, kw_only=True):
     domain: str | None = _field(default=None, name="Domain")
     task: str | None = _field(default=None, name="Task")
     sample_payload_url: str | None = _field(default=None, name="SamplePayloadUrl")
-    customer_metadata_properties: dict[str, str] | None = _field(
+    customer_metadata_properties: dict[_t.Annotated[str, _Meta(extra={"min": 1})], _t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="CustomerMetadataProperties"
     )
     drift_check_baselines: DriftCheckBaselines | None = _field(
         default=None, name="DriftCheckBaselines"
     )
-    additional_inference_specifications: list[AdditionalInferenceSpecificationDefinition] | None = _field(
+    additional_inference_specifications: _t.Annotated[list[AdditionalInferenceSpecificationDefinition], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="AdditionalInferenceSpecifications"
     )
     skip_model_validation: SkipModelValidation | None = _field(

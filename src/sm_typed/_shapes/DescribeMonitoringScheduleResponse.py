@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +19,9 @@ ScheduleStatus = str
 
 class DescribeMonitoringScheduleResponse(_Shape, kw_only=True):
     monitoring_schedule_arn: str = _field(name="MonitoringScheduleArn")
-    monitoring_schedule_name: str = _field(name="MonitoringScheduleName")
+    monitoring_schedule_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="MonitoringScheduleName"
+    )
     monitoring_schedule_status: ScheduleStatus = _field(name="MonitoringScheduleStatus")
     monitoring_type: MonitoringType | None = _field(default=None, name="MonitoringType")
     failure_reason: str | None = _field(default=None, name="FailureReason")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -31,7 +33,9 @@ class DescribeNotebookInstanceOutput(_Shape, kw_only=True):
     ip_address_type: IPAddressType | None = _field(default=None, name="IpAddressType")
     subnet_id: str | None = _field(default=None, name="SubnetId")
     security_groups: list[str] | None = _field(default=None, name="SecurityGroups")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
     network_interface_id: str | None = _field(default=None, name="NetworkInterfaceId")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
@@ -42,12 +46,16 @@ class DescribeNotebookInstanceOutput(_Shape, kw_only=True):
     direct_internet_access: DirectInternetAccess | None = _field(
         default=None, name="DirectInternetAccess"
     )
-    volume_size_in_gb: int | None = _field(default=None, name="VolumeSizeInGB")
+    volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="VolumeSizeInGB"
+    )
     accelerator_types: list[NotebookInstanceAcceleratorType] | None = _field(
         default=None, name="AcceleratorTypes"
     )
-    default_code_repository: str | None = _field(default=None, name="DefaultCodeRepository")
-    additional_code_repositories: list[str] | None = _field(
+    default_code_repository: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DefaultCodeRepository"
+    )
+    additional_code_repositories: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="AdditionalCodeRepositories"
     )
     root_access: RootAccess | None = _field(default=None, name="RootAccess")

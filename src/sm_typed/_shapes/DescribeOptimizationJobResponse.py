@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -25,7 +27,9 @@ class DescribeOptimizationJobResponse(_Shape, kw_only=True):
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
     failure_reason: str | None = _field(default=None, name="FailureReason")
-    optimization_job_name: str = _field(name="OptimizationJobName")
+    optimization_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="OptimizationJobName"
+    )
     model_source: OptimizationJobModelSource = _field(name="ModelSource")
     optimization_environment: dict[str, str] | None = _field(
         default=None, name="OptimizationEnvironment"
@@ -33,14 +37,18 @@ class DescribeOptimizationJobResponse(_Shape, kw_only=True):
     deployment_instance_type: OptimizationJobDeploymentInstanceType = _field(
         name="DeploymentInstanceType"
     )
-    max_instance_count: int | None = _field(default=None, name="MaxInstanceCount")
+    max_instance_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxInstanceCount"
+    )
     optimization_configs: list[OptimizationConfig] = _field(name="OptimizationConfigs")
     output_config: OptimizationJobOutputConfig = _field(name="OutputConfig")
     optimization_output: OptimizationOutput | None = _field(default=None, name="OptimizationOutput")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     stopping_condition: StoppingCondition = _field(name="StoppingCondition")
     vpc_config: OptimizationVpcConfig | None = _field(default=None, name="VpcConfig")
-    training_plan_arns: list[str] | None = _field(default=None, name="TrainingPlanArns")
+    training_plan_arns: list[_t.Annotated[str, _Meta(extra={"min": 50})]] | None = _field(
+        default=None, name="TrainingPlanArns"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -5,12 +5,16 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribePipelineDefinitionForExecutionResponse(_Shape, kw_only=True):
-    pipeline_definition: str | None = _field(default=None, name="PipelineDefinition")
+    pipeline_definition: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineDefinition"
+    )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")

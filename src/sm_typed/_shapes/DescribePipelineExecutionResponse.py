@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +19,7 @@ PipelineExecutionStatus = str
 class DescribePipelineExecutionResponse(_Shape, kw_only=True):
     pipeline_arn: str | None = _field(default=None, name="PipelineArn")
     pipeline_execution_arn: str | None = _field(default=None, name="PipelineExecutionArn")
-    pipeline_execution_display_name: str | None = _field(
+    pipeline_execution_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PipelineExecutionDisplayName"
     )
     pipeline_execution_status: PipelineExecutionStatus | None = _field(
@@ -40,10 +42,16 @@ class DescribePipelineExecutionResponse(_Shape, kw_only=True):
     selective_execution_config: SelectiveExecutionConfig | None = _field(
         default=None, name="SelectiveExecutionConfig"
     )
-    pipeline_version_id: int | None = _field(default=None, name="PipelineVersionId")
+    pipeline_version_id: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineVersionId"
+    )
     m_lflow_config: MLflowConfiguration | None = _field(default=None, name="MLflowConfig")
-    pipeline_version_aliases: list[str] | None = _field(default=None, name="PipelineVersionAliases")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    pipeline_version_aliases: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="PipelineVersionAliases"
+    )
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,12 +4,19 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribePipelineRequest(_Shape, kw_only=True):
-    pipeline_name: str = _field(name="PipelineName")
-    pipeline_version_id: int | None = _field(default=None, name="PipelineVersionId")
-    pipeline_version_alias: str | None = _field(default=None, name="PipelineVersionAlias")
+    pipeline_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="PipelineName")
+    pipeline_version_id: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineVersionId"
+    )
+    pipeline_version_alias: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineVersionAlias"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,11 +18,19 @@ PipelineStatus = str
 
 class DescribePipelineResponse(_Shape, kw_only=True):
     pipeline_arn: str | None = _field(default=None, name="PipelineArn")
-    pipeline_name: str | None = _field(default=None, name="PipelineName")
-    pipeline_display_name: str | None = _field(default=None, name="PipelineDisplayName")
-    pipeline_definition: str | None = _field(default=None, name="PipelineDefinition")
+    pipeline_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineName"
+    )
+    pipeline_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineDisplayName"
+    )
+    pipeline_definition: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineDefinition"
+    )
     pipeline_description: str | None = _field(default=None, name="PipelineDescription")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     pipeline_status: PipelineStatus | None = _field(default=None, name="PipelineStatus")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
@@ -30,13 +40,15 @@ class DescribePipelineResponse(_Shape, kw_only=True):
     parallelism_configuration: ParallelismConfiguration | None = _field(
         default=None, name="ParallelismConfiguration"
     )
-    pipeline_version_display_name: str | None = _field(
+    pipeline_version_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PipelineVersionDisplayName"
     )
     pipeline_version_description: str | None = _field(
         default=None, name="PipelineVersionDescription"
     )
-    pipeline_version_aliases: list[str] | None = _field(default=None, name="PipelineVersionAliases")
+    pipeline_version_aliases: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="PipelineVersionAliases"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,7 +21,9 @@ class DescribeProcessingJobResponse(_Shape, kw_only=True):
     processing_output_config: ProcessingOutputConfig | None = _field(
         default=None, name="ProcessingOutputConfig"
     )
-    processing_job_name: str = _field(name="ProcessingJobName")
+    processing_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ProcessingJobName"
+    )
     processing_resources: ProcessingResources = _field(name="ProcessingResources")
     stopping_condition: ProcessingStoppingCondition | None = _field(
         default=None, name="StoppingCondition"
@@ -27,7 +31,9 @@ class DescribeProcessingJobResponse(_Shape, kw_only=True):
     app_specification: AppSpecification = _field(name="AppSpecification")
     environment: dict[str, str] | None = _field(default=None, name="Environment")
     network_config: NetworkConfig | None = _field(default=None, name="NetworkConfig")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     experiment_config: ExperimentConfig | None = _field(default=None, name="ExperimentConfig")
     processing_job_arn: str = _field(name="ProcessingJobArn")
     processing_job_status: ProcessingJobStatus = _field(name="ProcessingJobStatus")
@@ -38,7 +44,9 @@ class DescribeProcessingJobResponse(_Shape, kw_only=True):
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
     creation_time: _dt.datetime = _field(name="CreationTime")
     monitoring_schedule_arn: str | None = _field(default=None, name="MonitoringScheduleArn")
-    auto_ml_job_arn: str | None = _field(default=None, name="AutoMLJobArn")
+    auto_ml_job_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AutoMLJobArn"
+    )
     training_job_arn: str | None = _field(default=None, name="TrainingJobArn")
 
 

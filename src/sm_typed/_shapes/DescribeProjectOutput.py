@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,9 +17,9 @@ ProjectStatus = str
 
 
 class DescribeProjectOutput(_Shape, kw_only=True):
-    project_arn: str = _field(name="ProjectArn")
-    project_name: str = _field(name="ProjectName")
-    project_id: str = _field(name="ProjectId")
+    project_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ProjectArn")
+    project_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ProjectName")
+    project_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ProjectId")
     project_description: str | None = _field(default=None, name="ProjectDescription")
     service_catalog_provisioning_details: ServiceCatalogProvisioningDetails | None = _field(
         default=None, name="ServiceCatalogProvisioningDetails"
@@ -26,7 +28,7 @@ class DescribeProjectOutput(_Shape, kw_only=True):
         default=None, name="ServiceCatalogProvisionedProductDetails"
     )
     project_status: ProjectStatus = _field(name="ProjectStatus")
-    template_provider_details: list[TemplateProviderDetail] | None = _field(
+    template_provider_details: _t.Annotated[list[TemplateProviderDetail], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="TemplateProviderDetails"
     )
     created_by: UserContext | None = _field(default=None, name="CreatedBy")

@@ -4,10 +4,15 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeReservedCapacityRequest(_Shape, kw_only=True):
-    reserved_capacity_arn: str = _field(name="ReservedCapacityArn")
+    reserved_capacity_arn: _t.Annotated[str, _Meta(extra={"min": 50})] = _field(
+        name="ReservedCapacityArn"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,20 +19,34 @@ ReservedCapacityType = str
 
 
 class DescribeReservedCapacityResponse(_Shape, kw_only=True):
-    reserved_capacity_arn: str = _field(name="ReservedCapacityArn")
+    reserved_capacity_arn: _t.Annotated[str, _Meta(extra={"min": 50})] = _field(
+        name="ReservedCapacityArn"
+    )
     reserved_capacity_type: ReservedCapacityType | None = _field(
         default=None, name="ReservedCapacityType"
     )
     status: ReservedCapacityStatus | None = _field(default=None, name="Status")
-    availability_zone: str | None = _field(default=None, name="AvailabilityZone")
-    duration_hours: int | None = _field(default=None, name="DurationHours")
-    duration_minutes: int | None = _field(default=None, name="DurationMinutes")
+    availability_zone: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AvailabilityZone"
+    )
+    duration_hours: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DurationHours"
+    )
+    duration_minutes: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DurationMinutes"
+    )
     start_time: _dt.datetime | None = _field(default=None, name="StartTime")
     end_time: _dt.datetime | None = _field(default=None, name="EndTime")
     instance_type: ReservedCapacityInstanceType = _field(name="InstanceType")
-    total_instance_count: int = _field(name="TotalInstanceCount")
-    available_instance_count: int | None = _field(default=None, name="AvailableInstanceCount")
-    in_use_instance_count: int | None = _field(default=None, name="InUseInstanceCount")
+    total_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(
+        name="TotalInstanceCount"
+    )
+    available_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="AvailableInstanceCount"
+    )
+    in_use_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="InUseInstanceCount"
+    )
     ultra_server_summary: UltraServerSummary | None = _field(
         default=None, name="UltraServerSummary"
     )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,7 +23,7 @@ class DescribeStudioLifecycleConfigResponse(_Shape, kw_only=True):
     )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
-    studio_lifecycle_config_content: str | None = _field(
+    studio_lifecycle_config_content: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="StudioLifecycleConfigContent"
     )
     studio_lifecycle_config_app_type: StudioLifecycleConfigAppType | None = _field(

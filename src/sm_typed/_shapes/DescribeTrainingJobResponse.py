@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,11 +19,13 @@ TrainingJobStatus = str
 
 
 class DescribeTrainingJobResponse(_Shape, kw_only=True):
-    training_job_name: str = _field(name="TrainingJobName")
+    training_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TrainingJobName")
     training_job_arn: str = _field(name="TrainingJobArn")
     tuning_job_arn: str | None = _field(default=None, name="TuningJobArn")
     labeling_job_arn: str | None = _field(default=None, name="LabelingJobArn")
-    auto_ml_job_arn: str | None = _field(default=None, name="AutoMLJobArn")
+    auto_ml_job_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AutoMLJobArn"
+    )
     model_artifacts: ModelArtifacts = _field(name="ModelArtifacts")
     training_job_status: TrainingJobStatus = _field(name="TrainingJobStatus")
     secondary_status: SecondaryStatus = _field(name="SecondaryStatus")
@@ -30,8 +34,12 @@ class DescribeTrainingJobResponse(_Shape, kw_only=True):
     algorithm_specification: AlgorithmSpecification | None = _field(
         default=None, name="AlgorithmSpecification"
     )
-    role_arn: str | None = _field(default=None, name="RoleArn")
-    input_data_config: list[Channel] | None = _field(default=None, name="InputDataConfig")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
+    input_data_config: _t.Annotated[list[Channel], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InputDataConfig"
+    )
     output_data_config: OutputDataConfig | None = _field(default=None, name="OutputDataConfig")
     resource_config: ResourceConfig | None = _field(default=None, name="ResourceConfig")
     warm_pool_status: WarmPoolStatus | None = _field(default=None, name="WarmPoolStatus")
@@ -55,9 +63,15 @@ class DescribeTrainingJobResponse(_Shape, kw_only=True):
         default=None, name="EnableManagedSpotTraining"
     )
     checkpoint_config: CheckpointConfig | None = _field(default=None, name="CheckpointConfig")
-    training_time_in_seconds: int | None = _field(default=None, name="TrainingTimeInSeconds")
-    billable_time_in_seconds: int | None = _field(default=None, name="BillableTimeInSeconds")
-    billable_token_count: int | None = _field(default=None, name="BillableTokenCount")
+    training_time_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrainingTimeInSeconds"
+    )
+    billable_time_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="BillableTimeInSeconds"
+    )
+    billable_token_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="BillableTokenCount"
+    )
     debug_hook_config: DebugHookConfig | None = _field(default=None, name="DebugHookConfig")
     experiment_config: ExperimentConfig | None = _field(default=None, name="ExperimentConfig")
     debug_rule_configurations: list[DebugRuleConfiguration] | None = _field(
@@ -90,7 +104,9 @@ class DescribeTrainingJobResponse(_Shape, kw_only=True):
     )
     mlflow_details: MlflowDetails | None = _field(default=None, name="MlflowDetails")
     progress_info: TrainingProgressInfo | None = _field(default=None, name="ProgressInfo")
-    output_model_package_arn: str | None = _field(default=None, name="OutputModelPackageArn")
+    output_model_package_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="OutputModelPackageArn"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,12 +4,17 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeTrainingPlanExtensionHistoryRequest(_Shape, kw_only=True):
-    training_plan_arn: str = _field(name="TrainingPlanArn")
+    training_plan_arn: _t.Annotated[str, _Meta(extra={"min": 50})] = _field(name="TrainingPlanArn")
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )

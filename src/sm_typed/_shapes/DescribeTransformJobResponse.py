@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,14 +18,18 @@ TransformJobStatus = str
 
 
 class DescribeTransformJobResponse(_Shape, kw_only=True):
-    transform_job_name: str = _field(name="TransformJobName")
+    transform_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TransformJobName")
     transform_job_arn: str = _field(name="TransformJobArn")
     transform_job_status: TransformJobStatus = _field(name="TransformJobStatus")
     failure_reason: str | None = _field(default=None, name="FailureReason")
     model_name: str = _field(name="ModelName")
-    max_concurrent_transforms: int | None = _field(default=None, name="MaxConcurrentTransforms")
+    max_concurrent_transforms: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MaxConcurrentTransforms"
+    )
     model_client_config: ModelClientConfig | None = _field(default=None, name="ModelClientConfig")
-    max_payload_in_mb: int | None = _field(default=None, name="MaxPayloadInMB")
+    max_payload_in_mb: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MaxPayloadInMB"
+    )
     batch_strategy: BatchStrategy | None = _field(default=None, name="BatchStrategy")
     environment: dict[str, str] | None = _field(default=None, name="Environment")
     transform_input: TransformInput = _field(name="TransformInput")
@@ -36,7 +42,9 @@ class DescribeTransformJobResponse(_Shape, kw_only=True):
     transform_start_time: _dt.datetime | None = _field(default=None, name="TransformStartTime")
     transform_end_time: _dt.datetime | None = _field(default=None, name="TransformEndTime")
     labeling_job_arn: str | None = _field(default=None, name="LabelingJobArn")
-    auto_ml_job_arn: str | None = _field(default=None, name="AutoMLJobArn")
+    auto_ml_job_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AutoMLJobArn"
+    )
     data_processing: DataProcessing | None = _field(default=None, name="DataProcessing")
     experiment_config: ExperimentConfig | None = _field(default=None, name="ExperimentConfig")
 

@@ -5,16 +5,22 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeTrialComponentResponse(_Shape, kw_only=True):
-    trial_component_name: str | None = _field(default=None, name="TrialComponentName")
+    trial_component_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrialComponentName"
+    )
     trial_component_arn: str | None = _field(default=None, name="TrialComponentArn")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
     source: TrialComponentSource | None = _field(default=None, name="Source")
     status: TrialComponentStatus | None = _field(default=None, name="Status")
     start_time: _dt.datetime | None = _field(default=None, name="StartTime")

@@ -5,17 +5,25 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class DescribeTrialResponse(_Shape, kw_only=True):
-    trial_name: str | None = _field(default=None, name="TrialName")
+    trial_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrialName"
+    )
     trial_arn: str | None = _field(default=None, name="TrialArn")
-    display_name: str | None = _field(default=None, name="DisplayName")
-    experiment_name: str | None = _field(default=None, name="ExperimentName")
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
+    experiment_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ExperimentName"
+    )
     source: TrialSource | None = _field(default=None, name="Source")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     created_by: UserContext | None = _field(default=None, name="CreatedBy")

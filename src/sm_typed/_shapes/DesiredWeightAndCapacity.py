@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,8 +16,12 @@ class DesiredWeightAndCapacity(_Shape, kw_only=True):
     """Specifies weight and capacity values for a production variant."""
 
     variant_name: str = _field(name="VariantName")
-    desired_weight: float | None = _field(default=None, name="DesiredWeight")
-    desired_instance_count: int | None = _field(default=None, name="DesiredInstanceCount")
+    desired_weight: _t.Annotated[float, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DesiredWeight"
+    )
+    desired_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DesiredInstanceCount"
+    )
     serverless_update_config: ProductionVariantServerlessUpdateConfig | None = _field(
         default=None, name="ServerlessUpdateConfig"
     )

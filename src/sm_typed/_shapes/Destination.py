@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,5 @@ RoutingStatus = str
 class Destination(_Shape, kw_only=True):
     """An endpoint or inference component that serves a routing target."""
 
-    resource_arn: str = _field(name="ResourceArn")
+    resource_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="ResourceArn")
     routing_status: RoutingStatus | None = _field(default=None, name="RoutingStatus")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,5 +14,5 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class DetachClusterNodeVolumeRequest(_Shape, kw_only=True):
     cluster_arn: str = _field(name="ClusterArn")
-    node_id: str = _field(name="NodeId")
-    volume_id: str = _field(name="VolumeId")
+    node_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="NodeId")
+    volume_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="VolumeId")

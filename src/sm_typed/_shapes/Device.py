@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,8 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class Device(_Shape, kw_only=True):
     """Information of a particular device."""
 
-    device_name: str = _field(name="DeviceName")
-    description: str | None = _field(default=None, name="Description")
+    device_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceName")
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
     iot_thing_name: str | None = _field(default=None, name="IotThingName")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,18 +19,28 @@ DeviceDeploymentStatus = str
 class DeviceDeploymentSummary(_Shape, kw_only=True):
     """Contains information summarizing device details and deployment status."""
 
-    edge_deployment_plan_arn: str = _field(name="EdgeDeploymentPlanArn")
-    edge_deployment_plan_name: str = _field(name="EdgeDeploymentPlanName")
-    stage_name: str = _field(name="StageName")
-    deployed_stage_name: str | None = _field(default=None, name="DeployedStageName")
-    device_fleet_name: str | None = _field(default=None, name="DeviceFleetName")
-    device_name: str = _field(name="DeviceName")
-    device_arn: str = _field(name="DeviceArn")
+    edge_deployment_plan_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="EdgeDeploymentPlanArn"
+    )
+    edge_deployment_plan_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EdgeDeploymentPlanName"
+    )
+    stage_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="StageName")
+    deployed_stage_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DeployedStageName"
+    )
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DeviceFleetName"
+    )
+    device_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceName")
+    device_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="DeviceArn")
     device_deployment_status: DeviceDeploymentStatus | None = _field(
         default=None, name="DeviceDeploymentStatus"
     )
     device_deployment_status_message: str | None = _field(
         default=None, name="DeviceDeploymentStatusMessage"
     )
-    description: str | None = _field(default=None, name="Description")
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
     deployment_start_time: _dt.datetime | None = _field(default=None, name="DeploymentStartTime")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,5 +20,9 @@ class DeviceSelectionConfig(_Shape, kw_only=True):
 
     device_subset_type: DeviceSubsetType = _field(name="DeviceSubsetType")
     percentage: int | None = _field(default=None, name="Percentage")
-    device_names: list[str] | None = _field(default=None, name="DeviceNames")
-    device_name_contains: str | None = _field(default=None, name="DeviceNameContains")
+    device_names: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="DeviceNames"
+    )
+    device_name_contains: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DeviceNameContains"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,15 +16,21 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class DeviceSummary(_Shape, kw_only=True):
     """Summary of the device."""
 
-    device_name: str = _field(name="DeviceName")
-    device_arn: str = _field(name="DeviceArn")
-    description: str | None = _field(default=None, name="Description")
-    device_fleet_name: str | None = _field(default=None, name="DeviceFleetName")
+    device_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceName")
+    device_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="DeviceArn")
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DeviceFleetName"
+    )
     iot_thing_name: str | None = _field(default=None, name="IotThingName")
     registration_time: _dt.datetime | None = _field(default=None, name="RegistrationTime")
     latest_heartbeat: _dt.datetime | None = _field(default=None, name="LatestHeartbeat")
     models: list[EdgeModelSummary] | None = _field(default=None, name="Models")
-    agent_version: str | None = _field(default=None, name="AgentVersion")
+    agent_version: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AgentVersion"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

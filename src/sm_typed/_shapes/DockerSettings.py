@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +19,7 @@ class DockerSettings(_Shape, kw_only=True):
     """A collection of settings that configure the domain's Docker interaction."""
 
     enable_docker_access: FeatureStatus | None = _field(default=None, name="EnableDockerAccess")
-    vpc_only_trusted_accounts: list[str] | None = _field(
+    vpc_only_trusted_accounts: list[_t.Annotated[str, _Meta(extra={"min": 12})]] | None = _field(
         default=None, name="VpcOnlyTrustedAccounts"
     )
     rootless_docker: FeatureStatus | None = _field(default=None, name="RootlessDocker")

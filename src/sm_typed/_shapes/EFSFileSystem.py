@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,4 +19,4 @@ class EFSFileSystem(_Shape, kw_only=True):
     Studio.
     """
 
-    file_system_id: str = _field(name="FileSystemId")
+    file_system_id: _t.Annotated[str, _Meta(extra={"min": 11})] = _field(name="FileSystemId")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,11 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class EMRServerlessStepMetadata(_Shape, kw_only=True):
     """The configurations and outcomes of an Amazon EMR Serverless step execution."""
 
-    application_id: str | None = _field(default=None, name="ApplicationId")
-    job_run_id: str | None = _field(default=None, name="JobRunId")
+    application_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ApplicationId"
+    )
+    job_run_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="JobRunId"
+    )
     job_run_name: str | None = _field(default=None, name="JobRunName")
     log_file_path: str | None = _field(default=None, name="LogFilePath")

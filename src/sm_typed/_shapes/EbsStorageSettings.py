@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class EbsStorageSettings(_Shape, kw_only=True):
     """A collection of EBS storage settings that apply to both private and shared spaces."""
 
-    ebs_volume_size_in_gb: int = _field(name="EbsVolumeSizeInGb")
+    ebs_volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 5})] = _field(
+        name="EbsVolumeSizeInGb"
+    )

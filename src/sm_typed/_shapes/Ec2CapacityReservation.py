@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,6 +16,12 @@ class Ec2CapacityReservation(_Shape, kw_only=True):
     """The EC2 capacity reservations that are shared to an ML capacity reservation."""
 
     ec2_capacity_reservation_id: str | None = _field(default=None, name="Ec2CapacityReservationId")
-    total_instance_count: int | None = _field(default=None, name="TotalInstanceCount")
-    available_instance_count: int | None = _field(default=None, name="AvailableInstanceCount")
-    used_by_current_endpoint: int | None = _field(default=None, name="UsedByCurrentEndpoint")
+    total_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TotalInstanceCount"
+    )
+    available_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="AvailableInstanceCount"
+    )
+    used_by_current_endpoint: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="UsedByCurrentEndpoint"
+    )

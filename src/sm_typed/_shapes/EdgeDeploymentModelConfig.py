@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class EdgeDeploymentModelConfig(_Shape, kw_only=True):
     """Contains information about the configuration of a model in a deployment."""
 
-    model_handle: str = _field(name="ModelHandle")
-    edge_packaging_job_name: str = _field(name="EdgePackagingJobName")
+    model_handle: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelHandle")
+    edge_packaging_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EdgePackagingJobName"
+    )

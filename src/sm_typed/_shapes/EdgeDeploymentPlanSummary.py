@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,9 +16,13 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class EdgeDeploymentPlanSummary(_Shape, kw_only=True):
     """Contains information summarizing an edge deployment plan."""
 
-    edge_deployment_plan_arn: str = _field(name="EdgeDeploymentPlanArn")
-    edge_deployment_plan_name: str = _field(name="EdgeDeploymentPlanName")
-    device_fleet_name: str = _field(name="DeviceFleetName")
+    edge_deployment_plan_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="EdgeDeploymentPlanArn"
+    )
+    edge_deployment_plan_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EdgeDeploymentPlanName"
+    )
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceFleetName")
     edge_deployment_success: int = _field(name="EdgeDeploymentSuccess")
     edge_deployment_pending: int = _field(name="EdgeDeploymentPending")
     edge_deployment_failed: int = _field(name="EdgeDeploymentFailed")

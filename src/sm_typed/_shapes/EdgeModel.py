@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +16,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class EdgeModel(_Shape, kw_only=True):
     """The model on the edge device."""
 
-    model_name: str = _field(name="ModelName")
-    model_version: str = _field(name="ModelVersion")
+    model_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelName")
+    model_version: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelVersion")
     latest_sample_time: _dt.datetime | None = _field(default=None, name="LatestSampleTime")
     latest_inference: _dt.datetime | None = _field(default=None, name="LatestInference")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,8 +15,8 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class EdgeModelStat(_Shape, kw_only=True):
     """Status of edge devices with this model."""
 
-    model_name: str = _field(name="ModelName")
-    model_version: str = _field(name="ModelVersion")
+    model_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelName")
+    model_version: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelVersion")
     offline_device_count: int = _field(name="OfflineDeviceCount")
     connected_device_count: int = _field(name="ConnectedDeviceCount")
     active_device_count: int = _field(name="ActiveDeviceCount")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,5 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class EdgeModelSummary(_Shape, kw_only=True):
     """Summary of model on edge device."""
 
-    model_name: str = _field(name="ModelName")
-    model_version: str = _field(name="ModelVersion")
+    model_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelName")
+    model_version: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelVersion")

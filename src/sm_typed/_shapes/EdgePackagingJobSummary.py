@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,11 +19,21 @@ EdgePackagingJobStatus = str
 class EdgePackagingJobSummary(_Shape, kw_only=True):
     """Summary of edge packaging job."""
 
-    edge_packaging_job_arn: str = _field(name="EdgePackagingJobArn")
-    edge_packaging_job_name: str = _field(name="EdgePackagingJobName")
+    edge_packaging_job_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="EdgePackagingJobArn"
+    )
+    edge_packaging_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EdgePackagingJobName"
+    )
     edge_packaging_job_status: EdgePackagingJobStatus = _field(name="EdgePackagingJobStatus")
-    compilation_job_name: str | None = _field(default=None, name="CompilationJobName")
-    model_name: str | None = _field(default=None, name="ModelName")
-    model_version: str | None = _field(default=None, name="ModelVersion")
+    compilation_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="CompilationJobName"
+    )
+    model_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelName"
+    )
+    model_version: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelVersion"
+    )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,6 +20,8 @@ class EdgePresetDeploymentOutput(_Shape, kw_only=True):
     """The output of a SageMaker Edge Manager deployable resource."""
 
     type: EdgePresetDeploymentType = _field(name="Type")
-    artifact: str | None = _field(default=None, name="Artifact")
+    artifact: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="Artifact"
+    )
     status: EdgePresetDeploymentStatus | None = _field(default=None, name="Status")
     status_message: str | None = _field(default=None, name="StatusMessage")

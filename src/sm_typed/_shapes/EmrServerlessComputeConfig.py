@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,4 +20,6 @@ class EmrServerlessComputeConfig(_Shape, kw_only=True):
     Specifies the compute configuration for the EMR Serverless job.
     """
 
-    execution_role_arn: str = _field(name="ExecutionRoleARN")
+    execution_role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="ExecutionRoleARN"
+    )

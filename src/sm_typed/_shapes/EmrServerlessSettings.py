@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,7 @@ FeatureStatus = str
 class EmrServerlessSettings(_Shape, kw_only=True):
     """The settings for running Amazon EMR Serverless jobs in SageMaker Canvas."""
 
-    execution_role_arn: str | None = _field(default=None, name="ExecutionRoleArn")
+    execution_role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="ExecutionRoleArn"
+    )
     status: FeatureStatus | None = _field(default=None, name="Status")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,5 +20,9 @@ class EmrSettings(_Shape, kw_only=True):
     or Amazon EMR Serverless applications.
     """
 
-    assumable_role_arns: list[str] | None = _field(default=None, name="AssumableRoleArns")
-    execution_role_arns: list[str] | None = _field(default=None, name="ExecutionRoleArns")
+    assumable_role_arns: list[_t.Annotated[str, _Meta(extra={"min": 20})]] | None = _field(
+        default=None, name="AssumableRoleArns"
+    )
+    execution_role_arns: list[_t.Annotated[str, _Meta(extra={"min": 20})]] | None = _field(
+        default=None, name="ExecutionRoleArns"
+    )

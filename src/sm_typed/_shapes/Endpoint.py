@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,9 +20,9 @@ class Endpoint(_Shape, kw_only=True):
     """A hosted endpoint for real-time inference."""
 
     endpoint_name: str = _field(name="EndpointName")
-    endpoint_arn: str = _field(name="EndpointArn")
+    endpoint_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="EndpointArn")
     endpoint_config_name: str = _field(name="EndpointConfigName")
-    production_variants: list[ProductionVariantSummary] | None = _field(
+    production_variants: _t.Annotated[list[ProductionVariantSummary], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ProductionVariants"
     )
     data_capture_config: DataCaptureConfigSummary | None = _field(
@@ -34,7 +36,7 @@ class Endpoint(_Shape, kw_only=True):
         default=None, name="MonitoringSchedules"
     )
     tags: list[Tag] | None = _field(default=None, name="Tags")
-    shadow_production_variants: list[ProductionVariantSummary] | None = _field(
+    shadow_production_variants: _t.Annotated[list[ProductionVariantSummary], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ShadowProductionVariants"
     )
 

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +17,7 @@ class EndpointConfigSummary(_Shape, kw_only=True):
     """Provides summary information for an endpoint configuration."""
 
     endpoint_config_name: str = _field(name="EndpointConfigName")
-    endpoint_config_arn: str = _field(name="EndpointConfigArn")
+    endpoint_config_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="EndpointConfigArn"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")

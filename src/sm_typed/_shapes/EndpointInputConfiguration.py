@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,7 +22,7 @@ class EndpointInputConfiguration(_Shape, kw_only=True):
     serverless_config: ProductionVariantServerlessConfig | None = _field(
         default=None, name="ServerlessConfig"
     )
-    inference_specification_name: str | None = _field(
+    inference_specification_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="InferenceSpecificationName"
     )
     environment_parameter_ranges: EnvironmentParameterRanges | None = _field(

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +21,9 @@ class EndpointOutputConfiguration(_Shape, kw_only=True):
     endpoint_name: str = _field(name="EndpointName")
     variant_name: str = _field(name="VariantName")
     instance_type: ProductionVariantInstanceType | None = _field(default=None, name="InstanceType")
-    initial_instance_count: int | None = _field(default=None, name="InitialInstanceCount")
+    initial_instance_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InitialInstanceCount"
+    )
     serverless_config: ProductionVariantServerlessConfig | None = _field(
         default=None, name="ServerlessConfig"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,4 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class EndpointStepMetadata(_Shape, kw_only=True):
     """Metadata for an endpoint step."""
 
-    arn: str | None = _field(default=None, name="Arn")
+    arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(default=None, name="Arn")

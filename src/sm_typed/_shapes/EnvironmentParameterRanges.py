@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class EnvironmentParameterRanges(_Shape, kw_only=True):
     """Specifies the range of environment parameters"""
 
-    categorical_parameter_ranges: list[CategoricalParameter] | None = _field(
+    categorical_parameter_ranges: _t.Annotated[list[CategoricalParameter], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="CategoricalParameterRanges"
     )
 

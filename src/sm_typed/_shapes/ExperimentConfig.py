@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,9 +25,15 @@ class ExperimentConfig(_Shape, kw_only=True):
       (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTransformJob.html)
     """
 
-    experiment_name: str | None = _field(default=None, name="ExperimentName")
-    trial_name: str | None = _field(default=None, name="TrialName")
-    trial_component_display_name: str | None = _field(
+    experiment_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ExperimentName"
+    )
+    trial_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrialName"
+    )
+    trial_component_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="TrialComponentDisplayName"
     )
-    run_name: str | None = _field(default=None, name="RunName")
+    run_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="RunName"
+    )

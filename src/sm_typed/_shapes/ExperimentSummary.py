@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,8 +22,12 @@ class ExperimentSummary(_Shape, kw_only=True):
     """
 
     experiment_arn: str | None = _field(default=None, name="ExperimentArn")
-    experiment_name: str | None = _field(default=None, name="ExperimentName")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    experiment_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ExperimentName"
+    )
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
     experiment_source: ExperimentSource | None = _field(default=None, name="ExperimentSource")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")

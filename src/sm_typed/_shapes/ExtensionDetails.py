@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,10 +20,12 @@ class ExtensionDetails(_Shape, kw_only=True):
     """Details of an extension installed on a SageMaker HyperPod cluster."""
 
     cluster_arn: str = _field(name="ClusterArn")
-    extension_arn: str = _field(name="ExtensionArn")
-    extension_name: str = _field(name="ExtensionName")
-    extension_version: str = _field(name="ExtensionVersion")
+    extension_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ExtensionArn")
+    extension_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ExtensionName")
+    extension_version: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ExtensionVersion")
     status: ExtensionStatus = _field(name="Status")
-    configuration_values: str | None = _field(default=None, name="ConfigurationValues")
+    configuration_values: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ConfigurationValues"
+    )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,5 +22,5 @@ class ExtensionHealthIssue(_Shape, kw_only=True):
     """
 
     code: ExtensionHealthIssueCode = _field(name="Code")
-    message: str = _field(name="Message")
-    node_count: int = _field(name="NodeCount")
+    message: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Message")
+    node_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="NodeCount")

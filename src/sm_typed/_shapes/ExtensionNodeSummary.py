@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,5 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ExtensionNodeSummary(_Shape, kw_only=True):
     """A summary of an extension's installation across the nodes of a SageMaker HyperPod cluster."""
 
-    total_count: int = _field(name="TotalCount")
-    active_count: int = _field(name="ActiveCount")
+    total_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="TotalCount")
+    active_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="ActiveCount")

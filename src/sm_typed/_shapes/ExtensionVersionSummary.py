@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,4 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ExtensionVersionSummary(_Shape, kw_only=True):
     """A version of an extension that you can install on a SageMaker HyperPod cluster."""
 
-    extension_version: str = _field(name="ExtensionVersion")
+    extension_version: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ExtensionVersion")

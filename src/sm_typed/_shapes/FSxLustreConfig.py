@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,5 +17,7 @@ class FSxLustreConfig(_Shape, kw_only=True):
     Configuration settings for an Amazon FSx for Lustre file system to be used with the cluster.
     """
 
-    size_in_gi_b: int = _field(name="SizeInGiB")
-    per_unit_storage_throughput: int = _field(name="PerUnitStorageThroughput")
+    size_in_gi_b: _t.Annotated[int, _Meta(extra={"min": 1200})] = _field(name="SizeInGiB")
+    per_unit_storage_throughput: _t.Annotated[int, _Meta(extra={"min": 125})] = _field(
+        name="PerUnitStorageThroughput"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,7 @@ class FSxLustreFileSystemConfig(_Shape, kw_only=True):
     for an Amazon SageMaker Domain.
     """
 
-    file_system_id: str = _field(name="FileSystemId")
-    file_system_path: str | None = _field(default=None, name="FileSystemPath")
+    file_system_id: _t.Annotated[str, _Meta(extra={"min": 11})] = _field(name="FileSystemId")
+    file_system_path: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="FileSystemPath"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,7 +22,7 @@ class FeatureDefinition(_Shape, kw_only=True):
     `FeatureType`s are `Integral`, `Fractional` and `String`.
     """
 
-    feature_name: str = _field(name="FeatureName")
+    feature_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="FeatureName")
     feature_type: FeatureType = _field(name="FeatureType")
     collection_type: CollectionType | None = _field(default=None, name="CollectionType")
     collection_config: CollectionConfig | None = _field(default=None, name="CollectionConfig")

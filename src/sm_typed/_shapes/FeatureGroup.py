@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -23,12 +25,16 @@ class FeatureGroup(_Shape, kw_only=True):
     """
 
     feature_group_arn: str | None = _field(default=None, name="FeatureGroupArn")
-    feature_group_name: str | None = _field(default=None, name="FeatureGroupName")
-    record_identifier_feature_name: str | None = _field(
+    feature_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="FeatureGroupName"
+    )
+    record_identifier_feature_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="RecordIdentifierFeatureName"
     )
-    event_time_feature_name: str | None = _field(default=None, name="EventTimeFeatureName")
-    feature_definitions: list[FeatureDefinition] | None = _field(
+    event_time_feature_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="EventTimeFeatureName"
+    )
+    feature_definitions: _t.Annotated[list[FeatureDefinition], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="FeatureDefinitions"
     )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
@@ -37,7 +43,9 @@ class FeatureGroup(_Shape, kw_only=True):
     offline_store_config: OfflineStoreConfig | None = _field(
         default=None, name="OfflineStoreConfig"
     )
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     feature_group_status: FeatureGroupStatus | None = _field(
         default=None, name="FeatureGroupStatus"
     )

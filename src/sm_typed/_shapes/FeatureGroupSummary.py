@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,7 +22,7 @@ class FeatureGroupSummary(_Shape, kw_only=True):
     `EnableOnlineStorage` status of a `FeatureGroup`.
     """
 
-    feature_group_name: str = _field(name="FeatureGroupName")
+    feature_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="FeatureGroupName")
     feature_group_arn: str = _field(name="FeatureGroupArn")
     creation_time: _dt.datetime = _field(name="CreationTime")
     feature_group_status: FeatureGroupStatus | None = _field(

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,8 +23,12 @@ class FeatureMetadata(_Shape, kw_only=True):
     """
 
     feature_group_arn: str | None = _field(default=None, name="FeatureGroupArn")
-    feature_group_name: str | None = _field(default=None, name="FeatureGroupName")
-    feature_name: str | None = _field(default=None, name="FeatureName")
+    feature_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="FeatureGroupName"
+    )
+    feature_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="FeatureName"
+    )
     feature_type: FeatureType | None = _field(default=None, name="FeatureType")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,5 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class FeatureParameter(_Shape, kw_only=True):
     """A key-value pair that you specify to describe the feature."""
 
-    key: str | None = _field(default=None, name="Key")
-    value: str | None = _field(default=None, name="Value")
+    key: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Key")
+    value: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Value")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,5 +16,9 @@ class FileSystemConfig(_Shape, kw_only=True):
     """The Amazon Elastic File System storage configuration for a SageMaker AI image."""
 
     mount_path: str | None = _field(default=None, name="MountPath")
-    default_uid: int | None = _field(default=None, name="DefaultUid")
-    default_gid: int | None = _field(default=None, name="DefaultGid")
+    default_uid: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DefaultUid"
+    )
+    default_gid: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DefaultGid"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +19,7 @@ FileSystemType = str
 class FileSystemDataSource(_Shape, kw_only=True):
     """Specifies a file system data source for a channel."""
 
-    file_system_id: str = _field(name="FileSystemId")
+    file_system_id: _t.Annotated[str, _Meta(extra={"min": 11})] = _field(name="FileSystemId")
     file_system_access_mode: FileSystemAccessMode = _field(name="FileSystemAccessMode")
     file_system_type: FileSystemType = _field(name="FileSystemType")
     directory_path: str = _field(name="DirectoryPath")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -61,6 +64,6 @@ class Filter(_Shape, kw_only=True):
     To define a tag filter, enter a value with the form `Tags.<key>`.
     """
 
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     operator: Operator | None = _field(default=None, name="Operator")
-    value: str | None = _field(default=None, name="Value")
+    value: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Value")

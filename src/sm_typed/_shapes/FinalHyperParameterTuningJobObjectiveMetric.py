@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,5 +24,5 @@ class FinalHyperParameterTuningJobObjectiveMetric(_Shape, kw_only=True):
     """
 
     type: HyperParameterTuningJobObjectiveType | None = _field(default=None, name="Type")
-    metric_name: str = _field(name="MetricName")
+    metric_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="MetricName")
     value: float = _field(name="Value")

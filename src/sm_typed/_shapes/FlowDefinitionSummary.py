@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +19,9 @@ FlowDefinitionStatus = str
 class FlowDefinitionSummary(_Shape, kw_only=True):
     """Contains summary information about the flow definition."""
 
-    flow_definition_name: str = _field(name="FlowDefinitionName")
+    flow_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="FlowDefinitionName"
+    )
     flow_definition_arn: str = _field(name="FlowDefinitionArn")
     flow_definition_status: FlowDefinitionStatus = _field(name="FlowDefinitionStatus")
     creation_time: _dt.datetime = _field(name="CreationTime")

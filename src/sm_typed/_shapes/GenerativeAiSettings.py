@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,4 +21,6 @@ class GenerativeAiSettings(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/dg/canvas-fm-chat.html).
     """
 
-    amazon_bedrock_role_arn: str | None = _field(default=None, name="AmazonBedrockRoleArn")
+    amazon_bedrock_role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="AmazonBedrockRoleArn"
+    )

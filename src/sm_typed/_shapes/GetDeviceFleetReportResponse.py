@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,9 +15,11 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class GetDeviceFleetReportResponse(_Shape, kw_only=True):
     device_fleet_arn: str = _field(name="DeviceFleetArn")
-    device_fleet_name: str = _field(name="DeviceFleetName")
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceFleetName")
     output_config: EdgeOutputConfig | None = _field(default=None, name="OutputConfig")
-    description: str | None = _field(default=None, name="Description")
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
     report_generated: _dt.datetime | None = _field(default=None, name="ReportGenerated")
     device_stats: DeviceStats | None = _field(default=None, name="DeviceStats")
     agent_versions: list[AgentVersion] | None = _field(default=None, name="AgentVersions")

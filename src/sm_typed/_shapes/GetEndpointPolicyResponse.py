@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,5 +14,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class GetEndpointPolicyResponse(_Shape, kw_only=True):
     endpoint_name: str | None = _field(default=None, name="EndpointName")
-    endpoint_arn: str | None = _field(default=None, name="EndpointArn")
-    resource_policy: str | None = _field(default=None, name="ResourcePolicy")
+    endpoint_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="EndpointArn"
+    )
+    resource_policy: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ResourcePolicy"
+    )

@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class GetLineageGroupPolicyRequest(_Shape, kw_only=True):
-    lineage_group_name: str = _field(name="LineageGroupName")
+    lineage_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="LineageGroupName")

@@ -4,16 +4,21 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class GetScalingConfigurationRecommendationRequest(_Shape, kw_only=True):
-    inference_recommendations_job_name: str = _field(name="InferenceRecommendationsJobName")
+    inference_recommendations_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InferenceRecommendationsJobName"
+    )
     recommendation_id: str | None = _field(default=None, name="RecommendationId")
     endpoint_name: str | None = _field(default=None, name="EndpointName")
-    target_cpu_utilization_per_core: int | None = _field(
+    target_cpu_utilization_per_core: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="TargetCpuUtilizationPerCore"
     )
     scaling_policy_objective: ScalingPolicyObjective | None = _field(

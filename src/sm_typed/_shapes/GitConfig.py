@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,8 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class GitConfig(_Shape, kw_only=True):
     """Specifies configuration details for a Git repository in your Amazon Web Services account."""
 
-    repository_url: str = _field(name="RepositoryUrl")
-    branch: str | None = _field(default=None, name="Branch")
-    secret_arn: str | None = _field(default=None, name="SecretArn")
+    repository_url: _t.Annotated[str, _Meta(extra={"min": 11})] = _field(name="RepositoryUrl")
+    branch: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Branch")
+    secret_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SecretArn"
+    )

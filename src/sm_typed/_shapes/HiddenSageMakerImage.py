@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,4 +24,6 @@ class HiddenSageMakerImage(_Shape, kw_only=True):
     sage_maker_image_name: SageMakerImageName | None = _field(
         default=None, name="SageMakerImageName"
     )
-    version_aliases: list[str] | None = _field(default=None, name="VersionAliases")
+    version_aliases: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="VersionAliases"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,4 +19,6 @@ class HolidayConfigAttributes(_Shape, kw_only=True):
     associated with specific holidays.
     """
 
-    country_code: str | None = _field(default=None, name="CountryCode")
+    country_code: _t.Annotated[str, _Meta(extra={"min": 2})] | None = _field(
+        default=None, name="CountryCode"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -24,9 +26,13 @@ class HubContent(_Shape, kw_only=True):
 
     hub_content_name: str = _field(name="HubContentName")
     hub_content_arn: str = _field(name="HubContentArn")
-    hub_content_version: str = _field(name="HubContentVersion")
+    hub_content_version: _t.Annotated[str, _Meta(extra={"min": 5})] = _field(
+        name="HubContentVersion"
+    )
     hub_content_type: HubContentType = _field(name="HubContentType")
-    document_schema_version: str = _field(name="DocumentSchemaVersion")
+    document_schema_version: _t.Annotated[str, _Meta(extra={"min": 5})] = _field(
+        name="DocumentSchemaVersion"
+    )
     hub_name: str = _field(name="HubName")
     hub_arn: str = _field(name="HubArn")
     hub_content_display_name: str | None = _field(default=None, name="HubContentDisplayName")
@@ -36,7 +42,9 @@ class HubContent(_Shape, kw_only=True):
     sage_maker_public_hub_content_arn: str | None = _field(
         default=None, name="SageMakerPublicHubContentArn"
     )
-    reference_min_version: str | None = _field(default=None, name="ReferenceMinVersion")
+    reference_min_version: _t.Annotated[str, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="ReferenceMinVersion"
+    )
     support_status: HubContentSupportStatus | None = _field(default=None, name="SupportStatus")
     hub_content_search_keywords: list[str] | None = _field(
         default=None, name="HubContentSearchKeywords"

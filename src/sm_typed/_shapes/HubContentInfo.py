@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -24,9 +26,13 @@ class HubContentInfo(_Shape, kw_only=True):
     sage_maker_public_hub_content_arn: str | None = _field(
         default=None, name="SageMakerPublicHubContentArn"
     )
-    hub_content_version: str = _field(name="HubContentVersion")
+    hub_content_version: _t.Annotated[str, _Meta(extra={"min": 5})] = _field(
+        name="HubContentVersion"
+    )
     hub_content_type: HubContentType = _field(name="HubContentType")
-    document_schema_version: str = _field(name="DocumentSchemaVersion")
+    document_schema_version: _t.Annotated[str, _Meta(extra={"min": 5})] = _field(
+        name="DocumentSchemaVersion"
+    )
     hub_content_display_name: str | None = _field(default=None, name="HubContentDisplayName")
     hub_content_description: str | None = _field(default=None, name="HubContentDescription")
     support_status: HubContentSupportStatus | None = _field(default=None, name="SupportStatus")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,14 +17,18 @@ class HumanLoopConfig(_Shape, kw_only=True):
 
     workteam_arn: str = _field(name="WorkteamArn")
     human_task_ui_arn: str = _field(name="HumanTaskUiArn")
-    task_title: str = _field(name="TaskTitle")
-    task_description: str = _field(name="TaskDescription")
-    task_count: int = _field(name="TaskCount")
-    task_availability_lifetime_in_seconds: int | None = _field(
+    task_title: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TaskTitle")
+    task_description: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TaskDescription")
+    task_count: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="TaskCount")
+    task_availability_lifetime_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="TaskAvailabilityLifetimeInSeconds"
     )
-    task_time_limit_in_seconds: int | None = _field(default=None, name="TaskTimeLimitInSeconds")
-    task_keywords: list[str] | None = _field(default=None, name="TaskKeywords")
+    task_time_limit_in_seconds: _t.Annotated[int, _Meta(extra={"min": 30})] | None = _field(
+        default=None, name="TaskTimeLimitInSeconds"
+    )
+    task_keywords: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TaskKeywords"
+    )
     public_workforce_task_price: PublicWorkforceTaskPrice | None = _field(
         default=None, name="PublicWorkforceTaskPrice"
     )

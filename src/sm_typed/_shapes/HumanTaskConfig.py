@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,15 +18,23 @@ class HumanTaskConfig(_Shape, kw_only=True):
     workteam_arn: str = _field(name="WorkteamArn")
     ui_config: UiConfig = _field(name="UiConfig")
     pre_human_task_lambda_arn: str | None = _field(default=None, name="PreHumanTaskLambdaArn")
-    task_keywords: list[str] | None = _field(default=None, name="TaskKeywords")
-    task_title: str = _field(name="TaskTitle")
-    task_description: str = _field(name="TaskDescription")
-    number_of_human_workers_per_data_object: int = _field(name="NumberOfHumanWorkersPerDataObject")
-    task_time_limit_in_seconds: int = _field(name="TaskTimeLimitInSeconds")
-    task_availability_lifetime_in_seconds: int | None = _field(
+    task_keywords: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TaskKeywords"
+    )
+    task_title: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TaskTitle")
+    task_description: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TaskDescription")
+    number_of_human_workers_per_data_object: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="NumberOfHumanWorkersPerDataObject"
+    )
+    task_time_limit_in_seconds: _t.Annotated[int, _Meta(extra={"min": 30})] = _field(
+        name="TaskTimeLimitInSeconds"
+    )
+    task_availability_lifetime_in_seconds: _t.Annotated[int, _Meta(extra={"min": 60})] | None = _field(
         default=None, name="TaskAvailabilityLifetimeInSeconds"
     )
-    max_concurrent_task_count: int | None = _field(default=None, name="MaxConcurrentTaskCount")
+    max_concurrent_task_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxConcurrentTaskCount"
+    )
     annotation_consolidation_config: AnnotationConsolidationConfig | None = _field(
         default=None, name="AnnotationConsolidationConfig"
     )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,6 +16,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class HumanTaskUiSummary(_Shape, kw_only=True):
     """Container for human task user interface information."""
 
-    human_task_ui_name: str = _field(name="HumanTaskUiName")
+    human_task_ui_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="HumanTaskUiName")
     human_task_ui_arn: str = _field(name="HumanTaskUiArn")
     creation_time: _dt.datetime = _field(name="CreationTime")

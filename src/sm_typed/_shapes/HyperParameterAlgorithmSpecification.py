@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,7 +23,9 @@ class HyperParameterAlgorithmSpecification(_Shape, kw_only=True):
 
     training_image: str | None = _field(default=None, name="TrainingImage")
     training_input_mode: TrainingInputMode = _field(name="TrainingInputMode")
-    algorithm_name: str | None = _field(default=None, name="AlgorithmName")
+    algorithm_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AlgorithmName"
+    )
     metric_definitions: list[MetricDefinition] | None = _field(
         default=None, name="MetricDefinitions"
     )

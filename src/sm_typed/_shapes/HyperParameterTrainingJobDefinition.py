@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class HyperParameterTrainingJobDefinition(_Shape, kw_only=True):
     """Defines the training jobs launched by a hyperparameter tuning job."""
 
-    definition_name: str | None = _field(default=None, name="DefinitionName")
+    definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DefinitionName"
+    )
     tuning_objective: HyperParameterTuningJobObjective | None = _field(
         default=None, name="TuningObjective"
     )
@@ -25,8 +30,10 @@ class HyperParameterTrainingJobDefinition(_Shape, kw_only=True):
     algorithm_specification: HyperParameterAlgorithmSpecification = _field(
         name="AlgorithmSpecification"
     )
-    role_arn: str = _field(name="RoleArn")
-    input_data_config: list[Channel] | None = _field(default=None, name="InputDataConfig")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
+    input_data_config: _t.Annotated[list[Channel], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InputDataConfig"
+    )
     vpc_config: VpcConfig | None = _field(default=None, name="VpcConfig")
     output_data_config: OutputDataConfig = _field(name="OutputDataConfig")
     resource_config: ResourceConfig | None = _field(default=None, name="ResourceConfig")

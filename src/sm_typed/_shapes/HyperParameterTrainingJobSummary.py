@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,12 +20,14 @@ TrainingJobStatus = str
 class HyperParameterTrainingJobSummary(_Shape, kw_only=True):
     """The container for the summary information about a training job."""
 
-    training_job_definition_name: str | None = _field(
+    training_job_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="TrainingJobDefinitionName"
     )
-    training_job_name: str = _field(name="TrainingJobName")
+    training_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TrainingJobName")
     training_job_arn: str = _field(name="TrainingJobArn")
-    tuning_job_name: str | None = _field(default=None, name="TuningJobName")
+    tuning_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TuningJobName"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     training_start_time: _dt.datetime | None = _field(default=None, name="TrainingStartTime")
     training_end_time: _dt.datetime | None = _field(default=None, name="TrainingEndTime")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,5 +23,5 @@ class HyperParameterTuningInstanceConfig(_Shape, kw_only=True):
     """
 
     instance_type: TrainingInstanceType = _field(name="InstanceType")
-    instance_count: int = _field(name="InstanceCount")
-    volume_size_in_gb: int = _field(name="VolumeSizeInGB")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="InstanceCount")
+    volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="VolumeSizeInGB")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -31,7 +34,9 @@ class HyperParameterTuningJobConfig(_Shape, kw_only=True):
     tuning_job_completion_criteria: TuningJobCompletionCriteria | None = _field(
         default=None, name="TuningJobCompletionCriteria"
     )
-    random_seed: int | None = _field(default=None, name="RandomSeed")
+    random_seed: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="RandomSeed"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -23,4 +26,4 @@ class HyperParameterTuningJobObjective(_Shape, kw_only=True):
     """
 
     type: HyperParameterTuningJobObjectiveType = _field(name="Type")
-    metric_name: str = _field(name="MetricName")
+    metric_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="MetricName")

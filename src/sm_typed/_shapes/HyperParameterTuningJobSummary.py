@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,9 @@ HyperParameterTuningJobStrategyType = str
 class HyperParameterTuningJobSummary(_Shape, kw_only=True):
     """Provides summary information about a hyperparameter tuning job."""
 
-    hyper_parameter_tuning_job_name: str = _field(name="HyperParameterTuningJobName")
+    hyper_parameter_tuning_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="HyperParameterTuningJobName"
+    )
     hyper_parameter_tuning_job_arn: str = _field(name="HyperParameterTuningJobArn")
     hyper_parameter_tuning_job_status: HyperParameterTuningJobStatus = _field(
         name="HyperParameterTuningJobStatus"

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -27,7 +30,7 @@ class HyperParameterTuningJobWarmStartConfig(_Shape, kw_only=True):
     tuning jobs count against the limit of training jobs for the tuning job.
     """
 
-    parent_hyper_parameter_tuning_jobs: list[ParentHyperParameterTuningJob] = _field(
+    parent_hyper_parameter_tuning_jobs: _t.Annotated[list[ParentHyperParameterTuningJob], _Meta(extra={"min": 1})] = _field(
         name="ParentHyperParameterTuningJobs"
     )
     warm_start_type: HyperParameterTuningJobWarmStartType = _field(name="WarmStartType")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -27,13 +30,17 @@ class HyperParameterTuningResourceConfig(_Shape, kw_only=True):
     """
 
     instance_type: TrainingInstanceType | None = _field(default=None, name="InstanceType")
-    instance_count: int | None = _field(default=None, name="InstanceCount")
-    volume_size_in_gb: int | None = _field(default=None, name="VolumeSizeInGB")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="InstanceCount"
+    )
+    volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="VolumeSizeInGB"
+    )
     volume_kms_key_id: str | None = _field(default=None, name="VolumeKmsKeyId")
     allocation_strategy: HyperParameterTuningAllocationStrategy | None = _field(
         default=None, name="AllocationStrategy"
     )
-    instance_configs: list[HyperParameterTuningInstanceConfig] | None = _field(
+    instance_configs: _t.Annotated[list[HyperParameterTuningInstanceConfig], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="InstanceConfigs"
     )
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,5 +21,9 @@ class HyperbandStrategyConfig(_Shape, kw_only=True):
     selected as the `StrategyConfig` under the `HyperParameterTuningJobConfig` API.
     """
 
-    min_resource: int | None = _field(default=None, name="MinResource")
-    max_resource: int | None = _field(default=None, name="MaxResource")
+    min_resource: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MinResource"
+    )
+    max_resource: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResource"
+    )

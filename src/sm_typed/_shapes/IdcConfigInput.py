@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,4 +18,4 @@ class IdcConfigInput(_Shape, kw_only=True):
     Partner AI App that uses `IDC` authorization.
     """
 
-    instance_arn: str = _field(name="InstanceArn")
+    instance_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="InstanceArn")

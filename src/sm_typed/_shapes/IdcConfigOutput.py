@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,7 @@ class IdcConfigOutput(_Shape, kw_only=True):
     that uses `IDC` authorization.
     """
 
-    instance_arn: str = _field(name="InstanceArn")
-    application_arn: str | None = _field(default=None, name="ApplicationArn")
+    instance_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="InstanceArn")
+    application_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ApplicationArn"
+    )

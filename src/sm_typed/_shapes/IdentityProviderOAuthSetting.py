@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,4 +24,6 @@ class IdentityProviderOAuthSetting(_Shape, kw_only=True):
 
     data_source_name: DataSourceName | None = _field(default=None, name="DataSourceName")
     status: FeatureStatus | None = _field(default=None, name="Status")
-    secret_arn: str | None = _field(default=None, name="SecretArn")
+    secret_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SecretArn"
+    )

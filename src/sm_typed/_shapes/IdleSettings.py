@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,6 +21,12 @@ class IdleSettings(_Shape, kw_only=True):
     lifecycle_management: LifecycleManagement | None = _field(
         default=None, name="LifecycleManagement"
     )
-    idle_timeout_in_minutes: int | None = _field(default=None, name="IdleTimeoutInMinutes")
-    min_idle_timeout_in_minutes: int | None = _field(default=None, name="MinIdleTimeoutInMinutes")
-    max_idle_timeout_in_minutes: int | None = _field(default=None, name="MaxIdleTimeoutInMinutes")
+    idle_timeout_in_minutes: _t.Annotated[int, _Meta(extra={"min": 60})] | None = _field(
+        default=None, name="IdleTimeoutInMinutes"
+    )
+    min_idle_timeout_in_minutes: _t.Annotated[int, _Meta(extra={"min": 60})] | None = _field(
+        default=None, name="MinIdleTimeoutInMinutes"
+    )
+    max_idle_timeout_in_minutes: _t.Annotated[int, _Meta(extra={"min": 60})] | None = _field(
+        default=None, name="MaxIdleTimeoutInMinutes"
+    )

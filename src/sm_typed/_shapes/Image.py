@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,10 +24,14 @@ class Image(_Shape, kw_only=True):
     """
 
     creation_time: _dt.datetime = _field(name="CreationTime")
-    description: str | None = _field(default=None, name="Description")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
     failure_reason: str | None = _field(default=None, name="FailureReason")
     image_arn: str = _field(name="ImageArn")
-    image_name: str = _field(name="ImageName")
+    image_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ImageName")
     image_status: ImageStatus = _field(name="ImageStatus")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")

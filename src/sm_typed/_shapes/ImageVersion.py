@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -23,4 +25,4 @@ class ImageVersion(_Shape, kw_only=True):
     image_version_arn: str = _field(name="ImageVersionArn")
     image_version_status: ImageVersionStatus = _field(name="ImageVersionStatus")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
-    version: int = _field(name="Version")
+    version: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="Version")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,9 +18,13 @@ HubContentType = str
 
 class ImportHubContentRequest(_Shape, kw_only=True):
     hub_content_name: str = _field(name="HubContentName")
-    hub_content_version: str | None = _field(default=None, name="HubContentVersion")
+    hub_content_version: _t.Annotated[str, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="HubContentVersion"
+    )
     hub_content_type: HubContentType = _field(name="HubContentType")
-    document_schema_version: str = _field(name="DocumentSchemaVersion")
+    document_schema_version: _t.Annotated[str, _Meta(extra={"min": 5})] = _field(
+        name="DocumentSchemaVersion"
+    )
     hub_name: str = _field(name="HubName")
     hub_content_display_name: str | None = _field(default=None, name="HubContentDisplayName")
     hub_content_description: str | None = _field(default=None, name="HubContentDescription")

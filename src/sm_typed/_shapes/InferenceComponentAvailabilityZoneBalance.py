@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,4 +19,6 @@ class InferenceComponentAvailabilityZoneBalance(_Shape, kw_only=True):
     """Configuration for balancing inference component copies across Availability Zones."""
 
     enforcement_mode: AvailabilityZoneBalanceEnforcementMode = _field(name="EnforcementMode")
-    max_imbalance: int | None = _field(default=None, name="MaxImbalance")
+    max_imbalance: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MaxImbalance"
+    )

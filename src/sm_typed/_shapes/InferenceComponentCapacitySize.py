@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -26,4 +29,4 @@ class InferenceComponentCapacitySize(_Shape, kw_only=True):
     """
 
     type: InferenceComponentCapacitySizeType = _field(name="Type")
-    value: int = _field(name="Value")
+    value: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="Value")

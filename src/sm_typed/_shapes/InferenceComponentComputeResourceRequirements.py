@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,12 +18,16 @@ class InferenceComponentComputeResourceRequirements(_Shape, kw_only=True):
     assign to an inference component. These resources include CPU cores, accelerators, and memory.
     """
 
-    number_of_cpu_cores_required: float | None = _field(
+    number_of_cpu_cores_required: _t.Annotated[float, _Meta(extra={"min": 0.25})] | None = _field(
         default=None, name="NumberOfCpuCoresRequired"
     )
-    number_of_accelerator_devices_required: float | None = _field(
+    number_of_accelerator_devices_required: _t.Annotated[float, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="NumberOfAcceleratorDevicesRequired"
     )
-    min_memory_required_in_mb: int = _field(name="MinMemoryRequiredInMb")
-    max_memory_required_in_mb: int | None = _field(default=None, name="MaxMemoryRequiredInMb")
+    min_memory_required_in_mb: _t.Annotated[int, _Meta(extra={"min": 128})] = _field(
+        name="MinMemoryRequiredInMb"
+    )
+    max_memory_required_in_mb: _t.Annotated[int, _Meta(extra={"min": 128})] | None = _field(
+        default=None, name="MaxMemoryRequiredInMb"
+    )
     accelerator_partition_type: str | None = _field(default=None, name="AcceleratorPartitionType")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,4 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class InferenceComponentRuntimeConfig(_Shape, kw_only=True):
     """Runtime settings for a model that is deployed with an inference component."""
 
-    copy_count: int = _field(name="CopyCount")
+    copy_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="CopyCount")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,9 +17,13 @@ class InferenceComponentRuntimeConfigSummary(_Shape, kw_only=True):
     Details about the runtime settings for the model that is deployed with the inference component.
     """
 
-    desired_copy_count: int | None = _field(default=None, name="DesiredCopyCount")
-    current_copy_count: int | None = _field(default=None, name="CurrentCopyCount")
-    placement_status: list[InferenceComponentPlacementStatus] | None = _field(
+    desired_copy_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DesiredCopyCount"
+    )
+    current_copy_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="CurrentCopyCount"
+    )
+    placement_status: _t.Annotated[list[InferenceComponentPlacementStatus], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PlacementStatus"
     )
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,9 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class InferenceComponentStartupParameters(_Shape, kw_only=True):
     """Settings that take effect while the model container starts up."""
 
-    model_data_download_timeout_in_seconds: int | None = _field(
+    model_data_download_timeout_in_seconds: _t.Annotated[int, _Meta(extra={"min": 60})] | None = _field(
         default=None, name="ModelDataDownloadTimeoutInSeconds"
     )
-    container_startup_health_check_timeout_in_seconds: int | None = _field(
+    container_startup_health_check_timeout_in_seconds: _t.Annotated[int, _Meta(extra={"min": 60})] | None = _field(
         default=None, name="ContainerStartupHealthCheckTimeoutInSeconds"
     )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,9 +20,11 @@ class InferenceComponentSummary(_Shape, kw_only=True):
     """A summary of the properties of an inference component."""
 
     creation_time: _dt.datetime = _field(name="CreationTime")
-    inference_component_arn: str = _field(name="InferenceComponentArn")
+    inference_component_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="InferenceComponentArn"
+    )
     inference_component_name: str = _field(name="InferenceComponentName")
-    endpoint_arn: str = _field(name="EndpointArn")
+    endpoint_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="EndpointArn")
     endpoint_name: str = _field(name="EndpointName")
     variant_name: str = _field(name="VariantName")
     inference_component_status: InferenceComponentStatus | None = _field(

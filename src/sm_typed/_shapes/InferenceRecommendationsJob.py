@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,16 +20,18 @@ RecommendationJobType = str
 class InferenceRecommendationsJob(_Shape, kw_only=True):
     """A structure that contains a list of recommendation jobs."""
 
-    job_name: str = _field(name="JobName")
+    job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobName")
     job_description: str = _field(name="JobDescription")
     job_type: RecommendationJobType = _field(name="JobType")
     job_arn: str = _field(name="JobArn")
     status: RecommendationJobStatus = _field(name="Status")
     creation_time: _dt.datetime = _field(name="CreationTime")
     completion_time: _dt.datetime | None = _field(default=None, name="CompletionTime")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
     failure_reason: str | None = _field(default=None, name="FailureReason")
     model_name: str | None = _field(default=None, name="ModelName")
     sample_payload_url: str | None = _field(default=None, name="SamplePayloadUrl")
-    model_package_version_arn: str | None = _field(default=None, name="ModelPackageVersionArn")
+    model_package_version_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageVersionArn"
+    )

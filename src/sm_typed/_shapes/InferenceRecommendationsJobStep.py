@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,7 +25,7 @@ class InferenceRecommendationsJobStep(_Shape, kw_only=True):
     """
 
     step_type: RecommendationStepType = _field(name="StepType")
-    job_name: str = _field(name="JobName")
+    job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobName")
     status: RecommendationJobStatus = _field(name="Status")
     inference_benchmark: RecommendationJobInferenceBenchmark | None = _field(
         default=None, name="InferenceBenchmark"

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +16,11 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class InferenceRouterSummary(_Shape, kw_only=True):
     """A summary of an inference router."""
 
-    inference_router_name: str = _field(name="InferenceRouterName")
-    inference_router_arn: str = _field(name="InferenceRouterArn")
+    inference_router_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InferenceRouterName"
+    )
+    inference_router_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="InferenceRouterArn"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,8 +19,10 @@ TransformInstanceType = str
 class InferenceSpecification(_Shape, kw_only=True):
     """Defines how to perform inference generation after a training job is run."""
 
-    containers: list[ModelPackageContainerDefinition] = _field(name="Containers")
-    supported_transform_instance_types: list[TransformInstanceType] | None = _field(
+    containers: _t.Annotated[list[ModelPackageContainerDefinition], _Meta(extra={"min": 1})] = _field(
+        name="Containers"
+    )
+    supported_transform_instance_types: _t.Annotated[list[TransformInstanceType], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="SupportedTransformInstanceTypes"
     )
     supported_realtime_inference_instance_types: list[ProductionVariantInstanceType] | None = _field(

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,6 +22,10 @@ class InputConfig(_Shape, kw_only=True):
     """
 
     s3_uri: str = _field(name="S3Uri")
-    data_input_config: str | None = _field(default=None, name="DataInputConfig")
+    data_input_config: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DataInputConfig"
+    )
     framework: Framework = _field(name="Framework")
-    framework_version: str | None = _field(default=None, name="FrameworkVersion")
+    framework_version: _t.Annotated[str, _Meta(extra={"min": 3})] | None = _field(
+        default=None, name="FrameworkVersion"
+    )

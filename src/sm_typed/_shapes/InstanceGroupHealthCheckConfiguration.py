@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,6 +22,12 @@ class InstanceGroupHealthCheckConfiguration(_Shape, kw_only=True):
     Note: Overlapping deep health check configurations will be merged into a single operation.
     """
 
-    instance_group_name: str = _field(name="InstanceGroupName")
-    instance_ids: list[str] | None = _field(default=None, name="InstanceIds")
-    deep_health_checks: list[DeepHealthCheckType] = _field(name="DeepHealthChecks")
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InstanceGroupName"
+    )
+    instance_ids: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstanceIds"
+    )
+    deep_health_checks: _t.Annotated[list[DeepHealthCheckType], _Meta(extra={"min": 1})] = _field(
+        name="DeepHealthChecks"
+    )

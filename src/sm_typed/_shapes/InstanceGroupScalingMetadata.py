@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,13 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class InstanceGroupScalingMetadata(_Shape, kw_only=True):
     """Metadata information about scaling operations for an instance group."""
 
-    instance_count: int | None = _field(default=None, name="InstanceCount")
-    target_count: int | None = _field(default=None, name="TargetCount")
-    min_count: int | None = _field(default=None, name="MinCount")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="InstanceCount"
+    )
+    target_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TargetCount"
+    )
+    min_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MinCount"
+    )
     failure_message: str | None = _field(default=None, name="FailureMessage")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,7 +25,9 @@ class InstanceMetadata(_Shape, kw_only=True):
     )
     failure_message: str | None = _field(default=None, name="FailureMessage")
     lcs_execution_state: str | None = _field(default=None, name="LcsExecutionState")
-    node_logical_id: str | None = _field(default=None, name="NodeLogicalId")
+    node_logical_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NodeLogicalId"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,4 +24,4 @@ class InstancePool(_Shape, kw_only=True):
 
     instance_type: ProductionVariantInstanceType = _field(name="InstanceType")
     model_name_override: str | None = _field(default=None, name="ModelNameOverride")
-    priority: int = _field(name="Priority")
+    priority: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="Priority")

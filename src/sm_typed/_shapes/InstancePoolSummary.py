@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,4 +22,6 @@ class InstancePoolSummary(_Shape, kw_only=True):
     """
 
     instance_type: ProductionVariantInstanceType = _field(name="InstanceType")
-    current_instance_count: int = _field(name="CurrentInstanceCount")
+    current_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(
+        name="CurrentInstanceCount"
+    )

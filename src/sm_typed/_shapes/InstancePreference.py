@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,5 +19,9 @@ class InstancePreference(_Shape, kw_only=True):
     """A candidate instance type preference in an `InstancePreferences` list."""
 
     instance_type: TrainingInstanceType = _field(name="InstanceType")
-    instance_count: int | None = _field(default=None, name="InstanceCount")
-    training_plan_arns: list[str] | None = _field(default=None, name="TrainingPlanArns")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="InstanceCount"
+    )
+    training_plan_arns: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 50})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrainingPlanArns"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,12 +24,20 @@ class Job(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API.
     """
 
-    job_name: str | None = _field(default=None, name="JobName")
+    job_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="JobName"
+    )
     job_arn: str | None = _field(default=None, name="JobArn")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     job_category: JobCategory | None = _field(default=None, name="JobCategory")
-    job_config_schema_version: str | None = _field(default=None, name="JobConfigSchemaVersion")
-    job_config_document: str | None = _field(default=None, name="JobConfigDocument")
+    job_config_schema_version: _t.Annotated[str, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="JobConfigSchemaVersion"
+    )
+    job_config_document: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="JobConfigDocument"
+    )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
     end_time: _dt.datetime | None = _field(default=None, name="EndTime")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class JobConfigSchemaVersionSummary(_Shape, kw_only=True):
     """Provides summary information about a job configuration schema version."""
 
-    job_config_schema_version: str = _field(name="JobConfigSchemaVersion")
+    job_config_schema_version: _t.Annotated[str, _Meta(extra={"min": 5})] = _field(
+        name="JobConfigSchemaVersion"
+    )

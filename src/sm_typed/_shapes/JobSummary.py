@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -23,7 +25,7 @@ class JobSummary(_Shape, kw_only=True):
     """
 
     job_arn: str = _field(name="JobArn")
-    job_name: str = _field(name="JobName")
+    job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobName")
     job_category: JobCategory = _field(name="JobCategory")
     job_status: JobStatus = _field(name="JobStatus")
     job_secondary_status: JobSecondaryStatus = _field(name="JobSecondaryStatus")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,7 +18,9 @@ class KernelGatewayImageConfig(_Shape, kw_only=True):
     KernelGateway app.
     """
 
-    kernel_specs: list[KernelSpec] = _field(name="KernelSpecs")
+    kernel_specs: _t.Annotated[list[KernelSpec], _Meta(extra={"min": 1})] = _field(
+        name="KernelSpecs"
+    )
     file_system_config: FileSystemConfig | None = _field(default=None, name="FileSystemConfig")
 
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,8 +15,18 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class LabelCounters(_Shape, kw_only=True):
     """Provides a breakdown of the number of objects labeled."""
 
-    total_labeled: int | None = _field(default=None, name="TotalLabeled")
-    human_labeled: int | None = _field(default=None, name="HumanLabeled")
-    machine_labeled: int | None = _field(default=None, name="MachineLabeled")
-    failed_non_retryable_error: int | None = _field(default=None, name="FailedNonRetryableError")
-    unlabeled: int | None = _field(default=None, name="Unlabeled")
+    total_labeled: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TotalLabeled"
+    )
+    human_labeled: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="HumanLabeled"
+    )
+    machine_labeled: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MachineLabeled"
+    )
+    failed_non_retryable_error: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="FailedNonRetryableError"
+    )
+    unlabeled: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="Unlabeled"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,10 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class LabelCountersForWorkteam(_Shape, kw_only=True):
     """Provides counts for human-labeled tasks in the labeling job."""
 
-    human_labeled: int | None = _field(default=None, name="HumanLabeled")
-    pending_human: int | None = _field(default=None, name="PendingHuman")
-    total: int | None = _field(default=None, name="Total")
+    human_labeled: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="HumanLabeled"
+    )
+    pending_human: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="PendingHuman"
+    )
+    total: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(default=None, name="Total")

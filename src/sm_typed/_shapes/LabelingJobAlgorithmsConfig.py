@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +21,7 @@ class LabelingJobAlgorithmsConfig(_Shape, kw_only=True):
     labeling_job_algorithm_specification_arn: str = _field(
         name="LabelingJobAlgorithmSpecificationArn"
     )
-    initial_active_learning_model_arn: str | None = _field(
+    initial_active_learning_model_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
         default=None, name="InitialActiveLearningModelArn"
     )
     labeling_job_resource_config: LabelingJobResourceConfig | None = _field(

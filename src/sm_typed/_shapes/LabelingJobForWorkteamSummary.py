@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,12 +16,16 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class LabelingJobForWorkteamSummary(_Shape, kw_only=True):
     """Provides summary information for a work team."""
 
-    labeling_job_name: str | None = _field(default=None, name="LabelingJobName")
-    job_reference_code: str = _field(name="JobReferenceCode")
-    work_requester_account_id: str = _field(name="WorkRequesterAccountId")
+    labeling_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="LabelingJobName"
+    )
+    job_reference_code: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobReferenceCode")
+    work_requester_account_id: _t.Annotated[str, _Meta(extra={"min": 12})] = _field(
+        name="WorkRequesterAccountId"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     label_counters: LabelCountersForWorkteam | None = _field(default=None, name="LabelCounters")
-    number_of_human_workers_per_data_object: int | None = _field(
+    number_of_human_workers_per_data_object: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="NumberOfHumanWorkersPerDataObject"
     )
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,6 +16,6 @@ class LabelingJobOutput(_Shape, kw_only=True):
     """Specifies the location of the output produced by the labeling job."""
 
     output_dataset_s3_uri: str = _field(name="OutputDatasetS3Uri")
-    final_active_learning_model_arn: str | None = _field(
+    final_active_learning_model_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
         default=None, name="FinalActiveLearningModelArn"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,9 +20,9 @@ class LabelingJobStoppingConditions(_Shape, kw_only=True):
     Note: Labeling jobs fail after 30 days with an appropriate client error message.
     """
 
-    max_human_labeled_object_count: int | None = _field(
+    max_human_labeled_object_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MaxHumanLabeledObjectCount"
     )
-    max_percentage_of_input_dataset_labeled: int | None = _field(
+    max_percentage_of_input_dataset_labeled: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MaxPercentageOfInputDatasetLabeled"
     )

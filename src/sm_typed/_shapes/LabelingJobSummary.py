@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +19,7 @@ LabelingJobStatus = str
 class LabelingJobSummary(_Shape, kw_only=True):
     """Provides summary information about a labeling job."""
 
-    labeling_job_name: str = _field(name="LabelingJobName")
+    labeling_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="LabelingJobName")
     labeling_job_arn: str = _field(name="LabelingJobArn")
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")

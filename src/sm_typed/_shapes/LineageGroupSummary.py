@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,11 @@ class LineageGroupSummary(_Shape, kw_only=True):
     """
 
     lineage_group_arn: str | None = _field(default=None, name="LineageGroupArn")
-    lineage_group_name: str | None = _field(default=None, name="LineageGroupName")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    lineage_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="LineageGroupName"
+    )
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,11 +18,15 @@ SortOrder = str
 
 
 class ListActionsRequest(_Shape, kw_only=True):
-    source_uri: str | None = _field(default=None, name="SourceUri")
+    source_uri: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SourceUri"
+    )
     action_type: str | None = _field(default=None, name="ActionType")
     created_after: _dt.datetime | None = _field(default=None, name="CreatedAfter")
     created_before: _dt.datetime | None = _field(default=None, name="CreatedBefore")
     sort_by: SortActionsBy | None = _field(default=None, name="SortBy")
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )

@@ -4,14 +4,21 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class ListAliasesRequest(_Shape, kw_only=True):
-    image_name: str = _field(name="ImageName")
-    alias: str | None = _field(default=None, name="Alias")
-    version: int | None = _field(default=None, name="Version")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    image_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ImageName")
+    alias: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Alias")
+    version: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="Version"
+    )
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")

@@ -4,13 +4,16 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class ListAliasesResponse(_Shape, kw_only=True):
-    sage_maker_image_version_aliases: list[str] | None = _field(
+    sage_maker_image_version_aliases: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="SageMakerImageVersionAliases"
     )
     next_token: str | None = _field(default=None, name="NextToken")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -29,5 +31,7 @@ class ListAutoMLJobsRequest(_Shape, kw_only=True):
     status_equals: AutoMLJobStatus | None = _field(default=None, name="StatusEquals")
     sort_order: AutoMLSortOrder | None = _field(default=None, name="SortOrder")
     sort_by: AutoMLSortBy | None = _field(default=None, name="SortBy")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")

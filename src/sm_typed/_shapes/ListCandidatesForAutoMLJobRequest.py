@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,10 +18,14 @@ CandidateStatus = str
 
 
 class ListCandidatesForAutoMLJobRequest(_Shape, kw_only=True):
-    auto_ml_job_name: str = _field(name="AutoMLJobName")
+    auto_ml_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AutoMLJobName")
     status_equals: CandidateStatus | None = _field(default=None, name="StatusEquals")
-    candidate_name_equals: str | None = _field(default=None, name="CandidateNameEquals")
+    candidate_name_equals: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="CandidateNameEquals"
+    )
     sort_order: AutoMLSortOrder | None = _field(default=None, name="SortOrder")
     sort_by: CandidateSortBy | None = _field(default=None, name="SortBy")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")

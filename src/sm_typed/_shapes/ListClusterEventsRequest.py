@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,13 +20,17 @@ SortOrder = str
 
 class ListClusterEventsRequest(_Shape, kw_only=True):
     cluster_name: str = _field(name="ClusterName")
-    instance_group_name: str | None = _field(default=None, name="InstanceGroupName")
-    node_id: str | None = _field(default=None, name="NodeId")
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstanceGroupName"
+    )
+    node_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="NodeId")
     event_time_after: _dt.datetime | None = _field(default=None, name="EventTimeAfter")
     event_time_before: _dt.datetime | None = _field(default=None, name="EventTimeBefore")
     sort_by: EventSortBy | None = _field(default=None, name="SortBy")
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")
     resource_type: ClusterEventResourceType | None = _field(default=None, name="ResourceType")
     operation_id: str | None = _field(default=None, name="OperationId")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")

@@ -4,12 +4,17 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class ListClusterExtensionVersionsRequest(_Shape, kw_only=True):
-    extension_name: str = _field(name="ExtensionName")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    extension_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ExtensionName")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,10 +21,14 @@ SortQuotaBy = str
 class ListComputeQuotasRequest(_Shape, kw_only=True):
     created_after: _dt.datetime | None = _field(default=None, name="CreatedAfter")
     created_before: _dt.datetime | None = _field(default=None, name="CreatedBefore")
-    name_contains: str | None = _field(default=None, name="NameContains")
+    name_contains: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NameContains"
+    )
     status: SchedulerResourceStatus | None = _field(default=None, name="Status")
     cluster_arn: str | None = _field(default=None, name="ClusterArn")
     sort_by: SortQuotaBy | None = _field(default=None, name="SortBy")
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +17,9 @@ class ListDevicesRequest(_Shape, kw_only=True):
     next_token: str | None = _field(default=None, name="NextToken")
     max_results: int | None = _field(default=None, name="MaxResults")
     latest_heartbeat_after: _dt.datetime | None = _field(default=None, name="LatestHeartbeatAfter")
-    model_name: str | None = _field(default=None, name="ModelName")
-    device_fleet_name: str | None = _field(default=None, name="DeviceFleetName")
+    model_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelName"
+    )
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DeviceFleetName"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,7 +22,9 @@ class ListEndpointsInput(_Shape, kw_only=True):
     sort_by: EndpointSortKey | None = _field(default=None, name="SortBy")
     sort_order: OrderKey | None = _field(default=None, name="SortOrder")
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     name_contains: str | None = _field(default=None, name="NameContains")
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,9 @@ OfflineStoreStatusValue = str
 
 
 class ListFeatureGroupsRequest(_Shape, kw_only=True):
-    name_contains: str | None = _field(default=None, name="NameContains")
+    name_contains: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NameContains"
+    )
     feature_group_status_equals: FeatureGroupStatus | None = _field(
         default=None, name="FeatureGroupStatusEquals"
     )
@@ -29,5 +33,7 @@ class ListFeatureGroupsRequest(_Shape, kw_only=True):
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
     sort_order: FeatureGroupSortOrder | None = _field(default=None, name="SortOrder")
     sort_by: FeatureGroupSortBy | None = _field(default=None, name="SortBy")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")

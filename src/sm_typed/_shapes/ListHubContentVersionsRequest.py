@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,11 +22,17 @@ class ListHubContentVersionsRequest(_Shape, kw_only=True):
     hub_name: str = _field(name="HubName")
     hub_content_type: HubContentType = _field(name="HubContentType")
     hub_content_name: str = _field(name="HubContentName")
-    min_version: str | None = _field(default=None, name="MinVersion")
-    max_schema_version: str | None = _field(default=None, name="MaxSchemaVersion")
+    min_version: _t.Annotated[str, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="MinVersion"
+    )
+    max_schema_version: _t.Annotated[str, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="MaxSchemaVersion"
+    )
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")
     sort_by: HubContentSortBy | None = _field(default=None, name="SortBy")
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")

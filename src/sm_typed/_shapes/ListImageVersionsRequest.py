@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,14 +20,16 @@ ImageVersionSortOrder = str
 class ListImageVersionsRequest(_Shape, kw_only=True):
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
-    image_name: str = _field(name="ImageName")
+    image_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ImageName")
     last_modified_time_after: _dt.datetime | None = _field(
         default=None, name="LastModifiedTimeAfter"
     )
     last_modified_time_before: _dt.datetime | None = _field(
         default=None, name="LastModifiedTimeBefore"
     )
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")
     sort_by: ImageVersionSortBy | None = _field(default=None, name="SortBy")
     sort_order: ImageVersionSortOrder | None = _field(default=None, name="SortOrder")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -30,8 +32,10 @@ class ListInferenceRecommendationsJobsRequest(_Shape, kw_only=True):
     sort_by: ListInferenceRecommendationsJobsSortBy | None = _field(default=None, name="SortBy")
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     model_name_equals: str | None = _field(default=None, name="ModelNameEquals")
-    model_package_version_arn_equals: str | None = _field(
+    model_package_version_arn_equals: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ModelPackageVersionArnEquals"
     )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,10 +19,14 @@ SortOrder = str
 
 class ListLabelingJobsForWorkteamRequest(_Shape, kw_only=True):
     workteam_arn: str = _field(name="WorkteamArn")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
-    job_reference_code_contains: str | None = _field(default=None, name="JobReferenceCodeContains")
+    job_reference_code_contains: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="JobReferenceCodeContains"
+    )
     sort_by: ListLabelingJobsForWorkteamSortByOptions | None = _field(default=None, name="SortBy")
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")

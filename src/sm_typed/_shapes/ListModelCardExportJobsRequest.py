@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,15 +19,17 @@ ModelCardExportJobStatus = str
 
 
 class ListModelCardExportJobsRequest(_Shape, kw_only=True):
-    model_card_name: str = _field(name="ModelCardName")
+    model_card_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelCardName")
     model_card_version: int | None = _field(default=None, name="ModelCardVersion")
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
-    model_card_export_job_name_contains: str | None = _field(
+    model_card_export_job_name_contains: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ModelCardExportJobNameContains"
     )
     status_equals: ModelCardExportJobStatus | None = _field(default=None, name="StatusEquals")
     sort_by: ModelCardExportJobSortBy | None = _field(default=None, name="SortBy")
     sort_order: ModelCardExportJobSortOrder | None = _field(default=None, name="SortOrder")
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )

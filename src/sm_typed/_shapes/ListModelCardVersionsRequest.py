@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,8 +21,10 @@ ModelCardVersionSortBy = str
 class ListModelCardVersionsRequest(_Shape, kw_only=True):
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
-    max_results: int | None = _field(default=None, name="MaxResults")
-    model_card_name: str = _field(name="ModelCardName")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
+    model_card_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelCardName")
     model_card_status: ModelCardStatus | None = _field(default=None, name="ModelCardStatus")
     next_token: str | None = _field(default=None, name="NextToken")
     sort_by: ModelCardVersionSortBy | None = _field(default=None, name="SortBy")

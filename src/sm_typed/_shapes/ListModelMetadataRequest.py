@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +17,9 @@ class ListModelMetadataRequest(_Shape, kw_only=True):
         default=None, name="SearchExpression"
     )
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,12 +22,16 @@ SortOrder = str
 class ListModelPackagesInput(_Shape, kw_only=True):
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     name_contains: str | None = _field(default=None, name="NameContains")
     model_approval_status: ModelApprovalStatus | None = _field(
         default=None, name="ModelApprovalStatus"
     )
-    model_package_group_name: str | None = _field(default=None, name="ModelPackageGroupName")
+    model_package_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageGroupName"
+    )
     model_package_type: ModelPackageType | None = _field(default=None, name="ModelPackageType")
     next_token: str | None = _field(default=None, name="NextToken")
     sort_by: ModelPackageSortBy | None = _field(default=None, name="SortBy")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,12 +19,18 @@ SortOrder = str
 
 
 class ListMonitoringAlertHistoryRequest(_Shape, kw_only=True):
-    monitoring_schedule_name: str | None = _field(default=None, name="MonitoringScheduleName")
-    monitoring_alert_name: str | None = _field(default=None, name="MonitoringAlertName")
+    monitoring_schedule_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MonitoringScheduleName"
+    )
+    monitoring_alert_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MonitoringAlertName"
+    )
     sort_by: MonitoringAlertHistorySortKey | None = _field(default=None, name="SortBy")
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")
     status_equals: MonitoringAlertStatus | None = _field(default=None, name="StatusEquals")

@@ -4,13 +4,16 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class ListMonitoringAlertsResponse(_Shape, kw_only=True):
-    monitoring_alert_summaries: list[MonitoringAlertSummary] | None = _field(
+    monitoring_alert_summaries: _t.Annotated[list[MonitoringAlertSummary], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MonitoringAlertSummaries"
     )
     next_token: str | None = _field(default=None, name="NextToken")

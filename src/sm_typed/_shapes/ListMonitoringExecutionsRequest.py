@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,12 +20,16 @@ SortOrder = str
 
 
 class ListMonitoringExecutionsRequest(_Shape, kw_only=True):
-    monitoring_schedule_name: str | None = _field(default=None, name="MonitoringScheduleName")
+    monitoring_schedule_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MonitoringScheduleName"
+    )
     endpoint_name: str | None = _field(default=None, name="EndpointName")
     sort_by: MonitoringExecutionSortKey | None = _field(default=None, name="SortBy")
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     scheduled_time_before: _dt.datetime | None = _field(default=None, name="ScheduledTimeBefore")
     scheduled_time_after: _dt.datetime | None = _field(default=None, name="ScheduledTimeAfter")
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
@@ -35,7 +41,7 @@ class ListMonitoringExecutionsRequest(_Shape, kw_only=True):
         default=None, name="LastModifiedTimeAfter"
     )
     status_equals: ExecutionStatus | None = _field(default=None, name="StatusEquals")
-    monitoring_job_definition_name: str | None = _field(
+    monitoring_job_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MonitoringJobDefinitionName"
     )
     monitoring_type_equals: MonitoringType | None = _field(

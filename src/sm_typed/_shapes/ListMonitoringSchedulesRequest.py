@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,7 +24,9 @@ class ListMonitoringSchedulesRequest(_Shape, kw_only=True):
     sort_by: MonitoringScheduleSortKey | None = _field(default=None, name="SortBy")
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     name_contains: str | None = _field(default=None, name="NameContains")
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")
@@ -33,7 +37,7 @@ class ListMonitoringSchedulesRequest(_Shape, kw_only=True):
         default=None, name="LastModifiedTimeAfter"
     )
     status_equals: ScheduleStatus | None = _field(default=None, name="StatusEquals")
-    monitoring_job_definition_name: str | None = _field(
+    monitoring_job_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MonitoringJobDefinitionName"
     )
     monitoring_type_equals: MonitoringType | None = _field(

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +19,9 @@ NotebookInstanceLifecycleConfigSortOrder = str
 
 class ListNotebookInstanceLifecycleConfigsInput(_Shape, kw_only=True):
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     sort_by: NotebookInstanceLifecycleConfigSortKey | None = _field(default=None, name="SortBy")
     sort_order: NotebookInstanceLifecycleConfigSortOrder | None = _field(
         default=None, name="SortOrder"

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,9 @@ NotebookInstanceStatus = str
 
 class ListNotebookInstancesInput(_Shape, kw_only=True):
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     sort_by: NotebookInstanceSortKey | None = _field(default=None, name="SortBy")
     sort_order: NotebookInstanceSortOrder | None = _field(default=None, name="SortOrder")
     name_contains: str | None = _field(default=None, name="NameContains")
@@ -37,6 +41,6 @@ class ListNotebookInstancesInput(_Shape, kw_only=True):
     default_code_repository_contains: str | None = _field(
         default=None, name="DefaultCodeRepositoryContains"
     )
-    additional_code_repository_equals: str | None = _field(
+    additional_code_repository_equals: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="AdditionalCodeRepositoryEquals"
     )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,8 +20,12 @@ ProjectSortOrder = str
 class ListProjectsInput(_Shape, kw_only=True):
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
-    max_results: int | None = _field(default=None, name="MaxResults")
-    name_contains: str | None = _field(default=None, name="NameContains")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
+    name_contains: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NameContains"
+    )
     next_token: str | None = _field(default=None, name="NextToken")
     sort_by: ProjectSortBy | None = _field(default=None, name="SortBy")
     sort_order: ProjectSortOrder | None = _field(default=None, name="SortOrder")

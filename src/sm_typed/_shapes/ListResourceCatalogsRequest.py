@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,10 +18,14 @@ ResourceCatalogSortOrder = str
 
 
 class ListResourceCatalogsRequest(_Shape, kw_only=True):
-    name_contains: str | None = _field(default=None, name="NameContains")
+    name_contains: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NameContains"
+    )
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
     sort_order: ResourceCatalogSortOrder | None = _field(default=None, name="SortOrder")
     sort_by: ResourceCatalogSortBy | None = _field(default=None, name="SortBy")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,7 +18,9 @@ SpaceSortKey = str
 
 class ListSpacesRequest(_Shape, kw_only=True):
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")
     sort_by: SpaceSortKey | None = _field(default=None, name="SortBy")
     domain_id_equals: str | None = _field(default=None, name="DomainIdEquals")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,8 +15,10 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ListStageDevicesRequest(_Shape, kw_only=True):
     next_token: str | None = _field(default=None, name="NextToken")
     max_results: int | None = _field(default=None, name="MaxResults")
-    edge_deployment_plan_name: str = _field(name="EdgeDeploymentPlanName")
+    edge_deployment_plan_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="EdgeDeploymentPlanName"
+    )
     exclude_devices_deployed_in_other_stage: bool | None = _field(
         default=None, name="ExcludeDevicesDeployedInOtherStage"
     )
-    stage_name: str = _field(name="StageName")
+    stage_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="StageName")

@@ -4,12 +4,19 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class ListSubscribedWorkteamsRequest(_Shape, kw_only=True):
-    name_contains: str | None = _field(default=None, name="NameContains")
+    name_contains: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NameContains"
+    )
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )

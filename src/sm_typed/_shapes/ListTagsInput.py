@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ListTagsInput(_Shape, kw_only=True):
     resource_arn: str = _field(name="ResourceArn")
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 50})] | None = _field(
+        default=None, name="MaxResults"
+    )

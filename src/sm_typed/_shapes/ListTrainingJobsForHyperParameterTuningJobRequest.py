@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,9 +18,13 @@ TrainingJobStatus = str
 
 
 class ListTrainingJobsForHyperParameterTuningJobRequest(_Shape, kw_only=True):
-    hyper_parameter_tuning_job_name: str = _field(name="HyperParameterTuningJobName")
+    hyper_parameter_tuning_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="HyperParameterTuningJobName"
+    )
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     status_equals: TrainingJobStatus | None = _field(default=None, name="StatusEquals")
     sort_by: TrainingJobSortByOptions | None = _field(default=None, name="SortBy")
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")

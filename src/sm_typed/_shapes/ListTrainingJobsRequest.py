@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,7 +21,9 @@ WarmPoolResourceStatus = str
 
 class ListTrainingJobsRequest(_Shape, kw_only=True):
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     creation_time_after: _dt.datetime | None = _field(default=None, name="CreationTimeAfter")
     creation_time_before: _dt.datetime | None = _field(default=None, name="CreationTimeBefore")
     last_modified_time_after: _dt.datetime | None = _field(
@@ -35,4 +39,6 @@ class ListTrainingJobsRequest(_Shape, kw_only=True):
     warm_pool_status_equals: WarmPoolResourceStatus | None = _field(
         default=None, name="WarmPoolStatusEquals"
     )
-    training_plan_arn_equals: str | None = _field(default=None, name="TrainingPlanArnEquals")
+    training_plan_arn_equals: _t.Annotated[str, _Meta(extra={"min": 50})] | None = _field(
+        default=None, name="TrainingPlanArnEquals"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,12 +19,16 @@ TrainingPlanSortOrder = str
 
 class ListTrainingPlansRequest(_Shape, kw_only=True):
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     start_time_after: _dt.datetime | None = _field(default=None, name="StartTimeAfter")
     start_time_before: _dt.datetime | None = _field(default=None, name="StartTimeBefore")
     sort_by: TrainingPlanSortBy | None = _field(default=None, name="SortBy")
     sort_order: TrainingPlanSortOrder | None = _field(default=None, name="SortOrder")
-    filters: list[TrainingPlanFilter] | None = _field(default=None, name="Filters")
+    filters: _t.Annotated[list[TrainingPlanFilter], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Filters"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

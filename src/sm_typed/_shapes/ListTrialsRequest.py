@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,11 +18,17 @@ SortTrialsBy = str
 
 
 class ListTrialsRequest(_Shape, kw_only=True):
-    experiment_name: str | None = _field(default=None, name="ExperimentName")
-    trial_component_name: str | None = _field(default=None, name="TrialComponentName")
+    experiment_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ExperimentName"
+    )
+    trial_component_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrialComponentName"
+    )
     created_after: _dt.datetime | None = _field(default=None, name="CreatedAfter")
     created_before: _dt.datetime | None = _field(default=None, name="CreatedBefore")
     sort_by: SortTrialsBy | None = _field(default=None, name="SortBy")
     sort_order: SortOrder | None = _field(default=None, name="SortOrder")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")

@@ -4,12 +4,19 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class ListUltraServersByReservedCapacityRequest(_Shape, kw_only=True):
-    reserved_capacity_arn: str = _field(name="ReservedCapacityArn")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    reserved_capacity_arn: _t.Annotated[str, _Meta(extra={"min": 50})] = _field(
+        name="ReservedCapacityArn"
+    )
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     next_token: str | None = _field(default=None, name="NextToken")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,5 @@ class LoraConfig(_Shape, kw_only=True):
     alpha parameters.
     """
 
-    rank: int = _field(name="Rank")
-    alpha: int = _field(name="Alpha")
+    rank: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="Rank")
+    alpha: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="Alpha")

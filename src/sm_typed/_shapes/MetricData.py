@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,6 +16,8 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class MetricData(_Shape, kw_only=True):
     """The name, value, and date and time of a metric that was emitted to Amazon CloudWatch."""
 
-    metric_name: str | None = _field(default=None, name="MetricName")
+    metric_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MetricName"
+    )
     value: float | None = _field(default=None, name="Value")
     timestamp: _dt.datetime | None = _field(default=None, name="Timestamp")

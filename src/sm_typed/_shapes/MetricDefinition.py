@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,5 +23,5 @@ class MetricDefinition(_Shape, kw_only=True):
     hyperparameter tuning.
     """
 
-    name: str = _field(name="Name")
-    regex: str = _field(name="Regex")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
+    regex: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Regex")

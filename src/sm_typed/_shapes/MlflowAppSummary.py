@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,8 +19,8 @@ MlflowAppStatus = str
 class MlflowAppSummary(_Shape, kw_only=True):
     """The summary of the Mlflow App to list."""
 
-    arn: str | None = _field(default=None, name="Arn")
-    name: str | None = _field(default=None, name="Name")
+    arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Arn")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Name")
     status: MlflowAppStatus | None = _field(default=None, name="Status")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")

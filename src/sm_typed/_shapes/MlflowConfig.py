@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,5 +16,9 @@ class MlflowConfig(_Shape, kw_only=True):
     """The MLflow configuration using SageMaker managed MLflow."""
 
     mlflow_resource_arn: str = _field(name="MlflowResourceArn")
-    mlflow_experiment_name: str | None = _field(default=None, name="MlflowExperimentName")
-    mlflow_run_name: str | None = _field(default=None, name="MlflowRunName")
+    mlflow_experiment_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MlflowExperimentName"
+    )
+    mlflow_run_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MlflowRunName"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class MlflowDetails(_Shape, kw_only=True):
     """The MLflow details of this job."""
 
-    mlflow_experiment_id: str | None = _field(default=None, name="MlflowExperimentId")
-    mlflow_run_id: str | None = _field(default=None, name="MlflowRunId")
+    mlflow_experiment_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MlflowExperimentId"
+    )
+    mlflow_run_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MlflowRunId"
+    )

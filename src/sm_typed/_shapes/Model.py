@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -23,10 +25,14 @@ class Model(_Shape, kw_only=True):
     inference_execution_config: InferenceExecutionConfig | None = _field(
         default=None, name="InferenceExecutionConfig"
     )
-    execution_role_arn: str | None = _field(default=None, name="ExecutionRoleArn")
+    execution_role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="ExecutionRoleArn"
+    )
     vpc_config: VpcConfig | None = _field(default=None, name="VpcConfig")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
-    model_arn: str | None = _field(default=None, name="ModelArn")
+    model_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="ModelArn"
+    )
     enable_network_isolation: bool | None = _field(default=None, name="EnableNetworkIsolation")
     tags: list[Tag] | None = _field(default=None, name="Tags")
     deployment_recommendation: DeploymentRecommendation | None = _field(

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import SensitiveShape as _SensitiveShape
@@ -20,7 +22,9 @@ class ModelCard(_SensitiveShape, kw_only=True):
     __sensitive_fields__ = frozenset({"content"})
 
     model_card_arn: str | None = _field(default=None, name="ModelCardArn")
-    model_card_name: str | None = _field(default=None, name="ModelCardName")
+    model_card_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelCardName"
+    )
     model_card_version: int | None = _field(default=None, name="ModelCardVersion")
     content: str | None = _field(default=None, name="Content")
     model_card_status: ModelCardStatus | None = _field(default=None, name="ModelCardStatus")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,10 +19,12 @@ ModelCardExportJobStatus = str
 class ModelCardExportJobSummary(_Shape, kw_only=True):
     """The summary of the Amazon SageMaker Model Card export job."""
 
-    model_card_export_job_name: str = _field(name="ModelCardExportJobName")
+    model_card_export_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ModelCardExportJobName"
+    )
     model_card_export_job_arn: str = _field(name="ModelCardExportJobArn")
     status: ModelCardExportJobStatus = _field(name="Status")
-    model_card_name: str = _field(name="ModelCardName")
+    model_card_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelCardName")
     model_card_version: int = _field(name="ModelCardVersion")
     created_at: _dt.datetime = _field(name="CreatedAt")
     last_modified_at: _dt.datetime = _field(name="LastModifiedAt")

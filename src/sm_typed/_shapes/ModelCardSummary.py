@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +19,7 @@ ModelCardStatus = str
 class ModelCardSummary(_Shape, kw_only=True):
     """A summary of the model card."""
 
-    model_card_name: str = _field(name="ModelCardName")
+    model_card_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelCardName")
     model_card_arn: str = _field(name="ModelCardArn")
     model_card_status: ModelCardStatus = _field(name="ModelCardStatus")
     creation_time: _dt.datetime = _field(name="CreationTime")

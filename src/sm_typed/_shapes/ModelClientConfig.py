@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +17,9 @@ class ModelClientConfig(_Shape, kw_only=True):
     Configures the timeout and maximum number of retries for processing a transform job invocation.
     """
 
-    invocations_timeout_in_seconds: int | None = _field(
+    invocations_timeout_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="InvocationsTimeoutInSeconds"
     )
-    invocations_max_retries: int | None = _field(default=None, name="InvocationsMaxRetries")
+    invocations_max_retries: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="InvocationsMaxRetries"
+    )

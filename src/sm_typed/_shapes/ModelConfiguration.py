@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,13 +17,15 @@ class ModelConfiguration(_Shape, kw_only=True):
     Defines the model configuration. Includes the specification name and environment parameters.
     """
 
-    inference_specification_name: str | None = _field(
+    inference_specification_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="InferenceSpecificationName"
     )
-    environment_parameters: list[EnvironmentParameter] | None = _field(
+    environment_parameters: _t.Annotated[list[EnvironmentParameter], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="EnvironmentParameters"
     )
-    compilation_job_name: str | None = _field(default=None, name="CompilationJobName")
+    compilation_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="CompilationJobName"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,7 @@ class ModelDashboardEndpoint(_Shape, kw_only=True):
     """An endpoint that hosts a model displayed in the Amazon SageMaker Model Dashboard."""
 
     endpoint_name: str = _field(name="EndpointName")
-    endpoint_arn: str = _field(name="EndpointArn")
+    endpoint_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="EndpointArn")
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
     endpoint_status: EndpointStatus = _field(name="EndpointStatus")

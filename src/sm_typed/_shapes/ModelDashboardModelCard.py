@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,9 @@ class ModelDashboardModelCard(_Shape, kw_only=True):
     """The model card for a model displayed in the Amazon SageMaker Model Dashboard."""
 
     model_card_arn: str | None = _field(default=None, name="ModelCardArn")
-    model_card_name: str | None = _field(default=None, name="ModelCardName")
+    model_card_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelCardName"
+    )
     model_card_version: int | None = _field(default=None, name="ModelCardVersion")
     model_card_status: ModelCardStatus | None = _field(default=None, name="ModelCardStatus")
     security_config: ModelCardSecurityConfig | None = _field(default=None, name="SecurityConfig")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,7 +21,9 @@ class ModelDashboardMonitoringSchedule(_Shape, kw_only=True):
     """A monitoring schedule for a model displayed in the Amazon SageMaker Model Dashboard."""
 
     monitoring_schedule_arn: str | None = _field(default=None, name="MonitoringScheduleArn")
-    monitoring_schedule_name: str | None = _field(default=None, name="MonitoringScheduleName")
+    monitoring_schedule_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MonitoringScheduleName"
+    )
     monitoring_schedule_status: ScheduleStatus | None = _field(
         default=None, name="MonitoringScheduleStatus"
     )
@@ -31,7 +35,7 @@ class ModelDashboardMonitoringSchedule(_Shape, kw_only=True):
         default=None, name="MonitoringScheduleConfig"
     )
     endpoint_name: str | None = _field(default=None, name="EndpointName")
-    monitoring_alert_summaries: list[MonitoringAlertSummary] | None = _field(
+    monitoring_alert_summaries: _t.Annotated[list[MonitoringAlertSummary], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MonitoringAlertSummaries"
     )
     last_monitoring_execution_summary: MonitoringExecutionSummary | None = _field(

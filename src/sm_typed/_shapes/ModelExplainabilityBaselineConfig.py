@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ModelExplainabilityBaselineConfig(_Shape, kw_only=True):
     """The configuration for a baseline model explainability job."""
 
-    baselining_job_name: str | None = _field(default=None, name="BaseliningJobName")
+    baselining_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="BaseliningJobName"
+    )
     constraints_resource: MonitoringConstraintsResource | None = _field(
         default=None, name="ConstraintsResource"
     )

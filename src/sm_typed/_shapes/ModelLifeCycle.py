@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ModelLifeCycle(_Shape, kw_only=True):
     """A structure describing the current state of the model in its life cycle."""
 
-    stage: str = _field(name="Stage")
-    stage_status: str = _field(name="StageStatus")
+    stage: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Stage")
+    stage_status: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="StageStatus")
     stage_description: str | None = _field(default=None, name="StageDescription")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,7 +18,9 @@ class ModelMetadataSearchExpression(_Shape, kw_only=True):
     resource objects that satisfy the expression's condition are included in the search results
     """
 
-    filters: list[ModelMetadataFilter] | None = _field(default=None, name="Filters")
+    filters: _t.Annotated[list[ModelMetadataFilter], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Filters"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

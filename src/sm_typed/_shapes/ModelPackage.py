@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -31,13 +33,21 @@ class ModelPackage(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModelPackage.html).
     """
 
-    model_package_name: str | None = _field(default=None, name="ModelPackageName")
-    model_package_group_name: str | None = _field(default=None, name="ModelPackageGroupName")
-    model_package_version: int | None = _field(default=None, name="ModelPackageVersion")
+    model_package_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageName"
+    )
+    model_package_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageGroupName"
+    )
+    model_package_version: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageVersion"
+    )
     model_package_registration_type: ModelPackageRegistrationType | None = _field(
         default=None, name="ModelPackageRegistrationType"
     )
-    model_package_arn: str | None = _field(default=None, name="ModelPackageArn")
+    model_package_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageArn"
+    )
     model_package_description: str | None = _field(default=None, name="ModelPackageDescription")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     inference_specification: InferenceSpecification | None = _field(
@@ -68,7 +78,7 @@ class ModelPackage(_Shape, kw_only=True):
     domain: str | None = _field(default=None, name="Domain")
     task: str | None = _field(default=None, name="Task")
     sample_payload_url: str | None = _field(default=None, name="SamplePayloadUrl")
-    additional_inference_specifications: list[AdditionalInferenceSpecificationDefinition] | None = _field(
+    additional_inference_specifications: _t.Annotated[list[AdditionalInferenceSpecificationDefinition], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="AdditionalInferenceSpecifications"
     )
     source_uri: str | None = _field(default=None, name="SourceUri")
@@ -76,7 +86,7 @@ class ModelPackage(_Shape, kw_only=True):
     model_card: ModelPackageModelCard | None = _field(default=None, name="ModelCard")
     model_life_cycle: ModelLifeCycle | None = _field(default=None, name="ModelLifeCycle")
     tags: list[Tag] | None = _field(default=None, name="Tags")
-    customer_metadata_properties: dict[str, str] | None = _field(
+    customer_metadata_properties: dict[_t.Annotated[str, _Meta(extra={"min": 1})], _t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="CustomerMetadataProperties"
     )
     drift_check_baselines: DriftCheckBaselines | None = _field(

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ModelPackageConfig(_Shape, kw_only=True):
     """The configuration for the Model package."""
 
-    model_package_group_arn: str = _field(name="ModelPackageGroupArn")
-    source_model_package_arn: str | None = _field(default=None, name="SourceModelPackageArn")
+    model_package_group_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ModelPackageGroupArn"
+    )
+    source_model_package_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SourceModelPackageArn"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,7 +24,9 @@ class ModelPackageContainerDefinition(_Shape, kw_only=True):
     environment: dict[str, str] | None = _field(default=None, name="Environment")
     model_input: ModelInput | None = _field(default=None, name="ModelInput")
     framework: str | None = _field(default=None, name="Framework")
-    framework_version: str | None = _field(default=None, name="FrameworkVersion")
+    framework_version: _t.Annotated[str, _Meta(extra={"min": 3})] | None = _field(
+        default=None, name="FrameworkVersion"
+    )
     nearest_model_name: str | None = _field(default=None, name="NearestModelName")
     additional_model_data_sources: list[AdditionalModelDataSource] | None = _field(
         default=None, name="AdditionalModelDataSources"

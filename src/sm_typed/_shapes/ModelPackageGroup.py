@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,8 +19,12 @@ ModelPackageGroupStatus = str
 class ModelPackageGroup(_Shape, kw_only=True):
     """A group of versioned models in the Model Registry."""
 
-    model_package_group_name: str | None = _field(default=None, name="ModelPackageGroupName")
-    model_package_group_arn: str | None = _field(default=None, name="ModelPackageGroupArn")
+    model_package_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageGroupName"
+    )
+    model_package_group_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageGroupArn"
+    )
     model_package_group_description: str | None = _field(
         default=None, name="ModelPackageGroupDescription"
     )

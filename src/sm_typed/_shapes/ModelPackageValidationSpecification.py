@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ModelPackageValidationSpecification(_Shape, kw_only=True):
     """Specifies batch transform jobs that SageMaker runs to validate your model package."""
 
-    validation_role: str = _field(name="ValidationRole")
+    validation_role: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="ValidationRole")
     validation_profiles: list[ModelPackageValidationProfile] = _field(name="ValidationProfiles")
 
 

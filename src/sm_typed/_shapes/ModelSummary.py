@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +17,5 @@ class ModelSummary(_Shape, kw_only=True):
     """Provides summary information about a model."""
 
     model_name: str = _field(name="ModelName")
-    model_arn: str = _field(name="ModelArn")
+    model_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="ModelArn")
     creation_time: _dt.datetime = _field(name="CreationTime")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +19,11 @@ MonitoringAlertStatus = str
 class MonitoringAlertHistorySummary(_Shape, kw_only=True):
     """Provides summary information of an alert's history."""
 
-    monitoring_schedule_name: str = _field(name="MonitoringScheduleName")
-    monitoring_alert_name: str = _field(name="MonitoringAlertName")
+    monitoring_schedule_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="MonitoringScheduleName"
+    )
+    monitoring_alert_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="MonitoringAlertName"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     alert_status: MonitoringAlertStatus = _field(name="AlertStatus")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,12 +19,16 @@ MonitoringAlertStatus = str
 class MonitoringAlertSummary(_Shape, kw_only=True):
     """Provides summary information about a monitor alert."""
 
-    monitoring_alert_name: str = _field(name="MonitoringAlertName")
+    monitoring_alert_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="MonitoringAlertName"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
     alert_status: MonitoringAlertStatus = _field(name="AlertStatus")
-    datapoints_to_alert: int = _field(name="DatapointsToAlert")
-    evaluation_period: int = _field(name="EvaluationPeriod")
+    datapoints_to_alert: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="DatapointsToAlert"
+    )
+    evaluation_period: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="EvaluationPeriod")
     actions: MonitoringAlertActions = _field(name="Actions")
 
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,8 +16,12 @@ class MonitoringAppSpecification(_Shape, kw_only=True):
     """Container image configuration object for the monitoring job."""
 
     image_uri: str = _field(name="ImageUri")
-    container_entrypoint: list[str] | None = _field(default=None, name="ContainerEntrypoint")
-    container_arguments: list[str] | None = _field(default=None, name="ContainerArguments")
+    container_entrypoint: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ContainerEntrypoint"
+    )
+    container_arguments: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ContainerArguments"
+    )
     record_preprocessor_source_uri: str | None = _field(
         default=None, name="RecordPreprocessorSourceUri"
     )

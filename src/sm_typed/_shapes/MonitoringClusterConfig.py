@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,7 +18,7 @@ ProcessingInstanceType = str
 class MonitoringClusterConfig(_Shape, kw_only=True):
     """Configuration for the cluster used to run model monitoring jobs."""
 
-    instance_count: int = _field(name="InstanceCount")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="InstanceCount")
     instance_type: ProcessingInstanceType = _field(name="InstanceType")
-    volume_size_in_gb: int = _field(name="VolumeSizeInGB")
+    volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="VolumeSizeInGB")
     volume_kms_key_id: str | None = _field(default=None, name="VolumeKmsKeyId")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,9 @@ MonitoringType = str
 class MonitoringExecutionSummary(_Shape, kw_only=True):
     """Summary of information about the last monitoring job to run."""
 
-    monitoring_schedule_name: str = _field(name="MonitoringScheduleName")
+    monitoring_schedule_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="MonitoringScheduleName"
+    )
     scheduled_time: _dt.datetime = _field(name="ScheduledTime")
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
@@ -26,7 +30,7 @@ class MonitoringExecutionSummary(_Shape, kw_only=True):
     processing_job_arn: str | None = _field(default=None, name="ProcessingJobArn")
     endpoint_name: str | None = _field(default=None, name="EndpointName")
     failure_reason: str | None = _field(default=None, name="FailureReason")
-    monitoring_job_definition_name: str | None = _field(
+    monitoring_job_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MonitoringJobDefinitionName"
     )
     monitoring_type: MonitoringType | None = _field(default=None, name="MonitoringType")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,7 +16,9 @@ class MonitoringJobDefinition(_Shape, kw_only=True):
     """Defines the monitoring job."""
 
     baseline_config: MonitoringBaselineConfig | None = _field(default=None, name="BaselineConfig")
-    monitoring_inputs: list[MonitoringInput] = _field(name="MonitoringInputs")
+    monitoring_inputs: _t.Annotated[list[MonitoringInput], _Meta(extra={"min": 1})] = _field(
+        name="MonitoringInputs"
+    )
     monitoring_output_config: MonitoringOutputConfig = _field(name="MonitoringOutputConfig")
     monitoring_resources: MonitoringResources = _field(name="MonitoringResources")
     monitoring_app_specification: MonitoringAppSpecification = _field(
@@ -24,7 +29,7 @@ class MonitoringJobDefinition(_Shape, kw_only=True):
     )
     environment: dict[str, str] | None = _field(default=None, name="Environment")
     network_config: NetworkConfig | None = _field(default=None, name="NetworkConfig")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +16,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class MonitoringJobDefinitionSummary(_Shape, kw_only=True):
     """Summary information about a monitoring job."""
 
-    monitoring_job_definition_name: str = _field(name="MonitoringJobDefinitionName")
+    monitoring_job_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="MonitoringJobDefinitionName"
+    )
     monitoring_job_definition_arn: str = _field(name="MonitoringJobDefinitionArn")
     creation_time: _dt.datetime = _field(name="CreationTime")
     endpoint_name: str = _field(name="EndpointName")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class MonitoringOutputConfig(_Shape, kw_only=True):
     """The output configuration for monitoring jobs."""
 
-    monitoring_outputs: list[MonitoringOutput] = _field(name="MonitoringOutputs")
+    monitoring_outputs: _t.Annotated[list[MonitoringOutput], _Meta(extra={"min": 1})] = _field(
+        name="MonitoringOutputs"
+    )
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
 
 

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,7 +24,9 @@ class MonitoringSchedule(_Shape, kw_only=True):
     """
 
     monitoring_schedule_arn: str | None = _field(default=None, name="MonitoringScheduleArn")
-    monitoring_schedule_name: str | None = _field(default=None, name="MonitoringScheduleName")
+    monitoring_schedule_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MonitoringScheduleName"
+    )
     monitoring_schedule_status: ScheduleStatus | None = _field(
         default=None, name="MonitoringScheduleStatus"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,7 +22,7 @@ class MonitoringScheduleConfig(_Shape, kw_only=True):
     monitoring_job_definition: MonitoringJobDefinition | None = _field(
         default=None, name="MonitoringJobDefinition"
     )
-    monitoring_job_definition_name: str | None = _field(
+    monitoring_job_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MonitoringJobDefinitionName"
     )
     monitoring_type: MonitoringType | None = _field(default=None, name="MonitoringType")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,13 +20,15 @@ ScheduleStatus = str
 class MonitoringScheduleSummary(_Shape, kw_only=True):
     """Summarizes the monitoring schedule."""
 
-    monitoring_schedule_name: str = _field(name="MonitoringScheduleName")
+    monitoring_schedule_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="MonitoringScheduleName"
+    )
     monitoring_schedule_arn: str = _field(name="MonitoringScheduleArn")
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime = _field(name="LastModifiedTime")
     monitoring_schedule_status: ScheduleStatus = _field(name="MonitoringScheduleStatus")
     endpoint_name: str | None = _field(default=None, name="EndpointName")
-    monitoring_job_definition_name: str | None = _field(
+    monitoring_job_definition_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MonitoringJobDefinitionName"
     )
     monitoring_type: MonitoringType | None = _field(default=None, name="MonitoringType")

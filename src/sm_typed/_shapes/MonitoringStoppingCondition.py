@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class MonitoringStoppingCondition(_Shape, kw_only=True):
     """A time limit for how long the monitoring job is allowed to run before stopping."""
 
-    max_runtime_in_seconds: int = _field(name="MaxRuntimeInSeconds")
+    max_runtime_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="MaxRuntimeInSeconds"
+    )

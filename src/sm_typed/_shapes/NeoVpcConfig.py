@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,5 +21,7 @@ class NeoVpcConfig(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/dg/neo-vpc.html).
     """
 
-    security_group_ids: list[str] = _field(name="SecurityGroupIds")
-    subnets: list[str] = _field(name="Subnets")
+    security_group_ids: _t.Annotated[list[str], _Meta(extra={"min": 1})] = _field(
+        name="SecurityGroupIds"
+    )
+    subnets: _t.Annotated[list[str], _Meta(extra={"min": 1})] = _field(name="Subnets")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -24,8 +27,10 @@ class NestedFilters(_Shape, kw_only=True):
       "Value":"mybucket/catdata"}'`
     """
 
-    nested_property_name: str = _field(name="NestedPropertyName")
-    filters: list[Filter] = _field(name="Filters")
+    nested_property_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="NestedPropertyName"
+    )
+    filters: _t.Annotated[list[Filter], _Meta(extra={"min": 1})] = _field(name="Filters")
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

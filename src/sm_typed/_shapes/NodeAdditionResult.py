@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,8 +19,14 @@ ClusterInstanceType = str
 class NodeAdditionResult(_Shape, kw_only=True):
     """Information about a node that was successfully added to the cluster."""
 
-    node_logical_id: str = _field(name="NodeLogicalId")
-    instance_group_name: str = _field(name="InstanceGroupName")
+    node_logical_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="NodeLogicalId")
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InstanceGroupName"
+    )
     status: ClusterInstanceStatus = _field(name="Status")
-    availability_zones: list[str] | None = _field(default=None, name="AvailabilityZones")
-    instance_types: list[ClusterInstanceType] | None = _field(default=None, name="InstanceTypes")
+    availability_zones: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AvailabilityZones"
+    )
+    instance_types: _t.Annotated[list[ClusterInstanceType], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstanceTypes"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -30,4 +33,6 @@ class NotebookInstanceLifecycleHook(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html).
     """
 
-    content: str | None = _field(default=None, name="Content")
+    content: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Content"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -30,7 +32,9 @@ class NotebookInstanceSummary(_Shape, kw_only=True):
     notebook_instance_lifecycle_config_name: str | None = _field(
         default=None, name="NotebookInstanceLifecycleConfigName"
     )
-    default_code_repository: str | None = _field(default=None, name="DefaultCodeRepository")
-    additional_code_repositories: list[str] | None = _field(
+    default_code_repository: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DefaultCodeRepository"
+    )
+    additional_code_repositories: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="AdditionalCodeRepositories"
     )

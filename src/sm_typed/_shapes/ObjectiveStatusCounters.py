@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,6 +20,10 @@ class ObjectiveStatusCounters(_Shape, kw_only=True):
     hyperparameter tuning process.
     """
 
-    succeeded: int | None = _field(default=None, name="Succeeded")
-    pending: int | None = _field(default=None, name="Pending")
-    failed: int | None = _field(default=None, name="Failed")
+    succeeded: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="Succeeded"
+    )
+    pending: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="Pending"
+    )
+    failed: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(default=None, name="Failed")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import SensitiveShape as _SensitiveShape
@@ -14,8 +17,8 @@ class OidcConfig(_SensitiveShape, kw_only=True):
 
     __sensitive_fields__ = frozenset({"client_secret"})
 
-    client_id: str = _field(name="ClientId")
-    client_secret: str = _field(name="ClientSecret")
+    client_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ClientId")
+    client_secret: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ClientSecret")
     issuer: str = _field(name="Issuer")
     authorization_endpoint: str = _field(name="AuthorizationEndpoint")
     token_endpoint: str = _field(name="TokenEndpoint")

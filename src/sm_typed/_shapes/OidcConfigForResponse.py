@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class OidcConfigForResponse(_Shape, kw_only=True):
     """Your OIDC IdP workforce configuration."""
 
-    client_id: str | None = _field(default=None, name="ClientId")
+    client_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ClientId"
+    )
     issuer: str | None = _field(default=None, name="Issuer")
     authorization_endpoint: str | None = _field(default=None, name="AuthorizationEndpoint")
     token_endpoint: str | None = _field(default=None, name="TokenEndpoint")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,4 +20,6 @@ class OidcMemberDefinition(_Shape, kw_only=True):
     private work team, all workers in that user group are added to the work team.
     """
 
-    groups: list[str] | None = _field(default=None, name="Groups")
+    groups: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Groups"
+    )

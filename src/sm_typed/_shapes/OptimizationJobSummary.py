@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,9 @@ OptimizationJobStatus = str
 class OptimizationJobSummary(_Shape, kw_only=True):
     """Summarizes an optimization job by providing some of its key properties."""
 
-    optimization_job_name: str = _field(name="OptimizationJobName")
+    optimization_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="OptimizationJobName"
+    )
     optimization_job_arn: str = _field(name="OptimizationJobArn")
     creation_time: _dt.datetime = _field(name="CreationTime")
     optimization_job_status: OptimizationJobStatus = _field(name="OptimizationJobStatus")
@@ -30,5 +34,7 @@ class OptimizationJobSummary(_Shape, kw_only=True):
     deployment_instance_type: OptimizationJobDeploymentInstanceType = _field(
         name="DeploymentInstanceType"
     )
-    max_instance_count: int | None = _field(default=None, name="MaxInstanceCount")
+    max_instance_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxInstanceCount"
+    )
     optimization_types: list[str] = _field(name="OptimizationTypes")

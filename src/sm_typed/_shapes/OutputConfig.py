@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -25,7 +28,9 @@ class OutputConfig(_Shape, kw_only=True):
     s3_output_location: str = _field(name="S3OutputLocation")
     target_device: TargetDevice | None = _field(default=None, name="TargetDevice")
     target_platform: TargetPlatform | None = _field(default=None, name="TargetPlatform")
-    compiler_options: str | None = _field(default=None, name="CompilerOptions")
+    compiler_options: _t.Annotated[str, _Meta(extra={"min": 3})] | None = _field(
+        default=None, name="CompilerOptions"
+    )
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
 
 

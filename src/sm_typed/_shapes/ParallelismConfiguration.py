@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,4 +18,6 @@ class ParallelismConfiguration(_Shape, kw_only=True):
     configuration specified applies to all executions of the pipeline unless overridden.
     """
 
-    max_parallel_execution_steps: int = _field(name="MaxParallelExecutionSteps")
+    max_parallel_execution_steps: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="MaxParallelExecutionSteps"
+    )

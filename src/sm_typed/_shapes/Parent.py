@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,5 +19,9 @@ class Parent(_Shape, kw_only=True):
     trials.
     """
 
-    trial_name: str | None = _field(default=None, name="TrialName")
-    experiment_name: str | None = _field(default=None, name="ExperimentName")
+    trial_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrialName"
+    )
+    experiment_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ExperimentName"
+    )

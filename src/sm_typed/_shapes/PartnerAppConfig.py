@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +17,9 @@ class PartnerAppConfig(_Shape, kw_only=True):
 
     admin_users: list[str] | None = _field(default=None, name="AdminUsers")
     arguments: dict[str, str] | None = _field(default=None, name="Arguments")
-    assigned_group_patterns: list[str] | None = _field(default=None, name="AssignedGroupPatterns")
+    assigned_group_patterns: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="AssignedGroupPatterns"
+    )
     role_group_assignments: list[RoleGroupAssignment] | None = _field(
         default=None, name="RoleGroupAssignments"
     )

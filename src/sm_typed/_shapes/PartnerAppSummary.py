@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,8 +23,8 @@ class PartnerAppSummary(_Shape, kw_only=True):
     of the `ListPartnerApps` API response.
     """
 
-    arn: str | None = _field(default=None, name="Arn")
-    name: str | None = _field(default=None, name="Name")
+    arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Arn")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Name")
     type: PartnerAppType | None = _field(default=None, name="Type")
     status: PartnerAppStatus | None = _field(default=None, name="Status")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")

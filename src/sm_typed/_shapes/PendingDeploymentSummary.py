@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,11 +20,11 @@ class PendingDeploymentSummary(_Shape, kw_only=True):
     """
 
     endpoint_config_name: str = _field(name="EndpointConfigName")
-    production_variants: list[PendingProductionVariantSummary] | None = _field(
+    production_variants: _t.Annotated[list[PendingProductionVariantSummary], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ProductionVariants"
     )
     start_time: _dt.datetime | None = _field(default=None, name="StartTime")
-    shadow_production_variants: list[PendingProductionVariantSummary] | None = _field(
+    shadow_production_variants: _t.Annotated[list[PendingProductionVariantSummary], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ShadowProductionVariants"
     )
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,12 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class Phase(_Shape, kw_only=True):
     """Defines the traffic pattern."""
 
-    initial_number_of_users: int | None = _field(default=None, name="InitialNumberOfUsers")
-    spawn_rate: int | None = _field(default=None, name="SpawnRate")
-    duration_in_seconds: int | None = _field(default=None, name="DurationInSeconds")
+    initial_number_of_users: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InitialNumberOfUsers"
+    )
+    spawn_rate: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="SpawnRate"
+    )
+    duration_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DurationInSeconds"
+    )

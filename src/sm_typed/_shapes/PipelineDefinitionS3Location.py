@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,8 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class PipelineDefinitionS3Location(_Shape, kw_only=True):
     """The location of the pipeline definition stored in Amazon S3."""
 
-    bucket: str = _field(name="Bucket")
-    object_key: str = _field(name="ObjectKey")
-    version_id: str | None = _field(default=None, name="VersionId")
+    bucket: _t.Annotated[str, _Meta(extra={"min": 3})] = _field(name="Bucket")
+    object_key: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ObjectKey")
+    version_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="VersionId"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,7 +21,7 @@ class PipelineExecution(_Shape, kw_only=True):
 
     pipeline_arn: str | None = _field(default=None, name="PipelineArn")
     pipeline_execution_arn: str | None = _field(default=None, name="PipelineExecutionArn")
-    pipeline_execution_display_name: str | None = _field(
+    pipeline_execution_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PipelineExecutionDisplayName"
     )
     pipeline_execution_status: PipelineExecutionStatus | None = _field(
@@ -43,8 +45,10 @@ class PipelineExecution(_Shape, kw_only=True):
         default=None, name="SelectiveExecutionConfig"
     )
     pipeline_parameters: list[Parameter] | None = _field(default=None, name="PipelineParameters")
-    pipeline_version_id: int | None = _field(default=None, name="PipelineVersionId")
-    pipeline_version_display_name: str | None = _field(
+    pipeline_version_id: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineVersionId"
+    )
+    pipeline_version_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PipelineVersionDisplayName"
     )
 

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -25,10 +27,12 @@ class PipelineExecutionSummary(_Shape, kw_only=True):
     pipeline_execution_description: str | None = _field(
         default=None, name="PipelineExecutionDescription"
     )
-    pipeline_execution_display_name: str | None = _field(
+    pipeline_execution_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PipelineExecutionDisplayName"
     )
     pipeline_execution_failure_reason: str | None = _field(
         default=None, name="PipelineExecutionFailureReason"
     )
-    pipeline_version_aliases: list[str] | None = _field(default=None, name="PipelineVersionAliases")
+    pipeline_version_aliases: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="PipelineVersionAliases"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class PipelineExperimentConfig(_Shape, kw_only=True):
     """Specifies the names of the experiment and trial created by a pipeline."""
 
-    experiment_name: str | None = _field(default=None, name="ExperimentName")
-    trial_name: str | None = _field(default=None, name="TrialName")
+    experiment_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ExperimentName"
+    )
+    trial_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrialName"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,10 +17,16 @@ class PipelineSummary(_Shape, kw_only=True):
     """A summary of a pipeline."""
 
     pipeline_arn: str | None = _field(default=None, name="PipelineArn")
-    pipeline_name: str | None = _field(default=None, name="PipelineName")
-    pipeline_display_name: str | None = _field(default=None, name="PipelineDisplayName")
+    pipeline_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineName"
+    )
+    pipeline_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineDisplayName"
+    )
     pipeline_description: str | None = _field(default=None, name="PipelineDescription")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
     last_execution_time: _dt.datetime | None = _field(default=None, name="LastExecutionTime")

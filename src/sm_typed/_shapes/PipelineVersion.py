@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,8 +20,10 @@ class PipelineVersion(_Shape, kw_only=True):
     """The version of the pipeline."""
 
     pipeline_arn: str | None = _field(default=None, name="PipelineArn")
-    pipeline_version_id: int | None = _field(default=None, name="PipelineVersionId")
-    pipeline_version_display_name: str | None = _field(
+    pipeline_version_id: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineVersionId"
+    )
+    pipeline_version_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PipelineVersionDisplayName"
     )
     pipeline_version_description: str | None = _field(
@@ -32,13 +36,15 @@ class PipelineVersion(_Shape, kw_only=True):
     last_executed_pipeline_execution_arn: str | None = _field(
         default=None, name="LastExecutedPipelineExecutionArn"
     )
-    last_executed_pipeline_execution_display_name: str | None = _field(
+    last_executed_pipeline_execution_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="LastExecutedPipelineExecutionDisplayName"
     )
     last_executed_pipeline_execution_status: PipelineExecutionStatus | None = _field(
         default=None, name="LastExecutedPipelineExecutionStatus"
     )
-    pipeline_version_aliases: list[str] | None = _field(default=None, name="PipelineVersionAliases")
+    pipeline_version_aliases: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="PipelineVersionAliases"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

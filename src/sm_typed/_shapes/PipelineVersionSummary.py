@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,15 +17,19 @@ class PipelineVersionSummary(_Shape, kw_only=True):
     """The summary of the pipeline version."""
 
     pipeline_arn: str | None = _field(default=None, name="PipelineArn")
-    pipeline_version_id: int | None = _field(default=None, name="PipelineVersionId")
+    pipeline_version_id: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineVersionId"
+    )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     pipeline_version_description: str | None = _field(
         default=None, name="PipelineVersionDescription"
     )
-    pipeline_version_display_name: str | None = _field(
+    pipeline_version_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PipelineVersionDisplayName"
     )
     last_execution_pipeline_execution_arn: str | None = _field(
         default=None, name="LastExecutionPipelineExecutionArn"
     )
-    pipeline_version_aliases: list[str] | None = _field(default=None, name="PipelineVersionAliases")
+    pipeline_version_aliases: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="PipelineVersionAliases"
+    )

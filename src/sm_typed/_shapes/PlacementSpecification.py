@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,4 +16,4 @@ class PlacementSpecification(_Shape, kw_only=True):
     """Specifies how instances should be placed on a specific UltraServer."""
 
     ultra_server_id: str | None = _field(default=None, name="UltraServerId")
-    instance_count: int = _field(name="InstanceCount")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="InstanceCount")

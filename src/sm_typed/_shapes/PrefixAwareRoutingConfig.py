@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,9 @@ class PrefixAwareRoutingConfig(_Shape, kw_only=True):
     `PrefixLength` and `ConcurrencyThreshold` to control routing behavior.
     """
 
-    prefix_length: int | None = _field(default=None, name="PrefixLength")
-    concurrency_threshold: int | None = _field(default=None, name="ConcurrencyThreshold")
+    prefix_length: _t.Annotated[int, _Meta(extra={"min": 1024})] | None = _field(
+        default=None, name="PrefixLength"
+    )
+    concurrency_threshold: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ConcurrencyThreshold"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,4 +19,4 @@ class PriorityClass(_Shape, kw_only=True):
     """
 
     name: str = _field(name="Name")
-    weight: int = _field(name="Weight")
+    weight: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="Weight")

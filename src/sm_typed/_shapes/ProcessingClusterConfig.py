@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,17 +18,21 @@ ProcessingInstanceType = str
 class ProcessingClusterConfig(_Shape, kw_only=True):
     """Configuration for the cluster used to run a processing job."""
 
-    instance_count: int | None = _field(default=None, name="InstanceCount")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstanceCount"
+    )
     instance_type: ProcessingInstanceType | None = _field(default=None, name="InstanceType")
-    volume_size_in_gb: int = _field(name="VolumeSizeInGB")
+    volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="VolumeSizeInGB")
     volume_kms_key_id: str | None = _field(default=None, name="VolumeKmsKeyId")
-    instance_preferences: list[ProcessingInstancePreference] | None = _field(
+    instance_preferences: _t.Annotated[list[ProcessingInstancePreference], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="InstancePreferences"
     )
     selected_instance_type: ProcessingInstanceType | None = _field(
         default=None, name="SelectedInstanceType"
     )
-    selected_instance_count: int | None = _field(default=None, name="SelectedInstanceCount")
+    selected_instance_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SelectedInstanceCount"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

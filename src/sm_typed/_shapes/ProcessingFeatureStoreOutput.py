@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,4 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ProcessingFeatureStoreOutput(_Shape, kw_only=True):
     """Configuration for processing job outputs in Amazon SageMaker Feature Store."""
 
-    feature_group_name: str = _field(name="FeatureGroupName")
+    feature_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="FeatureGroupName")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,4 +19,6 @@ class ProcessingInstancePreference(_Shape, kw_only=True):
     """A candidate instance type preference in a processing `InstancePreferences` list."""
 
     instance_type: ProcessingInstanceType = _field(name="InstanceType")
-    instance_count: int | None = _field(default=None, name="InstanceCount")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstanceCount"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -25,7 +27,9 @@ class ProcessingJob(_Shape, kw_only=True):
     processing_output_config: ProcessingOutputConfig | None = _field(
         default=None, name="ProcessingOutputConfig"
     )
-    processing_job_name: str | None = _field(default=None, name="ProcessingJobName")
+    processing_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ProcessingJobName"
+    )
     processing_resources: ProcessingResources | None = _field(
         default=None, name="ProcessingResources"
     )
@@ -35,7 +39,9 @@ class ProcessingJob(_Shape, kw_only=True):
     app_specification: AppSpecification | None = _field(default=None, name="AppSpecification")
     environment: dict[str, str] | None = _field(default=None, name="Environment")
     network_config: NetworkConfig | None = _field(default=None, name="NetworkConfig")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     experiment_config: ExperimentConfig | None = _field(default=None, name="ExperimentConfig")
     processing_job_arn: str | None = _field(default=None, name="ProcessingJobArn")
     processing_job_status: ProcessingJobStatus | None = _field(
@@ -48,7 +54,9 @@ class ProcessingJob(_Shape, kw_only=True):
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     monitoring_schedule_arn: str | None = _field(default=None, name="MonitoringScheduleArn")
-    auto_ml_job_arn: str | None = _field(default=None, name="AutoMLJobArn")
+    auto_ml_job_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AutoMLJobArn"
+    )
     training_job_arn: str | None = _field(default=None, name="TrainingJobArn")
     tags: list[Tag] | None = _field(default=None, name="Tags")
 

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +19,9 @@ ProcessingJobStatus = str
 class ProcessingJobSummary(_Shape, kw_only=True):
     """Summary of information about a processing job."""
 
-    processing_job_name: str = _field(name="ProcessingJobName")
+    processing_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ProcessingJobName"
+    )
     processing_job_arn: str = _field(name="ProcessingJobArn")
     creation_time: _dt.datetime = _field(name="CreationTime")
     processing_end_time: _dt.datetime | None = _field(default=None, name="ProcessingEndTime")

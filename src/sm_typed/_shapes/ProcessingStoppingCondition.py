@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,4 +18,6 @@ class ProcessingStoppingCondition(_Shape, kw_only=True):
     processing job has been running. After the condition is met, the processing job is stopped.
     """
 
-    max_runtime_in_seconds: int = _field(name="MaxRuntimeInSeconds")
+    max_runtime_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="MaxRuntimeInSeconds"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -24,13 +27,19 @@ class ProductionVariant(_Shape, kw_only=True):
 
     variant_name: str = _field(name="VariantName")
     model_name: str | None = _field(default=None, name="ModelName")
-    initial_instance_count: int | None = _field(default=None, name="InitialInstanceCount")
+    initial_instance_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InitialInstanceCount"
+    )
     instance_type: ProductionVariantInstanceType | None = _field(default=None, name="InstanceType")
-    instance_pools: list[InstancePool] | None = _field(default=None, name="InstancePools")
-    variant_instance_provision_timeout_in_seconds: int | None = _field(
+    instance_pools: _t.Annotated[list[InstancePool], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstancePools"
+    )
+    variant_instance_provision_timeout_in_seconds: _t.Annotated[int, _Meta(extra={"min": 300})] | None = _field(
         default=None, name="VariantInstanceProvisionTimeoutInSeconds"
     )
-    initial_variant_weight: float | None = _field(default=None, name="InitialVariantWeight")
+    initial_variant_weight: _t.Annotated[float, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="InitialVariantWeight"
+    )
     accelerator_type: ProductionVariantAcceleratorType | None = _field(
         default=None, name="AcceleratorType"
     )
@@ -40,11 +49,13 @@ class ProductionVariant(_Shape, kw_only=True):
     serverless_config: ProductionVariantServerlessConfig | None = _field(
         default=None, name="ServerlessConfig"
     )
-    volume_size_in_gb: int | None = _field(default=None, name="VolumeSizeInGB")
-    model_data_download_timeout_in_seconds: int | None = _field(
+    volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="VolumeSizeInGB"
+    )
+    model_data_download_timeout_in_seconds: _t.Annotated[int, _Meta(extra={"min": 60})] | None = _field(
         default=None, name="ModelDataDownloadTimeoutInSeconds"
     )
-    container_startup_health_check_timeout_in_seconds: int | None = _field(
+    container_startup_health_check_timeout_in_seconds: _t.Annotated[int, _Meta(extra={"min": 60})] | None = _field(
         default=None, name="ContainerStartupHealthCheckTimeoutInSeconds"
     )
     enable_ssm_access: bool | None = _field(default=None, name="EnableSSMAccess")
@@ -60,7 +71,7 @@ class ProductionVariant(_Shape, kw_only=True):
     capacity_reservation_config: ProductionVariantCapacityReservationConfig | None = _field(
         default=None, name="CapacityReservationConfig"
     )
-    accelerator_partition_layouts: list[AcceleratorPartitionLayout] | None = _field(
+    accelerator_partition_layouts: _t.Annotated[list[AcceleratorPartitionLayout], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="AcceleratorPartitionLayouts"
     )
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,4 +24,6 @@ class ProductionVariantCapacityReservationConfig(_Shape, kw_only=True):
     capacity_reservation_preference: CapacityReservationPreference | None = _field(
         default=None, name="CapacityReservationPreference"
     )
-    ml_reservation_arn: str | None = _field(default=None, name="MlReservationArn")
+    ml_reservation_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="MlReservationArn"
+    )

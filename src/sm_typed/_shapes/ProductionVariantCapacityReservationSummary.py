@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,13 +18,21 @@ CapacityReservationPreference = str
 class ProductionVariantCapacityReservationSummary(_Shape, kw_only=True):
     """Details about an ML capacity reservation."""
 
-    ml_reservation_arn: str | None = _field(default=None, name="MlReservationArn")
+    ml_reservation_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="MlReservationArn"
+    )
     capacity_reservation_preference: CapacityReservationPreference | None = _field(
         default=None, name="CapacityReservationPreference"
     )
-    total_instance_count: int | None = _field(default=None, name="TotalInstanceCount")
-    available_instance_count: int | None = _field(default=None, name="AvailableInstanceCount")
-    used_by_current_endpoint: int | None = _field(default=None, name="UsedByCurrentEndpoint")
+    total_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TotalInstanceCount"
+    )
+    available_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="AvailableInstanceCount"
+    )
+    used_by_current_endpoint: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="UsedByCurrentEndpoint"
+    )
     ec2_capacity_reservations: list[Ec2CapacityReservation] | None = _field(
         default=None, name="Ec2CapacityReservations"
     )

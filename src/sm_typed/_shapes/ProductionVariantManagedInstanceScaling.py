@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,8 +22,12 @@ class ProductionVariantManagedInstanceScaling(_Shape, kw_only=True):
     """
 
     status: ManagedInstanceScalingStatus | None = _field(default=None, name="Status")
-    min_instance_count: int | None = _field(default=None, name="MinInstanceCount")
-    max_instance_count: int | None = _field(default=None, name="MaxInstanceCount")
+    min_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MinInstanceCount"
+    )
+    max_instance_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxInstanceCount"
+    )
     scale_in_policy: ProductionVariantManagedInstanceScalingScaleInPolicy | None = _field(
         default=None, name="ScaleInPolicy"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,5 +19,9 @@ class ProductionVariantManagedInstanceScalingScaleInPolicy(_Shape, kw_only=True)
     """Configures the scale-in behavior for managed instance scaling."""
 
     strategy: ManagedInstanceScalingScaleInStrategy = _field(name="Strategy")
-    maximum_step_size: int | None = _field(default=None, name="MaximumStepSize")
-    cooldown_in_minutes: int | None = _field(default=None, name="CooldownInMinutes")
+    maximum_step_size: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaximumStepSize"
+    )
+    cooldown_in_minutes: _t.Annotated[int, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="CooldownInMinutes"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,8 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ProductionVariantServerlessConfig(_Shape, kw_only=True):
     """Specifies the serverless configuration for an endpoint variant."""
 
-    memory_size_in_mb: int = _field(name="MemorySizeInMB")
-    max_concurrency: int = _field(name="MaxConcurrency")
-    provisioned_concurrency: int | None = _field(default=None, name="ProvisionedConcurrency")
+    memory_size_in_mb: _t.Annotated[int, _Meta(extra={"min": 1024})] = _field(name="MemorySizeInMB")
+    max_concurrency: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="MaxConcurrency")
+    provisioned_concurrency: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ProvisionedConcurrency"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ProductionVariantServerlessUpdateConfig(_Shape, kw_only=True):
     """Specifies the serverless update concurrency configuration for an endpoint variant."""
 
-    max_concurrency: int | None = _field(default=None, name="MaxConcurrency")
-    provisioned_concurrency: int | None = _field(default=None, name="ProvisionedConcurrency")
+    max_concurrency: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxConcurrency"
+    )
+    provisioned_concurrency: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ProvisionedConcurrency"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,11 +21,21 @@ class ProductionVariantSummary(_Shape, kw_only=True):
 
     variant_name: str = _field(name="VariantName")
     deployed_images: list[DeployedImage] | None = _field(default=None, name="DeployedImages")
-    current_weight: float | None = _field(default=None, name="CurrentWeight")
-    desired_weight: float | None = _field(default=None, name="DesiredWeight")
-    current_instance_count: int | None = _field(default=None, name="CurrentInstanceCount")
-    desired_instance_count: int | None = _field(default=None, name="DesiredInstanceCount")
-    instance_pools: list[InstancePoolSummary] | None = _field(default=None, name="InstancePools")
+    current_weight: _t.Annotated[float, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="CurrentWeight"
+    )
+    desired_weight: _t.Annotated[float, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DesiredWeight"
+    )
+    current_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="CurrentInstanceCount"
+    )
+    desired_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DesiredInstanceCount"
+    )
+    instance_pools: _t.Annotated[list[InstancePoolSummary], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InstancePools"
+    )
     variant_status: list[ProductionVariantStatus] | None = _field(
         default=None, name="VariantStatus"
     )

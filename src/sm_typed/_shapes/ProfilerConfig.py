@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,5 +22,7 @@ class ProfilerConfig(_Shape, kw_only=True):
     profiling_interval_in_milliseconds: int | None = _field(
         default=None, name="ProfilingIntervalInMilliseconds"
     )
-    profiling_parameters: dict[str, str] | None = _field(default=None, name="ProfilingParameters")
+    profiling_parameters: dict[_t.Annotated[str, _Meta(extra={"min": 1})], str] | None = _field(
+        default=None, name="ProfilingParameters"
+    )
     disable_profiler: bool | None = _field(default=None, name="DisableProfiler")

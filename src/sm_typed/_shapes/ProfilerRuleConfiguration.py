@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,10 +18,16 @@ ProcessingInstanceType = str
 class ProfilerRuleConfiguration(_Shape, kw_only=True):
     """Configuration information for profiling rules."""
 
-    rule_configuration_name: str = _field(name="RuleConfigurationName")
+    rule_configuration_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="RuleConfigurationName"
+    )
     local_path: str | None = _field(default=None, name="LocalPath")
     s3_output_path: str | None = _field(default=None, name="S3OutputPath")
     rule_evaluator_image: str = _field(name="RuleEvaluatorImage")
     instance_type: ProcessingInstanceType | None = _field(default=None, name="InstanceType")
-    volume_size_in_gb: int | None = _field(default=None, name="VolumeSizeInGB")
-    rule_parameters: dict[str, str] | None = _field(default=None, name="RuleParameters")
+    volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="VolumeSizeInGB"
+    )
+    rule_parameters: dict[_t.Annotated[str, _Meta(extra={"min": 1})], str] | None = _field(
+        default=None, name="RuleParameters"
+    )

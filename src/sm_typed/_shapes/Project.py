@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,9 +19,15 @@ ProjectStatus = str
 class Project(_Shape, kw_only=True):
     """The properties of a project as returned by the Search API."""
 
-    project_arn: str | None = _field(default=None, name="ProjectArn")
-    project_name: str | None = _field(default=None, name="ProjectName")
-    project_id: str | None = _field(default=None, name="ProjectId")
+    project_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ProjectArn"
+    )
+    project_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ProjectName"
+    )
+    project_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ProjectId"
+    )
     project_description: str | None = _field(default=None, name="ProjectDescription")
     service_catalog_provisioning_details: ServiceCatalogProvisioningDetails | None = _field(
         default=None, name="ServiceCatalogProvisioningDetails"
@@ -30,7 +38,7 @@ class Project(_Shape, kw_only=True):
     project_status: ProjectStatus | None = _field(default=None, name="ProjectStatus")
     created_by: UserContext | None = _field(default=None, name="CreatedBy")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
-    template_provider_details: list[TemplateProviderDetail] | None = _field(
+    template_provider_details: _t.Annotated[list[TemplateProviderDetail], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="TemplateProviderDetails"
     )
     tags: list[Tag] | None = _field(default=None, name="Tags")

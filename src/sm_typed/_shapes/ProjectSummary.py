@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,9 +19,9 @@ ProjectStatus = str
 class ProjectSummary(_Shape, kw_only=True):
     """Information about a project."""
 
-    project_name: str = _field(name="ProjectName")
+    project_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ProjectName")
     project_description: str | None = _field(default=None, name="ProjectDescription")
-    project_arn: str = _field(name="ProjectArn")
-    project_id: str = _field(name="ProjectId")
+    project_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ProjectArn")
+    project_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ProjectId")
     creation_time: _dt.datetime = _field(name="CreationTime")
     project_status: ProjectStatus = _field(name="ProjectStatus")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,4 +18,6 @@ class PropertyNameSuggestion(_Shape, kw_only=True):
     `PropertyNameQuery` field.
     """
 
-    property_name: str | None = _field(default=None, name="PropertyName")
+    property_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PropertyName"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,5 +19,5 @@ class ProvisioningParameter(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html).
     """
 
-    key: str | None = _field(default=None, name="Key")
+    key: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Key")
     value: str | None = _field(default=None, name="Value")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,4 +14,4 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class PutEndpointPolicyRequest(_Shape, kw_only=True):
     endpoint_name: str = _field(name="EndpointName")
-    resource_policy: str = _field(name="ResourcePolicy")
+    resource_policy: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ResourcePolicy")

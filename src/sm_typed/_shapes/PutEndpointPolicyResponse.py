@@ -4,10 +4,15 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class PutEndpointPolicyResponse(_Shape, kw_only=True):
-    endpoint_arn: str | None = _field(default=None, name="EndpointArn")
+    endpoint_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="EndpointArn"
+    )

@@ -4,11 +4,16 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class PutModelPackageGroupPolicyInput(_Shape, kw_only=True):
-    model_package_group_name: str = _field(name="ModelPackageGroupName")
-    resource_policy: str = _field(name="ResourcePolicy")
+    model_package_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ModelPackageGroupName"
+    )
+    resource_policy: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ResourcePolicy")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,7 +18,9 @@ class RStudioServerProDomainSettingsForUpdate(_Shape, kw_only=True):
     Domain-level app.
     """
 
-    domain_execution_role_arn: str = _field(name="DomainExecutionRoleArn")
+    domain_execution_role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(
+        name="DomainExecutionRoleArn"
+    )
     default_resource_spec: ResourceSpec | None = _field(default=None, name="DefaultResourceSpec")
     r_studio_connect_url: str | None = _field(default=None, name="RStudioConnectUrl")
     r_studio_package_manager_url: str | None = _field(default=None, name="RStudioPackageManagerUrl")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,4 +21,4 @@ class RealTimeInferenceConfig(_Shape, kw_only=True):
     """
 
     instance_type: ProductionVariantInstanceType = _field(name="InstanceType")
-    instance_count: int = _field(name="InstanceCount")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="InstanceCount")

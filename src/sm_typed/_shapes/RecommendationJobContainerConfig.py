@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -25,7 +28,9 @@ class RecommendationJobContainerConfig(_Shape, kw_only=True):
     domain: str | None = _field(default=None, name="Domain")
     task: str | None = _field(default=None, name="Task")
     framework: str | None = _field(default=None, name="Framework")
-    framework_version: str | None = _field(default=None, name="FrameworkVersion")
+    framework_version: _t.Annotated[str, _Meta(extra={"min": 3})] | None = _field(
+        default=None, name="FrameworkVersion"
+    )
     payload_config: RecommendationJobPayloadConfig | None = _field(
         default=None, name="PayloadConfig"
     )
@@ -34,7 +39,9 @@ class RecommendationJobContainerConfig(_Shape, kw_only=True):
     supported_endpoint_type: RecommendationJobSupportedEndpointType | None = _field(
         default=None, name="SupportedEndpointType"
     )
-    data_input_config: str | None = _field(default=None, name="DataInputConfig")
+    data_input_config: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DataInputConfig"
+    )
     supported_response_mime_types: list[str] | None = _field(
         default=None, name="SupportedResponseMIMETypes"
     )

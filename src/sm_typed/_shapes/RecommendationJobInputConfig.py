@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,14 +15,18 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class RecommendationJobInputConfig(_Shape, kw_only=True):
     """The input configuration of the recommendation job."""
 
-    model_package_version_arn: str | None = _field(default=None, name="ModelPackageVersionArn")
+    model_package_version_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageVersionArn"
+    )
     model_name: str | None = _field(default=None, name="ModelName")
-    job_duration_in_seconds: int | None = _field(default=None, name="JobDurationInSeconds")
+    job_duration_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="JobDurationInSeconds"
+    )
     traffic_pattern: TrafficPattern | None = _field(default=None, name="TrafficPattern")
     resource_limit: RecommendationJobResourceLimit | None = _field(
         default=None, name="ResourceLimit"
     )
-    endpoint_configurations: list[EndpointInputConfiguration] | None = _field(
+    endpoint_configurations: _t.Annotated[list[EndpointInputConfiguration], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="EndpointConfigurations"
     )
     volume_kms_key_id: str | None = _field(default=None, name="VolumeKmsKeyId")

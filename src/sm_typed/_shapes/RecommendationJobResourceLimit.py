@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,9 @@ class RecommendationJobResourceLimit(_Shape, kw_only=True):
     that can run.
     """
 
-    max_number_of_tests: int | None = _field(default=None, name="MaxNumberOfTests")
-    max_parallel_of_tests: int | None = _field(default=None, name="MaxParallelOfTests")
+    max_number_of_tests: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxNumberOfTests"
+    )
+    max_parallel_of_tests: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxParallelOfTests"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,7 +22,7 @@ class RecommendationJobStoppingConditions(_Shape, kw_only=True):
     """
 
     max_invocations: int | None = _field(default=None, name="MaxInvocations")
-    model_latency_thresholds: list[ModelLatencyThreshold] | None = _field(
+    model_latency_thresholds: _t.Annotated[list[ModelLatencyThreshold], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="ModelLatencyThresholds"
     )
     flat_invocations: FlatInvocations | None = _field(default=None, name="FlatInvocations")

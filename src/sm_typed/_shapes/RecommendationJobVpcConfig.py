@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,7 @@ class RecommendationJobVpcConfig(_Shape, kw_only=True):
     recommendation job.
     """
 
-    security_group_ids: list[str] = _field(name="SecurityGroupIds")
-    subnets: list[str] = _field(name="Subnets")
+    security_group_ids: _t.Annotated[list[str], _Meta(extra={"min": 1})] = _field(
+        name="SecurityGroupIds"
+    )
+    subnets: _t.Annotated[list[str], _Meta(extra={"min": 1})] = _field(name="Subnets")

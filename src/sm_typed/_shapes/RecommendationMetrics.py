@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,6 +19,12 @@ class RecommendationMetrics(_Shape, kw_only=True):
     cost_per_inference: float | None = _field(default=None, name="CostPerInference")
     max_invocations: int | None = _field(default=None, name="MaxInvocations")
     model_latency: int | None = _field(default=None, name="ModelLatency")
-    cpu_utilization: float | None = _field(default=None, name="CpuUtilization")
-    memory_utilization: float | None = _field(default=None, name="MemoryUtilization")
-    model_setup_time: int | None = _field(default=None, name="ModelSetupTime")
+    cpu_utilization: _t.Annotated[float, _Meta(extra={"min": 0.0})] | None = _field(
+        default=None, name="CpuUtilization"
+    )
+    memory_utilization: _t.Annotated[float, _Meta(extra={"min": 0.0})] | None = _field(
+        default=None, name="MemoryUtilization"
+    )
+    model_setup_time: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="ModelSetupTime"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,11 +19,11 @@ RedshiftResultFormat = str
 class RedshiftDatasetDefinition(_Shape, kw_only=True):
     """Configuration for Redshift Dataset Definition input."""
 
-    cluster_id: str = _field(name="ClusterId")
-    database: str = _field(name="Database")
-    db_user: str = _field(name="DbUser")
-    query_string: str = _field(name="QueryString")
-    cluster_role_arn: str = _field(name="ClusterRoleArn")
+    cluster_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ClusterId")
+    database: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Database")
+    db_user: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DbUser")
+    query_string: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="QueryString")
+    cluster_role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="ClusterRoleArn")
     output_s3_uri: str = _field(name="OutputS3Uri")
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
     output_format: RedshiftResultFormat = _field(name="OutputFormat")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class RenderUiTemplateRequest(_Shape, kw_only=True):
     ui_template: UiTemplate | None = _field(default=None, name="UiTemplate")
     task: RenderableTask = _field(name="Task")
-    role_arn: str = _field(name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] = _field(name="RoleArn")
     human_task_ui_arn: str | None = _field(default=None, name="HumanTaskUiArn")
 
 

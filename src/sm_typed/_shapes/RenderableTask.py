@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,4 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class RenderableTask(_Shape, kw_only=True):
     """Contains input values for a task."""
 
-    input: str = _field(name="Input")
+    input: _t.Annotated[str, _Meta(extra={"min": 2})] = _field(name="Input")

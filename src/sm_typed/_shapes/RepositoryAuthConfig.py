@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,4 +21,6 @@ class RepositoryAuthConfig(_Shape, kw_only=True):
     authentication.
     """
 
-    repository_credentials_provider_arn: str = _field(name="RepositoryCredentialsProviderArn")
+    repository_credentials_provider_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="RepositoryCredentialsProviderArn"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -27,13 +29,23 @@ class ReservedCapacityOffering(_Shape, kw_only=True):
     reserved_capacity_type: ReservedCapacityType | None = _field(
         default=None, name="ReservedCapacityType"
     )
-    ultra_server_type: str | None = _field(default=None, name="UltraServerType")
-    ultra_server_count: int | None = _field(default=None, name="UltraServerCount")
+    ultra_server_type: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="UltraServerType"
+    )
+    ultra_server_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="UltraServerCount"
+    )
     instance_type: ReservedCapacityInstanceType = _field(name="InstanceType")
-    instance_count: int = _field(name="InstanceCount")
-    availability_zone: str | None = _field(default=None, name="AvailabilityZone")
-    duration_hours: int | None = _field(default=None, name="DurationHours")
-    duration_minutes: int | None = _field(default=None, name="DurationMinutes")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(name="InstanceCount")
+    availability_zone: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AvailabilityZone"
+    )
+    duration_hours: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DurationHours"
+    )
+    duration_minutes: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DurationMinutes"
+    )
     start_time: _dt.datetime | None = _field(default=None, name="StartTime")
     end_time: _dt.datetime | None = _field(default=None, name="EndTime")
     extension_start_time: _dt.datetime | None = _field(default=None, name="ExtensionStartTime")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -25,18 +27,32 @@ class ReservedCapacitySummary(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html) `.
     """
 
-    reserved_capacity_arn: str = _field(name="ReservedCapacityArn")
+    reserved_capacity_arn: _t.Annotated[str, _Meta(extra={"min": 50})] = _field(
+        name="ReservedCapacityArn"
+    )
     reserved_capacity_type: ReservedCapacityType | None = _field(
         default=None, name="ReservedCapacityType"
     )
-    ultra_server_type: str | None = _field(default=None, name="UltraServerType")
-    ultra_server_count: int | None = _field(default=None, name="UltraServerCount")
+    ultra_server_type: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="UltraServerType"
+    )
+    ultra_server_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="UltraServerCount"
+    )
     instance_type: ReservedCapacityInstanceType = _field(name="InstanceType")
-    total_instance_count: int = _field(name="TotalInstanceCount")
+    total_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(
+        name="TotalInstanceCount"
+    )
     status: ReservedCapacityStatus = _field(name="Status")
-    availability_zone: str | None = _field(default=None, name="AvailabilityZone")
+    availability_zone: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AvailabilityZone"
+    )
     availability_zone_id: str | None = _field(default=None, name="AvailabilityZoneId")
-    duration_hours: int | None = _field(default=None, name="DurationHours")
-    duration_minutes: int | None = _field(default=None, name="DurationMinutes")
+    duration_hours: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DurationHours"
+    )
+    duration_minutes: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DurationMinutes"
+    )
     start_time: _dt.datetime | None = _field(default=None, name="StartTime")
     end_time: _dt.datetime | None = _field(default=None, name="EndTime")

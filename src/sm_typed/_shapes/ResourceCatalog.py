@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,6 +23,8 @@ class ResourceCatalog(_Shape, kw_only=True):
     """
 
     resource_catalog_arn: str = _field(name="ResourceCatalogArn")
-    resource_catalog_name: str = _field(name="ResourceCatalogName")
+    resource_catalog_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ResourceCatalogName"
+    )
     description: str = _field(name="Description")
     creation_time: _dt.datetime = _field(name="CreationTime")

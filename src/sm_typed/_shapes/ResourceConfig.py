@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,22 +22,32 @@ class ResourceConfig(_Shape, kw_only=True):
     """
 
     instance_type: TrainingInstanceType | None = _field(default=None, name="InstanceType")
-    instance_count: int | None = _field(default=None, name="InstanceCount")
-    volume_size_in_gb: int | None = _field(default=None, name="VolumeSizeInGB")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="InstanceCount"
+    )
+    volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="VolumeSizeInGB"
+    )
     volume_kms_key_id: str | None = _field(default=None, name="VolumeKmsKeyId")
-    keep_alive_period_in_seconds: int | None = _field(default=None, name="KeepAlivePeriodInSeconds")
+    keep_alive_period_in_seconds: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="KeepAlivePeriodInSeconds"
+    )
     instance_groups: list[InstanceGroup] | None = _field(default=None, name="InstanceGroups")
-    training_plan_arn: str | None = _field(default=None, name="TrainingPlanArn")
+    training_plan_arn: _t.Annotated[str, _Meta(extra={"min": 50})] | None = _field(
+        default=None, name="TrainingPlanArn"
+    )
     instance_placement_config: InstancePlacementConfig | None = _field(
         default=None, name="InstancePlacementConfig"
     )
-    instance_preferences: list[InstancePreference] | None = _field(
+    instance_preferences: _t.Annotated[list[InstancePreference], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="InstancePreferences"
     )
     selected_instance_type: TrainingInstanceType | None = _field(
         default=None, name="SelectedInstanceType"
     )
-    selected_instance_count: int | None = _field(default=None, name="SelectedInstanceCount")
+    selected_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="SelectedInstanceCount"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,4 +18,6 @@ class ResourceConfigForUpdate(_Shape, kw_only=True):
     cannot be updated.
     """
 
-    keep_alive_period_in_seconds: int = _field(name="KeepAlivePeriodInSeconds")
+    keep_alive_period_in_seconds: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(
+        name="KeepAlivePeriodInSeconds"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,6 +18,12 @@ class ResourceLimits(_Shape, kw_only=True):
     tuning job can launch.
     """
 
-    max_number_of_training_jobs: int | None = _field(default=None, name="MaxNumberOfTrainingJobs")
-    max_parallel_training_jobs: int = _field(name="MaxParallelTrainingJobs")
-    max_runtime_in_seconds: int | None = _field(default=None, name="MaxRuntimeInSeconds")
+    max_number_of_training_jobs: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxNumberOfTrainingJobs"
+    )
+    max_parallel_training_jobs: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="MaxParallelTrainingJobs"
+    )
+    max_runtime_in_seconds: _t.Annotated[int, _Meta(extra={"min": 120})] | None = _field(
+        default=None, name="MaxRuntimeInSeconds"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +19,9 @@ class ResourceSharingConfig(_Shape, kw_only=True):
     """Resource sharing configuration."""
 
     strategy: ResourceSharingStrategy = _field(name="Strategy")
-    borrow_limit: int | None = _field(default=None, name="BorrowLimit")
+    borrow_limit: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="BorrowLimit"
+    )
     absolute_borrow_limits: list[ComputeQuotaResourceConfig] | None = _field(
         default=None, name="AbsoluteBorrowLimits"
     )

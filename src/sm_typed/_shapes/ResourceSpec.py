@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -26,7 +29,7 @@ class ResourceSpec(_Shape, kw_only=True):
 
     sage_maker_image_arn: str | None = _field(default=None, name="SageMakerImageArn")
     sage_maker_image_version_arn: str | None = _field(default=None, name="SageMakerImageVersionArn")
-    sage_maker_image_version_alias: str | None = _field(
+    sage_maker_image_version_alias: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="SageMakerImageVersionAlias"
     )
     instance_type: AppInstanceType | None = _field(default=None, name="InstanceType")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,7 +14,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class RetryPipelineExecutionRequest(_Shape, kw_only=True):
     pipeline_execution_arn: str = _field(name="PipelineExecutionArn")
-    client_request_token: str | None = _field(default=None, name="ClientRequestToken")
+    client_request_token: _t.Annotated[str, _Meta(extra={"min": 32})] | None = _field(
+        default=None, name="ClientRequestToken"
+    )
     parallelism_configuration: ParallelismConfiguration | None = _field(
         default=None, name="ParallelismConfiguration"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,4 +20,6 @@ class RetryStrategy(_Shape, kw_only=True):
     request to limit the training time for the complete job.
     """
 
-    maximum_retry_attempts: int = _field(name="MaximumRetryAttempts")
+    maximum_retry_attempts: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="MaximumRetryAttempts"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,4 +19,6 @@ class RoleGroupAssignment(_Shape, kw_only=True):
     """
 
     role_name: str = _field(name="RoleName")
-    group_patterns: list[str] = _field(name="GroupPatterns")
+    group_patterns: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] = _field(
+        name="GroupPatterns"
+    )

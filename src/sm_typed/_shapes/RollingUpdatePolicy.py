@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,8 +16,10 @@ class RollingUpdatePolicy(_Shape, kw_only=True):
     """Specifies a rolling deployment strategy for updating a SageMaker endpoint."""
 
     maximum_batch_size: CapacitySize = _field(name="MaximumBatchSize")
-    wait_interval_in_seconds: int = _field(name="WaitIntervalInSeconds")
-    maximum_execution_timeout_in_seconds: int | None = _field(
+    wait_interval_in_seconds: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(
+        name="WaitIntervalInSeconds"
+    )
+    maximum_execution_timeout_in_seconds: _t.Annotated[int, _Meta(extra={"min": 600})] | None = _field(
         default=None, name="MaximumExecutionTimeoutInSeconds"
     )
     rollback_maximum_batch_size: CapacitySize | None = _field(

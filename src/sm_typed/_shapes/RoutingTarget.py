@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -22,8 +25,10 @@ class RoutingTarget(_Shape, kw_only=True):
     response format.
     """
 
-    name: str = _field(name="Name")
-    destinations: list[Destination] = _field(name="Destinations")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
+    destinations: _t.Annotated[list[Destination], _Meta(extra={"min": 1})] = _field(
+        name="Destinations"
+    )
     async_inference_config: RoutingTargetAsyncInferenceConfig | None = _field(
         default=None, name="AsyncInferenceConfig"
     )

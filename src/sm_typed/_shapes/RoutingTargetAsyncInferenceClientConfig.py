@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,4 +17,6 @@ class RoutingTargetAsyncInferenceClientConfig(_Shape, kw_only=True):
     How the inference router submits asynchronous requests to the destinations of a routing target.
     """
 
-    max_time_in_backlog_seconds: int | None = _field(default=None, name="MaxTimeInBacklogSeconds")
+    max_time_in_backlog_seconds: _t.Annotated[int, _Meta(extra={"min": 60})] | None = _field(
+        default=None, name="MaxTimeInBacklogSeconds"
+    )

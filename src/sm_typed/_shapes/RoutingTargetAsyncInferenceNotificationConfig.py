@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,5 +20,9 @@ class RoutingTargetAsyncInferenceNotificationConfig(_Shape, kw_only=True):
     configured to.
     """
 
-    success_topic: str | None = _field(default=None, name="SuccessTopic")
-    error_topic: str | None = _field(default=None, name="ErrorTopic")
+    success_topic: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="SuccessTopic"
+    )
+    error_topic: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="ErrorTopic"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,8 +19,8 @@ class RoutingTargetAsyncInferenceOutputConfig(_Shape, kw_only=True):
     the buckets. If another account owns the output bucket, requests fail.
     """
 
-    s3_output_path: str = _field(name="S3OutputPath")
-    s3_failure_path: str = _field(name="S3FailurePath")
+    s3_output_path: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="S3OutputPath")
+    s3_failure_path: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="S3FailurePath")
     kms_key_id: str | None = _field(default=None, name="KmsKeyId")
     notification_config: RoutingTargetAsyncInferenceNotificationConfig | None = _field(
         default=None, name="NotificationConfig"

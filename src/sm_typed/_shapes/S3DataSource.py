@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -25,8 +28,12 @@ class S3DataSource(_Shape, kw_only=True):
     s3_data_distribution_type: S3DataDistribution | None = _field(
         default=None, name="S3DataDistributionType"
     )
-    attribute_names: list[str] | None = _field(default=None, name="AttributeNames")
-    instance_group_names: list[str] | None = _field(default=None, name="InstanceGroupNames")
+    attribute_names: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="AttributeNames"
+    )
+    instance_group_names: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="InstanceGroupNames"
+    )
     model_access_config: ModelAccessConfig | None = _field(default=None, name="ModelAccessConfig")
     hub_access_config: HubAccessConfig | None = _field(default=None, name="HubAccessConfig")
 

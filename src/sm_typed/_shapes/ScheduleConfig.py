@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,8 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ScheduleConfig(_Shape, kw_only=True):
     """Configuration details about the monitoring schedule."""
 
-    schedule_expression: str = _field(name="ScheduleExpression")
+    schedule_expression: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ScheduleExpression"
+    )
     data_analysis_start_time: str | None = _field(default=None, name="DataAnalysisStartTime")
     data_analysis_end_time: str | None = _field(default=None, name="DataAnalysisEndTime")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class ScheduledUpdateConfig(_Shape, kw_only=True):
     """The configuration object of the schedule that SageMaker follows when updating the AMI."""
 
-    schedule_expression: str = _field(name="ScheduleExpression")
+    schedule_expression: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ScheduleExpression"
+    )
     deployment_config: DeploymentConfiguration | None = _field(
         default=None, name="DeploymentConfig"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -31,9 +34,15 @@ class SearchExpression(_Shape, kw_only=True):
     - A Boolean operator: `And` or `Or`.
     """
 
-    filters: list[Filter] | None = _field(default=None, name="Filters")
-    nested_filters: list[NestedFilters] | None = _field(default=None, name="NestedFilters")
-    sub_expressions: list[SearchExpression] | None = _field(default=None, name="SubExpressions")
+    filters: _t.Annotated[list[Filter], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Filters"
+    )
+    nested_filters: _t.Annotated[list[NestedFilters], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NestedFilters"
+    )
+    sub_expressions: _t.Annotated[list[SearchExpression], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SubExpressions"
+    )
     operator: BooleanOperator | None = _field(default=None, name="Operator")
 
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,14 +20,16 @@ SearchSortOrder = str
 class SearchRequest(_Shape, kw_only=True):
     resource: ResourceType = _field(name="Resource")
     search_expression: SearchExpression | None = _field(default=None, name="SearchExpression")
-    sort_by: str | None = _field(default=None, name="SortBy")
+    sort_by: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="SortBy")
     sort_order: SearchSortOrder | None = _field(default=None, name="SortOrder")
     next_token: str | None = _field(default=None, name="NextToken")
-    max_results: int | None = _field(default=None, name="MaxResults")
+    max_results: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxResults"
+    )
     cross_account_filter_option: CrossAccountFilterOption | None = _field(
         default=None, name="CrossAccountFilterOption"
     )
-    visibility_conditions: list[VisibilityConditions] | None = _field(
+    visibility_conditions: _t.Annotated[list[VisibilityConditions], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="VisibilityConditions"
     )
 

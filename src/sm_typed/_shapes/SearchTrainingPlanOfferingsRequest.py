@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,13 +19,21 @@ SageMakerResourceName = str
 
 class SearchTrainingPlanOfferingsRequest(_Shape, kw_only=True):
     instance_type: ReservedCapacityInstanceType | None = _field(default=None, name="InstanceType")
-    instance_count: int | None = _field(default=None, name="InstanceCount")
-    ultra_server_type: str | None = _field(default=None, name="UltraServerType")
-    ultra_server_count: int | None = _field(default=None, name="UltraServerCount")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="InstanceCount"
+    )
+    ultra_server_type: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="UltraServerType"
+    )
+    ultra_server_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="UltraServerCount"
+    )
     start_time_after: _dt.datetime | None = _field(default=None, name="StartTimeAfter")
     end_time_before: _dt.datetime | None = _field(default=None, name="EndTimeBefore")
-    duration_hours: int | None = _field(default=None, name="DurationHours")
-    target_resources: list[SageMakerResourceName] | None = _field(
+    duration_hours: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DurationHours"
+    )
+    target_resources: _t.Annotated[list[SageMakerResourceName], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="TargetResources"
     )
     training_plan_arn: str | None = _field(default=None, name="TrainingPlanArn")

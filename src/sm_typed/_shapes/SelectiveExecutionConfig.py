@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,7 +18,9 @@ class SelectiveExecutionConfig(_Shape, kw_only=True):
     source_pipeline_execution_arn: str | None = _field(
         default=None, name="SourcePipelineExecutionArn"
     )
-    selected_steps: list[SelectedStep] = _field(name="SelectedSteps")
+    selected_steps: _t.Annotated[list[SelectedStep], _Meta(extra={"min": 1})] = _field(
+        name="SelectedSteps"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

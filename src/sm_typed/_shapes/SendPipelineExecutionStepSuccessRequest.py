@@ -4,15 +4,20 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class SendPipelineExecutionStepSuccessRequest(_Shape, kw_only=True):
-    callback_token: str = _field(name="CallbackToken")
+    callback_token: _t.Annotated[str, _Meta(extra={"min": 10})] = _field(name="CallbackToken")
     output_parameters: list[OutputParameter] | None = _field(default=None, name="OutputParameters")
-    client_request_token: str | None = _field(default=None, name="ClientRequestToken")
+    client_request_token: _t.Annotated[str, _Meta(extra={"min": 32})] | None = _field(
+        default=None, name="ClientRequestToken"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +21,7 @@ ServerlessJobType = str
 class ServerlessJobConfig(_Shape, kw_only=True):
     """The configuration for the serverless training job."""
 
-    base_model_arn: str = _field(name="BaseModelArn")
+    base_model_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="BaseModelArn")
     accept_eula: bool | None = _field(default=None, name="AcceptEula")
     job_type: ServerlessJobType = _field(name="JobType")
     customization_technique: CustomizationTechnique | None = _field(
@@ -27,4 +30,6 @@ class ServerlessJobConfig(_Shape, kw_only=True):
     peft: Peft | None = _field(default=None, name="Peft")
     evaluation_type: EvaluationType | None = _field(default=None, name="EvaluationType")
     evaluator_arn: str | None = _field(default=None, name="EvaluatorArn")
-    sequence_length: str | None = _field(default=None, name="SequenceLength")
+    sequence_length: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SequenceLength"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +19,9 @@ class ServiceCatalogProvisioningUpdateDetails(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html).
     """
 
-    provisioning_artifact_id: str | None = _field(default=None, name="ProvisioningArtifactId")
+    provisioning_artifact_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ProvisioningArtifactId"
+    )
     provisioning_parameters: list[ProvisioningParameter] | None = _field(
         default=None, name="ProvisioningParameters"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +21,9 @@ class ShadowModeConfig(_Shape, kw_only=True):
     """
 
     source_model_variant_name: str = _field(name="SourceModelVariantName")
-    shadow_model_variants: list[ShadowModelVariantConfig] = _field(name="ShadowModelVariants")
+    shadow_model_variants: _t.Annotated[list[ShadowModelVariantConfig], _Meta(extra={"min": 1})] = _field(
+        name="ShadowModelVariants"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

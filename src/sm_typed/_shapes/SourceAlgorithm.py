@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,7 +22,7 @@ class SourceAlgorithm(_Shape, kw_only=True):
     model_data_url: str | None = _field(default=None, name="ModelDataUrl")
     model_data_source: ModelDataSource | None = _field(default=None, name="ModelDataSource")
     model_data_e_tag: str | None = _field(default=None, name="ModelDataETag")
-    algorithm_name: str = _field(name="AlgorithmName")
+    algorithm_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AlgorithmName")
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class SourceAlgorithmSpecification(_Shape, kw_only=True):
     """A list of algorithms that were used to create a model package."""
 
-    source_algorithms: list[SourceAlgorithm] = _field(name="SourceAlgorithms")
+    source_algorithms: _t.Annotated[list[SourceAlgorithm], _Meta(extra={"min": 1})] = _field(
+        name="SourceAlgorithms"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

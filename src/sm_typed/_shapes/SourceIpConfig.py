@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,4 +21,4 @@ class SourceIpConfig(_Shape, kw_only=True):
     specific IP addresses.
     """
 
-    cidrs: list[str] = _field(name="Cidrs")
+    cidrs: list[_t.Annotated[str, _Meta(extra={"min": 4})]] = _field(name="Cidrs")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class SpaceIdleSettings(_Shape, kw_only=True):
     """Settings related to idle shutdown of Studio applications in a space."""
 
-    idle_timeout_in_minutes: int | None = _field(default=None, name="IdleTimeoutInMinutes")
+    idle_timeout_in_minutes: _t.Annotated[int, _Meta(extra={"min": 60})] | None = _field(
+        default=None, name="IdleTimeoutInMinutes"
+    )

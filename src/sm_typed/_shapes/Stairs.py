@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,6 +20,12 @@ class Stairs(_Shape, kw_only=True):
     Specify either the stairs or phases traffic pattern.
     """
 
-    duration_in_seconds: int | None = _field(default=None, name="DurationInSeconds")
-    number_of_steps: int | None = _field(default=None, name="NumberOfSteps")
-    users_per_step: int | None = _field(default=None, name="UsersPerStep")
+    duration_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DurationInSeconds"
+    )
+    number_of_steps: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="NumberOfSteps"
+    )
+    users_per_step: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="UsersPerStep"
+    )

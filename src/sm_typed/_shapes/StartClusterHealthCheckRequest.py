@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,7 +14,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class StartClusterHealthCheckRequest(_Shape, kw_only=True):
     cluster_name: str = _field(name="ClusterName")
-    deep_health_check_configurations: list[InstanceGroupHealthCheckConfiguration] = _field(
+    deep_health_check_configurations: _t.Annotated[list[InstanceGroupHealthCheckConfiguration], _Meta(extra={"min": 1})] = _field(
         name="DeepHealthCheckConfigurations"
     )
 

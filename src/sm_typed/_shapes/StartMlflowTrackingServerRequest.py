@@ -4,10 +4,15 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class StartMlflowTrackingServerRequest(_Shape, kw_only=True):
-    tracking_server_name: str = _field(name="TrackingServerName")
+    tracking_server_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TrackingServerName"
+    )

@@ -4,31 +4,44 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class StartPipelineExecutionRequest(_Shape, kw_only=True):
-    pipeline_name: str = _field(name="PipelineName")
-    pipeline_execution_display_name: str | None = _field(
+    pipeline_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="PipelineName")
+    pipeline_execution_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PipelineExecutionDisplayName"
     )
     pipeline_parameters: list[Parameter] | None = _field(default=None, name="PipelineParameters")
     pipeline_execution_description: str | None = _field(
         default=None, name="PipelineExecutionDescription"
     )
-    client_request_token: str | None = _field(default=None, name="ClientRequestToken")
+    client_request_token: _t.Annotated[str, _Meta(extra={"min": 32})] | None = _field(
+        default=None, name="ClientRequestToken"
+    )
     parallelism_configuration: ParallelismConfiguration | None = _field(
         default=None, name="ParallelismConfiguration"
     )
     selective_execution_config: SelectiveExecutionConfig | None = _field(
         default=None, name="SelectiveExecutionConfig"
     )
-    pipeline_version_id: int | None = _field(default=None, name="PipelineVersionId")
-    mlflow_experiment_name: str | None = _field(default=None, name="MlflowExperimentName")
-    pipeline_version_alias: str | None = _field(default=None, name="PipelineVersionAlias")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    pipeline_version_id: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineVersionId"
+    )
+    mlflow_experiment_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MlflowExperimentName"
+    )
+    pipeline_version_alias: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineVersionAlias"
+    )
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

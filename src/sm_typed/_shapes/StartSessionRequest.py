@@ -4,10 +4,15 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class StartSessionRequest(_Shape, kw_only=True):
-    resource_identifier: str = _field(name="ResourceIdentifier")
+    resource_identifier: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ResourceIdentifier"
+    )

@@ -4,12 +4,17 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class StartSessionResponse(_Shape, kw_only=True):
-    session_id: str | None = _field(default=None, name="SessionId")
+    session_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SessionId"
+    )
     stream_url: str | None = _field(default=None, name="StreamUrl")
     token_value: str | None = _field(default=None, name="TokenValue")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,9 +17,9 @@ ModelVariantAction = str
 
 
 class StopInferenceExperimentRequest(_Shape, kw_only=True):
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     model_variant_actions: dict[str, ModelVariantAction] = _field(name="ModelVariantActions")
-    desired_model_variants: list[ModelVariantConfig] | None = _field(
+    desired_model_variants: _t.Annotated[list[ModelVariantConfig], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="DesiredModelVariants"
     )
     desired_state: InferenceExperimentStopDesiredState | None = _field(

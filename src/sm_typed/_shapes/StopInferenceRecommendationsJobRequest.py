@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class StopInferenceRecommendationsJobRequest(_Shape, kw_only=True):
-    job_name: str = _field(name="JobName")
+    job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="JobName")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,4 +14,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class StopPipelineExecutionRequest(_Shape, kw_only=True):
     pipeline_execution_arn: str = _field(name="PipelineExecutionArn")
-    client_request_token: str | None = _field(default=None, name="ClientRequestToken")
+    client_request_token: _t.Annotated[str, _Meta(extra={"min": 32})] | None = _field(
+        default=None, name="ClientRequestToken"
+    )

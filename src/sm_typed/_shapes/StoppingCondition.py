@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -29,6 +32,12 @@ class StoppingCondition(_Shape, kw_only=True):
     job to complete.
     """
 
-    max_runtime_in_seconds: int | None = _field(default=None, name="MaxRuntimeInSeconds")
-    max_wait_time_in_seconds: int | None = _field(default=None, name="MaxWaitTimeInSeconds")
-    max_pending_time_in_seconds: int | None = _field(default=None, name="MaxPendingTimeInSeconds")
+    max_runtime_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxRuntimeInSeconds"
+    )
+    max_wait_time_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MaxWaitTimeInSeconds"
+    )
+    max_pending_time_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1800})] | None = _field(
+        default=None, name="MaxPendingTimeInSeconds"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,7 +16,11 @@ class SubscribedWorkteam(_Shape, kw_only=True):
     """Describes a work team of a vendor that does the labelling job."""
 
     workteam_arn: str = _field(name="WorkteamArn")
-    marketplace_title: str | None = _field(default=None, name="MarketplaceTitle")
+    marketplace_title: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MarketplaceTitle"
+    )
     seller_name: str | None = _field(default=None, name="SellerName")
-    marketplace_description: str | None = _field(default=None, name="MarketplaceDescription")
+    marketplace_description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MarketplaceDescription"
+    )
     listing_id: str | None = _field(default=None, name="ListingId")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -30,8 +33,10 @@ class TabularJobConfig(_Shape, kw_only=True):
         default=None, name="GenerateCandidateDefinitionsOnly"
     )
     problem_type: ProblemType | None = _field(default=None, name="ProblemType")
-    target_attribute_name: str = _field(name="TargetAttributeName")
-    sample_weight_attribute_name: str | None = _field(
+    target_attribute_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TargetAttributeName"
+    )
+    sample_weight_attribute_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="SampleWeightAttributeName"
     )
 

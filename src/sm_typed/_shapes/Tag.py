@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -27,5 +30,5 @@ class Tag(_Shape, kw_only=True):
     (https://d1.awsstatic.com/whitepapers/aws-tagging-best-practices.pdf).
     """
 
-    key: str = _field(name="Key")
+    key: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Key")
     value: str = _field(name="Value")

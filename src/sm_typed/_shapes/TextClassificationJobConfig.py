@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,8 +20,10 @@ class TextClassificationJobConfig(_Shape, kw_only=True):
     completion_criteria: AutoMLJobCompletionCriteria | None = _field(
         default=None, name="CompletionCriteria"
     )
-    content_column: str = _field(name="ContentColumn")
-    target_label_column: str = _field(name="TargetLabelColumn")
+    content_column: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ContentColumn")
+    target_label_column: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TargetLabelColumn"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,7 +24,9 @@ class TextGenerationJobConfig(_Shape, kw_only=True):
     completion_criteria: AutoMLJobCompletionCriteria | None = _field(
         default=None, name="CompletionCriteria"
     )
-    base_model_name: str | None = _field(default=None, name="BaseModelName")
+    base_model_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="BaseModelName"
+    )
     text_generation_hyper_parameters: dict[str, str] | None = _field(
         default=None, name="TextGenerationHyperParameters"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class TextGenerationResolvedAttributes(_Shape, kw_only=True):
     """The resolved attributes specific to the text generation problem type."""
 
-    base_model_name: str | None = _field(default=None, name="BaseModelName")
+    base_model_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="BaseModelName"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -30,9 +33,9 @@ class ThroughputConfig(_Shape, kw_only=True):
     """
 
     throughput_mode: ThroughputMode = _field(name="ThroughputMode")
-    provisioned_read_capacity_units: int | None = _field(
+    provisioned_read_capacity_units: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
         default=None, name="ProvisionedReadCapacityUnits"
     )
-    provisioned_write_capacity_units: int | None = _field(
+    provisioned_write_capacity_units: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
         default=None, name="ProvisionedWriteCapacityUnits"
     )

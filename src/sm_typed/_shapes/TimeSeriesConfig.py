@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,15 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class TimeSeriesConfig(_Shape, kw_only=True):
     """The collection of components that defines the time-series."""
 
-    target_attribute_name: str = _field(name="TargetAttributeName")
-    timestamp_attribute_name: str = _field(name="TimestampAttributeName")
-    item_identifier_attribute_name: str = _field(name="ItemIdentifierAttributeName")
-    grouping_attribute_names: list[str] | None = _field(default=None, name="GroupingAttributeNames")
+    target_attribute_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TargetAttributeName"
+    )
+    timestamp_attribute_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TimestampAttributeName"
+    )
+    item_identifier_attribute_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ItemIdentifierAttributeName"
+    )
+    grouping_attribute_names: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 1})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="GroupingAttributeNames"
+    )

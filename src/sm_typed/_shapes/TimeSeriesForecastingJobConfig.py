@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,12 +24,16 @@ class TimeSeriesForecastingJobConfig(_Shape, kw_only=True):
     completion_criteria: AutoMLJobCompletionCriteria | None = _field(
         default=None, name="CompletionCriteria"
     )
-    forecast_frequency: str = _field(name="ForecastFrequency")
-    forecast_horizon: int = _field(name="ForecastHorizon")
-    forecast_quantiles: list[str] | None = _field(default=None, name="ForecastQuantiles")
+    forecast_frequency: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="ForecastFrequency"
+    )
+    forecast_horizon: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="ForecastHorizon")
+    forecast_quantiles: _t.Annotated[list[_t.Annotated[str, _Meta(extra={"min": 2})]], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ForecastQuantiles"
+    )
     transformations: TimeSeriesTransformations | None = _field(default=None, name="Transformations")
     time_series_config: TimeSeriesConfig = _field(name="TimeSeriesConfig")
-    holiday_config: list[HolidayConfigAttributes] | None = _field(
+    holiday_config: _t.Annotated[list[HolidayConfigAttributes], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="HolidayConfig"
     )
     candidate_generation_config: CandidateGenerationConfig | None = _field(

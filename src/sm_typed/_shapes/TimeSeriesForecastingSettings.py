@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,4 +19,6 @@ class TimeSeriesForecastingSettings(_Shape, kw_only=True):
     """Time series forecast settings for the SageMaker Canvas application."""
 
     status: FeatureStatus | None = _field(default=None, name="Status")
-    amazon_forecast_role_arn: str | None = _field(default=None, name="AmazonForecastRoleArn")
+    amazon_forecast_role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="AmazonForecastRoleArn"
+    )

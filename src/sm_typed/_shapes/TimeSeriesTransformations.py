@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,7 +23,9 @@ class TimeSeriesTransformations(_Shape, kw_only=True):
     `Aggregation` defines how to aggregate data that does not align with forecast frequency.
     """
 
-    filling: dict[str, dict[FillingType, str]] | None = _field(default=None, name="Filling")
-    aggregation: dict[str, AggregationTransformationValue] | None = _field(
+    filling: dict[_t.Annotated[str, _Meta(extra={"min": 1})], dict[FillingType, _t.Annotated[str, _Meta(extra={"min": 1})]]] | None = _field(
+        default=None, name="Filling"
+    )
+    aggregation: dict[_t.Annotated[str, _Meta(extra={"min": 1})], AggregationTransformationValue] | None = _field(
         default=None, name="Aggregation"
     )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,7 +21,9 @@ class TrackingServerSummary(_Shape, kw_only=True):
     """The summary of the tracking server to list."""
 
     tracking_server_arn: str | None = _field(default=None, name="TrackingServerArn")
-    tracking_server_name: str | None = _field(default=None, name="TrackingServerName")
+    tracking_server_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrackingServerName"
+    )
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
     tracking_server_status: TrackingServerStatus | None = _field(

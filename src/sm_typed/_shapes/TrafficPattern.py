@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +19,9 @@ class TrafficPattern(_Shape, kw_only=True):
     """Defines the traffic pattern of the load test."""
 
     traffic_type: TrafficType | None = _field(default=None, name="TrafficType")
-    phases: list[Phase] | None = _field(default=None, name="Phases")
+    phases: _t.Annotated[list[Phase], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Phases"
+    )
     stairs: Stairs | None = _field(default=None, name="Stairs")
 
 

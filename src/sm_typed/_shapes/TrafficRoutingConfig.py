@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,7 +22,9 @@ class TrafficRoutingConfig(_Shape, kw_only=True):
     """
 
     type: TrafficRoutingConfigType = _field(name="Type")
-    wait_interval_in_seconds: int = _field(name="WaitIntervalInSeconds")
+    wait_interval_in_seconds: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(
+        name="WaitIntervalInSeconds"
+    )
     canary_size: CapacitySize | None = _field(default=None, name="CanarySize")
     linear_step_size: CapacitySize | None = _field(default=None, name="LinearStepSize")
 

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,11 +20,15 @@ TrainingJobStatus = str
 class TrainingJob(_Shape, kw_only=True):
     """Contains information about a training job."""
 
-    training_job_name: str | None = _field(default=None, name="TrainingJobName")
+    training_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrainingJobName"
+    )
     training_job_arn: str | None = _field(default=None, name="TrainingJobArn")
     tuning_job_arn: str | None = _field(default=None, name="TuningJobArn")
     labeling_job_arn: str | None = _field(default=None, name="LabelingJobArn")
-    auto_ml_job_arn: str | None = _field(default=None, name="AutoMLJobArn")
+    auto_ml_job_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AutoMLJobArn"
+    )
     model_artifacts: ModelArtifacts | None = _field(default=None, name="ModelArtifacts")
     training_job_status: TrainingJobStatus | None = _field(default=None, name="TrainingJobStatus")
     secondary_status: SecondaryStatus | None = _field(default=None, name="SecondaryStatus")
@@ -31,8 +37,12 @@ class TrainingJob(_Shape, kw_only=True):
     algorithm_specification: AlgorithmSpecification | None = _field(
         default=None, name="AlgorithmSpecification"
     )
-    role_arn: str | None = _field(default=None, name="RoleArn")
-    input_data_config: list[Channel] | None = _field(default=None, name="InputDataConfig")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
+    input_data_config: _t.Annotated[list[Channel], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="InputDataConfig"
+    )
     output_data_config: OutputDataConfig | None = _field(default=None, name="OutputDataConfig")
     resource_config: ResourceConfig | None = _field(default=None, name="ResourceConfig")
     warm_pool_status: WarmPoolStatus | None = _field(default=None, name="WarmPoolStatus")
@@ -56,8 +66,12 @@ class TrainingJob(_Shape, kw_only=True):
         default=None, name="EnableManagedSpotTraining"
     )
     checkpoint_config: CheckpointConfig | None = _field(default=None, name="CheckpointConfig")
-    training_time_in_seconds: int | None = _field(default=None, name="TrainingTimeInSeconds")
-    billable_time_in_seconds: int | None = _field(default=None, name="BillableTimeInSeconds")
+    training_time_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrainingTimeInSeconds"
+    )
+    billable_time_in_seconds: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="BillableTimeInSeconds"
+    )
     debug_hook_config: DebugHookConfig | None = _field(default=None, name="DebugHookConfig")
     experiment_config: ExperimentConfig | None = _field(default=None, name="ExperimentConfig")
     debug_rule_configurations: list[DebugRuleConfiguration] | None = _field(
@@ -69,7 +83,9 @@ class TrainingJob(_Shape, kw_only=True):
     debug_rule_evaluation_statuses: list[DebugRuleEvaluationStatus] | None = _field(
         default=None, name="DebugRuleEvaluationStatuses"
     )
-    output_model_package_arn: str | None = _field(default=None, name="OutputModelPackageArn")
+    output_model_package_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="OutputModelPackageArn"
+    )
     model_package_config: ModelPackageConfig | None = _field(
         default=None, name="ModelPackageConfig"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +20,9 @@ class TrainingJobDefinition(_Shape, kw_only=True):
 
     training_input_mode: TrainingInputMode = _field(name="TrainingInputMode")
     hyper_parameters: dict[str, str] | None = _field(default=None, name="HyperParameters")
-    input_data_config: list[Channel] = _field(name="InputDataConfig")
+    input_data_config: _t.Annotated[list[Channel], _Meta(extra={"min": 1})] = _field(
+        name="InputDataConfig"
+    )
     output_data_config: OutputDataConfig = _field(name="OutputDataConfig")
     resource_config: ResourceConfig = _field(name="ResourceConfig")
     stopping_condition: StoppingCondition = _field(name="StoppingCondition")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,8 +17,18 @@ class TrainingJobStatusCounters(_Shape, kw_only=True):
     The numbers of training jobs launched by a hyperparameter tuning job, categorized by status.
     """
 
-    completed: int | None = _field(default=None, name="Completed")
-    in_progress: int | None = _field(default=None, name="InProgress")
-    retryable_error: int | None = _field(default=None, name="RetryableError")
-    non_retryable_error: int | None = _field(default=None, name="NonRetryableError")
-    stopped: int | None = _field(default=None, name="Stopped")
+    completed: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="Completed"
+    )
+    in_progress: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="InProgress"
+    )
+    retryable_error: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="RetryableError"
+    )
+    non_retryable_error: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="NonRetryableError"
+    )
+    stopped: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="Stopped"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,7 +20,7 @@ TrainingJobStatus = str
 class TrainingJobSummary(_Shape, kw_only=True):
     """Provides summary information about a training job."""
 
-    training_job_name: str = _field(name="TrainingJobName")
+    training_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TrainingJobName")
     training_job_arn: str = _field(name="TrainingJobArn")
     creation_time: _dt.datetime = _field(name="CreationTime")
     training_end_time: _dt.datetime | None = _field(default=None, name="TrainingEndTime")
@@ -26,7 +28,9 @@ class TrainingJobSummary(_Shape, kw_only=True):
     training_job_status: TrainingJobStatus = _field(name="TrainingJobStatus")
     secondary_status: SecondaryStatus | None = _field(default=None, name="SecondaryStatus")
     warm_pool_status: WarmPoolStatus | None = _field(default=None, name="WarmPoolStatus")
-    training_plan_arn: str | None = _field(default=None, name="TrainingPlanArn")
+    training_plan_arn: _t.Annotated[str, _Meta(extra={"min": 50})] | None = _field(
+        default=None, name="TrainingPlanArn"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

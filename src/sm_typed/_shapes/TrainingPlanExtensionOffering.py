@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -23,6 +25,8 @@ class TrainingPlanExtensionOffering(_Shape, kw_only=True):
     availability_zone: str | None = _field(default=None, name="AvailabilityZone")
     start_date: _dt.datetime | None = _field(default=None, name="StartDate")
     end_date: _dt.datetime | None = _field(default=None, name="EndDate")
-    duration_hours: int | None = _field(default=None, name="DurationHours")
+    duration_hours: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DurationHours"
+    )
     upfront_fee: str | None = _field(default=None, name="UpfrontFee")
     currency_code: str | None = _field(default=None, name="CurrencyCode")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -23,16 +25,24 @@ class TrainingPlanOffering(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html) `.
     """
 
-    training_plan_offering_id: str = _field(name="TrainingPlanOfferingId")
-    target_resources: list[SageMakerResourceName] = _field(name="TargetResources")
+    training_plan_offering_id: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TrainingPlanOfferingId"
+    )
+    target_resources: _t.Annotated[list[SageMakerResourceName], _Meta(extra={"min": 1})] = _field(
+        name="TargetResources"
+    )
     requested_start_time_after: _dt.datetime | None = _field(
         default=None, name="RequestedStartTimeAfter"
     )
     requested_end_time_before: _dt.datetime | None = _field(
         default=None, name="RequestedEndTimeBefore"
     )
-    duration_hours: int | None = _field(default=None, name="DurationHours")
-    duration_minutes: int | None = _field(default=None, name="DurationMinutes")
+    duration_hours: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DurationHours"
+    )
+    duration_minutes: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DurationMinutes"
+    )
     upfront_fee: str | None = _field(default=None, name="UpfrontFee")
     currency_code: str | None = _field(default=None, name="CurrencyCode")
     reserved_capacity_offerings: list[ReservedCapacityOffering] | None = _field(

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -24,21 +26,33 @@ class TrainingPlanSummary(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html) `.
     """
 
-    training_plan_arn: str = _field(name="TrainingPlanArn")
-    training_plan_name: str = _field(name="TrainingPlanName")
+    training_plan_arn: _t.Annotated[str, _Meta(extra={"min": 50})] = _field(name="TrainingPlanArn")
+    training_plan_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TrainingPlanName")
     status: TrainingPlanStatus = _field(name="Status")
     status_message: str | None = _field(default=None, name="StatusMessage")
-    duration_hours: int | None = _field(default=None, name="DurationHours")
-    duration_minutes: int | None = _field(default=None, name="DurationMinutes")
+    duration_hours: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DurationHours"
+    )
+    duration_minutes: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="DurationMinutes"
+    )
     start_time: _dt.datetime | None = _field(default=None, name="StartTime")
     end_time: _dt.datetime | None = _field(default=None, name="EndTime")
     upfront_fee: str | None = _field(default=None, name="UpfrontFee")
     currency_code: str | None = _field(default=None, name="CurrencyCode")
-    total_instance_count: int | None = _field(default=None, name="TotalInstanceCount")
-    available_instance_count: int | None = _field(default=None, name="AvailableInstanceCount")
-    in_use_instance_count: int | None = _field(default=None, name="InUseInstanceCount")
-    total_ultra_server_count: int | None = _field(default=None, name="TotalUltraServerCount")
-    target_resources: list[SageMakerResourceName] | None = _field(
+    total_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TotalInstanceCount"
+    )
+    available_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="AvailableInstanceCount"
+    )
+    in_use_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="InUseInstanceCount"
+    )
+    total_ultra_server_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TotalUltraServerCount"
+    )
+    target_resources: _t.Annotated[list[SageMakerResourceName], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="TargetResources"
     )
     reserved_capacity_summaries: list[ReservedCapacitySummary] | None = _field(

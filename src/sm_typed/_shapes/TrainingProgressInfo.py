@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,7 +15,15 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class TrainingProgressInfo(_Shape, kw_only=True):
     """The serverless training job progress information."""
 
-    total_step_count_per_epoch: int | None = _field(default=None, name="TotalStepCountPerEpoch")
-    current_step: int | None = _field(default=None, name="CurrentStep")
-    current_epoch: int | None = _field(default=None, name="CurrentEpoch")
-    max_epoch: int | None = _field(default=None, name="MaxEpoch")
+    total_step_count_per_epoch: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TotalStepCountPerEpoch"
+    )
+    current_step: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="CurrentStep"
+    )
+    current_epoch: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="CurrentEpoch"
+    )
+    max_epoch: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MaxEpoch"
+    )

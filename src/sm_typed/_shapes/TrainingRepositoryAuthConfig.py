@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class TrainingRepositoryAuthConfig(_Shape, kw_only=True):
     """An object containing authentication information for a private Docker registry."""
 
-    training_repository_credentials_provider_arn: str = _field(
+    training_repository_credentials_provider_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
         name="TrainingRepositoryCredentialsProviderArn"
     )

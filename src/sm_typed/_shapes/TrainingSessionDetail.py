@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,9 +20,13 @@ class TrainingSessionDetail(_Shape, kw_only=True):
     """Contains detailed information about a training session."""
 
     training_session_arn: str = _field(name="TrainingSessionArn")
-    training_session_name: str = _field(name="TrainingSessionName")
+    training_session_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TrainingSessionName"
+    )
     training_session_status: TrainingSessionStatus = _field(name="TrainingSessionStatus")
-    model_package_group_arn: str | None = _field(default=None, name="ModelPackageGroupArn")
+    model_package_group_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelPackageGroupArn"
+    )
     creation_time: _dt.datetime = _field(name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")
     end_time: _dt.datetime | None = _field(default=None, name="EndTime")
@@ -32,7 +38,9 @@ class TrainingSessionDetail(_Shape, kw_only=True):
         default=None, name="BillableTokenUsage"
     )
     vpc_config: VpcConfig | None = _field(default=None, name="VpcConfig")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     lora_config: LoraConfig | None = _field(default=None, name="LoraConfig")
     model_config: TrainingSessionModelConfig | None = _field(default=None, name="ModelConfig")
     output_config: TrainingSessionOutputConfig | None = _field(default=None, name="OutputConfig")

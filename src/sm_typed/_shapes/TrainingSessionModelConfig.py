@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,5 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class TrainingSessionModelConfig(_Shape, kw_only=True):
     """The configuration for the base model used in a training session."""
 
-    base_model_arn: str = _field(name="BaseModelArn")
+    base_model_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="BaseModelArn")
     accept_eula: bool | None = _field(default=None, name="AcceptEula")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,5 +18,7 @@ class TrainingSessionS3Location(_Shape, kw_only=True):
     including checkpoints, model artifacts, and invocation results.
     """
 
-    path: str = _field(name="Path")
-    kms_key_arn: str | None = _field(default=None, name="KmsKeyArn")
+    path: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Path")
+    kms_key_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="KmsKeyArn"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -29,7 +32,9 @@ class TrainingSpecification(_Shape, kw_only=True):
     metric_definitions: list[MetricDefinition] | None = _field(
         default=None, name="MetricDefinitions"
     )
-    training_channels: list[ChannelSpecification] = _field(name="TrainingChannels")
+    training_channels: _t.Annotated[list[ChannelSpecification], _Meta(extra={"min": 1})] = _field(
+        name="TrainingChannels"
+    )
     supported_tuning_job_objective_metrics: list[HyperParameterTuningJobObjective] | None = _field(
         default=None, name="SupportedTuningJobObjectiveMetrics"
     )

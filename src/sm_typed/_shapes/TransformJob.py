@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,16 +23,22 @@ class TransformJob(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform.html).
     """
 
-    transform_job_name: str | None = _field(default=None, name="TransformJobName")
+    transform_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TransformJobName"
+    )
     transform_job_arn: str | None = _field(default=None, name="TransformJobArn")
     transform_job_status: TransformJobStatus | None = _field(
         default=None, name="TransformJobStatus"
     )
     failure_reason: str | None = _field(default=None, name="FailureReason")
     model_name: str | None = _field(default=None, name="ModelName")
-    max_concurrent_transforms: int | None = _field(default=None, name="MaxConcurrentTransforms")
+    max_concurrent_transforms: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MaxConcurrentTransforms"
+    )
     model_client_config: ModelClientConfig | None = _field(default=None, name="ModelClientConfig")
-    max_payload_in_mb: int | None = _field(default=None, name="MaxPayloadInMB")
+    max_payload_in_mb: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="MaxPayloadInMB"
+    )
     batch_strategy: BatchStrategy | None = _field(default=None, name="BatchStrategy")
     environment: dict[str, str] | None = _field(default=None, name="Environment")
     transform_input: TransformInput | None = _field(default=None, name="TransformInput")
@@ -43,7 +51,9 @@ class TransformJob(_Shape, kw_only=True):
     transform_start_time: _dt.datetime | None = _field(default=None, name="TransformStartTime")
     transform_end_time: _dt.datetime | None = _field(default=None, name="TransformEndTime")
     labeling_job_arn: str | None = _field(default=None, name="LabelingJobArn")
-    auto_ml_job_arn: str | None = _field(default=None, name="AutoMLJobArn")
+    auto_ml_job_arn: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="AutoMLJobArn"
+    )
     data_processing: DataProcessing | None = _field(default=None, name="DataProcessing")
     experiment_config: ExperimentConfig | None = _field(default=None, name="ExperimentConfig")
     tags: list[Tag] | None = _field(default=None, name="Tags")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,7 +23,7 @@ class TransformJobSummary(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTransformJobs.html) call.
     """
 
-    transform_job_name: str = _field(name="TransformJobName")
+    transform_job_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TransformJobName")
     transform_job_arn: str = _field(name="TransformJobArn")
     creation_time: _dt.datetime = _field(name="CreationTime")
     transform_end_time: _dt.datetime | None = _field(default=None, name="TransformEndTime")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,6 +22,8 @@ class TransformResources(_Shape, kw_only=True):
     """
 
     instance_type: TransformInstanceType = _field(name="InstanceType")
-    instance_count: int = _field(name="InstanceCount")
+    instance_count: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="InstanceCount")
     volume_kms_key_id: str | None = _field(default=None, name="VolumeKmsKeyId")
-    transform_ami_version: str | None = _field(default=None, name="TransformAmiVersion")
+    transform_ami_version: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TransformAmiVersion"
+    )

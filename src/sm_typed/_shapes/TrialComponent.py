@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,8 +19,12 @@ class TrialComponent(_Shape, kw_only=True):
     (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API.
     """
 
-    trial_component_name: str | None = _field(default=None, name="TrialComponentName")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    trial_component_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrialComponentName"
+    )
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
     trial_component_arn: str | None = _field(default=None, name="TrialComponentArn")
     source: TrialComponentSource | None = _field(default=None, name="Source")
     status: TrialComponentStatus | None = _field(default=None, name="Status")
@@ -43,7 +49,9 @@ class TrialComponent(_Shape, kw_only=True):
     lineage_group_arn: str | None = _field(default=None, name="LineageGroupArn")
     tags: list[Tag] | None = _field(default=None, name="Tags")
     parents: list[Parent] | None = _field(default=None, name="Parents")
-    run_name: str | None = _field(default=None, name="RunName")
+    run_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="RunName"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +16,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class TrialComponentMetricSummary(_Shape, kw_only=True):
     """A summary of the metrics of a trial component."""
 
-    metric_name: str | None = _field(default=None, name="MetricName")
+    metric_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MetricName"
+    )
     source_arn: str | None = _field(default=None, name="SourceArn")
     time_stamp: _dt.datetime | None = _field(default=None, name="TimeStamp")
     max: float | None = _field(default=None, name="Max")

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +16,9 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class TrialComponentSimpleSummary(_Shape, kw_only=True):
     """A short summary of a trial component."""
 
-    trial_component_name: str | None = _field(default=None, name="TrialComponentName")
+    trial_component_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrialComponentName"
+    )
     trial_component_arn: str | None = _field(default=None, name="TrialComponentArn")
     trial_component_source: TrialComponentSource | None = _field(
         default=None, name="TrialComponentSource"

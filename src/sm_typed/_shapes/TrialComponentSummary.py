@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,9 +21,13 @@ class TrialComponentSummary(_Shape, kw_only=True):
     and provide the `TrialComponentName`.
     """
 
-    trial_component_name: str | None = _field(default=None, name="TrialComponentName")
+    trial_component_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrialComponentName"
+    )
     trial_component_arn: str | None = _field(default=None, name="TrialComponentArn")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
     trial_component_source: TrialComponentSource | None = _field(
         default=None, name="TrialComponentSource"
     )

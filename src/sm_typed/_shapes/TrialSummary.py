@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -19,8 +21,12 @@ class TrialSummary(_Shape, kw_only=True):
     """
 
     trial_arn: str | None = _field(default=None, name="TrialArn")
-    trial_name: str | None = _field(default=None, name="TrialName")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    trial_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="TrialName"
+    )
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
     trial_source: TrialSource | None = _field(default=None, name="TrialSource")
     creation_time: _dt.datetime | None = _field(default=None, name="CreationTime")
     last_modified_time: _dt.datetime | None = _field(default=None, name="LastModifiedTime")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,4 +24,4 @@ class TtlDuration(_Shape, kw_only=True):
     """
 
     unit: TtlDurationUnit | None = _field(default=None, name="Unit")
-    value: int | None = _field(default=None, name="Value")
+    value: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(default=None, name="Value")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,6 +15,10 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class USD(_Shape, kw_only=True):
     """Represents an amount of money in United States dollars."""
 
-    dollars: int | None = _field(default=None, name="Dollars")
-    cents: int | None = _field(default=None, name="Cents")
-    tenth_fractions_of_a_cent: int | None = _field(default=None, name="TenthFractionsOfACent")
+    dollars: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="Dollars"
+    )
+    cents: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(default=None, name="Cents")
+    tenth_fractions_of_a_cent: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="TenthFractionsOfACent"
+    )

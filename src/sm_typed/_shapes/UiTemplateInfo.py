@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class UiTemplateInfo(_Shape, kw_only=True):
     """Container for user interface template information."""
 
-    url: str | None = _field(default=None, name="Url")
-    content_sha256: str | None = _field(default=None, name="ContentSha256")
+    url: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Url")
+    content_sha256: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ContentSha256"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,17 +23,25 @@ class UltraServer(_Shape, kw_only=True):
     """
 
     ultra_server_id: str = _field(name="UltraServerId")
-    ultra_server_type: str = _field(name="UltraServerType")
-    availability_zone: str = _field(name="AvailabilityZone")
+    ultra_server_type: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="UltraServerType")
+    availability_zone: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="AvailabilityZone")
     instance_type: ReservedCapacityInstanceType = _field(name="InstanceType")
-    total_instance_count: int = _field(name="TotalInstanceCount")
-    configured_spare_instance_count: int | None = _field(
+    total_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] = _field(
+        name="TotalInstanceCount"
+    )
+    configured_spare_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
         default=None, name="ConfiguredSpareInstanceCount"
     )
-    available_instance_count: int | None = _field(default=None, name="AvailableInstanceCount")
-    in_use_instance_count: int | None = _field(default=None, name="InUseInstanceCount")
-    available_spare_instance_count: int | None = _field(
+    available_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="AvailableInstanceCount"
+    )
+    in_use_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="InUseInstanceCount"
+    )
+    available_spare_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
         default=None, name="AvailableSpareInstanceCount"
     )
-    unhealthy_instance_count: int | None = _field(default=None, name="UnhealthyInstanceCount")
+    unhealthy_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="UnhealthyInstanceCount"
+    )
     health_status: UltraServerHealthStatus | None = _field(default=None, name="HealthStatus")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,10 +18,14 @@ ReservedCapacityInstanceType = str
 class UltraServerSummary(_Shape, kw_only=True):
     """A summary of UltraServer resources and their current status."""
 
-    ultra_server_type: str = _field(name="UltraServerType")
+    ultra_server_type: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="UltraServerType")
     instance_type: ReservedCapacityInstanceType = _field(name="InstanceType")
-    ultra_server_count: int | None = _field(default=None, name="UltraServerCount")
-    available_spare_instance_count: int | None = _field(
+    ultra_server_count: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="UltraServerCount"
+    )
+    available_spare_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
         default=None, name="AvailableSpareInstanceCount"
     )
-    unhealthy_instance_count: int | None = _field(default=None, name="UnhealthyInstanceCount")
+    unhealthy_instance_count: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
+        default=None, name="UnhealthyInstanceCount"
+    )

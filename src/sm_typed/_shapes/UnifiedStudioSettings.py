@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -21,8 +24,12 @@ class UnifiedStudioSettings(_Shape, kw_only=True):
     studio_web_portal_access: FeatureStatus | None = _field(
         default=None, name="StudioWebPortalAccess"
     )
-    domain_account_id: str | None = _field(default=None, name="DomainAccountId")
-    domain_region: str | None = _field(default=None, name="DomainRegion")
+    domain_account_id: _t.Annotated[str, _Meta(extra={"min": 12})] | None = _field(
+        default=None, name="DomainAccountId"
+    )
+    domain_region: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DomainRegion"
+    )
     domain_id: str | None = _field(default=None, name="DomainId")
     project_id: str | None = _field(default=None, name="ProjectId")
     environment_id: str | None = _field(default=None, name="EnvironmentId")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,7 +16,7 @@ ActionStatus = str
 
 
 class UpdateActionRequest(_Shape, kw_only=True):
-    action_name: str = _field(name="ActionName")
+    action_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ActionName")
     description: str | None = _field(default=None, name="Description")
     status: ActionStatus | None = _field(default=None, name="Status")
     properties: dict[str, str] | None = _field(default=None, name="Properties")

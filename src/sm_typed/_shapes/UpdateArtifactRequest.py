@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,6 +14,8 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class UpdateArtifactRequest(_Shape, kw_only=True):
     artifact_arn: str = _field(name="ArtifactArn")
-    artifact_name: str | None = _field(default=None, name="ArtifactName")
+    artifact_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ArtifactName"
+    )
     properties: dict[str, str] | None = _field(default=None, name="Properties")
     properties_to_remove: list[str] | None = _field(default=None, name="PropertiesToRemove")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,7 +14,11 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class UpdateClusterExtensionRequest(_Shape, kw_only=True):
     cluster_arn: str = _field(name="ClusterArn")
-    extension_arn: str = _field(name="ExtensionArn")
-    extension_version: str | None = _field(default=None, name="ExtensionVersion")
-    configuration_values: str | None = _field(default=None, name="ConfigurationValues")
+    extension_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ExtensionArn")
+    extension_version: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ExtensionVersion"
+    )
+    configuration_values: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ConfigurationValues"
+    )
     client_token: str | None = _field(default=None, name="ClientToken")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -15,10 +18,10 @@ ClusterNodeRecovery = str
 
 class UpdateClusterRequest(_Shape, kw_only=True):
     cluster_name: str = _field(name="ClusterName")
-    instance_groups: list[ClusterInstanceGroupSpecification] | None = _field(
+    instance_groups: _t.Annotated[list[ClusterInstanceGroupSpecification], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="InstanceGroups"
     )
-    restricted_instance_groups: list[ClusterRestrictedInstanceGroupSpecification] | None = _field(
+    restricted_instance_groups: _t.Annotated[list[ClusterRestrictedInstanceGroupSpecification], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="RestrictedInstanceGroups"
     )
     restricted_instance_groups_config: ClusterRestrictedInstanceGroupsConfig | None = _field(
@@ -28,13 +31,15 @@ class UpdateClusterRequest(_Shape, kw_only=True):
         default=None, name="TieredStorageConfig"
     )
     node_recovery: ClusterNodeRecovery | None = _field(default=None, name="NodeRecovery")
-    instance_groups_to_delete: list[str] | None = _field(
+    instance_groups_to_delete: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="InstanceGroupsToDelete"
     )
     node_provisioning_mode: ClusterNodeProvisioningMode | None = _field(
         default=None, name="NodeProvisioningMode"
     )
-    cluster_role: str | None = _field(default=None, name="ClusterRole")
+    cluster_role: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="ClusterRole"
+    )
     auto_scaling: ClusterAutoScalingConfig | None = _field(default=None, name="AutoScaling")
     orchestrator: ClusterOrchestrator | None = _field(default=None, name="Orchestrator")
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,5 +15,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class UpdateClusterSoftwareInstanceGroupSpecification(_Shape, kw_only=True):
     """The configuration that describes specifications of the instance groups to update."""
 
-    instance_group_name: str = _field(name="InstanceGroupName")
+    instance_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InstanceGroupName"
+    )
     image_release_version: str | None = _field(default=None, name="ImageReleaseVersion")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,13 +14,15 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class UpdateClusterSoftwareRequest(_Shape, kw_only=True):
     cluster_name: str = _field(name="ClusterName")
-    instance_groups: list[UpdateClusterSoftwareInstanceGroupSpecification] | None = _field(
+    instance_groups: _t.Annotated[list[UpdateClusterSoftwareInstanceGroupSpecification], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="InstanceGroups"
     )
     deployment_config: DeploymentConfiguration | None = _field(
         default=None, name="DeploymentConfig"
     )
-    image_id: str | None = _field(default=None, name="ImageId")
+    image_id: _t.Annotated[str, _Meta(extra={"min": 7})] | None = _field(
+        default=None, name="ImageId"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,13 +4,16 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateContextRequest(_Shape, kw_only=True):
-    context_name: str = _field(name="ContextName")
+    context_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ContextName")
     description: str | None = _field(default=None, name="Description")
     properties: dict[str, str] | None = _field(default=None, name="Properties")
     properties_to_remove: list[str] | None = _field(default=None, name="PropertiesToRemove")

@@ -4,15 +4,22 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateDeviceFleetRequest(_Shape, kw_only=True):
-    device_fleet_name: str = _field(name="DeviceFleetName")
-    role_arn: str | None = _field(default=None, name="RoleArn")
-    description: str | None = _field(default=None, name="Description")
+    device_fleet_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="DeviceFleetName")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
     output_config: EdgeOutputConfig = _field(name="OutputConfig")
     enable_iot_role_alias: bool | None = _field(default=None, name="EnableIotRoleAlias")
 

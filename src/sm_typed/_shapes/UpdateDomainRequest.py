@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -27,7 +30,9 @@ class UpdateDomainRequest(_Shape, kw_only=True):
     default_space_settings: DefaultSpaceSettings | None = _field(
         default=None, name="DefaultSpaceSettings"
     )
-    subnet_ids: list[str] | None = _field(default=None, name="SubnetIds")
+    subnet_ids: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SubnetIds"
+    )
     app_network_access_type: AppNetworkAccessType | None = _field(
         default=None, name="AppNetworkAccessType"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,7 +14,7 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class UpdateEndpointWeightsAndCapacitiesInput(_Shape, kw_only=True):
     endpoint_name: str = _field(name="EndpointName")
-    desired_weights_and_capacities: list[DesiredWeightAndCapacity] = _field(
+    desired_weights_and_capacities: _t.Annotated[list[DesiredWeightAndCapacity], _Meta(extra={"min": 1})] = _field(
         name="DesiredWeightsAndCapacities"
     )
 

@@ -4,14 +4,17 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateFeatureGroupRequest(_Shape, kw_only=True):
-    feature_group_name: str = _field(name="FeatureGroupName")
-    feature_additions: list[FeatureDefinition] | None = _field(
+    feature_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="FeatureGroupName")
+    feature_additions: _t.Annotated[list[FeatureDefinition], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="FeatureAdditions"
     )
     online_store_config: OnlineStoreConfigUpdate | None = _field(

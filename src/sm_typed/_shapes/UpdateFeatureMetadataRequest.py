@@ -4,19 +4,24 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateFeatureMetadataRequest(_Shape, kw_only=True):
-    feature_group_name: str = _field(name="FeatureGroupName")
-    feature_name: str = _field(name="FeatureName")
+    feature_group_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="FeatureGroupName")
+    feature_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="FeatureName")
     description: str | None = _field(default=None, name="Description")
     parameter_additions: list[FeatureParameter] | None = _field(
         default=None, name="ParameterAdditions"
     )
-    parameter_removals: list[str] | None = _field(default=None, name="ParameterRemovals")
+    parameter_removals: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="ParameterRemovals"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

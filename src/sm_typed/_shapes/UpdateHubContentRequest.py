@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,7 +20,9 @@ class UpdateHubContentRequest(_Shape, kw_only=True):
     hub_name: str = _field(name="HubName")
     hub_content_name: str = _field(name="HubContentName")
     hub_content_type: HubContentType = _field(name="HubContentType")
-    hub_content_version: str = _field(name="HubContentVersion")
+    hub_content_version: _t.Annotated[str, _Meta(extra={"min": 5})] = _field(
+        name="HubContentVersion"
+    )
     hub_content_display_name: str | None = _field(default=None, name="HubContentDisplayName")
     hub_content_description: str | None = _field(default=None, name="HubContentDescription")
     hub_content_markdown: str | None = _field(default=None, name="HubContentMarkdown")

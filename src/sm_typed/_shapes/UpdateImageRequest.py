@@ -4,14 +4,25 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateImageRequest(_Shape, kw_only=True):
-    delete_properties: list[str] | None = _field(default=None, name="DeleteProperties")
-    description: str | None = _field(default=None, name="Description")
-    display_name: str | None = _field(default=None, name="DisplayName")
-    image_name: str = _field(name="ImageName")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    delete_properties: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="DeleteProperties"
+    )
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )
+    image_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ImageName")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )

@@ -4,16 +4,21 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateInferenceExperimentRequest(_Shape, kw_only=True):
-    name: str = _field(name="Name")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Name")
     schedule: InferenceExperimentSchedule | None = _field(default=None, name="Schedule")
     description: str | None = _field(default=None, name="Description")
-    model_variants: list[ModelVariantConfig] | None = _field(default=None, name="ModelVariants")
+    model_variants: _t.Annotated[list[ModelVariantConfig], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ModelVariants"
+    )
     data_storage_config: InferenceExperimentDataStorageConfig | None = _field(
         default=None, name="DataStorageConfig"
     )

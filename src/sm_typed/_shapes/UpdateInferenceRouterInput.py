@@ -4,14 +4,21 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateInferenceRouterInput(_Shape, kw_only=True):
-    inference_router_name: str = _field(name="InferenceRouterName")
-    routing_targets: list[RoutingTarget] = _field(name="RoutingTargets")
+    inference_router_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="InferenceRouterName"
+    )
+    routing_targets: _t.Annotated[list[RoutingTarget], _Meta(extra={"min": 1})] = _field(
+        name="RoutingTargets"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,8 +17,8 @@ ModelRegistrationMode = str
 
 
 class UpdateMlflowAppRequest(_Shape, kw_only=True):
-    arn: str = _field(name="Arn")
-    name: str | None = _field(default=None, name="Name")
+    arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Arn")
+    name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Name")
     artifact_store_uri: str | None = _field(default=None, name="ArtifactStoreUri")
     model_registration_mode: ModelRegistrationMode | None = _field(
         default=None, name="ModelRegistrationMode"

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,7 +16,9 @@ TrackingServerSize = str
 
 
 class UpdateMlflowTrackingServerRequest(_Shape, kw_only=True):
-    tracking_server_name: str = _field(name="TrackingServerName")
+    tracking_server_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="TrackingServerName"
+    )
     artifact_store_uri: str | None = _field(default=None, name="ArtifactStoreUri")
     tracking_server_size: TrackingServerSize | None = _field(
         default=None, name="TrackingServerSize"
@@ -24,7 +29,9 @@ class UpdateMlflowTrackingServerRequest(_Shape, kw_only=True):
     weekly_maintenance_window_start: str | None = _field(
         default=None, name="WeeklyMaintenanceWindowStart"
     )
-    s3_bucket_owner_account_id: str | None = _field(default=None, name="S3BucketOwnerAccountId")
+    s3_bucket_owner_account_id: _t.Annotated[str, _Meta(extra={"min": 12})] | None = _field(
+        default=None, name="S3BucketOwnerAccountId"
+    )
     s3_bucket_owner_verification: bool | None = _field(
         default=None, name="S3BucketOwnerVerification"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +17,7 @@ ModelPackageRegistrationType = str
 
 
 class UpdateModelPackageInput(_Shape, kw_only=True):
-    model_package_arn: str = _field(name="ModelPackageArn")
+    model_package_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelPackageArn")
     model_approval_status: ModelApprovalStatus | None = _field(
         default=None, name="ModelApprovalStatus"
     )
@@ -22,13 +25,13 @@ class UpdateModelPackageInput(_Shape, kw_only=True):
         default=None, name="ModelPackageRegistrationType"
     )
     approval_description: str | None = _field(default=None, name="ApprovalDescription")
-    customer_metadata_properties: dict[str, str] | None = _field(
+    customer_metadata_properties: dict[_t.Annotated[str, _Meta(extra={"min": 1})], _t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="CustomerMetadataProperties"
     )
-    customer_metadata_properties_to_remove: list[str] | None = _field(
+    customer_metadata_properties_to_remove: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="CustomerMetadataPropertiesToRemove"
     )
-    additional_inference_specifications_to_add: list[AdditionalInferenceSpecificationDefinition] | None = _field(
+    additional_inference_specifications_to_add: _t.Annotated[list[AdditionalInferenceSpecificationDefinition], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="AdditionalInferenceSpecificationsToAdd"
     )
     inference_specification: InferenceSpecification | None = _field(
@@ -37,7 +40,9 @@ class UpdateModelPackageInput(_Shape, kw_only=True):
     source_uri: str | None = _field(default=None, name="SourceUri")
     model_card: ModelPackageModelCard | None = _field(default=None, name="ModelCard")
     model_life_cycle: ModelLifeCycle | None = _field(default=None, name="ModelLifeCycle")
-    client_token: str | None = _field(default=None, name="ClientToken")
+    client_token: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ClientToken"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

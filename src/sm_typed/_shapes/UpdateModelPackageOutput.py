@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateModelPackageOutput(_Shape, kw_only=True):
-    model_package_arn: str = _field(name="ModelPackageArn")
+    model_package_arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ModelPackageArn")

@@ -4,13 +4,22 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateMonitoringAlertRequest(_Shape, kw_only=True):
-    monitoring_schedule_name: str = _field(name="MonitoringScheduleName")
-    monitoring_alert_name: str = _field(name="MonitoringAlertName")
-    datapoints_to_alert: int = _field(name="DatapointsToAlert")
-    evaluation_period: int = _field(name="EvaluationPeriod")
+    monitoring_schedule_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="MonitoringScheduleName"
+    )
+    monitoring_alert_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(
+        name="MonitoringAlertName"
+    )
+    datapoints_to_alert: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="DatapointsToAlert"
+    )
+    evaluation_period: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="EvaluationPeriod")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,4 +14,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class UpdateMonitoringAlertResponse(_Shape, kw_only=True):
     monitoring_schedule_arn: str = _field(name="MonitoringScheduleArn")
-    monitoring_alert_name: str | None = _field(default=None, name="MonitoringAlertName")
+    monitoring_alert_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="MonitoringAlertName"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -20,14 +23,20 @@ class UpdateNotebookInstanceInput(_Shape, kw_only=True):
     instance_type: InstanceType | None = _field(default=None, name="InstanceType")
     ip_address_type: IPAddressType | None = _field(default=None, name="IpAddressType")
     platform_identifier: str | None = _field(default=None, name="PlatformIdentifier")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     lifecycle_config_name: str | None = _field(default=None, name="LifecycleConfigName")
     disassociate_lifecycle_config: bool | None = _field(
         default=None, name="DisassociateLifecycleConfig"
     )
-    volume_size_in_gb: int | None = _field(default=None, name="VolumeSizeInGB")
-    default_code_repository: str | None = _field(default=None, name="DefaultCodeRepository")
-    additional_code_repositories: list[str] | None = _field(
+    volume_size_in_gb: _t.Annotated[int, _Meta(extra={"min": 5})] | None = _field(
+        default=None, name="VolumeSizeInGB"
+    )
+    default_code_repository: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DefaultCodeRepository"
+    )
+    additional_code_repositories: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
         default=None, name="AdditionalCodeRepositories"
     )
     accelerator_types: list[NotebookInstanceAcceleratorType] | None = _field(

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,7 +16,7 @@ PartnerAppAuthType = str
 
 
 class UpdatePartnerAppRequest(_Shape, kw_only=True):
-    arn: str = _field(name="Arn")
+    arn: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Arn")
     maintenance_config: PartnerAppMaintenanceConfig | None = _field(
         default=None, name="MaintenanceConfig"
     )
@@ -28,7 +31,9 @@ class UpdatePartnerAppRequest(_Shape, kw_only=True):
         default=None, name="EnableAutoMinorVersionUpgrade"
     )
     app_version: str | None = _field(default=None, name="AppVersion")
-    client_token: str | None = _field(default=None, name="ClientToken")
+    client_token: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ClientToken"
+    )
     tags: list[Tag] | None = _field(default=None, name="Tags")
 
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,7 +17,7 @@ class UpdatePipelineExecutionRequest(_Shape, kw_only=True):
     pipeline_execution_description: str | None = _field(
         default=None, name="PipelineExecutionDescription"
     )
-    pipeline_execution_display_name: str | None = _field(
+    pipeline_execution_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PipelineExecutionDisplayName"
     )
     parallelism_configuration: ParallelismConfiguration | None = _field(

@@ -4,24 +4,35 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdatePipelineRequest(_Shape, kw_only=True):
-    pipeline_name: str = _field(name="PipelineName")
-    pipeline_display_name: str | None = _field(default=None, name="PipelineDisplayName")
-    pipeline_definition: str | None = _field(default=None, name="PipelineDefinition")
+    pipeline_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="PipelineName")
+    pipeline_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineDisplayName"
+    )
+    pipeline_definition: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineDefinition"
+    )
     pipeline_definition_s3_location: PipelineDefinitionS3Location | None = _field(
         default=None, name="PipelineDefinitionS3Location"
     )
     pipeline_description: str | None = _field(default=None, name="PipelineDescription")
-    role_arn: str | None = _field(default=None, name="RoleArn")
+    role_arn: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="RoleArn"
+    )
     parallelism_configuration: ParallelismConfiguration | None = _field(
         default=None, name="ParallelismConfiguration"
     )
-    pipeline_version_aliases: list[str] | None = _field(default=None, name="PipelineVersionAliases")
+    pipeline_version_aliases: list[_t.Annotated[str, _Meta(extra={"min": 1})]] | None = _field(
+        default=None, name="PipelineVersionAliases"
+    )
 
 
 # msgspec resolves the annotations above through these names when it first needs them.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,8 +14,10 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class UpdatePipelineVersionRequest(_Shape, kw_only=True):
     pipeline_arn: str = _field(name="PipelineArn")
-    pipeline_version_id: int = _field(name="PipelineVersionId")
-    pipeline_version_display_name: str | None = _field(
+    pipeline_version_id: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(
+        name="PipelineVersionId"
+    )
+    pipeline_version_display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
         default=None, name="PipelineVersionDisplayName"
     )
     pipeline_version_description: str | None = _field(

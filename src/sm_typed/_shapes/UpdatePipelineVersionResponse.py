@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -11,4 +14,6 @@ from sm_typed_runtime.shapes import Shape as _Shape
 
 class UpdatePipelineVersionResponse(_Shape, kw_only=True):
     pipeline_arn: str | None = _field(default=None, name="PipelineArn")
-    pipeline_version_id: int | None = _field(default=None, name="PipelineVersionId")
+    pipeline_version_id: _t.Annotated[int, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="PipelineVersionId"
+    )

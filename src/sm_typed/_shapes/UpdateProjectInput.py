@@ -4,19 +4,22 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateProjectInput(_Shape, kw_only=True):
-    project_name: str = _field(name="ProjectName")
+    project_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="ProjectName")
     project_description: str | None = _field(default=None, name="ProjectDescription")
     service_catalog_provisioning_update_details: ServiceCatalogProvisioningUpdateDetails | None = _field(
         default=None, name="ServiceCatalogProvisioningUpdateDetails"
     )
     tags: list[Tag] | None = _field(default=None, name="Tags")
-    template_providers_to_update: list[UpdateTemplateProvider] | None = _field(
+    template_providers_to_update: _t.Annotated[list[UpdateTemplateProvider], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="TemplateProvidersToUpdate"
     )
 

@@ -4,11 +4,16 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateTrialRequest(_Shape, kw_only=True):
-    trial_name: str = _field(name="TrialName")
-    display_name: str | None = _field(default=None, name="DisplayName")
+    trial_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="TrialName")
+    display_name: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="DisplayName"
+    )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,7 +16,7 @@ WorkforceIpAddressType = str
 
 
 class UpdateWorkforceRequest(_Shape, kw_only=True):
-    workforce_name: str = _field(name="WorkforceName")
+    workforce_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="WorkforceName")
     source_ip_config: SourceIpConfig | None = _field(default=None, name="SourceIpConfig")
     oidc_config: OidcConfig | None = _field(default=None, name="OidcConfig")
     workforce_vpc_config: WorkforceVpcConfigRequest | None = _field(

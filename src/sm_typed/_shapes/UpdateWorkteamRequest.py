@@ -4,17 +4,22 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
 
 
 class UpdateWorkteamRequest(_Shape, kw_only=True):
-    workteam_name: str = _field(name="WorkteamName")
-    member_definitions: list[MemberDefinition] | None = _field(
+    workteam_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="WorkteamName")
+    member_definitions: _t.Annotated[list[MemberDefinition], _Meta(extra={"min": 1})] | None = _field(
         default=None, name="MemberDefinitions"
     )
-    description: str | None = _field(default=None, name="Description")
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Description"
+    )
     notification_configuration: NotificationConfiguration | None = _field(
         default=None, name="NotificationConfiguration"
     )

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -24,7 +27,9 @@ class UserSettings(_Shape, kw_only=True):
     in `CreateDomain`.
     """
 
-    execution_role: str | None = _field(default=None, name="ExecutionRole")
+    execution_role: _t.Annotated[str, _Meta(extra={"min": 20})] | None = _field(
+        default=None, name="ExecutionRole"
+    )
     security_groups: list[str] | None = _field(default=None, name="SecurityGroups")
     sharing_settings: SharingSettings | None = _field(default=None, name="SharingSettings")
     jupyter_server_app_settings: JupyterServerAppSettings | None = _field(

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -12,4 +15,4 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class VectorConfig(_Shape, kw_only=True):
     """Configuration for your vector collection type."""
 
-    dimension: int = _field(name="Dimension")
+    dimension: _t.Annotated[int, _Meta(extra={"min": 1})] = _field(name="Dimension")

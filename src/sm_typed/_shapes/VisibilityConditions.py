@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -18,5 +21,5 @@ class VisibilityConditions(_Shape, kw_only=True):
     provided will also be included in the search response.
     """
 
-    key: str | None = _field(default=None, name="Key")
+    key: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(default=None, name="Key")
     value: str | None = _field(default=None, name="Value")

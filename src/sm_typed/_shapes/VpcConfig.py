@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -17,5 +20,7 @@ class VpcConfig(_Shape, kw_only=True):
     VPC (https://docs.aws.amazon.com/sagemaker/latest/dg/infrastructure-give-access.html).
     """
 
-    security_group_ids: list[str] = _field(name="SecurityGroupIds")
-    subnets: list[str] = _field(name="Subnets")
+    security_group_ids: _t.Annotated[list[str], _Meta(extra={"min": 1})] = _field(
+        name="SecurityGroupIds"
+    )
+    subnets: _t.Annotated[list[str], _Meta(extra={"min": 1})] = _field(name="Subnets")

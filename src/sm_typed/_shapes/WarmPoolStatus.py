@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -16,7 +19,9 @@ class WarmPoolStatus(_Shape, kw_only=True):
     """Status and billing information about the warm pool."""
 
     status: WarmPoolResourceStatus = _field(name="Status")
-    resource_retained_billable_time_in_seconds: int | None = _field(
+    resource_retained_billable_time_in_seconds: _t.Annotated[int, _Meta(extra={"min": 0})] | None = _field(
         default=None, name="ResourceRetainedBillableTimeInSeconds"
     )
-    reused_by_job: str | None = _field(default=None, name="ReusedByJob")
+    reused_by_job: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="ReusedByJob"
+    )

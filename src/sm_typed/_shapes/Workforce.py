@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -24,7 +26,7 @@ class Workforce(_Shape, kw_only=True):
     Workforce (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-workforce-create-private.html).
     """
 
-    workforce_name: str = _field(name="WorkforceName")
+    workforce_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="WorkforceName")
     workforce_arn: str = _field(name="WorkforceArn")
     last_updated_date: _dt.datetime | None = _field(default=None, name="LastUpdatedDate")
     source_ip_config: SourceIpConfig | None = _field(default=None, name="SourceIpConfig")
@@ -36,7 +38,9 @@ class Workforce(_Shape, kw_only=True):
         default=None, name="WorkforceVpcConfig"
     )
     status: WorkforceStatus | None = _field(default=None, name="Status")
-    failure_reason: str | None = _field(default=None, name="FailureReason")
+    failure_reason: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="FailureReason"
+    )
     ip_address_type: WorkforceIpAddressType | None = _field(default=None, name="IpAddressType")
 
 

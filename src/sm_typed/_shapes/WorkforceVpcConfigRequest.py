@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,5 +16,9 @@ class WorkforceVpcConfigRequest(_Shape, kw_only=True):
     """The VPC object you use to create or update a workforce."""
 
     vpc_id: str | None = _field(default=None, name="VpcId")
-    security_group_ids: list[str] | None = _field(default=None, name="SecurityGroupIds")
-    subnets: list[str] | None = _field(default=None, name="Subnets")
+    security_group_ids: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="SecurityGroupIds"
+    )
+    subnets: _t.Annotated[list[str], _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="Subnets"
+    )

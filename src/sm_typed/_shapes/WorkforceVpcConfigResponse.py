@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import typing as _t
+
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -13,6 +16,10 @@ class WorkforceVpcConfigResponse(_Shape, kw_only=True):
     """A VpcConfig object that specifies the VPC that you want your workforce to connect to."""
 
     vpc_id: str = _field(name="VpcId")
-    security_group_ids: list[str] = _field(name="SecurityGroupIds")
-    subnets: list[str] = _field(name="Subnets")
-    vpc_endpoint_id: str | None = _field(default=None, name="VpcEndpointId")
+    security_group_ids: _t.Annotated[list[str], _Meta(extra={"min": 1})] = _field(
+        name="SecurityGroupIds"
+    )
+    subnets: _t.Annotated[list[str], _Meta(extra={"min": 1})] = _field(name="Subnets")
+    vpc_endpoint_id: _t.Annotated[str, _Meta(extra={"min": 1})] | None = _field(
+        default=None, name="VpcEndpointId"
+    )

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
+from msgspec import Meta as _Meta
 from msgspec import field as _field
 
 from sm_typed_runtime.shapes import Shape as _Shape
@@ -14,12 +16,14 @@ from sm_typed_runtime.shapes import Shape as _Shape
 class Workteam(_Shape, kw_only=True):
     """Provides details about a labeling work team."""
 
-    workteam_name: str = _field(name="WorkteamName")
-    member_definitions: list[MemberDefinition] = _field(name="MemberDefinitions")
+    workteam_name: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="WorkteamName")
+    member_definitions: _t.Annotated[list[MemberDefinition], _Meta(extra={"min": 1})] = _field(
+        name="MemberDefinitions"
+    )
     workteam_arn: str = _field(name="WorkteamArn")
     workforce_arn: str | None = _field(default=None, name="WorkforceArn")
     product_listing_ids: list[str] | None = _field(default=None, name="ProductListingIds")
-    description: str = _field(name="Description")
+    description: _t.Annotated[str, _Meta(extra={"min": 1})] = _field(name="Description")
     sub_domain: str | None = _field(default=None, name="SubDomain")
     create_date: _dt.datetime | None = _field(default=None, name="CreateDate")
     last_updated_date: _dt.datetime | None = _field(default=None, name="LastUpdatedDate")
