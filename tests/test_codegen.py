@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import importlib
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import botocore
@@ -28,9 +27,15 @@ def botocore_model(service: str) -> Path:
     return versions[-1] / "service-2.json.gz"
 
 
+@functools.cache
+def sagemaker_files() -> dict[str, str]:
+    """The SageMaker package as rendered, once for the tests that only read it."""
+    return render_target(TARGETS[0].model, TARGETS[0].package)[1]
+
+
 def test_two_runs_give_identical_output() -> None:
     target = TARGETS[0]
-    _, first = render_target(target.model, target.package)
+    first = sagemaker_files()
     _, second = render_target(target.model, target.package)
     assert first == second
     top = {name for name in first if "/" not in name}
@@ -61,14 +66,10 @@ def test_two_runs_give_identical_output() -> None:
 
 
 def test_committed_output_is_fresh() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "codegen", "--check"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    # What `python -m codegen --check` checks (CI runs the command itself).
+    from codegen.generate import stale
+
+    assert stale(sagemaker_files(), TARGETS[0].out) == []
 
 
 def test_check_names_stale_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -248,7 +249,7 @@ def test_a_new_botocore_version_alone_changes_only_the_version_module(tmp_path: 
     source = json.loads((copy / "SOURCE.json").read_text())
     source["botocore_version"] = "9.9.9"
     (copy / "SOURCE.json").write_text(json.dumps(source))
-    _, before = render_target(TARGETS[0].model, TARGETS[0].package)
+    before = sagemaker_files()
     _, after = render_target(copy / "service-2.json", TARGETS[0].package, "sagemaker")
     assert [name for name in before if before[name] != after.get(name)] == ["_version.py"]
     assert 'BOTOCORE_VERSION: str | None = "9.9.9"' in after["_version.py"]
