@@ -118,6 +118,7 @@ class FieldView:
     # What type checkers see: no msgspec metadata (timestamp formats are a wire detail).
     stub_annotation: str
     imports: frozenset[str]  # of `annotation` (see Renderer.imports)
+    stub_imports: frozenset[str] = frozenset()  # of `stub_annotation`
 
     @property
     def stub_line(self) -> str:
@@ -325,39 +326,6 @@ def _checked_minimum(shape: Shape) -> int | float | None:
     return None
 
 
-_PRIVATE_IMPORT = re.compile(r"^(?:from \S+ )?import \S+ as (_\w+)\n", re.MULTILINE)
-
-
-def without_unused_imports(source: str) -> str:
-    """``source`` without its ``import ... as _private`` lines whose name it never uses: what
-    a model has no use for (no union, no sensitive member, no timestamp) is not imported,
-    so the generated package stays clean under strict checkers (reportUnusedImport)."""
-    # Last first: removing a line leaves the offsets of the earlier matches as they were.
-    for match in reversed(list(_PRIVATE_IMPORT.finditer(source))):
-        if not _names(source, match.group(1), match.start(), match.end()):
-            source = source[: match.start()] + source[match.end() :]
-    return source
-
-
-def _names(source: str, name: str, start: int, end: int) -> bool:
-    """Whether ``name`` occurs as a whole word in ``source`` outside ``start:end`` (plain
-    substring search: a word-boundary regex over a megabyte of client is 30 times slower)."""
-    at = source.find(name)
-    while at != -1:
-        after = at + len(name)
-        whole = (at == 0 or not _word_char(source[at - 1])) and (
-            after == len(source) or not _word_char(source[after])
-        )
-        if whole and not start <= at < end:
-            return True
-        at = source.find(name, after)
-    return False
-
-
-def _word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
 class Renderer:
     def __init__(self, service: Service, *, package_doc_name: str) -> None:
         self.service = service
@@ -470,6 +438,7 @@ class Renderer:
             ),
             stub_annotation=self.annotation(m.target),
             imports=self.imports(m.target, wire_formats=True, member_format=m.timestamp_format),
+            stub_imports=self.imports(m.target),
             # The client fills idempotency tokens the caller leaves out.
             required=m.required and not m.idempotency_token,
             doc=docstring(doc, 4),
@@ -919,8 +888,16 @@ class Renderer:
             *(p.imports for op in operations for p in op.params),
             *(p.item_imports for p in paginators),
         )
+        enums = self.enums()
+        stub_uses = none.union(*(f.stub_imports for st in structs for f in st.fields))
         ctx: dict[str, object] = {
+            # What shapes.pyi imports: only what its classes use (pyright's reportUnusedImport).
+            "stubs_use_datetime": USES_DATETIME in stub_uses,
+            "stubs_use_typing": USES_TYPING in stub_uses or bool(enums),  # enums: _t.Literal
+            "bases_used": {b for st in structs for b in st.base_classes},
             "uses_datetime": USES_DATETIME in uses,
+            # The client stub names `_s` for outputs and for parameters of shape types.
+            "uses_shapes": USES_SHAPES in uses or any(op.output_class for op in operations),
             "uses_typing": USES_TYPING in uses,
             "header": self.header(),
             "service": self.service,
@@ -928,7 +905,7 @@ class Renderer:
             "package_doc_name": self.package_doc_name,
             "service_doc": docstring(html_to_text(self.service.documentation, width=LINE - 4), 4),
             "structs": structs,
-            "enums": self.enums(),
+            "enums": enums,
             "operations": operations,
             "paginators": paginators,
             "waiters": waiters,
@@ -962,10 +939,7 @@ class Renderer:
             "_version.py": "version.py.j2",
             "__main__.py": "main.py.j2",
         }
-        out = {
-            name: without_unused_imports(self.env.get_template(t).render(ctx))
-            for name, t in files.items()
-        }
+        out = {name: self.env.get_template(t).render(ctx) for name, t in files.items()}
         # One runtime module per structure, loaded on first use (see shapes.py.j2).
         module = self.env.get_template("shape_module.py.j2")
         for struct in structs:

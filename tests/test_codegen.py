@@ -8,6 +8,7 @@ import importlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import botocore
 import httpx
@@ -198,8 +199,9 @@ def test_non_json_protocol_is_refused_clearly() -> None:
         load_service(botocore_model("s3"))
 
 
-def test_name_collisions_are_resolved_by_rule() -> None:
-    raw = {
+def one_operation_model(*member_names: str) -> dict[str, Any]:
+    """A model with one operation whose input has string members of these names."""
+    return {
         "metadata": {
             "protocol": "json",
             "jsonVersion": "1.1",
@@ -214,18 +216,14 @@ def test_name_collisions_are_resolved_by_rule() -> None:
             }
         },
         "shapes": {
-            "In": {
-                "type": "structure",
-                "members": {
-                    "ModelARN": {"shape": "S"},
-                    "ModelArn": {"shape": "S"},
-                    "Lambda": {"shape": "S"},
-                    "Self": {"shape": "S"},
-                },
-            },
+            "In": {"type": "structure", "members": {n: {"shape": "S"} for n in member_names}},
             "S": {"type": "string"},
         },
     }
+
+
+def test_name_collisions_are_resolved_by_rule() -> None:
+    raw = one_operation_model("ModelARN", "ModelArn", "Lambda", "Self")
     from codegen.render import Renderer
 
     service = service_from_dict(raw, "t")
@@ -310,25 +308,7 @@ def test_what_a_model_does_not_use_is_not_imported() -> None:
     so its package is clean under pyright --strict (reportUnusedImport)."""
     from codegen.render import Renderer
 
-    raw = {
-        "metadata": {
-            "protocol": "json",
-            "jsonVersion": "1.1",
-            "targetPrefix": "T",
-            "serviceId": "T",
-        },
-        "operations": {
-            "Op": {
-                "name": "Op",
-                "http": {"method": "POST", "requestUri": "/"},
-                "input": {"shape": "In"},
-            }
-        },
-        "shapes": {
-            "In": {"type": "structure", "members": {"Name": {"shape": "S"}}},
-            "S": {"type": "string"},
-        },
-    }
+    raw = one_operation_model("Name")
     files = Renderer(service_from_dict(raw, "t"), package_doc_name="t").render()
     stub = files["shapes.pyi"]
     assert "_UnionShape" not in stub and "_SensitiveShape" not in stub and "_dt" not in stub

@@ -181,8 +181,8 @@ def signed_fields_with(
 
 
 def invocation_fields(request: Request, attempt: int, max_attempts: int) -> Fields:
-    """The per-attempt fields of an unsigned operation: no date, token or signature, as
-    botocore sends them."""
+    """The per-attempt fields that are not the signature's: all an unsigned operation
+    sends (no date, token or signature, as botocore sends it)."""
     return [
         ("amz-sdk-invocation-id", request.invocation_id),
         ("amz-sdk-request", f"attempt={attempt}; max={max_attempts}"),

@@ -290,13 +290,10 @@ def compression_min_bytes(
     disabled: object, min_bytes: object, environ: Mapping[str, str] = os.environ
 ) -> int | None:
     """botocore's two compression settings, argument before environment, as one value."""
+    disabled = _optional_bool("disable_request_compression", disabled)
     if disabled is None:
         raw = environ.get("AWS_DISABLE_REQUEST_COMPRESSION", "")
         disabled = raw.lower() == "true"  # botocore's ensure_boolean: anything else is False
-    elif not isinstance(disabled, bool):
-        raise ConfigurationError(
-            f"disable_request_compression must be True, False or None, got {disabled!r}"
-        )
     name = "request_min_compression_size_bytes"
     if min_bytes is None:
         text = environ.get("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES")

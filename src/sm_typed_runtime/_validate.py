@@ -181,16 +181,20 @@ def minimum_of(t: Any) -> int | float | None:
     return None
 
 
-def _with_minimum(base: Checker, least: int | float) -> Checker:
+def _sized(inner: Any) -> bool:
+    """Whether a ``min`` on ``inner`` bounds a length (a string, a list), not a value."""
+    return inner is str or get_origin(inner) in (list, tuple, Literal)
+
+
+def _with_minimum(base: Checker, least: int | float, sized: bool) -> Checker:
     def check(value: Any, path: str, walk: Walk) -> None:
         found = len(walk.problems)
         base(value, path, walk)
         if len(walk.problems) != found:
             return  # not of the type: its size means nothing
-        if isinstance(value, (str, list, tuple)):
-            size = len(value)  # pyright: ignore[reportUnknownArgumentType]
-            if size < least:
-                walk.problems.append(f"{path}: length {size}, under the minimum {least}")
+        if sized:
+            if len(value) < least:
+                walk.problems.append(f"{path}: length {len(value)}, under the minimum {least}")
         elif value < least:
             walk.problems.append(f"{path}: under the minimum {least}")
 
@@ -200,9 +204,10 @@ def _with_minimum(base: Checker, least: int | float) -> Checker:
 def _compile(t: Any) -> Checker:
     origin = get_origin(t)
     if origin is Annotated:
-        base = _compile(get_args(t)[0])
+        inner = get_args(t)[0]
+        base = _compile(inner)
         least = minimum_of(t)
-        return base if least is None else _with_minimum(base, least)
+        return base if least is None else _with_minimum(base, least, _sized(inner))
     if origin is Union or origin is UnionType:
         inner = [x for x in get_args(t) if x is not NoneType]
         return _compile(inner[0]) if len(inner) == 1 else _check_any
@@ -306,10 +311,7 @@ def _emit(
         least = minimum_of(t)
         if least is not None:
             # After the type checks: ``v`` is a str, a list or a number here.
-            sized = (
-                get_origin(inner) in (list, tuple) or inner is str or get_origin(inner) is Literal
-            )
-            measure = f"len({v})" if sized else v
+            measure = f"len({v})" if _sized(inner) else v
             lines += [f"{indent}if {measure} < {least!r}:", f"{indent}    return False"]
         return None
     if origin is Union or origin is UnionType:
