@@ -67,7 +67,9 @@ class SageMakerClient:
 
         Args:
             region: AWS region; else ``AWS_REGION``, ``AWS_DEFAULT_REGION``, the profile.
-            endpoint_url: send requests here instead of the endpoint the rules give.
+            endpoint_url: send requests here instead of the endpoint the rules give (else, as
+                botocore reads them: ``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_ENDPOINT_URL``, the
+                profile's services section, the profile's ``endpoint_url``).
             profile: a profile of the shared config files for credentials and region.
             aws_access_key_id: explicit credentials (with the secret, optionally a token).
             aws_secret_access_key: explicit credentials.
@@ -97,8 +99,10 @@ class SageMakerClient:
             request_min_compression_size_bytes: the smallest body gzipped where the model allows it,
                 1 to 1048576 (else ``AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES``, else 10240), as
                 botocore's option.
-            use_fips: use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``).
-            use_dualstack: use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``).
+            use_fips: use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``, the profile's
+                ``use_fips_endpoint``).
+            use_dualstack: use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``, the
+                profile's ``use_dualstack_endpoint``).
             interceptors: interceptors that see every call of this client
                 (``sm_typed.Interceptor``).
             clock: wall time, monotonic time and sleep, for tests and simulations (default: the

@@ -35,6 +35,18 @@ def provider_names(profile: str | None) -> list[str]:
     return [str(p.METHOD) for p in resolver.providers]
 
 
+def profile_not_found() -> type[Exception]:
+    cls: type[Exception] = _module("botocore.exceptions").ProfileNotFound
+    return cls
+
+
+def profile_config(profile: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The parsed config files (the credentials file's profiles merged in) and the
+    profile's own settings; raises `profile_not_found` for a profile they lack."""
+    s = session(profile)
+    return dict(s.full_config), dict(s.get_scoped_config())
+
+
 def profile_region(profile: str | None) -> str | None:
     region = session(profile).get_config_variable("region")
     return str(region) if region else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import msgspec
 
 from . import _botocore
+from ._profile import service_key
 from .errors import ConfigurationError, EndpointResolutionError, NoRegionError
 
 _REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -158,9 +158,15 @@ def resolve_region(explicit: str | None, profile: str | None) -> str:
     return check_region(region)
 
 
+def env_boolean(name: str) -> bool | None:
+    """A flag botocore reads with ``ensure_boolean``: ``true`` (any case) or not."""
+    value = os.environ.get(name)
+    return None if value is None else value.lower() == "true"
+
+
 def env_endpoint_url(service_id: str) -> str | None:
     """``AWS_ENDPOINT_URL_<SERVICE_ID>`` then ``AWS_ENDPOINT_URL``, as botocore reads them."""
-    specific = "AWS_ENDPOINT_URL_" + re.sub(r"[\s-]+", "_", service_id).upper()
+    specific = "AWS_ENDPOINT_URL_" + service_key(service_id).upper()
     return os.environ.get(specific) or os.environ.get("AWS_ENDPOINT_URL") or None
 
 

@@ -46,7 +46,9 @@ CLIENT_OPTIONS: tuple[Option, ...] = (
         "endpoint_url",
         "str | None",
         None,
-        "send requests here instead of the endpoint the rules give.",
+        "send requests here instead of the endpoint the rules give (else, as botocore reads "
+        "them: ``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_ENDPOINT_URL``, the profile's services "
+        "section, the profile's ``endpoint_url``).",
     ),
     Option(
         "profile",
@@ -135,13 +137,18 @@ CLIENT_OPTIONS: tuple[Option, ...] = (
         "``AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES``, else 10240), as botocore's option.",
     ),
     Option(
-        "use_fips", "bool | None", None, "use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``)."
+        "use_fips",
+        "bool | None",
+        None,
+        "use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``, the profile's "
+        "``use_fips_endpoint``).",
     ),
     Option(
         "use_dualstack",
         "bool | None",
         None,
-        "use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``).",
+        "use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``, the profile's "
+        "``use_dualstack_endpoint``).",
     ),
     Option(
         "interceptors",

@@ -11,6 +11,7 @@ import msgspec
 from ._endpoints import (
     Endpoint,
     check_endpoint_url,
+    env_boolean,
     env_endpoint_url,
     env_flag,
     is_label,
@@ -20,6 +21,7 @@ from ._endpoints import (
     split_endpoint_url,
     table_endpoint,
 )
+from ._profile import NO_SETTINGS, ProfileSettings, load_profile_settings, shared_files_exist
 from ._specs import OperationSpec, ServiceSpec
 from ._transport import Target
 from .errors import ParamValidationError
@@ -156,19 +158,26 @@ def _compute_route(
         if not may_block:
             return None
         region = resolve_region(None, settings.profile)
-    url = settings.endpoint_url or env_endpoint_url(spec.service_id)
+    url = settings.endpoint_url
+    profile = NO_SETTINGS
+    if url is None:
+        if shared_files_exist():
+            if not may_block:
+                return None
+            profile = load_profile_settings(settings.profile)
+        url = configured_endpoint_url(spec.service_id, profile)
     if url is not None:
         endpoint = Endpoint(check_endpoint_url(url), region, spec.signing_name)
     else:
-        fips = (
-            settings.use_fips
-            if settings.use_fips is not None
-            else env_flag("AWS_USE_FIPS_ENDPOINT")
+        fips = _first(
+            settings.use_fips,
+            env_flag("AWS_USE_FIPS_ENDPOINT"),
+            profile.flag("use_fips_endpoint"),
         )
-        dual = (
-            settings.use_dualstack
-            if settings.use_dualstack is not None
-            else env_flag("AWS_USE_DUALSTACK_ENDPOINT")
+        dual = _first(
+            settings.use_dualstack,
+            env_flag("AWS_USE_DUALSTACK_ENDPOINT"),
+            profile.flag("use_dualstack_endpoint"),
         )
         found = None if context else table_endpoint(spec.endpoints, region, bool(fips), bool(dual))
         if found is None:
@@ -185,6 +194,23 @@ def _compute_route(
             )
         endpoint = found
     return _route(endpoint.url, endpoint.signing_region, endpoint.signing_name, url is not None)
+
+
+def _first(*values: bool | None) -> bool | None:
+    return next((v for v in values if v is not None), None)
+
+
+def configured_endpoint_url(service_id: str, profile: ProfileSettings) -> str | None:
+    """botocore's configured endpoint: ``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_ENDPOINT_URL``,
+    the profile's services section, the profile's ``endpoint_url``; none of them when
+    ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` (else the profile's
+    ``ignore_configured_endpoint_urls``) is true."""
+    ignore = env_boolean("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+    if ignore is None:
+        ignore = profile.flag("ignore_configured_endpoint_urls")
+    if ignore:
+        return None
+    return env_endpoint_url(service_id) or profile.endpoint_url(service_id)
 
 
 def with_host_prefix(route: Route, op: OperationSpec[Any, Any], params: object) -> Route:
