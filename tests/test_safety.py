@@ -7,6 +7,7 @@ import math
 import pickle
 import typing
 from datetime import UTC, datetime
+from typing import Annotated
 
 import msgspec
 import pytest
@@ -150,3 +151,27 @@ def test_values_to_rewrite_are_found_deep_in_recursive_shapes() -> None:
     assert encode_body(through) == b'{"X":{"Y":{"X":{"Z":{"W":"Infinity"}}}}}'
     around = _X(y=_Y(x=_X(z=_Z(w=math.nan))))
     assert encode_body(around) == b'{"Y":{"X":{"Z":{"W":"NaN"}}}}'
+
+
+class _Stamps(Shape, kw_only=True):
+    iso: Annotated[datetime, msgspec.Meta(extra={"timestampFormat": "iso8601"})] | None = (
+        msgspec.field(default=None, name="Iso")
+    )
+    epoch: datetime | None = msgspec.field(default=None, name="Epoch")
+    http: Annotated[datetime, msgspec.Meta(extra={"timestampFormat": "rfc822"})] | None = (
+        msgspec.field(default=None, name="Http")
+    )
+
+
+@pytest.mark.parametrize("micro", [0, 1, 500000, 123456, 999999])
+def test_timestamps_are_written_as_botocore_writes_them(micro: int) -> None:
+    from botocore.serialize import JSONSerializer
+
+    when = datetime(2024, 1, 2, 3, 4, 5, micro, tzinfo=UTC)
+    botocore = JSONSerializer()
+    body = msgspec.json.decode(encode_body(_Stamps(iso=when, epoch=when, http=when)))
+    assert body == {
+        "Iso": botocore._timestamp_iso8601(when),
+        "Epoch": botocore._timestamp_unixtimestamp(when),
+        "Http": botocore._timestamp_rfc822(when),
+    }

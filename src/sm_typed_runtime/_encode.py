@@ -175,9 +175,10 @@ def _epoch(value: datetime) -> int | float:
 
 def _iso8601(value: datetime) -> str:
     value = value.astimezone(UTC)
+    # botocore's form: six fraction digits when there is a fraction, none otherwise.
     text = value.strftime("%Y-%m-%dT%H:%M:%S")
     if value.microsecond:
-        text += f".{value.microsecond:06d}".rstrip("0")
+        text += f".{value.microsecond:06d}"
     return text + "Z"
 
 
