@@ -98,6 +98,7 @@ async def test_the_exact_bytes_a_view_with_extra_headers_writes() -> None:
         "Content-Type: application/x-amz-json-1.1\r\n"
         "X-Amz-Target: SageMaker.CreateModel\r\n"
         "X-Tenant: team-a\r\n"
+        "Accept-Encoding: identity\r\n"
         f"User-Agent: sm_typed/0.1.0 python/{python}\r\n"
         "X-Amzn-Trace-Id: Root=1-5759e988\r\n"
         "X-Amz-Date: 20240101T000000Z\r\n"
@@ -163,6 +164,7 @@ OWNED = [
     "TRANSFER-ENCODING",
     "User-Agent",
     "Connection",
+    "Accept-Encoding",
 ]
 
 

@@ -141,7 +141,14 @@ async def test_every_hook_runs_at_its_stage_with_what_it_should_see(
     attempt, request = rec.seen[1][1]
     assert attempt == 1 and request.method == "POST" and request.url == server.url + "/"
     names = [n for n, _ in request.headers]
-    assert names == ["Host", "Content-Type", "X-Amz-Target", "User-Agent", "Content-Length"]
+    assert names == [
+        "Host",
+        "Content-Type",
+        "X-Amz-Target",
+        "Accept-Encoding",
+        "User-Agent",
+        "Content-Length",
+    ]
     _, signed = rec.seen[2][1]
     shown = dict(signed.headers)
     assert shown["Authorization"] == "<redacted>"

@@ -175,6 +175,8 @@ async def test_operation_without_parameters_sends_empty_object(router: respx.Moc
     assert out.models == []
     assert router.calls.last.request.content == b"{}"
     assert router.calls.last.request.headers["X-Amz-Target"] == "SageMaker.ListModels"
+    # As botocore asks: no compressed answer (httpx's own default would accept gzip).
+    assert router.calls.last.request.headers.get_list("Accept-Encoding") == ["identity"]
 
 
 async def test_timestamps_go_out_as_epoch_seconds(router: respx.MockRouter) -> None:
@@ -305,6 +307,7 @@ async def test_the_exact_bytes_the_pool_writes_for_create_model() -> None:
         f"Host: 127.0.0.1:{port}\r\n"
         "Content-Type: application/x-amz-json-1.1\r\n"
         "X-Amz-Target: SageMaker.CreateModel\r\n"
+        "Accept-Encoding: identity\r\n"
         f"User-Agent: sm_typed/0.1.0 python/{python}\r\n"
         "X-Amz-Date: 20240101T000000Z\r\n"
         f"Authorization: AWS4-HMAC-SHA256 Credential={ACCESS_KEY}/20240101/us-east-1/sagemaker/"

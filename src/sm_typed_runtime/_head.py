@@ -79,6 +79,7 @@ OWNED_FIELDS = frozenset(
         "x-amz-target",
         "content-type",
         "content-encoding",
+        "accept-encoding",
         "user-agent",
         "amz-sdk-invocation-id",
         "amz-sdk-request",

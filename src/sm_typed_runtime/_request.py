@@ -122,7 +122,9 @@ def build_prepared(
         signed.append(("Content-Encoding", "gzip"))
     if op.service.query_compatible:
         signed.append(("x-amzn-query-mode", "true"))
-    unsigned = [("User-Agent", USER_AGENT)]
+    # As botocore's requests say it: without it a server may compress the answer (RFC 9110
+    # 12.5.3), which the pool does not undo.
+    unsigned = [("Accept-Encoding", "identity"), ("User-Agent", USER_AGENT)]
     for name, value in extra:
         (unsigned if name.lower() in UNSIGNED_FIELDS else signed).append((name, value))
     return Prepared(
