@@ -204,3 +204,34 @@ async def test_sensitive_values_never_leave_except_on_the_wire(
         assert CANARY not in text, text
     # ... and it did go to the service, where it belongs.
     assert any(CANARY.encode() in r.content for r in rec.requests)
+
+
+def _botocore_describe_model(body: bytes) -> dict[str, Any]:
+    import botocore.session
+    from botocore.parsers import JSONParser
+
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    shape = model.operation_model("DescribeModel").output_shape
+    parsed: dict[str, Any] = JSONParser().parse(
+        {"status_code": 200, "headers": {}, "body": body}, shape
+    )
+    return parsed
+
+
+@pytest.mark.parametrize(
+    "stamp", ['"2024-01-02"', '"20240102T030405Z"', '"2024-01-02T03:04:05.5+01:00"', "1704164645"]
+)
+def test_timestamp_forms_botocore_reads_decode_to_the_same_time(stamp: str) -> None:
+    body = f'{{"ModelName":"m","ModelArn":"a","CreationTime":{stamp}}}'.encode()
+    ours = BodyDecoder(shapes.DescribeModelOutput).decode(body).creation_time
+    theirs = _botocore_describe_model(body)["CreationTime"]
+    assert ours == theirs
+    assert (ours.utcoffset() is None) == (theirs.utcoffset() is None)  # naive where it is
+
+
+@pytest.mark.parametrize(("raw", "text"), [("5", "5"), ("5.5", "5.5"), ("true", "true")])
+def test_a_number_where_the_model_says_string_decodes_as_its_text(raw: str, text: str) -> None:
+    body = f'{{"ModelName":{raw},"ModelArn":"a","CreationTime":1}}'.encode()
+    out = BodyDecoder(shapes.DescribeModelOutput).decode(body)
+    assert out.model_name == text
+    assert str(_botocore_describe_model(body)["ModelName"]).lower() == text  # botocore: as is

@@ -7,12 +7,14 @@ one that is not JSON or does not fit the shape even after client error correctio
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import msgspec
 import msgspec.inspect as mi
 
 _ANY_DECODER = msgspec.json.Decoder()
+_ANY_ENCODER = msgspec.json.Encoder()
 EMPTY_OBJECT = b"{}"
 
 T = TypeVar("T")
@@ -100,6 +102,10 @@ def _correct(raw: Any, t: mi.Type) -> Any:
         return _correct(raw, t.type)
     if isinstance(t, mi.DateTimeType) and isinstance(raw, str):
         return _timestamp_text(raw)
+    if isinstance(t, mi.StrType) and isinstance(raw, (int, float)):
+        # A number (or true/false) where the model says string: botocore hands it on as
+        # is; a typed client hands on its JSON text rather than fail a call that happened.
+        return _ANY_ENCODER.encode(raw).decode()
     if isinstance(t, mi.UnionType):
         inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
         return raw if raw is None or len(inner) != 1 else _correct(raw, inner[0])
@@ -123,12 +129,19 @@ def _correct(raw: Any, t: mi.Type) -> Any:
 
 
 def _timestamp_text(raw: str) -> Any:
-    """An HTTP-date (RFC 7231) becomes epoch seconds; anything else is left to msgspec."""
+    """An HTTP-date (RFC 7231) becomes epoch seconds; another ISO 8601 form than msgspec
+    reads (a date alone, the basic form ``20240102T030405Z``) becomes the RFC 3339 text of
+    the same time (without an offset when it had none, as botocore leaves it naive);
+    anything else is left to msgspec, which names the problem."""
     from email.utils import parsedate_to_datetime  # correction path only
 
     try:
         return parsedate_to_datetime(raw).timestamp()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return datetime.fromisoformat(raw).isoformat()
+    except ValueError:
         return raw
 
 
