@@ -20,6 +20,7 @@ def typecheck(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     session.run("mypy")
     session.run("pyright", "--pythonpath", session.virtualenv.location + "/bin/python")
+    session.run("python", ".ci/typecheck_generated.py")
 
 
 @nox.session(python="3.11")

@@ -7,7 +7,6 @@ there; ``typing/reveal/`` pins what the checkers infer.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -125,47 +124,3 @@ def test_revealed_types(checker: object) -> None:
         got = got.replace("sm_typed_runtime.responses.", "")
         got = got.replace("builtins.", "").replace("Union[", "").replace(", None]", " | None")
         assert got == want, f"line {line}: {types[line]}"
-
-
-def test_generated_implementation_modules_typecheck_without_their_stubs(tmp_path: Path) -> None:
-    """Checkers prefer the .pyi stubs, so the generated .py files are checked on their own here."""
-    src = tmp_path / "src"
-    shutil.copytree(
-        ROOT / "src" / "sm_typed",
-        src / "sm_typed",
-        ignore=shutil.ignore_patterns("*.pyi", "__pycache__"),
-    )
-    exe = shutil.which("pyright", path=str(Path(sys.executable).parent)) or "pyright"
-    (src / "pyrightconfig.json").write_text(
-        '{"typeCheckingMode": "strict", "reportMissingTypeStubs": false}'
-    )
-    # The two checkers run side by side: each takes most of this test's time.
-    mypy = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-error-summary",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "-p",
-            "sm_typed",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=src,
-        env={**os.environ, "MYPYPATH": str(src)},
-    )
-    pyright = subprocess.Popen(
-        [exe, "--pythonpath", sys.executable, str(src / "sm_typed")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=src,
-    )
-    mypy_out, _ = mypy.communicate()
-    pyright_out, _ = pyright.communicate()
-    assert mypy.returncode == 0, mypy_out
-    assert pyright.returncode == 0, pyright_out[-3000:]
