@@ -12,7 +12,9 @@ from typing import Any
 
 import botocore
 import httpx
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from codegen.__main__ import main as codegen_main
 from codegen.errors import CodegenError
@@ -318,3 +320,29 @@ def test_what_a_model_does_not_use_is_not_imported() -> None:
     # The SageMaker model has all three, and keeps their imports.
     sagemaker = (ROOT / "src" / "sm_typed" / "shapes.pyi").read_text()
     assert "as _UnionShape" in sagemaker and "as _SensitiveShape" in sagemaker
+
+
+@hypothesis.settings(max_examples=400, deadline=None)
+@hypothesis.given(
+    words=st.lists(
+        st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Z", "C"]), max_size=30),
+        max_size=40,
+    ),
+    width=st.integers(min_value=40, max_value=100),
+    prefix=st.sampled_from(["", "- ", "  - ", "    "]),
+)
+def test_the_docs_wrapper_is_textwraps_fill(words: list[str], width: int, prefix: str) -> None:
+    import textwrap
+
+    from codegen.docs import wrap
+
+    text = " ".join(words)  # with empty words: runs of spaces, leading and trailing ones
+    expected = textwrap.fill(
+        text,
+        width=width,
+        initial_indent=prefix,
+        subsequent_indent=" " * len(prefix),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    assert wrap(text, width, prefix, " " * len(prefix)) == expected
