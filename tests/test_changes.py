@@ -407,7 +407,17 @@ def _mypy(
     path = tmp_path / f"{name}.py"
     path.write_text(program)
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(path)],
+        # One cache for the runs of a test: the standard library and the runtime are read
+        # once; each run's own package and program are checked afresh (other paths).
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            str(path),
+        ],
         env={"MYPYPATH": str(package_root), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
