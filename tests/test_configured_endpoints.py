@@ -3,7 +3,9 @@ them: each case is also given to a botocore client, whose endpoint must be ours.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
 
 import botocore.session
 import pytest
@@ -104,8 +106,17 @@ CASES: list[tuple[str, str, dict[str, str], str | None, str]] = [
 ]
 
 
+@functools.cache
+def _loader() -> Any:
+    import botocore.loaders
+
+    return botocore.loaders.create_loader()
+
+
 def botocore_url(profile: str | None) -> str:
     session = botocore.session.Session(profile=profile)
+    # One loader for every case: the model is read once, the config files each time.
+    session.register_component("data_loader", _loader())
     sm = session.create_client(
         "sagemaker", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
     )

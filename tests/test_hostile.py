@@ -654,3 +654,50 @@ async def test_httpx_sends_the_same_header_fields_and_body_as_the_pool() -> None
     pool, via_httpx = fields(seen[0]), fields(seen[1])
     assert pool == via_httpx
     assert pool[0] == b"POST / HTTP/1.1"
+
+
+def test_a_hung_credential_endpoint_does_not_hold_the_programs_exit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """botocore's provider keeps reading a trickling endpoint after the client gave up on
+    it: its thread must not be one ``asyncio.run`` waits for before it returns."""
+    import socket
+    import threading
+
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def trickle() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            for _ in range(50):  # 10 s, unless the test is over first
+                if stop.wait(0.2):
+                    return
+                conn.sendall(b" ")
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", f"http://127.0.0.1:{port}/creds")
+
+    async def program() -> None:
+        async with make(
+            "http://127.0.0.1:9",
+            aws_access_key_id=None,
+            aws_secret_access_key=None,
+            connect_timeout=0.5,
+            read_timeout=0.5,
+        ) as sm:
+            with pytest.raises(CredentialsError, match=r"within 1s"):
+                await sm.list_models()
+
+    try:
+        started = time.monotonic()
+        asyncio.run(program())
+        assert time.monotonic() - started < 3.0  # the endpoint trickles on for 10 s
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()

@@ -19,6 +19,7 @@ from typing import Any
 import msgspec
 
 from . import _botocore
+from ._blocking import run_blocking
 from ._clock import SYSTEM_CLOCK, Clock
 from ._fields import is_visible_ascii
 from .errors import ConfigurationError, CredentialsError, NoCredentialsError, SmTypedError
@@ -179,7 +180,7 @@ class CredentialResolver:
     async def _load_in_thread(self) -> Credentials:
         """The one writer: runs the blocking load, then publishes what it found."""
         try:
-            creds, refreshable = await asyncio.to_thread(self._load, self._refreshable)
+            creds, refreshable = await run_blocking(self._load, self._refreshable)
         except SmTypedError:
             raise
         except Exception as exc:

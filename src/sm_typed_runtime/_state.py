@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from ._blocking import run_blocking
 from ._clock import AmzDate, Clock
 from ._credentials import CredentialResolver
 from ._httpx import HttpxTransport
@@ -116,7 +117,7 @@ class ClientState:
                 settings = self.route_settings()
                 route = route_without_blocking(self.service, settings)
                 if route is None:
-                    route = await asyncio.to_thread(compute_route, self.service, settings)
+                    route = await run_blocking(compute_route, self.service, settings)
                 if self._check_proxy and proxy_configured(route.target.scheme):
                     await self._send_through_proxy()
                 self.route = route
@@ -134,9 +135,7 @@ class ClientState:
         context = endpoint_context(op, params)
         found = self._context_routes.get(context)
         if found is None:
-            found = await asyncio.to_thread(
-                compute_route, self.service, self.route_settings(), context
-            )
+            found = await run_blocking(compute_route, self.service, self.route_settings(), context)
             if len(self._context_routes) >= 256:
                 self._context_routes.clear()  # parameter values come from inputs: bounded
             self._context_routes[context] = found
@@ -145,7 +144,7 @@ class ClientState:
     async def _send_through_proxy(self) -> None:
         """The pool speaks only direct HTTP/1.1: httpx (trust_env) takes over, once."""
         config = self.config
-        transport = await asyncio.to_thread(
+        transport = await run_blocking(
             lambda: HttpxTransport.for_proxies(
                 max_connections=config.max_connections,
                 max_response_bytes=config.max_response_bytes,
