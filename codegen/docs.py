@@ -102,6 +102,23 @@ class _Converter(HTMLParser):
         self._flush()
 
 
+# Three in four of botocore's documentation strings are one paragraph of plain text.
+_ONE_PARAGRAPH = re.compile(r"\s*<p>([^<>&]*)</p>\s*")
+
+
+def blocks(html: str) -> list[tuple[str, str]]:
+    """The (prefix, text) blocks of ``html``: what `_Converter` gives, without running the
+    HTML parser where it has nothing to do."""
+    plain = _ONE_PARAGRAPH.fullmatch(html)
+    if plain is not None:
+        text = _WS.sub(" ", plain.group(1)).strip()
+        return [("", text)] if text else []
+    conv = _Converter()
+    conv.feed(html)
+    conv.close()
+    return conv.blocks
+
+
 # The same documentation is converted for the shape, its stub and the methods that take
 # it: a quarter of the conversions repeat (bounded: a process may render many models).
 @functools.lru_cache(maxsize=16384)
@@ -109,11 +126,8 @@ def html_to_text(html: str, width: int = 80) -> str:
     """Readable, wrapped plain text; list items stay one per line."""
     if not html.strip():
         return ""
-    conv = _Converter()
-    conv.feed(html)
-    conv.close()
     paragraphs: list[str] = []
-    for prefix, text in conv.blocks:
+    for prefix, text in blocks(html):
         text = text.replace("``", "").strip()
         wrapped = wrap(text, max(width, 40), prefix, " " * len(prefix))
         if prefix.endswith("- ") and paragraphs and paragraphs[-1].lstrip().startswith("- "):

@@ -346,3 +346,24 @@ def test_the_docs_wrapper_is_textwraps_fill(words: list[str], width: int, prefix
         break_on_hyphens=False,
     )
     assert wrap(text, width, prefix, " " * len(prefix)) == expected
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(
+    html=st.one_of(
+        st.builds(
+            lambda a, t, b: f"{a}<p>{t}</p>{b}",
+            st.sampled_from(["", " ", "\n  "]),
+            st.text(alphabet=st.sampled_from(list("ab <>&;\t\n`")), max_size=40),
+            st.sampled_from(["", " ", "\n", "<p>x</p>"]),
+        ),
+        st.text(alphabet=st.sampled_from(list("ab <>/p&;")), max_size=40),
+    )
+)
+def test_the_one_paragraph_shortcut_gives_what_the_html_parser_gives(html: str) -> None:
+    from codegen.docs import _Converter, blocks
+
+    converter = _Converter()
+    converter.feed(html)
+    converter.close()
+    assert blocks(html) == converter.blocks
