@@ -85,20 +85,22 @@ class SageMakerClient:
                 (default: no limit).
             pool_timeout: seconds a call may wait for a free connection when all ``max_connections``
                 are busy (default: as long as it takes; the wait happens before signing).
-            max_attempts: attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, else
-                botocore's default for the service: 3, or 4 for DynamoDB).
+            max_attempts: attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, the
+                profile's ``max_attempts``, botocore's default for the service: 3, or 4 for
+                DynamoDB).
             retry_mode: ``"standard"`` (backoff, shared retry quota) or ``"adaptive"`` (standard,
-                plus a send-rate limiter that slows down after throttling); else ``AWS_RETRY_MODE``.
+                plus a send-rate limiter that slows down after throttling); else ``AWS_RETRY_MODE``,
+                the profile's ``retry_mode``.
             retry_strategy: a retry strategy of your own (or a `StandardRetryStrategy` with your
                 random source); replaces ``retry_mode``.
             max_connections: size of the connection pool this client creates.
             max_response_bytes: the largest response body accepted (64 MiB); a larger one is a
                 ResponseTooLargeError.
             disable_request_compression: send bodies uncompressed even where the model allows gzip
-                (else ``AWS_DISABLE_REQUEST_COMPRESSION``), as botocore's option.
+                (else ``AWS_DISABLE_REQUEST_COMPRESSION``, the profile's), as botocore's option.
             request_min_compression_size_bytes: the smallest body gzipped where the model allows it,
-                1 to 1048576 (else ``AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES``, else 10240), as
-                botocore's option.
+                1 to 1048576 (else ``AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES``, the profile's, else
+                10240), as botocore's option.
             use_fips: use the FIPS endpoint (else ``AWS_USE_FIPS_ENDPOINT``, the profile's
                 ``use_fips_endpoint``).
             use_dualstack: use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``, the

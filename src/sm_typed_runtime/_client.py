@@ -19,8 +19,9 @@ class BaseClient:
     """Base of every generated client.
 
     The constructor takes the options of `CLIENT_OPTIONS` (keyword only; the generated
-    stub spells them out). Nothing is resolved or connected until the first call (or
-    ``async with``), so constructing a client never blocks.
+    stub spells them out). It reads the environment and the shared config files' client
+    settings (local files); credentials, the endpoint and connections wait for the first
+    call (or ``async with``): constructing a client starts no thread and sends nothing.
     """
 
     _service: ClassVar[ServiceSpec]

@@ -18,6 +18,7 @@ from ._clock import SYSTEM_CLOCK, Clock
 from ._credentials import Credentials, explicit_credentials
 from ._endpoints import check_endpoint_url, check_region
 from ._hooks import checked_interceptors
+from ._profile import ProfileSettings, load_profile_settings
 from ._retry import RetryStrategy
 from .errors import ConfigurationError
 
@@ -98,15 +99,16 @@ CLIENT_OPTIONS: tuple[Option, ...] = (
         "max_attempts",
         "int | None",
         None,
-        "attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, else botocore's "
-        "default for the service: 3, or 4 for DynamoDB).",
+        "attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, the profile's "
+        "``max_attempts``, botocore's default for the service: 3, or 4 for DynamoDB).",
     ),
     Option(
         "retry_mode",
         'Literal["standard", "adaptive"] | None',
         None,
         '``"standard"`` (backoff, shared retry quota) or ``"adaptive"`` (standard, plus a '
-        "send-rate limiter that slows down after throttling); else ``AWS_RETRY_MODE``.",
+        "send-rate limiter that slows down after throttling); else ``AWS_RETRY_MODE``, the "
+        "profile's ``retry_mode``.",
     ),
     Option(
         "retry_strategy",
@@ -127,14 +129,15 @@ CLIENT_OPTIONS: tuple[Option, ...] = (
         "bool | None",
         None,
         "send bodies uncompressed even where the model allows gzip (else "
-        "``AWS_DISABLE_REQUEST_COMPRESSION``), as botocore's option.",
+        "``AWS_DISABLE_REQUEST_COMPRESSION``, the profile's), as botocore's option.",
     ),
     Option(
         "request_min_compression_size_bytes",
         "int | None",
         None,
         "the smallest body gzipped where the model allows it, 1 to 1048576 (else "
-        "``AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES``, else 10240), as botocore's option.",
+        "``AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES``, the profile's, else 10240), as botocore's "
+        "option.",
     ),
     Option(
         "use_fips",
@@ -190,6 +193,8 @@ class ClientConfig(msgspec.Struct, frozen=True):
     use_dualstack: bool | None
     clock: Any  # Clock
     interceptors: tuple[Any, ...]  # Interceptor instances
+    # The profile's client settings (endpoint, retries, compression), read once, here.
+    profile_settings: ProfileSettings
 
 
 def check_seconds(name: str, value: object, *, optional: bool = False) -> float | None:
@@ -223,19 +228,30 @@ def _optional_bool(name: str, value: object) -> bool | None:
     return value
 
 
-def env_max_attempts(environ: Mapping[str, str] = os.environ) -> int | None:
-    raw = environ.get("AWS_MAX_ATTEMPTS")
-    if not raw:
-        return None
+def _integer(name: str, raw: str) -> int:
     try:
-        value = int(raw)
+        return int(raw)
     except ValueError:
-        raise ConfigurationError(f"AWS_MAX_ATTEMPTS must be an integer, got {raw!r}") from None
-    return check_count("AWS_MAX_ATTEMPTS", value)
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None
 
 
-def env_retry_mode(environ: Mapping[str, str] = os.environ) -> str:
-    raw = environ.get("AWS_RETRY_MODE") or "standard"
+def configured_max_attempts(
+    profile: ProfileSettings, environ: Mapping[str, str] = os.environ
+) -> int | None:
+    """``AWS_MAX_ATTEMPTS``, else the profile's ``max_attempts``, as botocore reads them."""
+    raw = environ.get("AWS_MAX_ATTEMPTS")
+    if raw:
+        return check_count("AWS_MAX_ATTEMPTS", _integer("AWS_MAX_ATTEMPTS", raw))
+    raw = profile.values.get("max_attempts")
+    if raw is None:
+        return None
+    name = f"max_attempts in profile {profile.profile!r}"
+    return check_count(name, _integer(name, raw))
+
+
+def configured_retry_mode(profile: ProfileSettings, environ: Mapping[str, str] = os.environ) -> str:
+    """``AWS_RETRY_MODE``, else the profile's ``retry_mode``, else standard."""
+    raw = environ.get("AWS_RETRY_MODE") or profile.values.get("retry_mode") or "standard"
     # boto3's default, "legacy", is not offered here: its nearest is "standard".
     return "standard" if raw == "legacy" else raw
 
@@ -247,7 +263,13 @@ def build_config(owner: str, given: Mapping[str, Any]) -> ClientConfig:
     if unknown:
         raise TypeError(f"{owner}() got an unexpected keyword argument {unknown[0]!r}")
     o = {**_DEFAULTS, **given}
-    mode = check_retry_mode(o["retry_mode"] if o["retry_mode"] is not None else env_retry_mode())
+    profile_name = _optional_str("profile", o["profile"])
+    # Local files only (and botocore's parser only when they name a client setting): no
+    # connection and no thread before the first call.
+    profile = load_profile_settings(profile_name)
+    mode = check_retry_mode(
+        o["retry_mode"] if o["retry_mode"] is not None else configured_retry_mode(profile)
+    )
     strategy = o["retry_strategy"]
     if strategy is not None and not isinstance(strategy, RetryStrategy):
         raise ConfigurationError("retry_strategy must implement the RetryStrategy protocol")
@@ -260,7 +282,7 @@ def build_config(owner: str, given: Mapping[str, Any]) -> ClientConfig:
     return ClientConfig(
         region=check_region(region) if region is not None else None,
         endpoint_url=check_endpoint_url(endpoint_url) if endpoint_url is not None else None,
-        profile=_optional_str("profile", o["profile"]),
+        profile=profile_name,
         credentials=explicit_credentials(
             _optional_str("aws_access_key_id", o["aws_access_key_id"]),
             _optional_str("aws_secret_access_key", o["aws_secret_access_key"]),
@@ -273,19 +295,22 @@ def build_config(owner: str, given: Mapping[str, Any]) -> ClientConfig:
         call_timeout=check_seconds("call_timeout", o["call_timeout"], optional=True),
         pool_timeout=check_seconds("pool_timeout", o["pool_timeout"], optional=True),
         max_attempts=(
-            check_count("max_attempts", attempts) if attempts is not None else env_max_attempts()
+            check_count("max_attempts", attempts)
+            if attempts is not None
+            else configured_max_attempts(profile)
         ),
         retry_mode=mode,
         retry_strategy=strategy,
         max_connections=check_count("max_connections", o["max_connections"]),
         max_response_bytes=check_count("max_response_bytes", o["max_response_bytes"]),
         compression_min_bytes=compression_min_bytes(
-            o["disable_request_compression"], o["request_min_compression_size_bytes"]
+            o["disable_request_compression"], o["request_min_compression_size_bytes"], profile
         ),
         use_fips=_optional_bool("use_fips", o["use_fips"]),
         use_dualstack=_optional_bool("use_dualstack", o["use_dualstack"]),
         clock=clock,
         interceptors=checked_interceptors(o["interceptors"], owner),
+        profile_settings=profile,
     )
 
 
@@ -294,24 +319,31 @@ _MAX_COMPRESSION_MIN_BYTES = 1048576  # botocore's bound
 
 
 def compression_min_bytes(
-    disabled: object, min_bytes: object, environ: Mapping[str, str] = os.environ
+    disabled: object,
+    min_bytes: object,
+    profile: ProfileSettings,
+    environ: Mapping[str, str] = os.environ,
 ) -> int | None:
-    """botocore's two compression settings, argument before environment, as one value."""
+    """botocore's two compression settings, argument before environment before profile,
+    as one value."""
     disabled = _optional_bool("disable_request_compression", disabled)
     if disabled is None:
-        raw = environ.get("AWS_DISABLE_REQUEST_COMPRESSION", "")
-        disabled = raw.lower() == "true"  # botocore's ensure_boolean: anything else is False
+        raw = environ.get("AWS_DISABLE_REQUEST_COMPRESSION")
+        # botocore's ensure_boolean: anything but "true" is False
+        disabled = (
+            raw.lower() == "true"
+            if raw is not None
+            else bool(profile.flag("disable_request_compression"))
+        )
     name = "request_min_compression_size_bytes"
     if min_bytes is None:
         text = environ.get("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES")
-        if text is None:
-            min_bytes = COMPRESSION_MIN_BYTES
-        else:
+        if text is not None:
             name = "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES"
-            try:
-                min_bytes = int(text)
-            except ValueError:
-                raise ConfigurationError(f"{name} must be an integer, got {text!r}") from None
+        else:
+            text = profile.values.get("request_min_compression_size_bytes")
+            name = f"request_min_compression_size_bytes in profile {profile.profile!r}"
+        min_bytes = COMPRESSION_MIN_BYTES if text is None else _integer(name, text)
     if (
         isinstance(min_bytes, bool)
         or not isinstance(min_bytes, int)

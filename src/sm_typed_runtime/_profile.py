@@ -67,18 +67,6 @@ def _paths(environ: Mapping[str, str]) -> tuple[str, str]:
     return os.path.expanduser(config), os.path.expanduser(credentials)
 
 
-def shared_files_exist(environ: Mapping[str, str] = os.environ) -> bool:
-    """Whether there is a shared config or credentials file with anything in it (two
-    stats; ``/dev/null`` has nothing)."""
-    for path in _paths(environ):
-        try:
-            if os.stat(path).st_size > 0:
-                return True
-        except OSError:
-            pass
-    return False
-
-
 def _mentions_a_setting(path: str) -> bool:
     try:
         with open(path, "rb") as file:

@@ -21,7 +21,7 @@ from ._endpoints import (
     split_endpoint_url,
     table_endpoint,
 )
-from ._profile import NO_SETTINGS, ProfileSettings, load_profile_settings, shared_files_exist
+from ._profile import NO_SETTINGS, ProfileSettings
 from ._specs import OperationSpec, ServiceSpec
 from ._transport import Target
 from .errors import ParamValidationError
@@ -124,6 +124,7 @@ class RouteSettings(msgspec.Struct, frozen=True):
     profile: str | None
     use_fips: bool | None
     use_dualstack: bool | None
+    profile_settings: ProfileSettings = NO_SETTINGS
 
 
 def compute_route(
@@ -159,12 +160,8 @@ def _compute_route(
             return None
         region = resolve_region(None, settings.profile)
     url = settings.endpoint_url
-    profile = NO_SETTINGS
+    profile = settings.profile_settings
     if url is None:
-        if shared_files_exist():
-            if not may_block:
-                return None
-            profile = load_profile_settings(settings.profile)
         url = configured_endpoint_url(spec.service_id, profile)
     if url is not None:
         endpoint = Endpoint(check_endpoint_url(url), region, spec.signing_name)

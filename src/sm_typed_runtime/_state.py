@@ -105,6 +105,7 @@ class ClientState:
             profile=c.profile,
             use_fips=c.use_fips,
             use_dualstack=c.use_dualstack,
+            profile_settings=c.profile_settings,
         )
 
     async def resolve_route(self) -> Route:
