@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -132,4 +133,23 @@ async def create_training_job(sm: SageMakerClient, name: str) -> None:
             instance_type="ml.m5.large", instance_count=1, volume_size_in_gb=10
         ),
         stopping_condition=StoppingCondition(max_runtime_in_seconds=60),
+    )
+
+
+@functools.cache
+def _botocore_loader() -> Any:
+    import botocore.loaders
+
+    return botocore.loaders.create_loader()
+
+
+def botocore_sagemaker(profile: str | None = None) -> Any:
+    """A botocore SageMaker client as the environment and config files configure it (one
+    loader for every call: the model is read once, the config files each time)."""
+    import botocore.session
+
+    session = botocore.session.Session(profile=profile)
+    session.register_component("data_loader", _botocore_loader())
+    return session.create_client(
+        "sagemaker", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
     )

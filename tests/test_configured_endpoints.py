@@ -3,13 +3,11 @@ them: each case is also given to a botocore client, whose endpoint must be ours.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
-import botocore.session
 import pytest
-from helpers import Recorder, client
+from helpers import Recorder, botocore_sagemaker, client
 
 from sm_typed.errors import ConfigurationError
 
@@ -106,22 +104,17 @@ CASES: list[tuple[str, str, dict[str, str], str | None, str]] = [
 ]
 
 
-@functools.cache
-def _loader() -> Any:
-    import botocore.loaders
-
-    return botocore.loaders.create_loader()
-
-
 def botocore_url(profile: str | None) -> str:
-    session = botocore.session.Session(profile=profile)
-    # One loader for every case: the model is read once, the config files each time.
-    session.register_component("data_loader", _loader())
-    sm = session.create_client(
-        "sagemaker", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
-    )
-    url = str(sm.meta.endpoint_url)
+    url = str(botocore_sagemaker(profile).meta.endpoint_url)
     return url if url.endswith("/") else url + "/"
+
+
+async def sent_to(**options: Any) -> str:
+    """The URL sm_typed sends a call to, configured with ``options``."""
+    rec = Recorder()
+    async with client(rec, region="us-east-1", **options) as sm:
+        await sm.list_models()
+    return str(rec.last.url)
 
 
 @pytest.mark.parametrize(
@@ -143,10 +136,7 @@ async def test_configured_endpoint_as_botocore(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert botocore_url(profile) == expected
-    rec = Recorder()
-    async with client(rec, region="us-east-1", profile=profile) as sm:
-        await sm.list_models()
-    assert str(rec.last.url) == expected
+    assert await sent_to(profile=profile) == expected
 
 
 async def test_credentials_file_settings_count(
@@ -157,10 +147,7 @@ async def test_credentials_file_settings_count(
     creds.write_text("[default]\nendpoint_url = http://creds.example:7\n")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
     assert botocore_url(None) == "http://creds.example:7/"
-    rec = Recorder()
-    async with client(rec, region="us-east-1") as sm:
-        await sm.list_models()
-    assert str(rec.last.url) == "http://creds.example:7/"
+    assert await sent_to() == "http://creds.example:7/"
 
 
 async def test_explicit_endpoint_url_beats_the_files(
@@ -169,12 +156,7 @@ async def test_explicit_endpoint_url_beats_the_files(
     path = tmp_path / "config"
     path.write_text(SERVICES)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(path))
-    rec = Recorder()
-    async with client(
-        rec, region="us-east-1", profile="dev", endpoint_url="http://x.example"
-    ) as sm:
-        await sm.list_models()
-    assert str(rec.last.url) == "http://x.example/"
+    assert await sent_to(profile="dev", endpoint_url="http://x.example") == "http://x.example/"
 
 
 async def test_a_missing_services_section_is_a_typed_error(

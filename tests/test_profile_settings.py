@@ -3,33 +3,19 @@ each case is also given to a botocore client, whose settings must be ours."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
-import botocore.session
 import pytest
-from helpers import Recorder, client
+from helpers import Recorder, botocore_sagemaker, client
 
 from sm_typed import SageMakerClient
 from sm_typed.errors import ConfigurationError
 from sm_typed_runtime.client import AdaptiveRetryStrategy, StandardRetryStrategy
 
 
-@functools.cache
-def _loader() -> Any:
-    import botocore.loaders
-
-    return botocore.loaders.create_loader()
-
-
 def botocore_config(profile: str | None) -> Any:
-    session = botocore.session.Session(profile=profile)
-    session.register_component("data_loader", _loader())
-    sm = session.create_client(
-        "sagemaker", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
-    )
-    return sm.meta.config
+    return botocore_sagemaker(profile).meta.config
 
 
 def write_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) -> None:
