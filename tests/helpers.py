@@ -153,3 +153,10 @@ def botocore_sagemaker(profile: str | None = None) -> Any:
     return session.create_client(
         "sagemaker", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
     )
+
+
+def write_config(monkeypatch: Any, tmp_path: Any, text: str) -> None:
+    """``text`` as the shared config file (``AWS_CONFIG_FILE``) of this test."""
+    path = tmp_path / "config"
+    path.write_text(text)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(path))

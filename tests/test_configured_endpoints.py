@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Recorder, botocore_sagemaker, client
+from helpers import Recorder, botocore_sagemaker, client, write_config
 
 from sm_typed.errors import ConfigurationError
 
@@ -130,9 +130,7 @@ async def test_configured_endpoint_as_botocore(
     profile: str | None,
     expected: str,
 ) -> None:
-    path = tmp_path / "config"
-    path.write_text(config)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(path))
+    write_config(monkeypatch, tmp_path, config)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert botocore_url(profile) == expected
@@ -153,18 +151,14 @@ async def test_credentials_file_settings_count(
 async def test_explicit_endpoint_url_beats_the_files(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    path = tmp_path / "config"
-    path.write_text(SERVICES)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(path))
+    write_config(monkeypatch, tmp_path, SERVICES)
     assert await sent_to(profile="dev", endpoint_url="http://x.example") == "http://x.example/"
 
 
 async def test_a_missing_services_section_is_a_typed_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    path = tmp_path / "config"
-    path.write_text("[default]\nservices = nowhere\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(path))
+    write_config(monkeypatch, tmp_path, "[default]\nservices = nowhere\n")
     with pytest.raises(ConfigurationError, match="services section 'nowhere'"):
         client(Recorder(), region="us-east-1")  # at construction, as a bad option is
 
@@ -172,9 +166,7 @@ async def test_a_missing_services_section_is_a_typed_error(
 async def test_a_bad_configured_endpoint_is_a_typed_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    path = tmp_path / "config"
-    path.write_text("[default]\nendpoint_url = ftp://nope\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(path))
+    write_config(monkeypatch, tmp_path, "[default]\nendpoint_url = ftp://nope\n")
     rec = Recorder()
     sm = client(rec, region="us-east-1")
     with pytest.raises(ConfigurationError, match="endpoint_url"):

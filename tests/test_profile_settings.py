@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Recorder, botocore_sagemaker, client
+from helpers import Recorder, botocore_sagemaker, client, write_config
 
 from sm_typed import SageMakerClient
 from sm_typed.errors import ConfigurationError
@@ -16,12 +16,6 @@ from sm_typed_runtime.client import AdaptiveRetryStrategy, StandardRetryStrategy
 
 def botocore_config(profile: str | None) -> Any:
     return botocore_sagemaker(profile).meta.config
-
-
-def write_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) -> None:
-    path = tmp_path / "config"
-    path.write_text(text)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(path))
 
 
 def settings(sm: SageMakerClient) -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 
 from . import _botocore
-from ._profile import service_key
+from ._profile import ensure_boolean, service_key
 from .errors import ConfigurationError, EndpointResolutionError, NoRegionError
 
 _REGION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -159,9 +159,8 @@ def resolve_region(explicit: str | None, profile: str | None) -> str:
 
 
 def env_boolean(name: str) -> bool | None:
-    """A flag botocore reads with ``ensure_boolean``: ``true`` (any case) or not."""
-    value = os.environ.get(name)
-    return None if value is None else value.lower() == "true"
+    """A flag variable botocore reads with ``ensure_boolean``."""
+    return ensure_boolean(os.environ.get(name))
 
 
 def env_endpoint_url(service_id: str) -> str | None:

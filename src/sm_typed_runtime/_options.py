@@ -18,7 +18,7 @@ from ._clock import SYSTEM_CLOCK, Clock
 from ._credentials import Credentials, explicit_credentials
 from ._endpoints import check_endpoint_url, check_region
 from ._hooks import checked_interceptors
-from ._profile import ProfileSettings, load_profile_settings
+from ._profile import ProfileSettings, ensure_boolean, load_profile_settings
 from ._retry import RetryStrategy
 from .errors import ConfigurationError
 
@@ -328,13 +328,10 @@ def compression_min_bytes(
     as one value."""
     disabled = _optional_bool("disable_request_compression", disabled)
     if disabled is None:
-        raw = environ.get("AWS_DISABLE_REQUEST_COMPRESSION")
-        # botocore's ensure_boolean: anything but "true" is False
-        disabled = (
-            raw.lower() == "true"
-            if raw is not None
-            else bool(profile.flag("disable_request_compression"))
-        )
+        from_env = ensure_boolean(environ.get("AWS_DISABLE_REQUEST_COMPRESSION"))
+        if from_env is None:
+            from_env = profile.flag("disable_request_compression")
+        disabled = bool(from_env)
     name = "request_min_compression_size_bytes"
     if min_bytes is None:
         text = environ.get("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES")

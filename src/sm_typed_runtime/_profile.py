@@ -43,9 +43,8 @@ class ProfileSettings(msgspec.Struct, frozen=True):
     profile: str = "default"
 
     def flag(self, name: str) -> bool | None:
-        """A boolean setting, as botocore's ``ensure_boolean`` reads it (``true``, any case)."""
-        value = self.values.get(name)
-        return None if value is None else value.strip().lower() == "true"
+        """A boolean setting (`ensure_boolean`); None when the profile does not set it."""
+        return ensure_boolean(self.values.get(name))
 
     def endpoint_url(self, service_id: str) -> str | None:
         """The services section's ``endpoint_url`` for the service, else the profile's."""
@@ -54,6 +53,12 @@ class ProfileSettings(msgspec.Struct, frozen=True):
 
 
 NO_SETTINGS = ProfileSettings()
+
+
+def ensure_boolean(value: str | None) -> bool | None:
+    """A flag as botocore's ``ensure_boolean`` reads it, from a variable or a profile:
+    ``true`` in any case is True, anything else False; None when unset."""
+    return None if value is None else value.lower() == "true"
 
 
 def service_key(service_id: str) -> str:
