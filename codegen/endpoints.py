@@ -33,8 +33,13 @@ class EndpointEntry:
 
 
 def endpoint_table(
-    rules: dict[str, Any], partitions: dict[str, Any], signing_name: str
+    rules: dict[str, Any],
+    partitions: dict[str, Any],
+    signing_name: str,
+    base_context: tuple[tuple[str, object], ...] = (),
 ) -> tuple[EndpointEntry, ...]:
+    """``base_context``: the static parameters every operation sets (the client's route is
+    resolved with them, here as at run time)."""
     engine: Any = importlib.import_module("botocore.endpoint_provider")
     errors: Any = importlib.import_module("botocore.exceptions")
     try:
@@ -50,7 +55,7 @@ def endpoint_table(
             for dual in (False, True):
                 try:
                     resolved = provider.resolve_endpoint(
-                        Region=region, UseFIPS=fips, UseDualStack=dual
+                        Region=region, UseFIPS=fips, UseDualStack=dual, **dict(base_context)
                     )
                 except errors.EndpointResolutionError as exc:
                     entries.append(EndpointEntry(region, fips, dual, None, None, None, str(exc)))

@@ -145,7 +145,9 @@ def load_service(model_path: Path, service_name: str | None = None) -> Service:
     # Only files pinned beside the model: a table is as exact as the files it came from.
     rules, partitions = model_dir / RULES_FILE, model_dir / PARTITIONS_FILE
     if rules.exists() and partitions.exists():
-        table = endpoint_table(_read_json(rules), _read_json(partitions), service.signing_name)
+        table = endpoint_table(
+            _read_json(rules), _read_json(partitions), service.signing_name, service.base_context
+        )
         service = replace(service, endpoints=table)
     return service
 
@@ -197,7 +199,28 @@ def service_from_dict(
             n: _waiter(n, w) for n, w in (waiters or {}).items() if w.get("operation") in operations
         },
         skipped_operations=skipped,
+        base_context=base_context(operations),
     )
+
+
+def base_context(operations: dict[str, Operation]) -> tuple[tuple[str, object], ...]:
+    """The static endpoint parameters every operation sets, each with its most common value
+    (ties: the first in JSON order). A rule set may require such a parameter (ACM's
+    ServiceType, with no default): without it the client's own route, resolved before any
+    operation is known, would be an error, though no call is ever sent without it."""
+    if not operations:
+        return ()
+    per_op = [dict(op.static_context_params) for op in operations.values()]
+    shared = set(per_op[0]).intersection(*per_op[1:])
+    found: list[tuple[str, object]] = []
+    for name in sorted(shared):
+        counts: dict[str, int] = {}
+        for params in per_op:
+            key = json.dumps(params[name], sort_keys=True)
+            counts[key] = counts.get(key, 0) + 1
+        best = min(counts, key=lambda k: (-counts[k], k))
+        found.append((name, json.loads(best)))
+    return tuple(found)
 
 
 def _shape(service: str, name: str, s: JsonObj) -> Shape:

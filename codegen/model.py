@@ -131,3 +131,6 @@ class Service:
     skipped_operations: tuple[str, ...] = ()
     # botocore's endpoint for each known region, when the rule files are pinned beside the model.
     endpoints: tuple[EndpointEntry, ...] = ()
+    # Endpoint-rules parameters that every operation sets statically (ACM's ServiceType), with
+    # the value most operations give: what the client's own route is resolved with.
+    base_context: tuple[tuple[str, object], ...] = ()

@@ -235,8 +235,7 @@ class OperationView:
             args.append("signed=False")
         if self.endpoint_params:
             entries = ", ".join(
-                f"({_quote(n)}, {_quote(k)}, {_quote(v) if isinstance(v, str) else repr(v)})"
-                for n, k, v in self.endpoint_params
+                f"({_quote(n)}, {_quote(k)}, {_literal(v)})" for n, k, v in self.endpoint_params
             )
             args.append(f"endpoint_params=({entries},)")
         head = f"{self.spec_name}: _OperationSpec[{inp}, {out}] = _OperationSpec("
@@ -299,6 +298,11 @@ def _tuple(values: tuple[str, ...]) -> str:
 
 def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _literal(value: object) -> str:
+    """A static endpoint parameter's value (text, flag or list of text) as Python source."""
+    return _quote(value) if isinstance(value, str) else repr(value)
 
 
 @functools.cache
@@ -809,6 +813,13 @@ class Renderer:
             )
         return views
 
+    def base_context(self) -> str:
+        """The service's `base_context` as a Python literal ("" when there is none)."""
+        pairs = self.service.base_context
+        if not pairs:
+            return ""
+        return "(" + "".join(f"({_quote(n)}, {_literal(v)}), " for n, v in pairs) + ")"
+
     def endpoint_lines(self) -> list[str]:
         """``(region, fips, dualstack): (url, signing region, signing name)`` or an error message."""
         lines: list[str] = []
@@ -919,6 +930,7 @@ class Renderer:
             "imported_errors": sorted([*RUNTIME_ERROR_NAMES, *common_errors], key=str.lower),
             "quote": _quote,
             "endpoint_lines": self.endpoint_lines(),
+            "base_context": self.base_context(),
             "program": self.package_doc_name.replace("_", "-"),
             "cli_commands": self.cli_commands(operations, paginators),
             "cli_waiters": self.cli_waiters(waiters),

@@ -21,16 +21,22 @@ BOTOCORE_DATA = Path(botocore.__file__).parent / "data"
 SIGNING_FIELDS = ("authorization", "x-amz-date", "x-amz-security-token")
 
 
-@pytest.fixture(scope="module")
-def cognito_identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    root = tmp_path_factory.mktemp("other")
-    model = sorted((BOTOCORE_DATA / "cognito-identity").iterdir())[-1] / "service-2.json.gz"
-    assert codegen_main(["--model", str(model), "--out", str(root / "ow_cognito_identity")]) == 0
+def generated(tmp_path_factory: pytest.TempPathFactory, service: str) -> Iterator[Any]:
+    """A package generated from botocore's model of ``service``, importable while in use."""
+    root = tmp_path_factory.mktemp(service)
+    package = "ow_" + service.replace("-", "_")
+    model = sorted((BOTOCORE_DATA / service).iterdir())[-1] / "service-2.json.gz"
+    assert codegen_main(["--model", str(model), "--out", str(root / package)]) == 0
     sys.path.insert(0, str(root))
     try:
-        yield importlib.import_module("ow_cognito_identity")
+        yield importlib.import_module(package)
     finally:
         sys.path.remove(str(root))
+
+
+@pytest.fixture(scope="module")
+def cognito_identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from generated(tmp_path_factory, "cognito-identity")
 
 
 @pytest.fixture
@@ -165,14 +171,7 @@ async def test_a_paginator_whose_limit_key_is_required_takes_page_size_as_requir
 
 @pytest.fixture(scope="module")
 def cloudwatch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    root = tmp_path_factory.mktemp("compress")
-    model = sorted((BOTOCORE_DATA / "cloudwatch").iterdir())[-1] / "service-2.json.gz"
-    assert codegen_main(["--model", str(model), "--out", str(root / "ow_cloudwatch")]) == 0
-    sys.path.insert(0, str(root))
-    try:
-        yield importlib.import_module("ow_cloudwatch")
-    finally:
-        sys.path.remove(str(root))
+    yield from generated(tmp_path_factory, "cloudwatch")
 
 
 async def _put_metrics(cloudwatch: Any, server: FaultServer, n: int, **options: Any) -> Any:
@@ -279,3 +278,102 @@ def test_a_common_throttling_code_marked_retryable_stays_throttling(
 
     assert issubclass(errors.ThrottlingException, ThrottlingError)
     assert errors.ThrottlingException.__retry__ == "throttling"
+
+
+@pytest.fixture(scope="module")
+def acm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from generated(tmp_path_factory, "acm")
+
+
+class _Sent(Exception):
+    """Raised by a botocore before-send handler once it has seen the request."""
+
+
+def botocore_url(service: str, operation: str, region: str, **config: Any) -> str:
+    """Where botocore sends ``operation`` (no parameters) from ``region``, or its refusal."""
+    import botocore.config
+    import botocore.exceptions
+    import botocore.session
+
+    client = botocore.session.get_session().create_client(
+        service,
+        region_name=region,
+        aws_access_key_id="A",
+        aws_secret_access_key="s",
+        config=botocore.config.Config(**config),
+    )
+    seen: list[str] = []
+
+    def grab(request: Any, **_: Any) -> None:
+        seen.append(request.url)
+        raise _Sent
+
+    client.meta.events.register("before-send", grab)
+    try:
+        getattr(client, botocore.xform_name(operation))()
+    except _Sent:
+        return seen[0]
+    except botocore.exceptions.EndpointResolutionError as exc:
+        return f"refused: {exc}"
+    raise AssertionError("botocore sent nothing")
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "cn-north-1"])
+@pytest.mark.parametrize("fips", [False, True])
+async def test_a_rule_parameter_every_operation_sets_statically_is_resolved_as_botocore_does(
+    acm: Any, region: str, fips: bool
+) -> None:
+    # ACM's rules require ServiceType, with no default; every operation sets it statically
+    # ("ACM" or "ACM-ACME"). The client's own route was an EndpointResolutionError.
+    from sm_typed.errors import EndpointResolutionError
+
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        return httpx.Response(200, content=b"{}")
+
+    outcomes: list[str] = []
+    async with acm.ACMClient(
+        region=region,
+        aws_access_key_id="A",
+        aws_secret_access_key="s",
+        use_fips=fips,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    ) as client:
+        # ServiceType ACM (the client's own route), then ACM-ACME (the rules, per operation)
+        for call in (client.list_certificates, client.list_acme_endpoints):
+            try:
+                await call()
+                outcomes.append(sent[-1])
+            except EndpointResolutionError as exc:
+                outcomes.append(f"refused: {exc}")
+    config = {"use_fips_endpoint": True} if fips else {}
+    assert outcomes == [
+        botocore_url("acm", "ListCertificates", region, **config),
+        botocore_url("acm", "ListAcmeEndpoints", region, **config),
+    ]
+    assert outcomes[0].startswith("https://acm")  # every region has ACM itself
+
+
+def test_the_client_route_takes_the_static_parameters_every_operation_sets() -> None:
+    from codegen.loader import service_from_dict
+
+    def op(name: str, **static: object) -> dict[str, Any]:
+        return {
+            "name": name,
+            "http": {"method": "POST", "requestUri": "/"},
+            "staticContextParams": {k: {"value": v} for k, v in static.items()},
+        }
+
+    model = {
+        "metadata": {"protocol": "json", "jsonVersion": "1.1", "targetPrefix": "T"},
+        "operations": {
+            "A": op("A", Kind="x", Flag=True),
+            "B": op("B", Kind="y", Flag=True),
+            "C": op("C", Kind="y"),
+        },
+        "shapes": {},
+    }
+    # Flag is not set by C: only Kind, with the value most operations give.
+    assert service_from_dict(model, "t").base_context == (("Kind", "y"),)

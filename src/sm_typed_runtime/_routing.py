@@ -187,7 +187,7 @@ def _compute_route(
                 region=region,
                 use_fips=bool(fips),
                 use_dualstack=bool(dual),
-                context=context,
+                context=context or spec.base_context,
             )
         endpoint = found
     return _route(endpoint.url, endpoint.signing_region, endpoint.signing_name, url is not None)
@@ -240,8 +240,8 @@ def with_host_prefix(route: Route, op: OperationSpec[Any, Any], params: object) 
 
 
 def endpoint_context(op: OperationSpec[Any, Any], params: object) -> tuple[tuple[str, Any], ...]:
-    """The operation's rule parameters for this input, hashable (lists as tuples): the key
-    of the routes worked out per distinct parameter set."""
+    """The operation's rule parameters for this input, hashable (lists as tuples) and sorted
+    by name: the key of the routes worked out per distinct parameter set."""
     values: list[tuple[str, Any]] = []
     builtins: Any = None
     for name, kind, source in op.endpoint_params:
@@ -261,4 +261,9 @@ def endpoint_context(op: OperationSpec[Any, Any], params: object) -> tuple[tuple
             values.append((name, tuple(value)))  # pyright: ignore[reportUnknownArgumentType]
         else:
             values.append((name, value))
+    values.sort(key=_name)
     return tuple(values)
+
+
+def _name(pair: tuple[str, Any]) -> str:
+    return pair[0]

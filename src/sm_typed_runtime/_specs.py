@@ -26,6 +26,7 @@ class ServiceSpec:
 
     __slots__ = (
         "api_version",
+        "base_context",
         "content_type",
         "endpoints",
         "errors",
@@ -52,6 +53,7 @@ class ServiceSpec:
         shapes_module: str,
         endpoints: EndpointTable | None = None,
         query_compatible: bool = False,
+        base_context: tuple[tuple[str, Any], ...] = (),
     ) -> None:
         self.service_name = service_name  # botocore's data directory name, for the endpoint rules
         self.service_id = service_id
@@ -66,6 +68,12 @@ class ServiceSpec:
         self.query_compatible = query_compatible
         # botocore's rules worked out per known region by the generator (see _endpoints).
         self.endpoints: EndpointTable = endpoints or {}
+        # The rule parameters every operation sets statically (ACM's ServiceType), with the
+        # value most give: the client's own route is resolved with them (and the table was).
+        # Sorted, lists as tuples: equal to `endpoint_context` of an operation giving the same.
+        self.base_context: tuple[tuple[str, Any], ...] = tuple(
+            sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in base_context)  # pyright: ignore[reportUnknownArgumentType]
+        )
         # botocore's per-service retry numbers (max attempts, base delay, long polling).
         self.retry_defaults: ServiceRetryDefaults = service_defaults(service_id)
 

@@ -134,6 +134,8 @@ class ClientState:
         if base.configured:
             return base
         context = endpoint_context(op, params)
+        if context == self.service.base_context:
+            return base  # resolved with these very parameters
         found = self._context_routes.get(context)
         if found is None:
             found = await run_blocking(compute_route, self.service, self.route_settings(), context)
