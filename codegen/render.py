@@ -649,9 +649,16 @@ class Renderer:
             if member is None:
                 return loose  # a JMESPath expression: typed loosely
             shape = self.service.shapes[member.target]
-        if shape.type != "list" or shape.list_member is None:
+        # The runtime's items of a result key: a list's elements, a map's keys, or the value.
+        if shape.type == "list" and shape.list_member is not None:
+            element = shape.list_member
+        elif shape.type == "map" and shape.map_key is not None:
+            element = shape.map_key
+        elif shape.type == "structure":
+            element = shape.name
+        else:
             return loose
-        return self.annotation(shape.list_member, "_s."), self.imports(shape.list_member)
+        return self.annotation(element, "_s."), self.imports(element)
 
     def waiters(self, operations: list[OperationView]) -> list[WaiterView]:
         by_name = {op.name: op for op in operations}

@@ -4,6 +4,7 @@ DynamoDB (map-valued tokens: LastEvaluatedKey -> ExclusiveStartKey; TableExists)
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import importlib
 import json
@@ -31,14 +32,15 @@ def model(service: str) -> Path:
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("models")
-    for service in ("dynamodb", "kinesis"):
+    services = ("dynamodb", "kinesis", "devicefarm", "budgets")
+    for service in services:
         assert (
             codegen_main(["--model", str(model(service)), "--out", str(root / f"pg_{service}")])
             == 0
         )
     sys.path.insert(0, str(root))
     try:
-        yield {s: importlib.import_module(f"pg_{s}") for s in ("dynamodb", "kinesis")}
+        yield {s: importlib.import_module(f"pg_{s}") for s in services}
     finally:
         sys.path.remove(str(root))
 
@@ -196,3 +198,69 @@ async def test_a_page_resumed_part_way_has_its_other_result_keys_emptied(
         scripted.script([ok(streams_page(["s4"], None))])
         boundary = [p async for p in k.paginate_list_streams(starting_token="t1")]
         assert [(p.stream_names, len(p.stream_summaries)) for p in boundary] == [(["s4"], 1)]
+
+
+def offering_page(ids: list[str], token: str | None) -> dict[str, Any]:
+    status = {"type": "PURCHASE", "effectiveOn": 1700000000}
+    page: dict[str, Any] = {"current": {i: status for i in ids}}
+    if token is not None:
+        page["nextToken"] = token
+    return page
+
+
+async def test_a_map_result_key_gives_its_keys_as_botocore_does_and_max_items_counts_them(
+    packages: dict[str, Any], scripted: FaultServer
+) -> None:
+    """Device Farm's GetOfferingStatus has maps as result keys: botocore iterates a map's
+    keys. Its MaxItems fails on a map (it slices the map); ours stops after that many keys
+    and resumes after them."""
+    import botocore.session
+
+    pages = [offering_page(["o1", "o2"], "tok-1"), offering_page(["o3"], None)]
+    scripted.script([ok(p) for p in pages])
+    devicefarm = packages["devicefarm"]
+    async with devicefarm.DeviceFarmClient(**scripted_creds(scripted)) as df:
+        ours = [key async for key in df.paginate_get_offering_status().items()]
+        scripted.script([ok(pages[0])])
+        first = df.paginate_get_offering_status(max_items=1)
+        assert [key async for key in first.items()] == ["o1"]
+        scripted.script([ok(pages[0]), ok(pages[1])])
+        rest = df.paginate_get_offering_status(starting_token=first.resume_token)
+        assert [key async for key in rest.items()] == ["o2", "o3"]
+    scripted.script([ok(p) for p in pages])
+    client = botocore.session.get_session().create_client(
+        "devicefarm",
+        region_name="us-west-2",
+        endpoint_url=scripted.url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    pager = client.get_paginator("get_offering_status")
+    # In a thread: the scripted server answers on this loop.
+    theirs = await asyncio.to_thread(lambda: list(pager.paginate().result_key_iters()[0]))
+    assert ours == theirs == ["o1", "o2", "o3"]
+
+
+async def test_a_structure_result_key_is_one_typed_item_per_page(
+    packages: dict[str, Any], scripted: FaultServer
+) -> None:
+    """Budgets' DescribeBudgetPerformanceHistory names a structure as its result key: each
+    page's is one item (iterating it raised TypeError), typed as that structure."""
+    budgets = packages["budgets"]
+    pages = [
+        {"BudgetPerformanceHistory": {"BudgetName": "a"}, "NextToken": "t"},
+        {"BudgetPerformanceHistory": {"BudgetName": "b"}},
+    ]
+    scripted.script([ok(p) for p in pages])
+    async with budgets.BudgetsClient(**scripted_creds(scripted)) as b:
+        paginator = b.paginate_describe_budget_performance_history(
+            account_id="123456789012", budget_name="x"
+        )
+        items = [item async for item in paginator.items()]
+    assert [type(i).__name__ for i in items] == ["BudgetPerformanceHistory"] * 2
+    assert [i.budget_name for i in items] == ["a", "b"]
+    stub = (Path(budgets.__file__).parent / "_client.pyi").read_text()
+    assert (
+        "_Paginator[_s.DescribeBudgetPerformanceHistoryResponse, _s.BudgetPerformanceHistory]"
+        in stub
+    )

@@ -121,6 +121,8 @@ class Paginator(Generic[PageT, ItemT]):
             if reads is None or reads.page_type is not type(page):
                 reads = plan.reads(type(page))
             items = reads.items(page) if reads.items is not None else None
+            if items is not None and type(items) is not list:
+                items = _elements(items)
             if skip:  # this page was stopped part-way by a previous max_items
                 if isinstance(items, list):
                     del items[:skip]  # the part of it that stop returned
@@ -223,6 +225,15 @@ def _reader(page_type: type, path: str) -> Callable[[Any], Any]:
         if attr is not None:
             return operator.attrgetter(attr)
     return functools.partial(_value_at, path=steps)
+
+
+def _elements(value: object) -> list[Any]:
+    """A result key that is not a list, as the items it stands for: a map's keys (botocore
+    iterates a map), else the value itself, one item per page (a structure). Counting and
+    ``max_items`` then work on these; the page's own map is left whole."""
+    if isinstance(value, dict):
+        return list(value)  # pyright: ignore[reportUnknownArgumentType]
+    return [value]
 
 
 def _check_controls(spec: PaginatorSpec, page_size: object, max_items: object) -> None:
