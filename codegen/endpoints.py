@@ -62,11 +62,19 @@ def endpoint_table(
                     continue
                 # The same reading of authSchemes as the runtime's botocore fallback.
                 scope_region, scope_name = region, signing_name
-                for scheme in resolved.properties.get("authSchemes", ()):
+                schemes = resolved.properties.get("authSchemes", ())
+                for scheme in schemes:
                     if scheme.get("name") == "sigv4":
                         scope_region = str(scheme.get("signingRegion", scope_region))
                         scope_name = str(scheme.get("signingName", scope_name))
                         break
+                else:
+                    if schemes:  # SigV4a only: refused at run time, as there
+                        names = ", ".join(str(s.get("name")) for s in schemes)
+                        error = f"this endpoint must be signed with {names}; "
+                        error += "this client signs with SigV4 only"
+                        entries.append(EndpointEntry(region, fips, dual, None, None, None, error))
+                        continue
                 entries.append(
                     EndpointEntry(
                         region, fips, dual, str(resolved.url).rstrip("/"), scope_region, scope_name

@@ -377,3 +377,35 @@ def test_the_client_route_takes_the_static_parameters_every_operation_sets() -> 
     }
     # Flag is not set by C: only Kind, with the value most operations give.
     assert service_from_dict(model, "t").base_context == (("Kind", "y"),)
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from generated(tmp_path_factory, "events")
+
+
+async def test_an_endpoint_that_needs_sigv4a_is_refused_before_anything_is_sent(
+    events: Any,
+) -> None:
+    # EventBridge global endpoints (PutEvents with EndpointId) are signed with SigV4a only;
+    # botocore without awscrt refuses them. A SigV4 request there could only be rejected.
+    from sm_typed.errors import EndpointResolutionError
+
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        return httpx.Response(200, content=b"{}")
+
+    entry = events.shapes.PutEventsRequestEntry(source="s", detail_type="d", detail="{}")
+    async with events.EventBridgeClient(
+        region="us-east-1",
+        aws_access_key_id="A",
+        aws_secret_access_key="s",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    ) as client:
+        with pytest.raises(EndpointResolutionError, match="sigv4a; this client signs with SigV4"):
+            await client.put_events(entries=[entry], endpoint_id="abc123.xyz")
+        assert sent == []
+        await client.put_events(entries=[entry])  # the regional endpoint: SigV4
+    assert sent == ["https://events.us-east-1.amazonaws.com/"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -227,9 +227,20 @@ def resolve_endpoint(
         raise EndpointResolutionError(str(exc)) from exc
     signing_region, name = region, signing_name
     # codegen/endpoints.py reads authSchemes the same way for the generated table.
-    for scheme in resolved.properties.get("authSchemes", ()):
+    schemes = resolved.properties.get("authSchemes", ())
+    for scheme in schemes:
         if scheme.get("name") == "sigv4":
             signing_region = str(scheme.get("signingRegion", signing_region))
             name = str(scheme.get("signingName", name))
             break
+    else:
+        if schemes:
+            raise EndpointResolutionError(unsupported_signing(schemes))
     return Endpoint(check_endpoint_url(str(resolved.url)), signing_region, name)
+
+
+def unsupported_signing(schemes: Sequence[Mapping[str, Any]]) -> str:
+    """Why an endpoint whose auth schemes leave out SigV4 is refused (botocore, without the
+    awscrt package, refuses it too: SigV4a is multi-region signing)."""
+    names = ", ".join(str(s.get("name")) for s in schemes)
+    return f"this endpoint must be signed with {names}; this client signs with SigV4 only"
