@@ -330,7 +330,17 @@ def _operation(name: str, o: JsonObj) -> Operation:
             (str(k), str(cast(JsonObj, v)["path"]))
             for k, v in cast(JsonObj, o.get("operationContextParams", {})).items()
         ),
+        discovery=_discovery(o),
     )
+
+
+def _discovery(o: JsonObj) -> str | None:
+    """botocore's default ("auto") reading: only required discovery discovers."""
+    if o.get("endpointoperation"):
+        return "endpoint"
+    if cast(JsonObj, o.get("endpointdiscovery") or {}).get("required"):
+        return "required"
+    return None
 
 
 def _unsigned(o: JsonObj) -> bool:

@@ -83,6 +83,9 @@ class Operation:
     unsigned: bool = False
     # Endpoint-rules parameters: fixed per operation, and JMESPath paths over the input.
     static_context_params: tuple[tuple[str, object], ...] = ()
+    # Endpoint discovery: "endpoint" for the operation that names endpoints (DescribeEndpoints,
+    # ``endpointoperation``), "required" for one that must be sent to such an endpoint.
+    discovery: str | None = None
     operation_context_params: tuple[tuple[str, str], ...] = ()
 
 

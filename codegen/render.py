@@ -212,6 +212,7 @@ class OperationView:
     error_codes: tuple[str, ...] = ()  # what botocore matches an error response against
     # (rules parameter, "static" | "member" | "path", value / attribute / JMESPath path)
     endpoint_params: tuple[tuple[str, str, object], ...] = ()
+    discovery: str | None = None  # "endpoint" | "required" (see the IR's Operation)
 
     @property
     def spec_line(self) -> str:
@@ -238,6 +239,8 @@ class OperationView:
                 f"({_quote(n)}, {_quote(k)}, {_literal(v)})" for n, k, v in self.endpoint_params
             )
             args.append(f"endpoint_params=({entries},)")
+        if self.discovery is not None:
+            args.append(f"discovery={_quote(self.discovery)}")
         head = f"{self.spec_name}: _OperationSpec[{inp}, {out}] = _OperationSpec("
         one = ", ".join(args)
         if len(head) + len(one) + 1 <= LINE:
@@ -563,6 +566,7 @@ class Renderer:
         endpoint_params += [(n, "path", path) for n, path in op.operation_context_params]
         return OperationView(
             endpoint_params=tuple(endpoint_params),
+            discovery=op.discovery,
             host_prefix=host_prefix,
             host_labels=host_labels,
             compress="gzip" in op.request_compression,

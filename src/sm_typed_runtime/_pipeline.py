@@ -54,6 +54,7 @@ from ._state import ClientState
 from ._transport import Headers, HTTPResponse, TransportError
 from .errors import (
     ClientClosedError,
+    EndpointResolutionError,
     InterceptorError,
     ParamValidationError,
     ServiceError,
@@ -130,6 +131,9 @@ class Pipeline:
             route = state.route or await state.resolve_route()
             if op.endpoint_params:
                 route = await state.context_route(op, params, route)
+            if op.discover and not route.configured:
+                describe = partial(self._describe_endpoints, op)
+                route = await state.discovered.route(route, state.clock, describe, op.name)
             if op.host_prefix is not None:
                 route = with_host_prefix(route, op, params)
             settings = self.settings
@@ -231,6 +235,9 @@ class Pipeline:
                             result = _raw(output, response, attempt, started)
                         break
                     error, kind = failed_response(op, response)
+                    code = getattr(error, "code", None)
+                    if op.discover and (status == 421 or code == "InvalidEndpointException"):
+                        state.discovered.forget()  # the next call discovers again
                     wait = retry_after(headers)
                     server_date = headers.get("date")
                 if paced:
@@ -278,6 +285,19 @@ class Pipeline:
             if pending is not None:
                 await pending
         return result  # type: ignore[no-any-return]
+
+    async def _describe_endpoints(self, op: OperationSpec[Any, Any]) -> Any:
+        """The service's endpoint operation, called as any operation is (this view's options,
+        retries and hooks), for ``op`` to be sent where it says."""
+        found = self.state.service.endpoint_operation
+        if found is None:
+            raise EndpointResolutionError(
+                f"{op.name} requires endpoint discovery, and the model has no endpoint operation"
+            )
+        spec, input_name = found
+        params = self.state.service.shape(input_name)() if input_name else None
+        result = await self.run(spec, params)
+        return result.parsed if self.settings.raw else result
 
 
 def _raw(output: Any, response: HTTPResponse, attempts: int, started: float) -> RawResponse[Any]:

@@ -122,6 +122,8 @@ def build_prepared(
         signed.append(("Content-Encoding", "gzip"))
     if op.service.query_compatible:
         signed.append(("x-amzn-query-mode", "true"))
+    if op.names_endpoints:  # as botocore sends every DescribeEndpoints
+        signed.append(("x-amz-api-version", op.service.api_version))
     # As botocore's requests say it: without it a server may compress the answer (RFC 9110
     # 12.5.3), which the pool does not undo.
     unsigned = [("Accept-Encoding", "identity"), ("User-Agent", USER_AGENT)]

@@ -116,6 +116,12 @@ def _route(url: str, signing_region: str, signing_name: str, configured: bool = 
     )
 
 
+def discovered_route(base: Route, url: str) -> Route:
+    """The route to an address endpoint discovery named: signed as ``base`` is, as botocore
+    keeps the client's signing scope for it."""
+    return _route(check_endpoint_url(url), base.signing_region, base.signing_name)
+
+
 class RouteSettings(msgspec.Struct, frozen=True):
     """What the caller configured; resolved into a `Route` once per client."""
 

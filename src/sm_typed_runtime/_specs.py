@@ -28,6 +28,7 @@ class ServiceSpec:
         "api_version",
         "base_context",
         "content_type",
+        "endpoint_operation",
         "endpoints",
         "errors",
         "json_version",
@@ -74,6 +75,10 @@ class ServiceSpec:
         self.base_context: tuple[tuple[str, Any], ...] = tuple(
             sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in base_context)  # pyright: ignore[reportUnknownArgumentType]
         )
+        # The operation naming the endpoints that discovery="required" operations are sent to
+        # (DescribeEndpoints), and its input's Struct name: set by the generated module once
+        # its operations exist.
+        self.endpoint_operation: tuple[OperationSpec[Any, Any], str | None] | None = None
         # botocore's per-service retry numbers (max attempts, base delay, long polling).
         self.retry_defaults: ServiceRetryDefaults = service_defaults(service_id)
 
@@ -92,12 +97,14 @@ class OperationSpec(Generic[InT, OutT]):
         "_decoder",
         "compress",
         "decode_strict",
+        "discover",
         "endpoint_params",
         "errors",
         "host_labels",
         "host_prefix",
         "idempotency_tokens",
         "name",
+        "names_endpoints",
         "output",
         "service",
         "signed",
@@ -117,6 +124,7 @@ class OperationSpec(Generic[InT, OutT]):
         compress: bool = False,
         signed: bool = True,
         endpoint_params: tuple[tuple[str, str, Any], ...] = (),
+        discovery: str | None = None,
     ) -> None:
         self.name = name
         self.service = service
@@ -137,6 +145,11 @@ class OperationSpec(Generic[InT, OutT]):
         # Endpoint-rules parameters (contextParam, staticContextParams, operationContextParams):
         # (name, "static" | "member" | "path", value | attribute | JMESPath over wire names).
         self.endpoint_params = endpoint_params
+        # Endpoint discovery (Timestream), as botocore's default reads it: "required" ones go
+        # to the address the service's endpoint operation names; that operation ("endpoint")
+        # sends its API version in x-amz-api-version.
+        self.discover = discovery == "required"
+        self.names_endpoints = discovery == "endpoint"
         self._decoder: BodyDecoder[OutT] | None = None
         # The output's msgspec decoder itself, once built: the usual answer needs no more.
         self.decode_strict: Callable[[bytes], OutT] | None = None

@@ -13,6 +13,7 @@ from typing import Any
 from ._blocking import run_blocking
 from ._clock import AmzDate, Clock
 from ._credentials import CredentialResolver
+from ._discovery import DiscoveredEndpoint
 from ._httpx import HttpxTransport
 from ._lifecycle import Lifecycle
 from ._options import ClientConfig
@@ -39,6 +40,7 @@ class ClientState:
         "clock",
         "config",
         "credentials",
+        "discovered",
         "lifecycle",
         "quota",
         "route",
@@ -78,6 +80,8 @@ class ClientState:
         self._route_lock = asyncio.Lock()
         # Routes of operations whose endpoint depends on their input, per parameter set.
         self._context_routes: dict[tuple[tuple[str, Any], ...], Route] = {}
+        # Where discovery="required" operations go (Timestream): shared by every view.
+        self.discovered = DiscoveredEndpoint()
 
     def strategy_for(self, mode: str) -> RetryStrategy:
         """The strategy of ``mode`` on this client's quota: one per mode, so views of the
