@@ -166,3 +166,30 @@ async def test_an_endpoint_url_means_no_discovery_as_in_botocore(timestream: Any
     sent = await ours(timestream, calls=2, endpoint_url=url)
     assert sent == botocores(calls=2, endpoint_url=url)
     assert sent == [("DescribeDatabase", url, None)] * 2
+
+
+async def test_concurrent_first_calls_discover_once_and_raw_views_discover_too(
+    timestream: Any,
+) -> None:
+    import asyncio
+
+    sent: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        operation = request.headers["x-amz-target"].split(".")[-1]
+        sent.append(operation)
+        await asyncio.sleep(0.01)  # discovery takes a while: the others wait for it
+        return httpx.Response(200, content=answer(operation))
+
+    async with timestream.TimestreamWriteClient(
+        region="us-east-1",
+        aws_access_key_id="A",
+        aws_secret_access_key="s",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    ) as client:
+        raw = client.with_raw_response
+        results = await asyncio.gather(
+            *(raw.describe_database(database_name="db") for _ in range(10))
+        )
+    assert [r.status_code for r in results] == [200] * 10
+    assert sent == ["DescribeEndpoints"] + ["DescribeDatabase"] * 10
