@@ -39,6 +39,7 @@ from ._intercepted import (
     run_intercepted,
 )
 from ._metadata import request_id_of
+from ._recursion import trace_field, with_trace
 from ._request import (
     Prepared,
     Request,
@@ -155,6 +156,7 @@ class Pipeline:
             clock = state.clock
             max_attempts = settings.max_attempts
             debug = logger.isEnabledFor(logging.DEBUG)
+            trace = trace_field(request.prepared.prefix.fields) if state.in_lambda else None
             started = time.monotonic()
             retries: CallRetries | None = None
             skew_retried = False
@@ -178,6 +180,8 @@ class Pipeline:
                     more = starting.added
                     if more:
                         added = _checked_added(more, fields, op.name)
+                if trace is not None:  # in Lambda: unless a hook added its own
+                    added = with_trace(added, trace)
                 skew = state.skew
                 sent = time.monotonic() if debug or after_attempt is not None else 0.0
                 kind: RetryKind | None

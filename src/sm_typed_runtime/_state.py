@@ -18,6 +18,7 @@ from ._httpx import HttpxTransport
 from ._lifecycle import Lifecycle
 from ._options import ClientConfig
 from ._pool import ConnectionPool
+from ._recursion import in_lambda
 from ._retry import RetryQuota, RetryStrategy, StandardRetryStrategy
 from ._routing import (
     Route,
@@ -41,6 +42,7 @@ class ClientState:
         "config",
         "credentials",
         "discovered",
+        "in_lambda",
         "lifecycle",
         "quota",
         "route",
@@ -82,6 +84,8 @@ class ClientState:
         self._context_routes: dict[tuple[tuple[str, Any], ...], Route] = {}
         # Where discovery="required" operations go (Timestream): shared by every view.
         self.discovered = DiscoveredEndpoint()
+        # In Lambda, every call carries the invocation's trace id, as botocore's (_recursion).
+        self.in_lambda = in_lambda()
 
     def strategy_for(self, mode: str) -> RetryStrategy:
         """The strategy of ``mode`` on this client's quota: one per mode, so views of the
