@@ -289,3 +289,45 @@ async def test_an_endpoint_url_path_is_sent_as_boto3_sends_it(path: str) -> None
         amz_date=ours.headers["x-amz-date"],
     )
     assert auth.endswith(f"Signature={reference['signature']}")
+
+
+class _Sent(Exception):
+    pass
+
+
+def botocore_sent_to(region: str, **client_options: Any) -> tuple[str, str]:
+    import botocore.session
+
+    bc = botocore.session.get_session().create_client(
+        "sagemaker",
+        region_name=region,
+        aws_access_key_id="A",
+        aws_secret_access_key="s",
+        **client_options,
+    )
+    seen: list[tuple[str, str]] = []
+
+    def grab(request: Any, **_: Any) -> None:
+        scope = request.headers["Authorization"].decode().split("Credential=")[1].split(",")[0]
+        seen.append((request.url, scope.split("/")[2]))
+        raise _Sent
+
+    bc.meta.events.register("before-send", grab)
+    with pytest.raises(_Sent):
+        bc.list_models()
+    return seen[0]
+
+
+@pytest.mark.parametrize(
+    "region", ["us-east-1-fips", "fips-us-east-1", "ca-central-1-fips", "fips-us-gov-west-1"]
+)
+@pytest.mark.parametrize("endpoint_url", [None, "http://127.0.0.1:9999/"])
+async def test_a_fips_pseudo_region_is_read_as_botocore_reads_it(
+    region: str, endpoint_url: str | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The region without fips-/-fips, FIPS endpoints on, and a warning (botocore logs one).
+    options: dict[str, Any] = {"endpoint_url": endpoint_url} if endpoint_url else {}
+    ours = await sent_to(region=region, **options)
+    assert ours == botocore_sent_to(region, **options)
+    assert "fips" not in ours[1]
+    assert f"region {region} read as" in caplog.text

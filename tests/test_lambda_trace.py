@@ -108,8 +108,7 @@ async def test_no_trace_header_outside_lambda_or_without_a_trace_id(
 async def test_a_trace_header_of_the_callers_own_is_kept(
     server: FaultServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sm_typed import Interceptor
-    from sm_typed import AttemptStart
+    from sm_typed import AttemptStart, Interceptor
 
     class Tracing(Interceptor):
         def before_attempt(self, context: AttemptStart) -> None:

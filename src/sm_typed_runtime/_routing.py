@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import string
 from typing import Any
@@ -25,6 +26,8 @@ from ._profile import NO_SETTINGS, ProfileSettings
 from ._specs import OperationSpec, ServiceSpec
 from ._transport import Target
 from .errors import ParamValidationError
+
+logger = logging.getLogger("sm_typed")
 
 _HOST_LABEL_CHARS = frozenset(string.ascii_letters + string.digits + "-")
 # A pattern, not a compiled object: only operations with a host prefix need it.
@@ -165,6 +168,7 @@ def _compute_route(
         if not may_block:
             return None
         region = resolve_region(None, settings.profile)
+    region, pseudo_fips = without_fips(region)
     url = settings.endpoint_url
     profile = settings.profile_settings
     if url is None:
@@ -172,7 +176,7 @@ def _compute_route(
     if url is not None:
         endpoint = Endpoint(check_endpoint_url(url), region, spec.signing_name)
     else:
-        fips = _first(
+        fips = pseudo_fips or _first(
             settings.use_fips,
             env_flag("AWS_USE_FIPS_ENDPOINT"),
             profile.flag("use_fips_endpoint"),
@@ -197,6 +201,21 @@ def _compute_route(
             )
         endpoint = found
     return _route(endpoint.url, endpoint.signing_region, endpoint.signing_name, url is not None)
+
+
+def without_fips(region: str) -> tuple[str, bool]:
+    """A FIPS pseudo-region (``us-east-1-fips``, ``fips-us-gov-west-1``) as botocore reads it:
+    the region without ``fips-``/``-fips``, and FIPS endpoints on (whatever else says)."""
+    plain = region.replace("fips-", "").replace("-fips", "")
+    if plain == region:
+        return region, False
+    logger.warning(
+        "region %s read as %s with use_fips=True (as botocore does): configure the region "
+        "and use_fips instead of a FIPS pseudo-region",
+        region,
+        plain,
+    )
+    return plain, True
 
 
 def _first(*values: bool | None) -> bool | None:
