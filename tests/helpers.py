@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -160,3 +160,25 @@ def write_config(monkeypatch: Any, tmp_path: Any, text: str) -> None:
     path = tmp_path / "config"
     path.write_text(text)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(path))
+
+
+def generated_package(root: Any, service: str, prefix: str) -> Iterator[Any]:
+    """A package generated into ``root`` from botocore's model of ``service`` (named
+    ``<prefix>_<service>``: one name per test module), importable while in use."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    import botocore
+
+    from codegen.__main__ import main as codegen_main
+
+    package = f"{prefix}_{service.replace('-', '_')}"
+    data = Path(botocore.__file__).parent / "data" / service
+    model = sorted(p for p in data.iterdir() if p.is_dir())[-1] / "service-2.json.gz"
+    assert codegen_main(["--model", str(model), "--out", str(Path(root) / package)]) == 0
+    sys.path.insert(0, str(root))
+    try:
+        yield importlib.import_module(package)
+    finally:
+        sys.path.remove(str(root))

@@ -8,9 +8,7 @@ case's requests are compared with botocore's for the same answers.
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +19,7 @@ import botocore.session
 import httpx
 import pytest
 from clocks import FakeClock
-
-from codegen.__main__ import main as codegen_main
+from helpers import generated_package
 
 BOTOCORE_DATA = Path(botocore.__file__).parent / "data"
 CELL = "ingest-cell2.timestream.us-east-1.amazonaws.com"
@@ -31,14 +28,7 @@ Sent = tuple[str, str, str | None]  # operation, URL, x-amz-api-version
 
 @pytest.fixture(scope="module")
 def timestream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    root = tmp_path_factory.mktemp("discovery")
-    model = sorted((BOTOCORE_DATA / "timestream-write").iterdir())[-1] / "service-2.json.gz"
-    assert codegen_main(["--model", str(model), "--out", str(root / "ed_timestream")]) == 0
-    sys.path.insert(0, str(root))
-    try:
-        yield importlib.import_module("ed_timestream")
-    finally:
-        sys.path.remove(str(root))
+    yield from generated_package(tmp_path_factory.mktemp("discovery"), "timestream-write", "ed")
 
 
 def answer(operation: str, minutes: int = 1440, address: str = CELL) -> bytes:

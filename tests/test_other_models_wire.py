@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,9 +10,8 @@ import botocore
 import httpx
 import pytest
 from fault_server import FaultServer, ok
-from helpers import OPEN_HTTP_CLIENTS
+from helpers import OPEN_HTTP_CLIENTS, generated_package
 
-from codegen.__main__ import main as codegen_main
 from codegen.loader import _unsigned  # pyright: ignore[reportPrivateUsage]
 
 BOTOCORE_DATA = Path(botocore.__file__).parent / "data"
@@ -23,15 +20,7 @@ SIGNING_FIELDS = ("authorization", "x-amz-date", "x-amz-security-token")
 
 def generated(tmp_path_factory: pytest.TempPathFactory, service: str) -> Iterator[Any]:
     """A package generated from botocore's model of ``service``, importable while in use."""
-    root = tmp_path_factory.mktemp(service)
-    package = "ow_" + service.replace("-", "_")
-    model = sorted((BOTOCORE_DATA / service).iterdir())[-1] / "service-2.json.gz"
-    assert codegen_main(["--model", str(model), "--out", str(root / package)]) == 0
-    sys.path.insert(0, str(root))
-    try:
-        yield importlib.import_module(package)
-    finally:
-        sys.path.remove(str(root))
+    yield from generated_package(tmp_path_factory.mktemp(service), service, "ow")
 
 
 @pytest.fixture(scope="module")
@@ -266,14 +255,8 @@ def test_a_common_throttling_code_marked_retryable_stays_throttling(
 ) -> None:
     # Redshift Serverless marks its ThrottlingException `retryable: {throttling: false}`;
     # botocore's detector still takes the code for throttling (5 quota tokens, 1 s base).
-    root = tmp_path_factory.mktemp("throttling")
-    model = sorted((BOTOCORE_DATA / "redshift-serverless").iterdir())[-1] / "service-2.json.gz"
-    assert codegen_main(["--model", str(model), "--out", str(root / "ow_rs")]) == 0
-    sys.path.insert(0, str(root))
-    try:
-        errors = importlib.import_module("ow_rs.errors")
-    finally:
-        sys.path.remove(str(root))
+    for package in generated(tmp_path_factory, "redshift-serverless"):
+        errors = package.errors
     from sm_typed_runtime.errors import ThrottlingError
 
     assert issubclass(errors.ThrottlingException, ThrottlingError)

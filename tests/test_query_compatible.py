@@ -3,8 +3,6 @@ botocore reports, its class the model's (against moto beside boto3, and on the w
 
 from __future__ import annotations
 
-import importlib
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,24 +12,15 @@ import botocore
 import botocore.exceptions
 import httpx
 import pytest
-from helpers import OPEN_HTTP_CLIENTS
+from helpers import OPEN_HTTP_CLIENTS, generated_package
 from moto_local import MotoServer
-
-from codegen.__main__ import main as codegen_main
 
 BOTOCORE_DATA = Path(botocore.__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
 def sqs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    root = tmp_path_factory.mktemp("query")
-    model = sorted((BOTOCORE_DATA / "sqs").iterdir())[-1] / "service-2.json.gz"
-    assert codegen_main(["--model", str(model), "--out", str(root / "qc_sqs")]) == 0
-    sys.path.insert(0, str(root))
-    try:
-        yield importlib.import_module("qc_sqs")
-    finally:
-        sys.path.remove(str(root))
+    yield from generated_package(tmp_path_factory.mktemp("query"), "sqs", "qc")
 
 
 async def test_missing_queue_matches_boto3(sqs: Any, moto_server: MotoServer) -> None:
