@@ -155,11 +155,28 @@ def botocore_sagemaker(profile: str | None = None) -> Any:
     )
 
 
-def write_config(monkeypatch: Any, tmp_path: Any, text: str) -> None:
-    """``text`` as the shared config file (``AWS_CONFIG_FILE``) of this test."""
+def write_config(
+    monkeypatch: Any, tmp_path: Any, text: str, env: dict[str, str] | None = None
+) -> None:
+    """``text`` as the shared config file (``AWS_CONFIG_FILE``) of this test, and ``env``
+    set beside it."""
     path = tmp_path / "config"
     path.write_text(text)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(path))
+    for name, value in (env or {}).items():
+        monkeypatch.setenv(name, value)
+
+
+def mocked(client_class: Any, handler: Any, **options: Any) -> Any:
+    """A client of a generated package whose requests go to ``handler`` (httpx's
+    MockTransport), with test credentials; us-east-1 unless ``options`` say otherwise."""
+    options.setdefault("region", "us-east-1")
+    return client_class(
+        aws_access_key_id="A",
+        aws_secret_access_key="s",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        **options,
+    )
 
 
 def generated_package(root: Any, service: str, prefix: str) -> Iterator[Any]:

@@ -130,9 +130,7 @@ async def test_configured_endpoint_as_botocore(
     profile: str | None,
     expected: str,
 ) -> None:
-    write_config(monkeypatch, tmp_path, config)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    write_config(monkeypatch, tmp_path, config, env)
     assert botocore_url(profile) == expected
     assert await sent_to(profile=profile) == expected
 

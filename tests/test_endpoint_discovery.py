@@ -19,7 +19,7 @@ import botocore.session
 import httpx
 import pytest
 from clocks import FakeClock
-from helpers import generated_package
+from helpers import generated_package, mocked
 
 BOTOCORE_DATA = Path(botocore.__file__).parent / "data"
 CELL = "ingest-cell2.timestream.us-east-1.amazonaws.com"
@@ -60,13 +60,8 @@ def ours(
         return httpx.Response(200, content=answer(operation, minutes, address))
 
     async def run() -> list[Sent]:
-        async with timestream.TimestreamWriteClient(
-            region="us-east-1",
-            aws_access_key_id="A",
-            aws_secret_access_key="s",
-            http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-            clock=clock,
-            **options,
+        async with mocked(
+            timestream.TimestreamWriteClient, handler, clock=clock, **options
         ) as client:
             for _ in range(calls):
                 try:
@@ -171,12 +166,7 @@ async def test_concurrent_first_calls_discover_once_and_raw_views_discover_too(
         await asyncio.sleep(0.01)  # discovery takes a while: the others wait for it
         return httpx.Response(200, content=answer(operation))
 
-    async with timestream.TimestreamWriteClient(
-        region="us-east-1",
-        aws_access_key_id="A",
-        aws_secret_access_key="s",
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-    ) as client:
+    async with mocked(timestream.TimestreamWriteClient, handler) as client:
         raw = client.with_raw_response
         results = await asyncio.gather(
             *(raw.describe_database(database_name="db") for _ in range(10))

@@ -101,6 +101,17 @@ def make(url: str, via: dict[str, Any] | None = None, **options: Any) -> SageMak
     return SageMakerClient(region="us-east-1", endpoint_url=url, **options)
 
 
+def from_the_environment(url: str) -> SageMakerClient:
+    """A client whose credentials come from the environment's chain, with short timeouts."""
+    return make(
+        url,
+        aws_access_key_id=None,
+        aws_secret_access_key=None,
+        connect_timeout=0.5,
+        read_timeout=0.5,
+    )
+
+
 @pytest.fixture
 async def server() -> AsyncIterator[FaultServer]:
     srv = await FaultServer(default=ok({"Models": []})).start()
@@ -219,13 +230,7 @@ async def test_credential_loading_is_bounded_by_the_client_timeouts(
     async with RawServer(trickle) as creds:
         monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", f"{creds.url}/creds")
         started = time.monotonic()
-        async with make(
-            server.url,
-            aws_access_key_id=None,
-            aws_secret_access_key=None,
-            connect_timeout=0.5,
-            read_timeout=0.5,
-        ) as sm:
+        async with from_the_environment(server.url) as sm:
             with pytest.raises(CredentialsError, match=r"within 1s"):
                 await sm.list_models()
             assert time.monotonic() - started < 10
@@ -683,13 +688,7 @@ def test_a_hung_credential_endpoint_does_not_hold_the_programs_exit(
     monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", f"http://127.0.0.1:{port}/creds")
 
     async def program() -> None:
-        async with make(
-            "http://127.0.0.1:9",
-            aws_access_key_id=None,
-            aws_secret_access_key=None,
-            connect_timeout=0.5,
-            read_timeout=0.5,
-        ) as sm:
+        async with from_the_environment("http://127.0.0.1:9") as sm:
             with pytest.raises(CredentialsError, match=r"within 1s"):
                 await sm.list_models()
 

@@ -10,7 +10,7 @@ import botocore
 import httpx
 import pytest
 from fault_server import FaultServer, ok
-from helpers import OPEN_HTTP_CLIENTS, generated_package
+from helpers import OPEN_HTTP_CLIENTS, generated_package, mocked
 
 from codegen.loader import _unsigned  # pyright: ignore[reportPrivateUsage]
 
@@ -317,13 +317,7 @@ async def test_a_rule_parameter_every_operation_sets_statically_is_resolved_as_b
         return httpx.Response(200, content=b"{}")
 
     outcomes: list[str] = []
-    async with acm.ACMClient(
-        region=region,
-        aws_access_key_id="A",
-        aws_secret_access_key="s",
-        use_fips=fips,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-    ) as client:
+    async with mocked(acm.ACMClient, handler, region=region, use_fips=fips) as client:
         # ServiceType ACM (the client's own route), then ACM-ACME (the rules, per operation)
         for call in (client.list_certificates, client.list_acme_endpoints):
             try:
@@ -381,12 +375,7 @@ async def test_an_endpoint_that_needs_sigv4a_is_refused_before_anything_is_sent(
         return httpx.Response(200, content=b"{}")
 
     entry = events.shapes.PutEventsRequestEntry(source="s", detail_type="d", detail="{}")
-    async with events.EventBridgeClient(
-        region="us-east-1",
-        aws_access_key_id="A",
-        aws_secret_access_key="s",
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-    ) as client:
+    async with mocked(events.EventBridgeClient, handler) as client:
         with pytest.raises(EndpointResolutionError, match="sigv4a; this client signs with SigV4"):
             await client.put_events(entries=[entry], endpoint_id="abc123.xyz")
         assert sent == []

@@ -39,9 +39,7 @@ async def test_max_attempts_from_the_profile_as_botocore(
     profile: str | None,
     attempts: int,
 ) -> None:
-    write_config(monkeypatch, tmp_path, config)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    write_config(monkeypatch, tmp_path, config, env)
     # botocore records the setting only when one is configured (its default is 3).
     assert botocore_config(profile).retries.get("total_max_attempts", 3) == attempts
     rec = Recorder()
@@ -61,9 +59,7 @@ async def test_max_attempts_from_the_profile_as_botocore(
 def test_retry_mode_from_the_profile_as_botocore(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, config: str, env: dict[str, str], mode: str
 ) -> None:
-    write_config(monkeypatch, tmp_path, config)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    write_config(monkeypatch, tmp_path, config, env)
     assert botocore_config(None).retries["mode"] == mode
     expected = AdaptiveRetryStrategy if mode == "adaptive" else StandardRetryStrategy
     assert type(settings(SageMakerClient(region="us-east-1")).strategy) is expected
@@ -95,9 +91,7 @@ def test_compression_from_the_profile_as_botocore(
     env: dict[str, str],
     least: int | None,
 ) -> None:
-    write_config(monkeypatch, tmp_path, config)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    write_config(monkeypatch, tmp_path, config, env)
     theirs = botocore_config(None)
     assert (
         None if theirs.disable_request_compression else theirs.request_min_compression_size_bytes
