@@ -18,7 +18,7 @@ import pytest
 from clocks import FakeClock
 from fault_server import Exchange, FaultServer, ok, response
 
-from sm_typed import SageMakerClient
+from sm_typed import Interceptor, SageMakerClient
 from sm_typed.errors import (
     ConfigurationError,
     CredentialsError,
@@ -415,7 +415,26 @@ def _holds(value: object, secret: str, depth: int = 0) -> bool:
     return False
 
 
-async def test_no_waiting_frame_holds_the_token_or_the_signed_head() -> None:
+class _Signing(Interceptor):
+    """Sees the signed request (the attempt's fields are then a local of the exchange)."""
+
+    def after_signing(self, context: Any) -> None:
+        pass
+
+
+class _Adding(_Signing):
+    """Adds a header too (the fields are then signed by the general signer)."""
+
+    def before_attempt(self, context: Any) -> None:
+        context.add_header("x-trace-me", "1")
+
+
+@pytest.mark.parametrize(
+    "interceptors", [[], [_Signing()], [_Adding()]], ids=["no hook", "after_signing", "added"]
+)
+async def test_no_waiting_frame_holds_the_token_or_the_signed_head(
+    interceptors: list[Interceptor],
+) -> None:
     released = asyncio.Event()
     seen = asyncio.Event()
 
@@ -426,7 +445,10 @@ async def test_no_waiting_frame_holds_the_token_or_the_signed_head() -> None:
         writer.write(response(200, MODELS))
         await writer.drain()
 
-    async with RawServer(hold) as srv, make(srv.url, aws_session_token=TOKEN) as sm:
+    async with (
+        RawServer(hold) as srv,
+        make(srv.url, aws_session_token=TOKEN, interceptors=interceptors) as sm,
+    ):
         call = asyncio.create_task(sm.list_models())
         await seen.wait()
         frames = list(_frames_of(call))

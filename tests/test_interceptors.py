@@ -163,6 +163,51 @@ async def test_every_hook_runs_at_its_stage_with_what_it_should_see(
     assert TOKEN not in repr(rec.seen) and SECRET_KEY not in repr(rec.seen)
 
 
+class Calls(Interceptor):
+    """Keeps every context it is shown (contexts may outlive their call)."""
+
+    def __init__(self) -> None:
+        self.contexts: list[Any] = []
+
+    def before_call(self, context: CallStart) -> None:
+        self.contexts.append(context)
+
+    def before_attempt(self, context: AttemptStart) -> None:
+        self.contexts.append(context)
+
+    def after_signing(self, context: SignedRequest) -> None:
+        self.contexts.append(context)
+
+    def after_attempt(self, context: AttemptEnd) -> None:
+        self.contexts.append(context)
+
+    def after_call(self, context: CallEnd) -> None:
+        self.contexts.append(context)
+
+
+async def test_every_stage_of_a_call_has_its_call_start_as_call(server: FaultServer) -> None:
+    server.script([ok({"ModelArn": "arn:1"}), ok({"ModelArn": "arn:2"})])
+    kept = Calls()
+    async with make(server, "pool", interceptors=[kept]) as sm:
+        await sm.create_model(model_name="one")
+        await sm.create_model(model_name="two")
+    first, second = kept.contexts[:5], kept.contexts[5:]
+    for stages in (first, second):
+        start = stages[0]
+        assert isinstance(start, CallStart) and start.call is start
+        assert [type(c).__name__ for c in stages[1:]] == [
+            "AttemptStart",
+            "SignedRequest",
+            "AttemptEnd",
+            "CallEnd",
+        ]
+        assert all(c.call is start for c in stages)
+        assert repr(stages[2]) == "SignedRequest(SageMaker.CreateModel)"
+    assert first[0] is not second[0]
+    assert (first[0].input.model_name, second[0].input.model_name) == ("one", "two")
+    assert [c.region for c in (first[0], second[0])] == ["us-east-1", "us-east-1"]
+
+
 class Signed(Interceptor):
     def __init__(self, tag: bool) -> None:
         self.tag = tag

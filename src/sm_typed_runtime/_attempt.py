@@ -2,20 +2,21 @@
 
 Signing comes after the connection slot is held, so however long a call queued for a
 connection its ``X-Amz-Date`` is fresh. The signed fields are built in `signed_fields`
-and handed straight to the transport: no frame that waits for the answer holds the
-session token or the signature in a local.
+and handed straight to the transport (with hooks, the local that holds them is deleted
+once they are written): no frame that waits for the answer holds the session token or
+the signature in a local.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from ._head import UNSIGNED_FIELDS
 from ._hooks import SECRET_FIELDS, Hooks
+from ._intercepted import NO_CALL
 from ._request import Request
 from ._sigv4 import sign
-from ._transport import HTTPResponse, Lease, TransportError
+from ._transport import HTTPResponse, TransportError
 from .errors import InterceptorError
 from .interceptors import REDACTED, CallInfo, SignedRequest
 
@@ -35,7 +36,7 @@ async def exchange(
     skew: float,
     added: Fields | None = None,
     hooks: Hooks | None = None,
-    call: CallInfo | None = None,
+    call: CallInfo = NO_CALL,
 ) -> HTTPResponse:
     """``added``: headers interceptors added to this attempt (checked); ``hooks``: given
     when there are ``after_signing`` hooks, shown the signed request before it is written."""
@@ -57,17 +58,41 @@ async def exchange(
                 else invocation_fields(request, attempt, max_attempts),
                 request.body,
             )
-        else:
-            try:
-                pending = send_intercepted(
-                    lease, state, request, attempt, max_attempts, skew, added, hooks, call
+        else:  # with hooks: written out here, not in a function (see _pipeline)
+            prefix = request.prepared.prefix
+            if not signed:
+                fields = [*(added or ()), *invocation_fields(request, attempt, max_attempts)]
+            elif not added:
+                fields = signed_fields(state, request, attempt, max_attempts, skew)
+            else:
+                fields = signed_fields_with(state, request, attempt, max_attempts, skew, added)
+            if hooks is not None:
+                if added or not signed:
+                    shown = fields_shown(fields)
+                elif len(fields) == 5:  # where `signed_fields` puts the secrets
+                    shown = [fields[0], _HIDDEN_TOKEN, _HIDDEN_AUTHORIZATION, fields[3], fields[4]]
+                else:
+                    shown = [fields[0], _HIDDEN_AUTHORIZATION, fields[2], fields[3]]
+                context = SignedRequest(
+                    call, attempt, request.route.url, prefix.fields, len(request.body), shown
                 )
+                try:
+                    pending = hooks.after_signing(context)  # type: ignore[misc]  # pyright: ignore[reportOptionalCall]
+                except Exception as exc:  # noqa: BLE001 (see _hooks)
+                    held = False
+                    lease.release()  # nothing was written
+                    raise hooks.failed("after_signing", context, exc)  # noqa: B904
                 if pending is not None:
-                    await pending
-            except InterceptorError:
-                held = False
-                lease.release()  # an after_signing hook raised: nothing was written
-                raise
+                    try:
+                        await hooks.awaited("after_signing", context, pending)
+                    except InterceptorError:
+                        held = False
+                        lease.release()
+                        raise
+                    if state.lifecycle.closed:  # closed while the hook ran: nothing is written
+                        raise TransportError("closed", "the client was closed")
+            lease.send(prefix, fields, request.body)
+            del fields  # the signature and token: not kept while the answer is awaited
         response = await lease.receive()
     except BaseException:
         if held:
@@ -77,47 +102,6 @@ async def exchange(
     return response
 
 
-def send_intercepted(
-    lease: Lease,
-    state: ClientState,
-    request: Request,
-    attempt: int,
-    max_attempts: int,
-    skew: float,
-    added: Fields | None,
-    hooks: Hooks | None,
-    call: CallInfo | None,
-) -> Awaitable[None] | None:
-    """Sign (with the headers hooks added), show ``after_signing`` hooks, send. An awaitable
-    when a hook is async: the request is written once it is done."""
-    # The signed fields live in this frame (or `_send_after`'s), which is gone before the
-    # answer is awaited.
-    prefix = request.prepared.prefix
-    signed = request.op.signed
-    if not signed:
-        fields = [*(added or ()), *invocation_fields(request, attempt, max_attempts)]
-    elif not added:
-        fields = signed_fields(state, request, attempt, max_attempts, skew)
-    else:
-        fields = signed_fields_with(state, request, attempt, max_attempts, skew, added)
-    if hooks is not None:
-        assert call is not None and hooks.after_signing is not None
-        shown = fields_shown(fields) if added or not signed else signed_fields_shown(fields)
-        context = SignedRequest(
-            call, attempt, request.route.url, prefix.fields, len(request.body), shown
-        )
-        try:
-            pending = hooks.after_signing(context)
-        except Exception as exc:  # noqa: BLE001 (see _hooks)
-            raise hooks.failed("after_signing", context, exc)  # noqa: B904
-        if pending is not None:
-            return _send_after(
-                hooks.awaited("after_signing", context, pending), lease, state, request, fields
-            )
-    lease.send(prefix, fields, request.body)
-    return None
-
-
 _HIDDEN = {name: (name, REDACTED) for name in SECRET_FIELDS}
 _HIDDEN_TOKEN, _HIDDEN_AUTHORIZATION = _HIDDEN["X-Amz-Security-Token"], _HIDDEN["Authorization"]
 
@@ -125,23 +109,6 @@ _HIDDEN_TOKEN, _HIDDEN_AUTHORIZATION = _HIDDEN["X-Amz-Security-Token"], _HIDDEN[
 def fields_shown(fields: Fields) -> Fields:
     """``fields`` as hooks see them: the value of each of `SECRET_FIELDS` redacted."""
     return [_HIDDEN.get(field[0], field) for field in fields]
-
-
-def signed_fields_shown(fields: Fields) -> Fields:
-    """`fields_shown` of what `signed_fields` returns, by where it puts the secrets (an
-    attempt with one hook pays no loop for it)."""
-    if len(fields) == 5:
-        return [fields[0], _HIDDEN_TOKEN, _HIDDEN_AUTHORIZATION, fields[3], fields[4]]
-    return [fields[0], _HIDDEN_AUTHORIZATION, fields[2], fields[3]]
-
-
-async def _send_after(
-    pending: Awaitable[None], lease: Lease, state: ClientState, request: Request, fields: Fields
-) -> None:
-    await pending
-    if state.lifecycle.closed:  # closed while the hook ran: nothing more is written
-        raise TransportError("closed", "the client was closed")
-    lease.send(request.prepared.prefix, fields, request.body)
 
 
 def signed_fields_with(

@@ -10,7 +10,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
-from ._intercepted import Progress
+from ._intercepted import NO_CALL, Progress
 from ._specs import InT, OperationSpec, OutT
 from .errors import CallTimeoutError
 from .interceptors import CallInfo
@@ -24,7 +24,7 @@ async def run_with_deadline(
     op: OperationSpec[InT, OutT],
     params: InT,
     progress: Progress | None = None,
-    call: CallInfo | None = None,
+    call: CallInfo = NO_CALL,
 ) -> OutT:
     timeout = pipeline.settings.call_timeout
     assert timeout is not None

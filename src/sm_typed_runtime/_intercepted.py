@@ -36,22 +36,26 @@ class Progress(msgspec.Struct):
 Run = Callable[[OperationSpec[Any, Any], Any, Progress, CallInfo], Awaitable[Any]]
 
 
-def new_call(state: ClientState, op: OperationSpec[Any, Any], params: Any) -> CallInfo:
+NO_CALL = CallInfo("", "", None, None)
+"""`Pipeline.run`'s ``call`` when it runs no hook (a hook always gets a call of its own)."""
+
+
+def new_call(state: ClientState, op: OperationSpec[Any, Any], params: Any) -> CallStart:
+    """The call's `CallStart`, which every later stage's context has as ``call``."""
     route = state.route
     region = route.signing_region if route else state.config.region
-    return CallInfo(op.service.service_id, op.name, params, region)
+    return CallStart(op.service.service_id, op.name, params, region)
 
 
-def call_started(hooks: Hooks, call: CallInfo) -> Awaitable[None] | None:
+def call_started(hooks: Hooks, call: CallStart) -> Awaitable[None] | None:
     """Run the ``before_call`` hooks (there are some): an awaitable if one is async."""
     run = hooks.before_call
     assert run is not None
-    starting = CallStart(call)
     try:
-        pending = run(starting)
+        pending = run(call)
     except Exception as exc:  # noqa: BLE001 (see _hooks)
-        raise hooks.failed("before_call", starting, exc)  # noqa: B904
-    return None if pending is None else hooks.awaited("before_call", starting, pending)
+        raise hooks.failed("before_call", call, exc)  # noqa: B904
+    return None if pending is None else hooks.awaited("before_call", call, pending)
 
 
 def call_ended(
@@ -74,19 +78,19 @@ def call_ended(
     try:
         pending = run(ended)
     except Exception as exc:  # noqa: BLE001 (see _hooks)
-        raise _counted(hooks.failed("after_call", ended, exc), ended)  # noqa: B904
-    return None if pending is None else _after_call_awaited(hooks, ended, pending)
+        raise counted(hooks.failed("after_call", ended, exc), ended)  # noqa: B904
+    return None if pending is None else after_call_awaited(hooks, ended, pending)
 
 
-async def _after_call_awaited(hooks: Hooks, ended: CallEnd, pending: Awaitable[None]) -> None:
+async def after_call_awaited(hooks: Hooks, ended: CallEnd, pending: Awaitable[None]) -> None:
     try:
         await hooks.awaited("after_call", ended, pending)
     except InterceptorError as failed:
-        _counted(failed, ended)
+        counted(failed, ended)
         raise
 
 
-def _counted(failed: InterceptorError, ended: CallEnd) -> InterceptorError:
+def counted(failed: InterceptorError, ended: CallEnd) -> InterceptorError:
     """An after_call hook's failure, with the requests the call sent and its time."""
     if not failed.attempts:
         failed.attempts, failed.retry_time = ended.attempts, ended.retry_time

@@ -31,11 +31,11 @@ from ._deadline import run_with_deadline
 from ._head import HeaderError, extra_field_problems
 from ._hooks import Hooks, attempt_hooks, run_stage
 from ._intercepted import (
+    NO_CALL,
     Progress,
-    call_ended,
+    after_call_awaited,
     call_failed,
-    call_started,
-    new_call,
+    counted,
     run_intercepted,
 )
 from ._metadata import request_id_of
@@ -61,7 +61,7 @@ from .errors import (
     ServiceError,
     SmTypedError,
 )
-from .interceptors import AttemptEnd, AttemptStart, CallInfo
+from .interceptors import AttemptEnd, AttemptStart, CallEnd, CallInfo, CallStart
 from .responses import RawResponse
 
 logger = logging.getLogger("sm_typed")
@@ -110,20 +110,27 @@ class Pipeline:
         op: OperationSpec[InT, OutT],
         params: InT,
         progress: Progress | None = None,
-        call: CallInfo | None = None,
+        call: CallInfo = NO_CALL,
     ) -> OutT:
+        # With hooks, each stage below is written out where it runs, not in a function of
+        # its own: what registering an idle interceptor costs is the bytecode it adds.
         call_hooks = self._call_hooks
-        if call_hooks is not None:  # this call's own hooks, run here: no wrapper around it
-            call = new_call(self.state, op, params)
         attempt = 0
         started = 0.0
         answer: HTTPResponse | None = None  # the last response, for after_call
         try:
-            if call_hooks is not None and call_hooks.before_call is not None:
-                assert call is not None
-                pending = call_started(call_hooks, call)
-                if pending is not None:
-                    await pending
+            if call_hooks is not None:  # this call's own hooks, run here: no wrapper around it
+                route = self.state.route  # the region as `new_call` finds it
+                region = route.signing_region if route else self.state.config.region
+                call = CallStart(op.service.service_id, op.name, params, region)
+                before_call = call_hooks.before_call
+                if before_call is not None:
+                    try:
+                        pending = before_call(call)
+                    except Exception as exc:  # noqa: BLE001 (see _hooks)
+                        raise call_hooks.failed("before_call", call, exc)  # noqa: B904
+                    if pending is not None:
+                        await call_hooks.awaited("before_call", call, pending)
             state = self.state
             lifecycle = state.lifecycle
             if lifecycle.closed or lifecycle.loop is not asyncio.get_running_loop():
@@ -147,9 +154,8 @@ class Pipeline:
             request = Request(
                 op, route, body, ready or prepared(op, route, gzipped, extra, self._prepared)
             )
-            hooks = settings.hooks
             before_attempt, signing_hooks, after_attempt = self._attempt_hooks
-            if call is not None:
+            if call is not NO_CALL:
                 call.region = route.signing_region
             strategy: RetryStrategy = settings.strategy
             paced = strategy.limits_send_rate
@@ -168,16 +174,15 @@ class Pipeline:
                     await strategy.before_attempt()
                 added = None
                 if before_attempt is not None:
-                    assert hooks is not None and call is not None
                     fields = request.prepared.prefix.fields
                     starting = AttemptStart(call, attempt, route.url, fields, len(request.body))
                     try:
                         pending = before_attempt(starting)
                     except Exception as exc:  # noqa: BLE001 (see _hooks)
-                        raise hooks.failed("before_attempt", starting, exc)  # noqa: B904
+                        raise self._hooks().failed("before_attempt", starting, exc)  # noqa: B904
                     if pending is not None:
-                        await hooks.awaited("before_attempt", starting, pending)
-                    more = starting.added
+                        await self._hooks().awaited("before_attempt", starting, pending)
+                    more = starting._added  # pyright: ignore[reportPrivateUsage] (no property call)
                     if more:
                         added = _checked_added(more, fields, op.name)
                 if trace is not None:  # in Lambda: unless a hook added its own
@@ -221,16 +226,15 @@ class Pipeline:
                                 op, attempt, max_attempts, sent, status, request_id_of(headers), ""
                             )
                         if after_attempt is not None:
-                            assert hooks is not None and call is not None
                             ended = AttemptEnd(
                                 call, attempt, status, headers, time.monotonic() - sent, None
                             )
                             try:
                                 pending = after_attempt(ended)
                             except Exception as exc:  # noqa: BLE001 (see _hooks)
-                                raise hooks.failed("after_attempt", ended, exc)  # noqa: B904
+                                raise self._hooks().failed("after_attempt", ended, exc)  # noqa: B904
                             if pending is not None:
-                                await hooks.awaited("after_attempt", ended, pending)
+                                await self._hooks().awaited("after_attempt", ended, pending)
                         output = decode_output(op, response)
                         if progress is not None:
                             progress.retry_time = time.monotonic() - started
@@ -251,10 +255,9 @@ class Pipeline:
                 if debug:
                     _log_failure(op, attempt, max_attempts, sent, status, error)
                 if after_attempt is not None:
-                    assert hooks is not None and call is not None
                     code = status if isinstance(status, int) else None
                     ended = AttemptEnd(call, attempt, code, headers, time.monotonic() - sent, error)
-                    pending = run_stage(hooks, "after_attempt", ended)
+                    pending = run_stage(self._hooks(), "after_attempt", ended)
                     if pending is not None:
                         await pending
                 if state.lifecycle.closed:
@@ -278,17 +281,34 @@ class Pipeline:
             if isinstance(exc, InterceptorError) and not exc.attempts:
                 _count_sent(exc, attempt, started)
             if call_hooks is not None and call_hooks.after_call is not None:
-                assert call is not None
                 spent = time.monotonic() - started if started else 0.0
                 await call_failed(call_hooks, call, exc, attempt, spent, answer)
             raise
-        if call_hooks is not None and call_hooks.after_call is not None:
-            assert call is not None
-            spent = time.monotonic() - started
-            pending = call_ended(call_hooks, call, output, None, attempt, spent, answer)
-            if pending is not None:
-                await pending
+        if call_hooks is not None:
+            after_call = call_hooks.after_call
+            if after_call is not None:  # `call_ended`, for a call that returns
+                ended_call = CallEnd(
+                    call,
+                    output,
+                    None,
+                    attempt,
+                    time.monotonic() - started,
+                    response.status,
+                    response.headers,
+                )
+                try:
+                    pending = after_call(ended_call)
+                except Exception as exc:  # noqa: BLE001 (see _hooks)
+                    raise counted(call_hooks.failed("after_call", ended_call, exc), ended_call)  # noqa: B904
+                if pending is not None:
+                    await after_call_awaited(call_hooks, ended_call, pending)
         return result  # type: ignore[no-any-return]
+
+    def _hooks(self) -> Hooks:
+        """This view's hooks, where one of them has run (a failure, an async hook)."""
+        hooks = self.settings.hooks
+        assert hooks is not None
+        return hooks
 
     async def _describe_endpoints(self, op: OperationSpec[Any, Any]) -> Any:
         """The service's endpoint operation, called as any operation is (this view's options,

@@ -55,7 +55,7 @@ class CallInfo(msgspec.Struct):
         return found
 
     def __repr__(self) -> str:
-        return f"CallInfo({self.service}.{self.operation})"
+        return f"{type(self).__name__}({self.service}.{self.operation})"
 
 
 class HTTPRequest(msgspec.Struct, frozen=True):
@@ -67,10 +67,14 @@ class HTTPRequest(msgspec.Struct, frozen=True):
 
 
 # The contexts are Structs (built in C: a few of them per attempt) with a repr that never
-# shows the input or headers.
+# shows the input or headers. Each is a Struct of its own fields over mixins of properties:
+# a Struct subclass of a Struct is freed level by level, which an idle hook pays for.
 
 
-class _Stage(msgspec.Struct):
+class _Stage:
+    """The properties of a context that has its call as ``call``."""
+
+    __slots__ = ()
     call: CallInfo
 
     @property
@@ -93,17 +97,25 @@ class _Stage(msgspec.Struct):
         return f"{type(self).__name__}({self.call.service}.{self.call.operation})"
 
 
-class CallStart(_Stage):
-    """``before_call``: the operation and its input, before validation."""
+class CallStart(CallInfo):
+    """``before_call``: the operation and its input, before validation. It is the call's
+    `CallInfo` itself (``context.call is context``): the other stages' ``call``."""
+
+    @property
+    def call(self) -> CallInfo:
+        return self
 
 
 class _RequestStage(_Stage):
+    """The request of an attempt, built from the fields when first asked for."""
+
+    __slots__ = ()
     attempt: int  # 1 for the first
     _url: str
     _fields: tuple[tuple[str, str], ...]  # the fields every attempt has (no secret in them)
     _length: int
-    _more: Sequence[tuple[str, str]] = ()  # this attempt's signed ones, secrets redacted
-    _request: HTTPRequest | None = None
+    _more: Sequence[tuple[str, str]]  # this attempt's signed ones, secrets redacted
+    _request: HTTPRequest | None
 
     @property
     def request(self) -> HTTPRequest:
@@ -111,17 +123,24 @@ class _RequestStage(_Stage):
         request = self._request
         if request is None:
             fields = (*self._fields, *self._more, ("Content-Length", str(self._length)))
-            request = self._request = HTTPRequest("POST", self._url, fields)
+            request = self._request = HTTPRequest("POST", self._url, fields)  # type: ignore[misc]  # a field of the Structs it is mixed into
         return request
 
 
-class AttemptStart(_RequestStage):
+class AttemptStart(_RequestStage, msgspec.Struct):
     """``before_attempt``: the request before a connection is held and before signing.
 
     `add_header` adds a header to this attempt (it is signed, unless it is a tracing
     header botocore also leaves unsigned). Headers the client owns are refused.
     """
 
+    call: CallInfo
+    attempt: int
+    _url: str
+    _fields: tuple[tuple[str, str], ...]
+    _length: int
+    _more: Sequence[tuple[str, str]] = ()
+    _request: HTTPRequest | None = None
     _added: list[tuple[str, str]] | None = None  # by add_header
 
     @property
@@ -138,15 +157,24 @@ class AttemptStart(_RequestStage):
         self._added.append((name, value))
 
 
-class SignedRequest(_RequestStage):
+class SignedRequest(_RequestStage, msgspec.Struct):
     """``after_signing``: the signed request, just before it is written (the signature and
     the session token shown as ``<redacted>``)."""
 
+    call: CallInfo
+    attempt: int
+    _url: str
+    _fields: tuple[tuple[str, str], ...]
+    _length: int
+    _more: Sequence[tuple[str, str]] = ()
+    _request: HTTPRequest | None = None
 
-class AttemptEnd(_Stage):
+
+class AttemptEnd(_Stage, msgspec.Struct):
     """``after_attempt``: how one attempt ended: a response (``status_code``, ``headers``),
     a transport failure (``status_code`` None), and the error it became, if any."""
 
+    call: CallInfo
     attempt: int
     status_code: int | None
     headers: Mapping[str, str] | None
@@ -159,10 +187,11 @@ class AttemptEnd(_Stage):
         return request_id_of(self.headers)
 
 
-class CallEnd(_Stage):
+class CallEnd(_Stage, msgspec.Struct):
     """``after_call``: the call's outcome: ``output`` (None for an operation without one)
     or the ``error`` it raises."""
 
+    call: CallInfo
     output: msgspec.Struct | None
     error: BaseException | None
     attempts: int
