@@ -335,12 +335,14 @@ def _operation(name: str, o: JsonObj) -> Operation:
 
 
 def _discovery(o: JsonObj) -> str | None:
-    """botocore's default ("auto") reading: only required discovery discovers."""
+    """ "required" or "optional" as the model marks the operation (the client's
+    ``endpoint_discovery_enabled`` decides which ones discover)."""
     if o.get("endpointoperation"):
         return "endpoint"
-    if cast(JsonObj, o.get("endpointdiscovery") or {}).get("required"):
-        return "required"
-    return None
+    marked = o.get("endpointdiscovery")
+    if marked is None:
+        return None
+    return "required" if cast(JsonObj, marked).get("required") else "optional"
 
 
 def _unsigned(o: JsonObj) -> bool:

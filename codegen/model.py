@@ -84,7 +84,8 @@ class Operation:
     # Endpoint-rules parameters: fixed per operation, and JMESPath paths over the input.
     static_context_params: tuple[tuple[str, object], ...] = ()
     # Endpoint discovery: "endpoint" for the operation that names endpoints (DescribeEndpoints,
-    # ``endpointoperation``), "required" for one that must be sent to such an endpoint.
+    # ``endpointoperation``), "required" for one that must be sent to such an endpoint,
+    # "optional" for one that may be (sent there when discovery is turned on).
     discovery: str | None = None
     operation_context_params: tuple[tuple[str, str], ...] = ()
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import botocore
 import botocore.awsrequest
+import botocore.config
 import botocore.session
 import httpx
 import pytest
@@ -173,3 +174,178 @@ async def test_concurrent_first_calls_discover_once_and_raw_views_discover_too(
         )
     assert [r.status_code for r in results] == [200] * 10
     assert sent == ["DescribeEndpoints"] + ["DescribeDatabase"] * 10
+
+
+# endpoint_discovery_enabled (botocore's option, variable and profile setting): "auto" by
+# default (required discovery only), True (optional discovery too), False (none).
+
+
+async def test_discovery_turned_off_refuses_a_required_operation_before_anything_is_sent(
+    timestream: Any,
+) -> None:
+    from botocore.discovery import EndpointDiscoveryRequired
+
+    from sm_typed.errors import EndpointResolutionError
+
+    with pytest.raises(EndpointDiscoveryRequired):
+        botocores(calls=1, config=botocore.config.Config(endpoint_discovery_enabled=False))
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers["x-amz-target"])
+        return httpx.Response(200, content=answer("DescribeDatabase"))
+
+    async with mocked(
+        timestream.TimestreamWriteClient, handler, endpoint_discovery_enabled=False
+    ) as client:
+        with pytest.raises(EndpointResolutionError, match="DescribeDatabase requires endpoint"):
+            await client.describe_database(database_name="db")
+    assert sent == []
+
+
+async def test_discovery_turned_off_with_an_endpoint_url_sends_there_as_botocore(
+    timestream: Any,
+) -> None:
+    url = "http://127.0.0.1:9"
+    off = botocore.config.Config(endpoint_discovery_enabled=False)
+    sent = await ours(timestream, calls=1, endpoint_url=url, endpoint_discovery_enabled=False)
+    assert sent == botocores(calls=1, endpoint_url=url, config=off)
+    assert sent == [("DescribeDatabase", url, None)]
+
+
+@pytest.mark.parametrize(
+    ("env", "profile"),
+    [({"AWS_ENDPOINT_DISCOVERY_ENABLED": "False"}, ""), ({}, "endpoint_discovery_enabled = FALSE")],
+)
+async def test_discovery_is_turned_off_by_the_variable_or_the_profile(
+    timestream: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    env: dict[str, str],
+    profile: str,
+) -> None:
+    from helpers import write_config
+
+    from sm_typed.errors import EndpointResolutionError
+
+    write_config(monkeypatch, tmp_path, f"[default]\n{profile}\n", env)
+    with pytest.raises(EndpointResolutionError, match="requires endpoint discovery"):
+        await ours(timestream, calls=1)
+
+
+@pytest.mark.parametrize("value", ["maybe", 1, ""])
+def test_a_discovery_setting_that_is_not_true_false_or_auto_is_a_configuration_error(
+    timestream: Any, value: object
+) -> None:
+    from sm_typed.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="endpoint_discovery_enabled must be True"):
+        mocked(timestream.TimestreamWriteClient, lambda r: None, endpoint_discovery_enabled=value)
+
+
+@pytest.fixture(scope="module")
+def dynamodb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from generated_package(tmp_path_factory.mktemp("discovery"), "dynamodb", "ed")
+
+
+DDB_CELL = "cell7.dynamodb.us-east-1.amazonaws.com"
+
+
+def ddb_answer(operation: str) -> bytes:
+    if operation == "DescribeEndpoints":
+        return json.dumps(
+            {"Endpoints": [{"Address": DDB_CELL, "CachePeriodInMinutes": 5}]}
+        ).encode()
+    return b'{"TableNames": []}'
+
+
+def botocore_dynamodb(calls: int, enabled: object) -> list[tuple[str, str]]:
+    client = botocore.session.get_session().create_client(
+        "dynamodb",
+        region_name="us-east-1",
+        aws_access_key_id="A",
+        aws_secret_access_key="s",
+        config=botocore.config.Config(endpoint_discovery_enabled=enabled),
+    )
+    sent: list[tuple[str, str]] = []
+
+    class Raw:
+        def __init__(self, body: bytes) -> None:
+            self.body = body
+
+        def stream(self, *_: Any, **__: Any) -> Iterator[bytes]:
+            yield self.body
+
+    def respond(request: Any, **_: Any) -> botocore.awsrequest.AWSResponse:
+        operation = request.headers["X-Amz-Target"].decode().split(".")[-1]
+        sent.append((operation, request.url.rstrip("/")))
+        return botocore.awsrequest.AWSResponse(request.url, 200, {}, Raw(ddb_answer(operation)))
+
+    client.meta.events.register("before-send", respond)
+    for _ in range(calls):
+        client.list_tables()
+    return sent
+
+
+@pytest.mark.parametrize("enabled", [True, "auto", False, None])
+async def test_optional_discovery_follows_the_setting_as_botocore(
+    dynamodb: Any, enabled: object
+) -> None:
+    sent: list[tuple[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        operation = request.headers["x-amz-target"].split(".")[-1]
+        sent.append((operation, str(request.url).rstrip("/")))
+        return httpx.Response(200, content=ddb_answer(operation))
+
+    async with mocked(
+        dynamodb.DynamoDBClient, handler, endpoint_discovery_enabled=enabled
+    ) as client:
+        for _ in range(2):
+            assert (await client.list_tables()).table_names == []
+    assert sent == botocore_dynamodb(calls=2, enabled=enabled)
+    regional = "https://dynamodb.us-east-1.amazonaws.com"
+    if enabled is True:
+        assert sent == [
+            ("DescribeEndpoints", regional),
+            *[("ListTables", f"https://{DDB_CELL}")] * 2,
+        ]
+    else:
+        assert sent == [("ListTables", regional)] * 2
+
+
+async def test_optional_discovery_that_cannot_connect_uses_the_regional_endpoint_for_a_minute(
+    dynamodb: Any,
+) -> None:
+    sent: list[str] = []
+    clock = FakeClock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        operation = request.headers["x-amz-target"].split(".")[-1]
+        sent.append(f"{operation} {request.url.host}")
+        if operation == "DescribeEndpoints" and len(sent) == 1:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200, content=ddb_answer(operation))
+
+    async with mocked(
+        dynamodb.DynamoDBClient,
+        handler,
+        clock=clock,
+        max_attempts=1,
+        endpoint_discovery_enabled=True,
+    ) as client:
+        await client.list_tables()
+        clock.advance(59)
+        await client.list_tables()  # not asked again within a minute, as botocore
+        clock.advance(2)
+        await client.list_tables()
+        await client.list_tables()
+    regional = "dynamodb.us-east-1.amazonaws.com"
+    assert sent == [
+        f"DescribeEndpoints {regional}",
+        f"ListTables {regional}",
+        f"ListTables {regional}",
+        f"DescribeEndpoints {regional}",
+        f"ListTables {DDB_CELL}",
+        f"ListTables {DDB_CELL}",
+    ]

@@ -59,6 +59,7 @@ class SageMakerClient:
         request_min_compression_size_bytes: int | None = None,
         use_fips: bool | None = None,
         use_dualstack: bool | None = None,
+        endpoint_discovery_enabled: bool | Literal["auto"] | None = None,
         interceptors: Sequence[Interceptor] = (),
         clock: Clock | None = None,
     ) -> None:
@@ -105,6 +106,11 @@ class SageMakerClient:
                 ``use_fips_endpoint``).
             use_dualstack: use the dual-stack endpoint (else ``AWS_USE_DUALSTACK_ENDPOINT``, the
                 profile's ``use_dualstack_endpoint``).
+            endpoint_discovery_enabled: endpoint discovery, for a model with it (Timestream,
+                DynamoDB): ``"auto"`` (the default) discovers only for operations that require it,
+                True for those that allow it too, False for none (an operation that requires it is
+                then an EndpointResolutionError); else ``AWS_ENDPOINT_DISCOVERY_ENABLED``, the
+                profile's ``endpoint_discovery_enabled``, as botocore's option.
             interceptors: interceptors that see every call of this client
                 (``sm_typed.Interceptor``).
             clock: wall time, monotonic time and sleep, for tests and simulations (default: the

@@ -154,6 +154,16 @@ CLIENT_OPTIONS: tuple[Option, ...] = (
         "``use_dualstack_endpoint``).",
     ),
     Option(
+        "endpoint_discovery_enabled",
+        'bool | Literal["auto"] | None',
+        None,
+        'endpoint discovery, for a model with it (Timestream, DynamoDB): ``"auto"`` (the '
+        "default) discovers only for operations that require it, True for those that allow it "
+        "too, False for none (an operation that requires it is then an "
+        "EndpointResolutionError); else ``AWS_ENDPOINT_DISCOVERY_ENABLED``, the profile's "
+        "``endpoint_discovery_enabled``, as botocore's option.",
+    ),
+    Option(
         "interceptors",
         "Sequence[Interceptor]",
         (),
@@ -191,6 +201,8 @@ class ClientConfig(msgspec.Struct, frozen=True):
     compression_min_bytes: int | None
     use_fips: bool | None
     use_dualstack: bool | None
+    # botocore's endpoint_discovery_enabled: True, False or "auto" (required operations only).
+    endpoint_discovery: bool | Literal["auto"]
     clock: Any  # Clock
     interceptors: tuple[Any, ...]  # Interceptor instances
     # The profile's client settings (endpoint, retries, compression), read once, here.
@@ -247,6 +259,32 @@ def configured_max_attempts(
         return None
     name = f"max_attempts in profile {profile.profile!r}"
     return check_count(name, _integer(name, raw))
+
+
+def endpoint_discovery(
+    given: object, profile: ProfileSettings, environ: Mapping[str, str] = os.environ
+) -> bool | Literal["auto"]:
+    """botocore's ``endpoint_discovery_enabled``: the argument, else
+    ``AWS_ENDPOINT_DISCOVERY_ENABLED``, else the profile's, else ``"auto"``; a string is
+    read as botocore reads it (``true``, ``false`` or ``auto`` in any case)."""
+    name = "endpoint_discovery_enabled"
+    value = given
+    if value is None:
+        value = environ.get("AWS_ENDPOINT_DISCOVERY_ENABLED")
+        name = "AWS_ENDPOINT_DISCOVERY_ENABLED"
+    if value is None:
+        value = profile.values.get("endpoint_discovery_enabled")
+        name = f"endpoint_discovery_enabled in profile {profile.profile!r}"
+    if value is None:
+        return "auto"
+    if isinstance(value, bool):
+        return value
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text in ("true", "false"):
+        return text == "true"
+    if text == "auto":
+        return "auto"
+    raise ConfigurationError(f"{name} must be True, False or 'auto', got {value!r}")
 
 
 def configured_retry_mode(profile: ProfileSettings, environ: Mapping[str, str] = os.environ) -> str:
@@ -308,6 +346,7 @@ def build_config(owner: str, given: Mapping[str, Any]) -> ClientConfig:
         ),
         use_fips=_optional_bool("use_fips", o["use_fips"]),
         use_dualstack=_optional_bool("use_dualstack", o["use_dualstack"]),
+        endpoint_discovery=endpoint_discovery(o["endpoint_discovery_enabled"], profile),
         clock=clock,
         interceptors=checked_interceptors(o["interceptors"], owner),
         profile_settings=profile,

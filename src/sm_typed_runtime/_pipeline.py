@@ -141,7 +141,9 @@ class Pipeline:
                 route = await state.context_route(op, params, route)
             if op.discover and not route.configured:
                 describe = partial(self._describe_endpoints, op)
-                route = await state.discovered.route(route, state.clock, describe, op.name)
+                route = await state.discovered.route(
+                    route, state.clock, describe, op.name, op.discovery_required
+                )
             if op.host_prefix is not None:
                 route = with_host_prefix(route, op, params)
             settings = self.settings

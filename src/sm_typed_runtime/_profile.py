@@ -30,6 +30,7 @@ SETTINGS = (
     "use_dualstack_endpoint",
     "disable_request_compression",
     "request_min_compression_size_bytes",
+    "endpoint_discovery_enabled",
 )
 _MAX_FILE_BYTES = 1 << 20  # a shared config file larger than this is not a config file
 

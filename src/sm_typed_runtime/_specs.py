@@ -98,6 +98,7 @@ class OperationSpec(Generic[InT, OutT]):
         "compress",
         "decode_strict",
         "discover",
+        "discovery_required",
         "endpoint_params",
         "errors",
         "host_labels",
@@ -145,10 +146,11 @@ class OperationSpec(Generic[InT, OutT]):
         # Endpoint-rules parameters (contextParam, staticContextParams, operationContextParams):
         # (name, "static" | "member" | "path", value | attribute | JMESPath over wire names).
         self.endpoint_params = endpoint_params
-        # Endpoint discovery (Timestream), as botocore's default reads it: "required" ones go
-        # to the address the service's endpoint operation names; that operation ("endpoint")
-        # sends its API version in x-amz-api-version.
-        self.discover = discovery == "required"
+        # Endpoint discovery (Timestream, DynamoDB): "required" and "optional" ones may go to
+        # the address the service's endpoint operation names (the client's setting decides);
+        # that operation ("endpoint") sends its API version in x-amz-api-version.
+        self.discover = discovery in ("required", "optional")
+        self.discovery_required = discovery == "required"
         self.names_endpoints = discovery == "endpoint"
         self._decoder: BodyDecoder[OutT] | None = None
         # The output's msgspec decoder itself, once built: the usual answer needs no more.

@@ -82,8 +82,8 @@ class ClientState:
         self._route_lock = asyncio.Lock()
         # Routes of operations whose endpoint depends on their input, per parameter set.
         self._context_routes: dict[tuple[tuple[str, Any], ...], Route] = {}
-        # Where discovery="required" operations go (Timestream): shared by every view.
-        self.discovered = DiscoveredEndpoint()
+        # Where operations that discover endpoints go (Timestream): shared by every view.
+        self.discovered = DiscoveredEndpoint(config.endpoint_discovery)
         # In Lambda, every call carries the invocation's trace id, as botocore's (_recursion).
         self.in_lambda = in_lambda()
 
