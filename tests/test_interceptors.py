@@ -488,7 +488,7 @@ async def test_after_call_sees_the_call_timeout_error_the_caller_gets(
         # after_call ran outside the deadline: it saw the caller's error, not a cancellation.
         assert [e.error for e in ended] == [info.value]
         assert ended[0].attempts == info.value.attempts == 2
-        assert ended[0].status_code == 400  # the throttle: the last response that came
+        assert ended[0].status_code is None  # the last attempt had none (not the throttle's)
         server.script([ok({"ModelArn": "arn:m"})])
         assert (await calls.create_model(model_name="m")).model_arn == "arn:m"
         assert ended[0].error is None and ended[0].output is not None
@@ -533,8 +533,10 @@ async def test_sync_and_async_hooks_keep_their_order_and_every_after_call_runs(
     async with make(server, "pool", interceptors=[Slow(), Quick()]) as sm:
         with pytest.raises(InterceptorError) as info:
             await sm.create_model(model_name="m")
-    assert order == ["slow", "quick", "slow-end", "quick-end"]
-    assert info.value.interceptor == "Slow" and isinstance(info.value.__cause__, ValueError)
+    # Before hooks in registration order, after hooks in the reverse (layers unwinding);
+    # both after_call hooks ran, the first failure is raised.
+    assert order == ["slow", "quick", "quick-end", "slow-end"]
+    assert info.value.interceptor == "Quick" and isinstance(info.value.__cause__, KeyError)
 
 
 class _Unprintable(Exception):
@@ -627,3 +629,119 @@ async def test_an_after_call_failure_counts_the_requests_sent(server: FaultServe
         with pytest.raises(InterceptorError) as info:
             await sm.create_model(model_name="m")
     assert info.value.attempts == 2 and info.value.retry_time > 0
+
+
+class _Stop(BaseException):
+    """An exit that is not an Exception (as KeyboardInterrupt or a cancellation)."""
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_every_after_call_runs_when_one_raises_an_exit_which_is_raised_after(
+    server: FaultServer, kind: str
+) -> None:
+    ended: list[str] = []
+
+    class Outer(Interceptor):
+        def after_call(self, context: CallEnd) -> None:
+            ended.append("outer")
+
+    class Stopping(Interceptor):
+        def after_call(self, context: CallEnd) -> None:
+            ended.append("stopping")
+            raise _Stop
+
+    class StoppingLater(Interceptor):
+        async def after_call(self, context: CallEnd) -> None:
+            await asyncio.sleep(0)
+            ended.append("stopping")
+            raise _Stop
+
+    class Failing(Interceptor):
+        def after_call(self, context: CallEnd) -> None:
+            ended.append("failing")
+            raise ValueError("a hook's failure")
+
+    inner = Stopping() if kind == "sync" else StoppingLater()
+    async with make(server, "pool", interceptors=[Outer(), Failing(), inner]) as sm:
+        with pytest.raises(_Stop):  # the exit, not the later hook's failure
+            await sm.create_model(model_name="m")
+    assert ended == ["stopping", "failing", "outer"]
+
+
+async def test_call_timeout_bounds_an_async_before_call_hook_and_nothing_is_sent(
+    server: FaultServer,
+) -> None:
+    ended: list[CallEnd] = []
+
+    class Hanging(Interceptor):
+        async def before_call(self, context: CallStart) -> None:
+            await asyncio.sleep(3600)
+
+        def after_call(self, context: CallEnd) -> None:
+            ended.append(context)
+
+    async with make(server, "pool", interceptors=[Hanging()], call_timeout=0.2) as sm:
+        with pytest.raises(CallTimeoutError) as info:
+            await asyncio.wait_for(sm.create_model(model_name="m"), 10)
+    assert server.request_count == 0
+    assert info.value.attempts == 0 and [e.error for e in ended] == [info.value]
+
+
+async def test_time_in_before_call_hooks_counts_toward_the_call_timeout(
+    server: FaultServer,
+) -> None:
+    from fault_server import slow
+
+    class Slow(Interceptor):
+        async def before_call(self, context: CallStart) -> None:
+            await asyncio.sleep(0.25)
+
+    server.script([slow(0.25, ok({"ModelArn": "arn:m"}))])
+    async with make(server, "pool", interceptors=[Slow()], call_timeout=0.4) as sm:
+        with pytest.raises(CallTimeoutError) as info:
+            await sm.create_model(model_name="m")
+    assert info.value.attempts == 1 and info.value.retry_time >= 0.4
+
+
+@pytest.mark.parametrize("stage", ["before_attempt", "after_signing"])
+async def test_a_hook_failing_before_the_first_request_counts_none(
+    server: FaultServer, stage: str
+) -> None:
+    def failing(self: Interceptor, context: Any) -> None:
+        raise RuntimeError("first attempt")
+
+    ended: list[CallEnd] = []
+
+    class Watcher(Interceptor):
+        def after_call(self, context: CallEnd) -> None:
+            ended.append(context)
+
+    raiser = type("Failing", (Interceptor,), {stage: failing})()
+    async with make(server, "pool", interceptors=[Watcher(), raiser]) as sm:
+        with pytest.raises(InterceptorError) as info:
+            await sm.create_model(model_name="m")
+    assert server.request_count == 0
+    assert info.value.attempts == ended[0].attempts == 0
+
+
+async def test_a_header_refused_on_a_retry_counts_the_request_sent_before(
+    server: FaultServer,
+) -> None:
+    ended: list[CallEnd] = []
+
+    class BadOnRetry(Interceptor):
+        def before_attempt(self, context: AttemptStart) -> None:
+            if context.attempt == 2:
+                context.add_header("X-Bad", "a\r\nb")
+
+        def after_call(self, context: CallEnd) -> None:
+            ended.append(context)
+
+    server.script([throttle(), ok({"ModelArn": "arn:m"})])
+    no_backoff = StandardRetryStrategy(random=lambda: 0.0)
+    async with make(server, "pool", interceptors=[BadOnRetry()], retry_strategy=no_backoff) as sm:
+        with pytest.raises(ParamValidationError) as info:
+            await sm.create_model(model_name="m")
+    assert server.request_count == 1
+    assert info.value.attempts == ended[0].attempts == 1
+    assert ended[0].status_code is None  # the refused attempt had no response

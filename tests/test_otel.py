@@ -177,3 +177,64 @@ def test_importing_sm_typed_does_not_import_opentelemetry() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+async def test_two_tracing_interceptors_nest_and_the_callers_context_is_restored(
+    sm: SageMakerClient, provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    other = TracerProvider()
+    other_spans = InMemorySpanExporter()
+    other.add_span_processor(SimpleSpanProcessor(other_spans))
+    view = sm.with_options(interceptors=[OpenTelemetryInterceptor(tracer_provider=other)])
+    await view.list_models()
+    assert trace.get_current_span() is trace.INVALID_SPAN  # both detached, innermost first
+    (outer,) = exporter.get_finished_spans()
+    (inner,) = other_spans.get_finished_spans()
+    assert inner.parent is not None and inner.parent.span_id == outer.context.span_id
+
+
+async def test_the_same_tracing_interceptor_on_client_and_view_is_one_span(
+    moto_server: MotoServer, provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    tracing = OpenTelemetryInterceptor(tracer_provider=provider)
+    async with SageMakerClient(
+        region="us-east-1",
+        endpoint_url=moto_server.url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        interceptors=[tracing],
+    ) as client:
+        await client.with_options(interceptors=[tracing]).list_models()
+    (span,) = exporter.get_finished_spans()
+    assert span.end_time is not None
+    assert trace.get_current_span() is trace.INVALID_SPAN
+
+
+async def test_a_call_whose_last_attempt_had_no_response_reports_no_earlier_one(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    from fault_server import drop
+
+    from sm_typed.errors import HTTPClientError
+
+    server = await FaultServer(default=ok({"ModelArn": "arn:m"})).start()
+    server.script([throttle(), drop()])
+    try:
+        async with SageMakerClient(
+            region="us-west-2",
+            endpoint_url=server.url,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+            max_attempts=2,
+            interceptors=[OpenTelemetryInterceptor(tracer_provider=provider)],
+        ) as sm:
+            with pytest.raises(HTTPClientError):
+                await sm.create_model(model_name="m")
+    finally:
+        await server.stop()
+    (span,) = exporter.get_finished_spans()
+    attributes = dict(span.attributes or {})
+    assert attributes["sm_typed.attempts"] == 2
+    # The throttle's status and request id were not the call's outcome: recorded nowhere.
+    assert "http.response.status_code" not in attributes and "aws.request_id" not in attributes
+    assert span.status.status_code is StatusCode.ERROR

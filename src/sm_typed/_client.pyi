@@ -82,8 +82,9 @@ class SageMakerClient:
             connect_timeout: seconds to wait for a connection (TCP and TLS).
             read_timeout: seconds to wait for each read of the response (as botocore's
                 read_timeout).
-            call_timeout: seconds a whole call may take, credentials, retries and backoff included
-                (default: no limit).
+            call_timeout: seconds a whole call may take, credentials, retries, backoff and
+                before_call hooks included (after_call hooks run once it has ended; default: no
+                limit).
             pool_timeout: seconds a call may wait for a free connection when all ``max_connections``
                 are busy (default: as long as it takes; the wait happens before signing).
             max_attempts: attempts per call, the first included (else ``AWS_MAX_ATTEMPTS``, the
@@ -148,7 +149,8 @@ class SageMakerClient:
         keep their current value.
 
         Args:
-            call_timeout: seconds the whole call may take (None: no limit).
+            call_timeout: seconds the whole call may take, before_call hooks included (None: no
+                limit).
             read_timeout: seconds to wait for each read of the response.
             connect_timeout: seconds to wait for a connection (TCP and TLS).
             pool_timeout: seconds to wait for a free connection.
@@ -14574,7 +14576,8 @@ class SageMakerClientWithRawResponse:
         keep their current value.
 
         Args:
-            call_timeout: seconds the whole call may take (None: no limit).
+            call_timeout: seconds the whole call may take, before_call hooks included (None: no
+                limit).
             read_timeout: seconds to wait for each read of the response.
             connect_timeout: seconds to wait for a connection (TCP and TLS).
             pool_timeout: seconds to wait for a free connection.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ._head import UNSIGNED_FIELDS
 from ._hooks import SECRET_FIELDS, Hooks
-from ._intercepted import NO_CALL
+from ._progress import NO_CALL
 from ._request import Request
 from ._sigv4 import sign
 from ._transport import HTTPResponse, TransportError

@@ -24,7 +24,10 @@ from .interceptors import Interceptor
 # Each may be given or left out; left out, the view keeps its parent's value.
 CALL_OPTIONS: tuple[Option, ...] = (
     Option(
-        "call_timeout", "float | None", ..., "seconds the whole call may take (None: no limit)."
+        "call_timeout",
+        "float | None",
+        ...,
+        "seconds the whole call may take, before_call hooks included (None: no limit).",
     ),
     Option("read_timeout", "float", ..., "seconds to wait for each read of the response."),
     Option("connect_timeout", "float", ..., "seconds to wait for a connection (TCP and TLS)."),

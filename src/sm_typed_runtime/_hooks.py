@@ -1,11 +1,17 @@
-"""Running interceptors' hooks: only the ones overridden, in registration order.
+"""Running interceptors' hooks: only the ones overridden, each interceptor once.
+
+The ``before_*`` hooks run in registration order (the client's interceptors, then a
+view's), the ``after_*`` hooks in the reverse order, as nested layers unwind: the first
+interceptor registered is the outermost (an OpenTelemetry span of the client's encloses
+what a view's interceptor does, and its context is restored last).
 
 `Hooks` is worked out once per client or view (which interceptor overrides which
 hook), so a call with no interceptor, or only idle ones, pays one ``is None`` check
 per stage. A stage with one hook holds that hook itself, called where the stage runs
 (no frame of ours around it); a stage with several holds `run_hooks` over them. A
 hook that raises becomes `InterceptorError` (`Hooks.failed`), which the retry loop
-never retries; ``after_call`` hooks all run even when one of them raises.
+never retries; ``after_call`` hooks all run even when one of them raises, a cancellation
+included (it is raised once they have run), as ``finally`` blocks do.
 
 Where a stage runs::
 
@@ -46,10 +52,12 @@ class Hooks:
 
     def __init__(self, interceptors: Sequence[Interceptor]) -> None:
         self._found: dict[str, tuple[Hook, ...]] = {}
+        once = tuple({id(i): i for i in reversed(interceptors)}.values())[::-1]  # first kept
         for name in HOOK_NAMES:
             base = getattr(Interceptor, name)
+            order = once if name.startswith("before") else once[::-1]
             found: tuple[Hook, ...] = tuple(
-                (i, getattr(i, name)) for i in interceptors if getattr(type(i), name) is not base
+                (i, getattr(i, name)) for i in order if getattr(type(i), name) is not base
             )
             self._found[name] = found
             run: StageHooks | None = None
@@ -132,20 +140,22 @@ def run_hooks(
     context: Context,
     *,
     run_all: bool = False,
-    first: InterceptorError | None = None,
+    first: BaseException | None = None,
 ) -> Awaitable[None] | None:
     """Run ``hooks`` in order: plain ones here and now, so a call whose hooks are all plain
     awaits nothing more. From the first that returns an awaitable on, the rest run after it:
     that is returned, for the caller to await. A hook that raises stops the stage, or with
-    ``run_all`` (``after_call``) the others still run and the first error is raised last."""
+    ``run_all`` (``after_call``) the others still run and the first error is raised last
+    (a cancellation or an exit before any hook's failure)."""
     for index, (owner, hook) in enumerate(hooks):
         try:
             result = hook(context)
-        except Exception as exc:
-            error = _hook_error(context, owner, stage, exc)
+        except BaseException as exc:
             if not run_all:
-                raise error from exc
-            first = first or error
+                if not isinstance(exc, Exception):
+                    raise
+                raise _hook_error(context, owner, stage, exc) from exc
+            first = _first(first, exc, context, owner, stage)
             continue
         if result is not None:
             rest = hooks[index + 1 :]
@@ -155,6 +165,21 @@ def run_hooks(
     return None
 
 
+def _first(
+    first: BaseException | None,
+    exc: BaseException,
+    context: Context,
+    owner: Interceptor,
+    stage: str,
+) -> BaseException:
+    """What ``run_all`` raises once every hook has run: a cancellation or an exit before
+    a hook's failure (it must reach the caller), else the first failure."""
+    error = _hook_error(context, owner, stage, exc) if isinstance(exc, Exception) else exc
+    if first is None or (isinstance(first, Exception) and not isinstance(error, Exception)):
+        return error
+    return first
+
+
 async def _after(
     pending: Any,
     owner: Interceptor,
@@ -162,15 +187,16 @@ async def _after(
     stage: str,
     context: Context,
     run_all: bool,
-    first: InterceptorError | None,
+    first: BaseException | None,
 ) -> None:
     try:
         await pending
-    except Exception as exc:
-        error = _hook_error(context, owner, stage, exc)
+    except BaseException as exc:
         if not run_all:
-            raise error from exc
-        first = first or error
+            if not isinstance(exc, Exception):
+                raise
+            raise _hook_error(context, owner, stage, exc) from exc
+        first = _first(first, exc, context, owner, stage)
     more = run_hooks(rest, stage, context, run_all=run_all, first=first)
     if more is not None:
         await more

@@ -1,19 +1,20 @@
 """A call's own hooks: ``before_call``, the call, then ``after_call`` on every way out.
 
 `Pipeline.run` runs them itself (the per-attempt hooks run in its retry loop and in
-``_attempt``). A call with a deadline is wrapped by `run_intercepted` instead, which runs
-them outside the deadline, so ``after_call`` sees what the caller will see (a
+``_attempt``). A call with a deadline is wrapped by `run_intercepted` instead: ``before_call`` under the
+deadline, ``after_call`` after it, so that it sees what the caller will see (a
 `CallTimeoutError`, not the cancellation that enforced it).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 
-import msgspec
-
+from ._deadline import within
 from ._hooks import Hooks
+from ._progress import Progress
 from ._specs import InT, OperationSpec, OutT
 from ._transport import HTTPResponse
 from .errors import InterceptorError, SmTypedError
@@ -24,20 +25,7 @@ if TYPE_CHECKING:
     from ._state import ClientState
 
 
-class Progress(msgspec.Struct):
-    """What a call has done so far, for what wraps `Pipeline.run`: the call deadline, and
-    the call's own hooks run outside it."""
-
-    attempts: int = 0
-    answer: HTTPResponse | None = None  # the last response
-    retry_time: float = 0.0
-
-
-Run = Callable[[OperationSpec[Any, Any], Any, Progress, CallInfo], Awaitable[Any]]
-
-
-NO_CALL = CallInfo("", "", None, None)
-"""`Pipeline.run`'s ``call`` when it runs no hook (a hook always gets a call of its own)."""
+Run = Callable[[OperationSpec[Any, Any], Any, Progress, CallInfo, float], Awaitable[Any]]
 
 
 def new_call(state: ClientState, op: OperationSpec[Any, Any], params: Any) -> CallStart:
@@ -69,8 +57,8 @@ def call_ended(
 ) -> Awaitable[None] | None:
     """Run the ``after_call`` hooks (there are some) with how the call ended: ``answer``
     is its last response, if one came."""
-    if isinstance(error, SmTypedError):  # its own count, made where it was raised
-        attempts, retry_time = error.attempts or attempts, error.retry_time
+    if isinstance(error, SmTypedError):  # its own count of requests sent (0: none was)
+        attempts, retry_time = error.attempts, error.retry_time
     status, headers = (answer.status, answer.headers) if answer is not None else (None, None)
     ended = CallEnd(call, output, error, attempts, retry_time, status, headers)
     run = hooks.after_call
@@ -122,16 +110,19 @@ async def call_failed(
 async def run_intercepted(
     pipeline: Pipeline, hooks: Hooks, run: Run, op: OperationSpec[InT, OutT], params: InT
 ) -> OutT:
-    """A call with hooks and a deadline: the hooks outside it (``run`` is the pipeline's
-    `run_with_deadline`)."""
+    """A call with hooks and a deadline: ``before_call`` under it, ``after_call`` once the
+    call has ended (``run`` is the pipeline's `run_with_deadline`)."""
     call = new_call(pipeline.state, op, params)
     progress = Progress()
+    timeout = pipeline.settings.call_timeout
+    assert timeout is not None
+    until = asyncio.get_running_loop().time() + timeout  # before_call runs under it too
     try:
         if hooks.before_call is not None:
             pending = call_started(hooks, call)
             if pending is not None:
-                await pending
-        result: OutT = await run(op, params, progress, call)
+                await within(pipeline, op, pending, progress, until)
+        result: OutT = await run(op, params, progress, call, until)
     except BaseException as exc:
         if hooks.after_call is not None:
             attempts, spent, answer = progress.attempts, progress.retry_time, progress.answer

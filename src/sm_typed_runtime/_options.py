@@ -85,8 +85,8 @@ CLIENT_OPTIONS: tuple[Option, ...] = (
         "call_timeout",
         "float | None",
         None,
-        "seconds a whole call may take, credentials, retries and backoff included (default: no "
-        "limit).",
+        "seconds a whole call may take, credentials, retries, backoff and before_call hooks "
+        "included (after_call hooks run once it has ended; default: no limit).",
     ),
     Option(
         "pool_timeout",

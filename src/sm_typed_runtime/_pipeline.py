@@ -31,14 +31,13 @@ from ._deadline import run_with_deadline
 from ._head import HeaderError, extra_field_problems
 from ._hooks import Hooks, attempt_hooks, run_stage
 from ._intercepted import (
-    NO_CALL,
-    Progress,
     after_call_awaited,
     call_failed,
     counted,
     run_intercepted,
 )
 from ._metadata import request_id_of
+from ._progress import NO_CALL, Progress
 from ._recursion import trace_field, with_trace
 from ._request import (
     Prepared,
@@ -56,7 +55,6 @@ from ._transport import Headers, HTTPResponse, TransportError
 from .errors import (
     ClientClosedError,
     EndpointResolutionError,
-    InterceptorError,
     ParamValidationError,
     ServiceError,
     SmTypedError,
@@ -116,8 +114,9 @@ class Pipeline:
         # its own: what registering an idle interceptor costs is the bytecode it adds.
         call_hooks = self._call_hooks
         attempt = 0
+        written = 0  # attempts whose request reached the transport: the errors' `attempts`
         started = 0.0
-        answer: HTTPResponse | None = None  # the last response, for after_call
+        answer: HTTPResponse | None = None  # the last attempt's response, for after_call
         try:
             if call_hooks is not None:  # this call's own hooks, run here: no wrapper around it
                 route = self.state.route  # the region as `new_call` finds it
@@ -170,8 +169,9 @@ class Pipeline:
             skew_retried = False
             while True:
                 attempt += 1
+                answer = None  # what after_call is shown is this attempt's response, if any
                 if progress is not None:
-                    progress.attempts = attempt
+                    progress.attempts, progress.answer = attempt, None
                 if paced:
                     await strategy.before_attempt()
                 added = None
@@ -205,6 +205,7 @@ class Pipeline:
                         call,
                     )
                 except TransportError as exc:
+                    written = attempt
                     error = transport_error(op, exc)
                     kind = transport_retry_kind(exc)
                     status: int | str = exc.kind
@@ -215,6 +216,7 @@ class Pipeline:
                     raise ParamValidationError(op.name, [str(exc)]) from None
                 else:
                     answer = response
+                    written = attempt
                     status = response.status
                     headers = response.headers
                     if progress is not None:
@@ -280,8 +282,10 @@ class Pipeline:
                 if not decision.retry:
                     raise error
         except BaseException as exc:
-            if isinstance(exc, InterceptorError) and not exc.attempts:
-                _count_sent(exc, attempt, started)
+            if written and isinstance(exc, SmTypedError) and not exc.attempts:
+                # Raised here, not by an attempt (a hook, a header, the body): the count
+                # is the requests written, as for the errors the attempts raise.
+                exc.attempts, exc.retry_time = written, time.monotonic() - started
             if call_hooks is not None and call_hooks.after_call is not None:
                 spent = time.monotonic() - started if started else 0.0
                 await call_failed(call_hooks, call, exc, attempt, spent, answer)
@@ -332,13 +336,6 @@ def _raw(output: Any, response: HTTPResponse, attempts: int, started: float) -> 
     return RawResponse(
         output, request_id_of(headers), status, headers, attempts, spent, response.body
     )
-
-
-def _count_sent(error: InterceptorError, attempt: int, started: float) -> None:
-    """Stamp a hook's failure with the requests sent: the attempt it ended had written
-    its request only if the hook that raised ran after the answer."""
-    error.attempts = attempt if error.hook == "after_attempt" else max(attempt - 1, 0)
-    error.retry_time = time.monotonic() - started if started else 0.0
 
 
 def _closed_during(op: OperationSpec[Any, Any]) -> ClientClosedError:

@@ -196,7 +196,7 @@ class CallEnd(_Stage, msgspec.Struct):
     error: BaseException | None
     attempts: int
     retry_time: float
-    status_code: int | None  # of the last response, if one came
+    status_code: int | None  # of the last attempt's response, if it had one
     _headers: Mapping[str, str] | None
 
     @property
