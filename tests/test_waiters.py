@@ -120,6 +120,23 @@ async def test_max_attempts_and_max_wait_end_with_waiter_timeout(server: FaultSe
         assert info.value.attempts == 2 and "max_wait" in info.value.reason
 
 
+async def test_a_waiter_sleeps_and_times_on_the_clients_clock(server: FaultServer) -> None:
+    from clocks import FakeClock
+
+    clock = FakeClock()
+    async with client(server, clock=clock) as sm:
+        with pytest.raises(WaiterTimeout) as info:
+            # Hours of polling, simulated: done at once, on the injected clock.
+            await asyncio.wait_for(
+                sm.wait_until_endpoint_in_service(
+                    endpoint_name="e", max_attempts=1000, max_wait=7200
+                ),
+                10,
+            )
+    assert clock.sleeps == [30] * 240  # the model's 30 s delay, while 7,200 s is not passed
+    assert info.value.attempts == 241 == server.request_count and "max_wait" in info.value.reason
+
+
 async def test_cancelling_mid_sleep_ends_the_wait_at_once(server: FaultServer) -> None:
     async with client(server, max_connections=1, pool_timeout=1.0) as sm:
         task = asyncio.create_task(sm.wait_until_endpoint_in_service(endpoint_name="e", delay=30))

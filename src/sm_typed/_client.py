@@ -22442,6 +22442,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_endpoint_deleted(
@@ -22472,6 +22473,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_endpoint_in_service(
@@ -22502,6 +22504,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_hyper_parameter_tuning_job_completed_or_stopped(
@@ -22535,6 +22538,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_image_created(
@@ -22565,6 +22569,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_image_deleted(
@@ -22595,6 +22600,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_image_updated(
@@ -22625,6 +22631,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_image_version_created(
@@ -22659,6 +22666,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_image_version_deleted(
@@ -22693,6 +22701,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_inference_component_in_service(
@@ -22725,6 +22734,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_model_package_completed(
@@ -22759,6 +22769,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_notebook_instance_deleted(
@@ -22789,6 +22800,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_notebook_instance_in_service(
@@ -22819,6 +22831,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_notebook_instance_stopped(
@@ -22849,6 +22862,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_pipeline_execution_completed(
@@ -22881,6 +22895,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_processing_job_completed_or_stopped(
@@ -22911,6 +22926,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_training_job_completed_or_stopped(
@@ -22941,6 +22957,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_transform_job_completed_or_stopped(
@@ -22971,6 +22988,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
     async def wait_until_user_profile_in_service(
@@ -23005,6 +23023,7 @@ class SageMakerClient(_BaseClient):
             max_attempts=max_attempts,
             max_wait=max_wait,
             on_attempt=on_attempt,
+            clock=self._clock,
         )
 
 class SageMakerClientWithRawResponse(SageMakerClient, raw_responses=True):

@@ -47,6 +47,7 @@ class BaseClient:
         self._pipeline = pipeline
         # Generated methods await this directly: no frame of BaseClient's on the call path.
         self._invoke: Invoke = pipeline.call
+        self._clock = pipeline.state.clock  # the waiters' time and sleep
         self._raw_view: BaseClient | None = None
         self._plain_view: BaseClient | None = None
 

@@ -6,19 +6,19 @@ botocore evaluates them, so any JSON-protocol model's waiters work. A waiter ret
 last output on success; it raises `WaiterFailed` when a failure acceptor matches,
 `WaiterTimeout` when its attempts or ``max_wait`` run out, and the error itself when
 the service raises one no acceptor names. Each poll is a normal call (validation,
-retries, interceptors, per-call options); the sleep between polls is ``asyncio.sleep``,
-so cancelling the task ends the wait at once.
+retries, interceptors, per-call options); the time and the sleep between polls are the
+client's clock (``asyncio.sleep`` unless one is injected), so cancelling the task ends the
+wait at once and a simulated clock runs a wait of hours in no time.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import msgspec
 
+from ._clock import SYSTEM_CLOCK, Clock
 from ._jmespath import search
 from .errors import ParamValidationError, ServiceError, WaiterFailed, WaiterTimeout
 from .responses import RawResponse
@@ -53,13 +53,13 @@ async def wait(
     max_attempts: int | None = None,
     max_wait: float | None = None,
     on_attempt: OnAttempt | None = None,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Any:
     """Poll until success (the last output), failure or the limits; see the module doc."""
     pause = spec.delay if delay is None else delay
     limit = spec.max_attempts if max_attempts is None else max_attempts
     _check(spec, pause, limit, max_wait)
-    started = time.monotonic()
+    started = clock.monotonic()
     output: Any = None
     error: ServiceError | None = None
     attempt = 0
@@ -96,7 +96,7 @@ async def wait(
                 last_error=error,
                 attempts=attempt,
             )
-        if max_wait is not None and time.monotonic() - started + pause > max_wait:
+        if max_wait is not None and clock.monotonic() - started + pause > max_wait:
             raise WaiterTimeout(
                 spec.name,
                 f"max_wait ({max_wait:g}s) exceeded",
@@ -104,7 +104,7 @@ async def wait(
                 last_error=error,
                 attempts=attempt,
             )
-        await sleep(pause)
+        await clock.sleep(pause)
 
 
 def _check(spec: WaiterSpec, delay: object, max_attempts: object, max_wait: object) -> None:
