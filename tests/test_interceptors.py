@@ -439,10 +439,11 @@ async def test_hooks_run_in_order_client_ones_first_then_the_views(server: Fault
 
         return Named()
 
-    async with make(server, "pool", interceptors=[named("a"), named("b")]) as sm:
-        await sm.with_options(interceptors=[named("c")]).create_model(model_name="m")
+    a = named("a")
+    async with make(server, "pool", interceptors=[a, named("b")]) as sm:
+        await sm.with_options(interceptors=[named("c"), a]).create_model(model_name="m")
         await sm.create_model(model_name="m")
-    assert order == ["a", "b", "c", "a", "b"]
+    assert order == ["a", "b", "c", "a", "b"]  # one registered twice runs once, where it was first
 
 
 async def test_a_cancelled_call_still_ends_with_after_call(server: FaultServer) -> None:

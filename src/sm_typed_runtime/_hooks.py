@@ -52,7 +52,7 @@ class Hooks:
 
     def __init__(self, interceptors: Sequence[Interceptor]) -> None:
         self._found: dict[str, tuple[Hook, ...]] = {}
-        once = tuple({id(i): i for i in reversed(interceptors)}.values())[::-1]  # first kept
+        once = tuple({id(i): i for i in interceptors}.values())  # each where it came first
         for name in HOOK_NAMES:
             base = getattr(Interceptor, name)
             order = once if name.startswith("before") else once[::-1]
