@@ -9,7 +9,7 @@ case's requests are compared with botocore's for the same answers.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,9 +78,13 @@ def ours(
     return run()
 
 
-def botocores(calls: int, **config: Any) -> list[Sent]:
+def botocore_client(
+    service: str, answer_of: Callable[[str], bytes], **config: Any
+) -> tuple[Any, list[Sent]]:
+    """A botocore client of ``service`` whose requests are recorded (operation, URL,
+    x-amz-api-version) and answered with ``answer_of(operation)``."""
     client = botocore.session.get_session().create_client(
-        "timestream-write",
+        service,
         region_name="us-east-1",
         aws_access_key_id="A",
         aws_secret_access_key="s",
@@ -99,9 +103,14 @@ def botocores(calls: int, **config: Any) -> list[Sent]:
         operation = request.headers["X-Amz-Target"].decode().split(".")[-1]
         version = request.headers.get("x-amz-api-version")
         sent.append((operation, request.url.rstrip("/"), version.decode() if version else None))
-        return botocore.awsrequest.AWSResponse(request.url, 200, {}, Raw(answer(operation)))
+        return botocore.awsrequest.AWSResponse(request.url, 200, {}, Raw(answer_of(operation)))
 
     client.meta.events.register("before-send", respond)
+    return client, sent
+
+
+def botocores(calls: int, **config: Any) -> list[Sent]:
+    client, sent = botocore_client("timestream-write", answer, **config)
     for _ in range(calls):
         client.describe_database(DatabaseName="db")
     return sent
@@ -260,31 +269,11 @@ def ddb_answer(operation: str) -> bytes:
 
 
 def botocore_dynamodb(calls: int, enabled: object) -> list[tuple[str, str]]:
-    client = botocore.session.get_session().create_client(
-        "dynamodb",
-        region_name="us-east-1",
-        aws_access_key_id="A",
-        aws_secret_access_key="s",
-        config=botocore.config.Config(endpoint_discovery_enabled=enabled),
-    )
-    sent: list[tuple[str, str]] = []
-
-    class Raw:
-        def __init__(self, body: bytes) -> None:
-            self.body = body
-
-        def stream(self, *_: Any, **__: Any) -> Iterator[bytes]:
-            yield self.body
-
-    def respond(request: Any, **_: Any) -> botocore.awsrequest.AWSResponse:
-        operation = request.headers["X-Amz-Target"].decode().split(".")[-1]
-        sent.append((operation, request.url.rstrip("/")))
-        return botocore.awsrequest.AWSResponse(request.url, 200, {}, Raw(ddb_answer(operation)))
-
-    client.meta.events.register("before-send", respond)
+    config = botocore.config.Config(endpoint_discovery_enabled=enabled)
+    client, sent = botocore_client("dynamodb", ddb_answer, config=config)
     for _ in range(calls):
         client.list_tables()
-    return sent
+    return [(operation, url) for operation, url, _ in sent]
 
 
 @pytest.mark.parametrize("enabled", [True, "auto", False, None])

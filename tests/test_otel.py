@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from fault_server import FaultServer, ok, throttle
-from helpers import ACCESS_KEY, SECRET_KEY
+from helpers import loopback_client
 from moto_local import MotoServer
 from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
@@ -39,12 +39,8 @@ def provider(exporter: InMemorySpanExporter) -> TracerProvider:
 
 @pytest.fixture
 async def sm(moto_server: MotoServer, provider: TracerProvider) -> AsyncIterator[SageMakerClient]:
-    async with SageMakerClient(
-        region="us-east-1",
-        endpoint_url=moto_server.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        interceptors=[OpenTelemetryInterceptor(tracer_provider=provider)],
+    async with loopback_client(
+        moto_server.url, interceptors=[OpenTelemetryInterceptor(tracer_provider=provider)]
     ) as client:
         yield client
 
@@ -119,11 +115,9 @@ async def test_a_retried_throttle_is_one_span_with_two_attempts(
     server = await FaultServer(default=ok({"ModelArn": "arn:m"})).start()
     server.script([throttle(), ok({"ModelArn": "arn:m"})])
     try:
-        async with SageMakerClient(
+        async with loopback_client(
+            server.url,
             region="us-west-2",
-            endpoint_url=server.url,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
             interceptors=[OpenTelemetryInterceptor(tracer_provider=provider)],
         ) as sm:
             await sm.create_model(model_name="m")
@@ -197,13 +191,7 @@ async def test_the_same_tracing_interceptor_on_client_and_view_is_one_span(
     moto_server: MotoServer, provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
     tracing = OpenTelemetryInterceptor(tracer_provider=provider)
-    async with SageMakerClient(
-        region="us-east-1",
-        endpoint_url=moto_server.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        interceptors=[tracing],
-    ) as client:
+    async with loopback_client(moto_server.url, interceptors=[tracing]) as client:
         await client.with_options(interceptors=[tracing]).list_models()
     (span,) = exporter.get_finished_spans()
     assert span.end_time is not None
@@ -220,11 +208,9 @@ async def test_a_call_whose_last_attempt_had_no_response_reports_no_earlier_one(
     server = await FaultServer(default=ok({"ModelArn": "arn:m"})).start()
     server.script([throttle(), drop()])
     try:
-        async with SageMakerClient(
+        async with loopback_client(
+            server.url,
             region="us-west-2",
-            endpoint_url=server.url,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
             max_attempts=2,
             interceptors=[OpenTelemetryInterceptor(tracer_provider=provider)],
         ) as sm:
