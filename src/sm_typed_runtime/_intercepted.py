@@ -1,9 +1,9 @@
 """A call's own hooks: ``before_call``, the call, then ``after_call`` on every way out.
 
 `Pipeline.run` runs them itself (the per-attempt hooks run in its retry loop and in
-``_attempt``). A call with a deadline is wrapped by `run_intercepted` instead: ``before_call`` under the
-deadline, ``after_call`` after it, so that it sees what the caller will see (a
-`CallTimeoutError`, not the cancellation that enforced it).
+``_attempt``). A call with a deadline is wrapped by `run_intercepted` instead:
+``before_call`` under the deadline, ``after_call`` after it, so that it sees what the
+caller will see (a `CallTimeoutError`, not the cancellation that enforced it).
 """
 
 from __future__ import annotations
