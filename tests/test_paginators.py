@@ -251,3 +251,66 @@ async def test_bad_controls_are_refused_before_anything_is_sent(server: FaultSer
             # The operation's own parameters are validated as for any call, on the first page.
             [_ async for _ in sm.paginate_list_models(name_contains=5)]  # type: ignore[arg-type]
     assert server.request_count == 0
+
+
+async def test_with_several_tokens_an_empty_one_is_not_sent_as_botocore_drops_it() -> None:
+    import base64
+    import copy
+
+    import msgspec
+    from botocore.paginate import Paginator as BotocorePaginator
+
+    from sm_typed_runtime.paginators import Paginator, PaginatorSpec
+
+    class In(msgspec.Struct, rename="pascal", omit_defaults=True):
+        marker: str | None = None
+        start_key: dict[str, str] | None = None
+
+    class Out(msgspec.Struct, rename="pascal", omit_defaults=True):
+        items: list[str] | None = None
+        next_marker: str | None = None
+        last_key: dict[str, str] | None = None
+
+    class Op:
+        name = "Op"
+
+    answers = [
+        {"Items": ["1"], "NextMarker": "m1", "LastKey": {"k": "a"}},
+        {"Items": ["2"], "NextMarker": "", "LastKey": {"k": "b"}},  # one token ends, one goes on
+        {"Items": ["3"], "NextMarker": "m3", "LastKey": {}},
+        {"Items": ["4"]},
+    ]
+    spec = PaginatorSpec(Op(), ("Marker", "StartKey"), ("NextMarker", "LastKey"), ("Items",))
+
+    async def ours(max_items: int | None) -> tuple[list[Any], str | None]:
+        sent: list[Any] = []
+        script = iter(copy.deepcopy(answers))
+
+        async def invoke(_op: Any, params: In) -> Out:
+            sent.append(msgspec.to_builtins(params))
+            return msgspec.convert(next(script), Out)
+
+        paginator: Paginator[Out, str] = Paginator(invoke, spec, In(), max_items=max_items)
+        _ = [item async for item in paginator.items()]
+        return sent, paginator.resume_token
+
+    def botocores(max_items: int | None) -> tuple[list[Any], str | None]:
+        sent: list[Any] = []
+        script = iter(copy.deepcopy(answers))
+
+        def method(**params: Any) -> Any:
+            sent.append(copy.deepcopy(params))
+            return next(script)
+
+        config = {"input_token": ["Marker", "StartKey"], "output_token": ["NextMarker", "LastKey"]}
+        pages = BotocorePaginator(method, {**config, "result_key": "Items"}, None).paginate(
+            PaginationConfig={"MaxItems": max_items} if max_items else {}
+        )
+        list(pages)
+        return sent, pages.resume_token
+
+    assert await ours(None) == botocores(None)
+    assert (await ours(None))[0][2] == {"StartKey": {"k": "b"}}
+    sent, token = await ours(2)  # stopped on a page boundary: the ended token is null
+    assert (sent, token) == botocores(2)
+    assert token is not None and b'"Marker": null' in base64.b64decode(token)

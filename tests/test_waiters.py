@@ -153,7 +153,8 @@ async def test_cancelling_mid_sleep_ends_the_wait_at_once(server: FaultServer) -
 
 async def test_bad_controls_are_refused_before_anything_is_sent(server: FaultServer) -> None:
     async with client(server) as sm:
-        for bad in ({"delay": -1}, {"max_attempts": 0}, {"max_wait": 0}):
+        bad_values = ({"delay": -1}, {"delay": float("inf")}, {"delay": float("nan")})
+        for bad in (*bad_values, {"max_attempts": 0}, {"max_wait": 0}):
             with pytest.raises(ParamValidationError):
                 await sm.wait_until_endpoint_in_service(endpoint_name="e", **bad)
     assert server.request_count == 0
@@ -213,3 +214,13 @@ async def test_against_moto_endpoint_and_training_job(sm: SageMakerClient) -> No
     job = await sm.wait_until_training_job_completed_or_stopped(training_job_name=name, delay=0.05)
     assert job.training_job_name == name
     assert job.training_job_status in ("Completed", "Stopped")
+
+
+async def test_a_plain_on_attempt_may_return_a_value(server: FaultServer) -> None:
+    seen: dict[int, object] = {}
+    server.script([ok(endpoint("Creating")), ok(endpoint("InService"))])
+    async with client(server) as sm:
+        out = await sm.wait_until_endpoint_in_service(
+            endpoint_name="e", delay=0.01, on_attempt=lambda n, last: seen.setdefault(n, last)
+        )
+    assert out.endpoint_status == "InService" and sorted(seen) == [1, 2]

@@ -131,8 +131,10 @@ class Paginator(Generic[PageT, ItemT]):
             following: dict[str, Any] = {}
             more = False
             for attr, read in reads.tokens:
-                value = following[attr] = read(page)
-                if value:  # None, "" or an empty map: no more pages from this token
+                # None, "" or an empty map: no more pages from this token, and none sent
+                # for it (botocore's None), while another token goes on.
+                value = following[attr] = read(page) or None
+                if value is not None:
                     more = True
             if more and reads.more is not None:
                 more = bool(reads.more(page))

@@ -13,6 +13,8 @@ wait at once and a simulated clock runs a wait of hours in no time.
 
 from __future__ import annotations
 
+import inspect
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
@@ -74,7 +76,7 @@ async def wait(
         state = _match(spec.acceptors, output, error, status)
         if on_attempt is not None:
             result = on_attempt(attempt, error if error is not None else output)
-            if result is not None:
+            if inspect.isawaitable(result):  # a plain callback's return value is its own
                 await result
         if state == "success":
             return output
@@ -109,8 +111,8 @@ async def wait(
 
 def _check(spec: WaiterSpec, delay: object, max_attempts: object, max_wait: object) -> None:
     problems: list[str] = []
-    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not delay >= 0:
-        problems.append("delay: must be a number of seconds, 0 or more")
+    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay < math.inf:
+        problems.append("delay: must be a finite number of seconds, 0 or more")
     if isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1:
         problems.append("max_attempts: must be a positive int")
     if max_wait is not None and (
