@@ -6,6 +6,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 from fault_server import FaultServer, ok, throttle
@@ -109,20 +110,25 @@ async def test_a_typed_error_sets_status_error_and_records_only_type_and_code(
     assert missing not in everything_recorded(span)
 
 
-async def test_a_retried_throttle_is_one_span_with_two_attempts(
-    provider: TracerProvider, exporter: InMemorySpanExporter
-) -> None:
+@pytest.fixture
+async def fault_server() -> AsyncIterator[FaultServer]:
     server = await FaultServer(default=ok({"ModelArn": "arn:m"})).start()
-    server.script([throttle(), ok({"ModelArn": "arn:m"})])
-    try:
-        async with loopback_client(
-            server.url,
-            region="us-west-2",
-            interceptors=[OpenTelemetryInterceptor(tracer_provider=provider)],
-        ) as sm:
-            await sm.create_model(model_name="m")
-    finally:
-        await server.stop()
+    yield server
+    await server.stop()
+
+
+def traced(server: FaultServer, provider: TracerProvider, **options: Any) -> SageMakerClient:
+    """A us-west-2 client of ``server`` tracing with ``provider``."""
+    tracing = OpenTelemetryInterceptor(tracer_provider=provider)
+    return loopback_client(server.url, region="us-west-2", interceptors=[tracing], **options)
+
+
+async def test_a_retried_throttle_is_one_span_with_two_attempts(
+    fault_server: FaultServer, provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    fault_server.script([throttle(), ok({"ModelArn": "arn:m"})])
+    async with traced(fault_server, provider) as sm:
+        await sm.create_model(model_name="m")
     (span,) = exporter.get_finished_spans()
     attributes = dict(span.attributes or {})
     assert attributes["sm_typed.attempts"] == 2
@@ -199,25 +205,16 @@ async def test_the_same_tracing_interceptor_on_client_and_view_is_one_span(
 
 
 async def test_a_call_whose_last_attempt_had_no_response_reports_no_earlier_one(
-    provider: TracerProvider, exporter: InMemorySpanExporter
+    fault_server: FaultServer, provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
     from fault_server import drop
 
     from sm_typed.errors import HTTPClientError
 
-    server = await FaultServer(default=ok({"ModelArn": "arn:m"})).start()
-    server.script([throttle(), drop()])
-    try:
-        async with loopback_client(
-            server.url,
-            region="us-west-2",
-            max_attempts=2,
-            interceptors=[OpenTelemetryInterceptor(tracer_provider=provider)],
-        ) as sm:
-            with pytest.raises(HTTPClientError):
-                await sm.create_model(model_name="m")
-    finally:
-        await server.stop()
+    fault_server.script([throttle(), drop()])
+    async with traced(fault_server, provider, max_attempts=2) as sm:
+        with pytest.raises(HTTPClientError):
+            await sm.create_model(model_name="m")
     (span,) = exporter.get_finished_spans()
     attributes = dict(span.attributes or {})
     assert attributes["sm_typed.attempts"] == 2
